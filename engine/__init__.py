@@ -1,0 +1,1 @@
+"""creditflow engine: everything that is true without a web server."""

@@ -1,0 +1,32 @@
+"""The `creditflow` command line: one group, a module per area."""
+
+from __future__ import annotations
+
+import logging
+
+import click
+
+from engine.cli.context import CliContext, pass_cli
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--config", type=click.Path(dir_okay=False), help="Another config.toml.")
+@click.pass_context
+def main(ctx: click.Context, config: str | None) -> None:
+    """creditflow: BPMN case platform for market-entity credit supervision."""
+    ctx.obj = CliContext(config)
+    logging.basicConfig(level=ctx.obj.settings.log_level,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+
+def _register() -> None:
+    from engine.cli import calendar, db, processes, system
+
+    for module in (db, processes, calendar, system):
+        for command in module.COMMANDS:
+            main.add_command(command)
+
+
+_register()
+
+__all__ = ["main", "pass_cli"]

@@ -1,0 +1,3 @@
+"""CLI commands: processes."""
+
+COMMANDS: list = []

@@ -1,0 +1,3 @@
+"""CLI commands: system."""
+
+COMMANDS: list = []

@@ -1,0 +1,98 @@
+"""Settings: the only place that reads config.toml and CREDITFLOW_* variables."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import secrets
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, fields
+from pathlib import Path
+from typing import Any
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+DEFAULT_CONFIG_FILE = PROJECT_DIR / "config.toml"
+ENV_PREFIX = "CREDITFLOW_"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Every setting of the platform; see config.toml for what each means."""
+
+    database_url: str = ""
+    var_dir: Path = PROJECT_DIR / "var"
+    timezone: str = "Asia/Shanghai"
+    default_area: str = "530500"
+    sweep_interval_seconds: int = 30
+    sweep_batch_size: int = 200
+    timer_lease_seconds: int = 120
+    timer_max_attempts: int = 5
+    timer_backoff_seconds: int = 30
+    sandbox_timeout_seconds: float = 1.0
+    sandbox_max_size: int = 1_000_000
+    upload_max_bytes: int = 10 * 1024 * 1024
+    host: str = "127.0.0.1"
+    port: int = 5000
+    log_level: str = "INFO"
+
+    @property
+    def effective_database_url(self) -> str:
+        """The configured URL, or SQLite in the var folder."""
+        return self.database_url or f"sqlite:///{self.var_dir / 'creditflow.db'}"
+
+    @property
+    def upload_dir(self) -> Path:
+        return self.var_dir / "uploads"
+
+    def replace(self, **changes: Any) -> Settings:
+        return dataclasses.replace(self, **_coerce(changes))
+
+
+def _coerce(values: Mapping[str, Any]) -> dict[str, Any]:
+    """Turn raw strings (from the environment) into each field's type."""
+    types = {f.name: f.type for f in fields(Settings)}
+    out: dict[str, Any] = {}
+    for key, value in values.items():
+        if key not in types:
+            raise ValueError(f"unknown setting {key!r}")
+        kind = types[key]
+        if kind == "Path":
+            out[key] = Path(value)
+        elif kind == "int":
+            out[key] = int(value)
+        elif kind == "float":
+            out[key] = float(value)
+        else:
+            out[key] = str(value)
+    return out
+
+
+def load_settings(
+    path: Path | None = None, env: Mapping[str, str] | None = None, **overrides: Any
+) -> Settings:
+    """Read config.toml, then CREDITFLOW_* variables, then explicit overrides."""
+    path = path or Path(os.environ.get("CREDITFLOW_CONFIG", DEFAULT_CONFIG_FILE))
+    env = os.environ if env is None else env
+    values: dict[str, Any] = {}
+    if path.exists():
+        values.update(tomllib.loads(path.read_text(encoding="utf-8")))
+    known = {f.name for f in fields(Settings)}
+    for name in known:
+        if ENV_PREFIX + name.upper() in env:
+            values[name] = env[ENV_PREFIX + name.upper()]
+    values.update(overrides)
+    settings = Settings(**_coerce(values))
+    if not settings.var_dir.is_absolute():
+        settings = dataclasses.replace(settings, var_dir=path.parent / settings.var_dir)
+    return settings
+
+
+def secret_key(settings: Settings) -> str:
+    """The web secret key, generated into the var folder on first use."""
+    key_file = settings.var_dir / "secret_key"
+    if not key_file.exists():
+        settings.var_dir.mkdir(parents=True, exist_ok=True)
+        key_file.write_text(secrets.token_hex(32), encoding="utf-8")
+        key_file.chmod(0o600)
+    return key_file.read_text(encoding="utf-8").strip()

@@ -1,0 +1,70 @@
+"""Database engines and sessions: SQLite (WAL, foreign keys) or PostgreSQL."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.orm import Session, sessionmaker
+
+from engine.config import Settings
+
+
+def is_sqlite(url_or_engine: str | Engine) -> bool:
+    url = url_or_engine if isinstance(url_or_engine, str) else str(url_or_engine.url)
+    return url.startswith("sqlite")
+
+
+def make_engine(url: str, **kwargs: object) -> Engine:
+    """An engine with the pragmas the platform relies on."""
+    if is_sqlite(url):
+        engine = create_engine(
+            url, connect_args={"timeout": 30, "check_same_thread": False}, **kwargs
+        )
+        event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "begin", _sqlite_begin_immediate)
+        return engine
+    kwargs.setdefault("pool_pre_ping", True)
+    return create_engine(url, **kwargs)
+
+
+def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
+    # The driver's own transaction handling is switched off so that BEGIN is ours.
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.close()
+
+
+def _sqlite_begin_immediate(connection) -> None:  # type: ignore[no-untyped-def]
+    # Writers take the lock up front: a read-then-write transaction never dies
+    # half-way with "database is locked" when another writer got there first.
+    connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def engine_from_settings(settings: Settings) -> Engine:
+    if not settings.database_url:
+        settings.var_dir.mkdir(parents=True, exist_ok=True)
+    return make_engine(settings.effective_database_url)
+
+
+def session_factory(engine: Engine) -> sessionmaker[Session]:
+    return sessionmaker(bind=engine, expire_on_commit=False)
+
+
+@contextmanager
+def transaction(factory: sessionmaker[Session]) -> Iterator[Session]:
+    """One unit of work: commit on success, roll back on any error."""
+    session = factory()
+    try:
+        yield session
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        session.close()

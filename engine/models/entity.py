@@ -1,0 +1,38 @@
+"""Market entities (市场主体) as registered by the market regulator."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from sqlalchemy import Date, Numeric, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from engine.models.base import Base, UTCDateTime
+
+
+class MarketEntity(Base):
+    """MarketEntity — 市场主体, keyed by its unified social credit code (USCC)."""
+
+    __tablename__ = "market_entity"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    uscc: Mapped[str] = mapped_column(String(18), unique=True)
+    name: Mapped[str] = mapped_column(String(200), index=True)
+    entity_type: Mapped[str | None] = mapped_column(String(100))
+    legal_representative: Mapped[str | None] = mapped_column(String(100))
+    phone: Mapped[str | None] = mapped_column(String(40))
+    established_on: Mapped[date | None] = mapped_column(Date)
+    approved_on: Mapped[date | None] = mapped_column(Date)
+    registered_capital: Mapped[Decimal | None] = mapped_column(Numeric(18, 4))
+    address: Mapped[str | None] = mapped_column(String(300))
+    area_code: Mapped[str] = mapped_column(String(12), index=True)
+    township: Mapped[str | None] = mapped_column(String(100))
+    business_term: Mapped[str | None] = mapped_column(String(100))
+    business_scope: Mapped[str | None] = mapped_column(Text)
+    registration_authority: Mapped[str | None] = mapped_column(String(200))
+    supervising_station: Mapped[str | None] = mapped_column(String(200))
+    industry_code: Mapped[str | None] = mapped_column(String(20))
+    status: Mapped[str] = mapped_column(String(40), default="存续")
+    created_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -1,0 +1,12 @@
+"""Decision tables and the small pure functions that diagrams may call.
+
+Nothing here imports the engine: functions that need the date or the
+working-day calendar receive them through a `RuleContext` the engine supplies.
+"""
+
+from rules.registry import REGISTRY, RuleContext, rule
+
+__all__ = ["REGISTRY", "RuleContext", "rule"]
+
+# Importing the rule modules registers their functions.
+from rules import lanes, workdays  # noqa: E402,F401

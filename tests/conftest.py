@@ -1,0 +1,96 @@
+"""Database fixtures: every DB test runs on SQLite and, when configured, on PostgreSQL."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, text
+from sqlalchemy.orm import Session, sessionmaker
+
+from engine.config import Settings
+from engine.db import make_engine, session_factory
+from engine.models import Base
+
+PG_URL = os.environ.get("CREDITFLOW_TEST_DATABASE_URL", "")
+BACKENDS = ["sqlite"] + (["postgres"] if PG_URL else [])
+
+
+def pg_engine_in_fresh_schema(schema: str) -> Engine:
+    admin = make_engine(PG_URL)
+    with admin.begin() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    admin.dispose()
+    return make_engine(PG_URL, connect_args={"options": f"-csearch_path={schema}"},
+                       pool_size=10, max_overflow=20)
+
+
+def drop_pg_schema(schema: str) -> None:
+    admin = make_engine(PG_URL)
+    with admin.begin() as conn:
+        conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+    admin.dispose()
+
+
+@pytest.fixture(params=BACKENDS)
+def backend(request: pytest.FixtureRequest) -> str:
+    return request.param
+
+
+@pytest.fixture
+def bare_engine(backend: str, tmp_path: Path) -> Iterator[Engine]:
+    """An engine on an empty database (SQLite file, or a PostgreSQL schema of its own)."""
+    if backend == "sqlite":
+        engine = make_engine(f"sqlite:///{tmp_path / 'test.db'}")
+        yield engine
+        engine.dispose()
+        return
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    engine = pg_engine_in_fresh_schema(schema)
+    try:
+        yield engine
+    finally:
+        engine.dispose()
+        drop_pg_schema(schema)
+
+
+@pytest.fixture
+def db_engine(bare_engine: Engine) -> Engine:
+    Base.metadata.create_all(bare_engine)
+    return bare_engine
+
+
+@pytest.fixture
+def sessions(db_engine: Engine) -> sessionmaker[Session]:
+    return session_factory(db_engine)
+
+
+@pytest.fixture
+def session(sessions: sessionmaker[Session]) -> Iterator[Session]:
+    s = sessions()
+    yield s
+    s.rollback()
+    s.close()
+
+
+@pytest.fixture
+def settings(tmp_path: Path, db_engine: Engine) -> Settings:
+    return Settings(var_dir=tmp_path / "var", database_url=str(db_engine.url))
+
+
+@pytest.fixture
+def pg_engine() -> Iterator[Engine]:
+    """PostgreSQL only: for tests of concurrency that SQLite serialises anyway."""
+    if not PG_URL:
+        pytest.skip("CREDITFLOW_TEST_DATABASE_URL is not set")
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    engine = pg_engine_in_fresh_schema(schema)
+    Base.metadata.create_all(engine)
+    try:
+        yield engine
+    finally:
+        engine.dispose()
+        drop_pg_schema(schema)
