@@ -1,0 +1,427 @@
+"""The working-day calendar (工作日历): national arrangement, local changes, fallback."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import logging
+import re
+import time
+import weakref
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any, NamedTuple
+
+import chinese_calendar
+from sqlalchemy import Connection, Engine, case, delete, event, extract, func, or_, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session, SessionTransaction
+
+from engine import audit, clock
+from engine.audit import Actor
+from engine.config import Settings
+from engine.errors import InvalidInput
+from engine.models import CalendarDay, CalendarWarning, CalendarYear
+from rules import workdays
+
+log = logging.getLogger(__name__)
+
+NATIONAL = "*"
+SEED_SOURCE = "chinese-calendar"
+
+# A year without a national arrangement counts weekends plus these (month, day) holidays:
+# New Year's Day and the Labour Day (1–5 May) and National Day (1–7 Oct) spans of recent
+# arrangements. The lunar holidays (Spring Festival, Qingming, Dragon Boat, Mid-autumn)
+# and the make-up workdays (调休) depend on the State Council's yearly choices, so they
+# cannot be computed and are not guessed.
+FALLBACK_HOLIDAYS: frozenset[tuple[int, int]] = frozenset(
+    [(1, 1)] + [(5, d) for d in range(1, 6)] + [(10, d) for d in range(1, 8)])
+
+# Cross-process staleness: this process drops its cache as soon as it writes calendar data
+# (`calendar_changed`). Another process's writes are noticed by comparing a fingerprint
+# of both tables (counts, max ids, checksums of days, flags and years, which also move
+# when SQLite reuses the ids of replaced rows) at most every RECHECK_SECONDS: for up to a
+# minute after another process imports an arrangement, computations may use the old one.
+# Arrangements are published weeks ahead, so that is harmless.
+RECHECK_SECONDS = 60.0
+
+
+class _AreaRows(NamedTuple):
+    days: dict[date, bool]
+    years: frozenset[int]
+
+
+@dataclass
+class _Cached:
+    generation: int
+    fingerprint: tuple[Any, ...]
+    checked_at: float
+    areas: dict[str, _AreaRows] = field(default_factory=dict)
+
+
+# Keyed by engine rather than URL: schemas behind one URL (search_path) must not mix.
+_cache: weakref.WeakKeyDictionary[Engine, _Cached] = weakref.WeakKeyDictionary()
+_generation = 0
+
+
+def calendar_changed(session: Session) -> None:
+    """Drop this process's cached calendar rows: call after writing calendar data.
+
+    Dropped now (the writer's own transaction then sees its rows) and again when the
+    transaction ends, so that neither uncommitted nor rolled-back rows stay cached.
+    """
+    _bump_generation()
+    if not event.contains(session, "after_transaction_end", _after_write_ends):
+        event.listen(session, "after_transaction_end", _after_write_ends)
+
+
+def _after_write_ends(_session: Session, transaction: SessionTransaction) -> None:
+    if transaction.parent is None:
+        _bump_generation()
+
+
+def _bump_generation() -> None:
+    global _generation
+    _generation += 1
+
+
+def _area_rows(session: Session, area_code: str) -> _AreaRows:
+    # No lock: a race only loads the same rows twice, while a lock held across a query
+    # could wait for SQLite's write lock held by a thread that waits for this lock.
+    bind = session.get_bind()
+    engine = bind.engine if isinstance(bind, Connection) else bind
+    cached, now, generation = _cache.get(engine), time.monotonic(), _generation
+    if (cached is None or cached.generation != generation
+            or now - cached.checked_at > RECHECK_SECONDS):
+        fingerprint = _fingerprint(session)
+        if (cached is None or cached.generation != generation
+                or cached.fingerprint != fingerprint):
+            cached = _Cached(generation, fingerprint, now)
+            _cache[engine] = cached
+        cached.checked_at = now
+    if area_code not in cached.areas:
+        days = session.execute(select(CalendarDay.day, CalendarDay.is_workday)
+                               .where(CalendarDay.area_code == area_code)).all()
+        years = session.scalars(select(CalendarYear.year)
+                                .where(CalendarYear.area_code == area_code))
+        cached.areas[area_code] = _AreaRows(dict(days), frozenset(years))
+    return cached.areas[area_code]
+
+
+def _fingerprint(session: Session) -> tuple[Any, ...]:
+    day = CalendarDay
+    days = select(func.count(), func.max(day.id),
+                  func.sum(extract("month", day.day) * 32 + extract("day", day.day)),
+                  func.sum(case((day.is_workday, day.id), else_=0)))
+    years = select(func.count(), func.max(CalendarYear.id), func.sum(CalendarYear.year))
+    return tuple(session.execute(days).one()) + tuple(session.execute(years).one())
+
+
+class WorkdayCalendar:
+    """The working days of one area: its local changes over the national arrangement.
+
+    A `rules.registry.RuleContext`, cheap to build (rows come from a per-process cache).
+    Never raises for missing data: a day in a year without a national arrangement falls
+    back to FALLBACK_HOLIDAYS, and the year is logged and recorded in CalendarWarning
+    once per calendar object.
+    """
+
+    def __init__(self, session: Session, area_code: str, settings: Settings) -> None:
+        self.area_code = area_code
+        self._session = session
+        self._zone = settings.timezone
+        self._national = _area_rows(session, NATIONAL)
+        self._local = _area_rows(session, area_code) if area_code != NATIONAL else None
+        self._fallback_years: set[int] = set()
+
+    @property
+    def warnings(self) -> tuple[int, ...]:
+        """The years that fell back to the weekend rule during this object's life."""
+        return tuple(sorted(self._fallback_years))
+
+    def has_arrangement(self, year: int) -> bool:
+        """Whether the national arrangement of `year` is loaded."""
+        return year in self._national.years
+
+    def is_workday(self, day: date) -> bool:
+        """The area's row, else the national row, else the weekend rule."""
+        loaded = day.year in self._national.years
+        if not loaded:
+            self._fall_back(day.year)
+        if self._local is not None and day in self._local.days:
+            return self._local.days[day]
+        if day in self._national.days:
+            return self._national.days[day]
+        return day.weekday() < 5 and (loaded or (day.month, day.day) not in FALLBACK_HOLIDAYS)
+
+    def add_workdays(self, start: date, n: int) -> date:
+        """The n-th working day after `start` (see `rules.workdays.add_workdays`)."""
+        return workdays.add_workdays(start, n, self.is_workday)
+
+    def workdays_between(self, start: date, end: date) -> int:
+        """Working days after `start` up to and including `end`."""
+        return workdays.workdays_between(start, end, self.is_workday)
+
+    def now(self) -> datetime:
+        """The current time, aware, in UTC."""
+        return clock.now()
+
+    def today(self) -> date:
+        """Today in the platform's zone."""
+        return clock.local_today(self._zone)
+
+    def end_of_day(self, day: date) -> datetime:
+        """The last microsecond of `day` in the platform's zone, in UTC."""
+        return clock.end_of_day(day, self._zone)
+
+    def _fall_back(self, year: int) -> None:
+        if year in self._fallback_years:
+            return
+        self._fallback_years.add(year)
+        message = (f"no national working-day arrangement loaded for {year}: area "
+                   f"{self.area_code} counted weekends and fixed-date holidays only")
+        log.warning(message)
+        # ON CONFLICT keeps one row per (area, year) when two processes warn at once.
+        at = clock.now()
+        insert = (postgresql.insert if self._session.get_bind().dialect.name == "postgresql"
+                  else sqlite.insert)
+        self._session.execute(insert(CalendarWarning).values(
+            area_code=self.area_code, year=year, message=message, first_seen=at, last_seen=at,
+            count=1,
+        ).on_conflict_do_update(
+            index_elements=["area_code", "year"],
+            set_={"message": message, "last_seen": at, "count": CalendarWarning.count + 1}))
+
+
+def calendar_for(session: Session, settings: Settings,
+                 area_code: str | None = None) -> WorkdayCalendar:
+    """The calendar of `area_code`, or of the configured default area."""
+    return WorkdayCalendar(session, area_code or settings.default_area, settings)
+
+
+class _Day(NamedTuple):
+    day: date
+    is_workday: bool
+    note: str | None
+
+
+def seed_from_chinese_calendar(session: Session, actor: Actor) -> int:
+    """Load the national arrangement of every year the chinese-calendar package covers.
+
+    Only days that differ from the weekend rule are stored, named after their holiday.
+    A year already holding the package's days is left as it is, and so is a year an
+    administrator imported. Returns the days written: 0, with no audit event, on a rerun.
+    """
+    wanted = [_Day(day, False, _holiday_name(name))
+              for day, name in chinese_calendar.holidays.items() if day.weekday() < 5]
+    wanted += [_Day(day, True, f"{_holiday_name(name)}调休上班")
+               for day, name in chinese_calendar.workdays.items() if day.weekday() >= 5]
+    sources = dict(session.execute(select(CalendarYear.year, CalendarYear.source)
+                                   .where(CalendarYear.area_code == NATIONAL)).all())
+    stored: dict[int, set[_Day]] = defaultdict(set)
+    for row in session.execute(select(CalendarDay.day, CalendarDay.is_workday, CalendarDay.note)
+                               .where(CalendarDay.area_code == NATIONAL)).all():
+        stored[row[0].year].add(_Day(*row))
+    by_year: dict[int, set[_Day]] = defaultdict(set)
+    for day in wanted:
+        by_year[day.day.year].add(day)
+    first, last = min(by_year), max(by_year)
+    years = [year for year in range(first, last + 1) if sources.get(year) is None
+             or (sources[year] == SEED_SOURCE and by_year[year] != stored[year])]
+    days = [day for day in wanted if day.day.year in years]
+    if years:
+        _replace_years(session, NATIONAL, years, days, SEED_SOURCE)
+        audit.record(session, actor, "calendar.seed", "calendar", NATIONAL,
+                     years=years, days_written=len(days))
+    return len(days)
+
+
+def _holiday_name(english: str) -> str:
+    try:
+        return chinese_calendar.Holiday(english).chinese
+    except ValueError:
+        return english
+
+
+def _replace_years(session: Session, area_code: str, years: list[int], days: list[_Day],
+                   source: str) -> int:
+    """Replace an area's rows of `years` (and of `days` outside them); mark the years."""
+    removed = session.execute(delete(CalendarDay).where(
+        CalendarDay.area_code == area_code,
+        or_(CalendarDay.day.in_([d.day for d in days if d.day.year not in years]),
+            *(CalendarDay.day.between(date(y, 1, 1), date(y, 12, 31)) for y in years))))
+    session.add_all(CalendarDay(area_code=area_code, day=d.day, is_workday=d.is_workday,
+                                note=d.note, source=source) for d in days)
+    marked = {row.year: row for row in session.scalars(select(CalendarYear).where(
+        CalendarYear.area_code == area_code, CalendarYear.year.in_(years)))}
+    for year in years:
+        if year in marked:
+            marked[year].source = source
+        else:
+            session.add(CalendarYear(area_code=area_code, year=year, source=source))
+    session.flush()
+    calendar_changed(session)
+    return removed.rowcount
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    """What `import_arrangement` did."""
+
+    area_code: str
+    years: tuple[int, ...]  # replaced and marked as loaded
+    stored: int
+    redundant: int  # national rows that only repeat the weekend rule, not stored
+    replaced: int  # rows of those years removed first
+
+
+_COLUMNS = {"date": "date", "日期": "date", "is_workday": "flag", "workday": "flag",
+            "type": "flag", "类型": "flag", "是否工作日": "flag", "note": "note", "备注": "note"}
+_FLAGS = {"workday": True, "工作日": True, "上班": True, "true": True, "yes": True, "1": True,
+          "是": True, "holiday": False, "休息日": False, "节假日": False, "休息": False,
+          "false": False, "no": False, "0": False, "否": False}
+_DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y年%m月%d日")
+_Row = tuple[str, Any, Any, Any]  # label, date, flag, note as read
+
+
+def import_arrangement(session: Session, actor: Actor, path: Path | str,
+                       area_code: str = NATIONAL) -> ImportResult:
+    """Replace an area's days in the years a CSV or JSON file covers; mark those years.
+
+    Every row is checked first: any bad row refuses the whole file with InvalidInput,
+    `fields` mapping "row N" to the reasons. Days spilling over New Year from a
+    neighbouring year (2012's arrangement made 2011-12-31 a workday) are merged in
+    without replacing that year.
+    """
+    path = Path(path)
+    if not 0 < len(area_code) <= 12:
+        raise InvalidInput("bad area code", fields={"area_code": "1 to 12 characters"})
+    days, errors = _validate(_read_rows(path))
+    if errors:
+        raise InvalidInput(f"{path.name}: {len(errors)} bad row(s), nothing imported",
+                           fields=errors)
+    if not days:
+        raise _refused(path, "the file lists no days")
+    years = _covered_years([d.day for d in days])
+    # National rows equal to the weekend rule say nothing; an area's rows are all kept,
+    # as they may cancel a national change (a make-up Saturday given off locally).
+    kept = [d for d in days if area_code != NATIONAL or d.is_workday != (d.day.weekday() < 5)]
+    replaced = _replace_years(session, area_code, list(years), kept,
+                              f"import:{path.name}"[:40])
+    audit.record(session, actor, "calendar.import", "calendar", area_code, file=path.name,
+                 years=list(years), stored=len(kept), replaced=replaced)
+    return ImportResult(area_code, years, len(kept), len(days) - len(kept), replaced)
+
+
+def _refused(path: Path, reason: str) -> InvalidInput:
+    return InvalidInput(f"{path.name} refused: {reason}", fields={"file": reason})
+
+
+def _read_rows(path: Path) -> list[_Row]:
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeError) as exc:
+        raise _refused(path, f"cannot read it as UTF-8 ({exc})") from exc
+    if path.suffix.lower() != ".json" and text.lstrip()[:1] not in ("[", "{"):
+        return _csv_rows(path, text)
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise _refused(path, f"not JSON ({exc})") from exc
+    if isinstance(data, dict) and {"holidays", "workdays"} & set(data):
+        lists = [("holidays ", data.get("holidays") or [], False),
+                 ("workdays ", data.get("workdays") or [], True)]
+    elif isinstance(data, list):
+        lists = [("", data, None)]
+    else:
+        raise _refused(path, 'expected [{"date", "workday", "note"}, ...] '
+                             'or {"holidays": [...], "workdays": [...]}')
+    rows: list[_Row] = []
+    for prefix, items, flag in lists:
+        for number, item in enumerate(items, start=1):
+            item = item if isinstance(item, dict) else {"date": item}
+            rows.append((f"{prefix}row {number}", item.get("date"),
+                         item.get("workday", item.get("is_workday")) if flag is None else flag,
+                         item.get("note")))
+    return rows
+
+
+def _csv_rows(path: Path, text: str) -> list[_Row]:
+    reader = csv.reader(io.StringIO(text))
+    # A header like "类型(工作日/休息日)" names the 类型 column.
+    columns = [_COLUMNS.get(re.split(r"[(（]", name)[0].strip().lower())
+               for name in next(reader, [])]
+    if "date" not in columns or "flag" not in columns:
+        raise _refused(path, "needs columns date and is_workday or type "
+                             "(日期, 类型), and optionally note (备注)")
+    rows: list[_Row] = []
+    for number, cells in enumerate(reader, start=2):  # the header is row 1
+        values = {key: cell for key, cell in zip(columns, cells, strict=False) if key}
+        if any(cell.strip() for cell in cells):
+            rows.append((f"row {number}", values.get("date"), values.get("flag"),
+                         values.get("note")))
+    return rows
+
+
+def _validate(rows: list[_Row]) -> tuple[list[_Day], dict[str, str]]:
+    days: list[_Day] = []
+    errors: dict[str, str] = {}
+    seen: dict[date, str] = {}
+    for label, day_value, flag_value, note in rows:
+        day = _parse_date(day_value)
+        flag = flag_value if isinstance(flag_value, bool) else _FLAGS.get(
+            str(flag_value).strip().lower())
+        duplicate = seen.get(day) if day is not None else None
+        problems = [text for bad, text in [
+            (day is None, f"date {day_value!r} is not a date like 2026-02-14"),
+            (flag is None, f"type {flag_value!r} is not workday/holiday (工作日/休息日)"),
+            (note is not None and (not isinstance(note, str) or len(note.strip()) > 100),
+             "the note is not text of at most 100 characters"),
+            (duplicate is not None, f"{day} is also in {duplicate}")] if bad]
+        if problems:
+            errors[label] = "; ".join(problems)
+        elif day is not None and flag is not None:
+            seen[day] = label
+            days.append(_Day(day, flag, note.strip() or None if note else None))
+    return days, errors
+
+
+def _parse_date(value: Any) -> date | None:
+    for pattern in _DATE_FORMATS if isinstance(value, str) else ():
+        try:
+            return datetime.strptime(value.strip(), pattern).date()
+        except ValueError:
+            continue
+    return None
+
+
+def _covered_years(days: list[date]) -> tuple[int, ...]:
+    """The years of the file's days, less a few days spilling over New Year."""
+    years = {day.year for day in days}
+
+    def spills(year: int) -> bool:
+        own = [day for day in days if day.year == year]
+        return ((year + 1 in years and min(own) >= date(year, 12, 25))
+                or (year - 1 in years and max(own) <= date(year, 1, 7)))
+
+    return tuple(sorted({year for year in years if not spills(year)} or years))
+
+
+def days_of_year(session: Session, year: int, area_code: str = NATIONAL) -> list[CalendarDay]:
+    """A year's stored days: the national rows, replaced by the area's own where it has any."""
+    merged: dict[date, CalendarDay] = {}
+    for row in session.scalars(select(CalendarDay).where(
+            CalendarDay.area_code.in_({NATIONAL, area_code}),
+            CalendarDay.day.between(date(year, 1, 1), date(year, 12, 31)))):
+        if row.day not in merged or row.area_code != NATIONAL:
+            merged[row.day] = row
+    return [merged[day] for day in sorted(merged)]
+
+
+def recorded_warnings(session: Session) -> list[CalendarWarning]:
+    """Every (area, year) that computations reached without data, most recent first."""
+    return list(session.scalars(select(CalendarWarning).order_by(
+        CalendarWarning.last_seen.desc(), CalendarWarning.area_code, CalendarWarning.year)))
