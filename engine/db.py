@@ -52,8 +52,15 @@ def engine_from_settings(settings: Settings) -> Engine:
     return make_engine(settings.effective_database_url)
 
 
-def session_factory(engine: Engine) -> sessionmaker[Session]:
-    return sessionmaker(bind=engine, expire_on_commit=False)
+def session_factory(engine: Engine, settings: Settings | None = None) -> sessionmaker[Session]:
+    """Sessions that carry the settings, so engine functions need only the session."""
+    return sessionmaker(bind=engine, expire_on_commit=False,
+                        info={"settings": settings or Settings()})
+
+
+def settings_of(session: Session) -> Settings:
+    """The settings a session was made with (defaults for a bare session)."""
+    return session.info.get("settings") or Settings()
 
 
 @contextmanager

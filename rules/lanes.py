@@ -33,7 +33,8 @@ LANE_RULES: dict[str, LaneRule] = {
 
 
 def lane_rule(lane: str | None) -> LaneRule | None:
-    """The rule for a lane name (case-insensitive), or None when there is none."""
+    """The rule for a lane name, or None. The last word is the key: "承办部门 department"."""
     if lane is None:
         return None
-    return LANE_RULES.get(lane.strip().lower())
+    words = lane.strip().lower().split()
+    return LANE_RULES.get(words[-1]) if words else None

@@ -27,7 +27,7 @@ class CliContext:
 
     @cached_property
     def sessions(self) -> sessionmaker[Session]:
-        return session_factory(self.engine)
+        return session_factory(self.engine, self.settings)
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:

@@ -1,3 +1,180 @@
-"""CLI commands: processes."""
+"""CLI commands: deploy diagrams, start cases, work on tasks, steer instances."""
 
-COMMANDS: list = []
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import click
+from sqlalchemy import select
+
+from engine import runtime
+from engine.audit import Actor
+from engine.cli.context import CliContext, pass_cli
+from engine.deploy import deploy_paths
+from engine.errors import DeploymentError, EngineError
+from engine.models import ProcessInstance, User, WorkItem, WorkItemStatus
+
+
+def fail(exc: EngineError) -> None:
+    if isinstance(exc, DeploymentError):
+        for problem in exc.problems:
+            click.echo(f"refused: {problem}", err=True)
+    else:
+        click.echo(f"error ({exc.code}): {exc.message}", err=True)
+        for name, reason in (exc.details.get("fields") or {}).items():
+            click.echo(f"  {name}: {reason}", err=True)
+    raise SystemExit(1)
+
+
+def as_user(cli: CliContext, username: str) -> Actor:
+    with cli.transaction() as session:
+        user = session.execute(select(User).where(User.username == username)).scalar()
+        if user is None:
+            raise click.BadParameter(f"no user {username!r}", param_hint="--as")
+        return Actor(username, "cli", user.id)
+
+
+def parse_data(raw: str | None) -> dict[str, Any]:
+    if not raw:
+        return {}
+    try:
+        data = json.loads(raw)
+    except json.JSONDecodeError as exc:
+        raise click.BadParameter(f"not JSON: {exc}", param_hint="--data") from exc
+    if not isinstance(data, dict):
+        raise click.BadParameter("must be a JSON object", param_hint="--data")
+    return data
+
+
+@click.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
+@pass_cli
+def deploy(cli: CliContext, files: tuple[str, ...]) -> None:
+    """Deploy a BPMN file (with its DMN tables) as the next version of its process."""
+    try:
+        with cli.transaction() as session:
+            definition, created = deploy_paths(session, cli.actor, [Path(f) for f in files])
+            state = "deployed" if created else "unchanged"
+            click.echo(f"{state}: {definition.key} version {definition.version} "
+                       f"({definition.sha256[:12]})")
+    except EngineError as exc:
+        fail(exc)
+
+
+@click.command()
+@click.argument("key")
+@click.option("--data", help="Start data as a JSON object.")
+@click.option("--business-key")
+@click.option("--area", help="Area code of the case (its working-day calendar).")
+@click.option("--version", type=int, help="A given version instead of the latest.")
+@pass_cli
+def start(cli: CliContext, key: str, data: str | None, business_key: str | None,
+          area: str | None, version: int | None) -> None:
+    """Start an instance of a deployed process."""
+    try:
+        with cli.transaction() as session:
+            row = runtime.start_process(session, cli.actor, key, data=parse_data(data),
+                                        business_key=business_key, area_code=area,
+                                        version=version)
+            click.echo(f"started instance {row.id} ({row.status.value})")
+    except EngineError as exc:
+        fail(exc)
+
+
+@click.command()
+@click.option("--status")
+@click.option("--limit", default=50, show_default=True)
+@pass_cli
+def instances(cli: CliContext, status: str | None, limit: int) -> None:
+    """List process instances, newest first."""
+    with cli.transaction() as session:
+        query = select(ProcessInstance).order_by(ProcessInstance.id.desc()).limit(limit)
+        if status:
+            query = query.where(ProcessInstance.status == status)
+        for row in session.execute(query).scalars():
+            click.echo(f"{row.id}\t{row.definition.key} v{row.definition.version}\t"
+                       f"{row.status.value}\t{row.business_key or ''}\t{row.updated_at:%Y-%m-%d %H:%M}")
+
+
+@click.command()
+@click.option("--open/--all", "only_open", default=True, show_default=True)
+@click.option("--limit", default=50, show_default=True)
+@pass_cli
+def tasks(cli: CliContext, only_open: bool, limit: int) -> None:
+    """List work items by due date."""
+    with cli.transaction() as session:
+        query = select(WorkItem).order_by(WorkItem.due_at, WorkItem.id).limit(limit)
+        if only_open:
+            query = query.where(WorkItem.status == WorkItemStatus.OPEN)
+        for item in session.execute(query).scalars():
+            due = f"{item.due_at:%Y-%m-%d}" if item.due_at else "-"
+            click.echo(f"{item.id}\tinstance {item.instance_id}\t{item.title}\t"
+                       f"{item.status.value}\tdue {due}\tholder {item.assignee_id or '-'}")
+
+
+def _task_command(name: str, help_text: str):  # type: ignore[no-untyped-def]
+    @click.command(name=name, help=help_text)
+    @click.argument("item_id", type=int)
+    @click.option("--as", "username", required=True, help="Act as this user.")
+    @click.option("--data", help="Form data as a JSON object (complete).")
+    @click.option("--to-user", help="Username to assign to (assign).")
+    @click.option("--to-unit", help="Org unit code to assign to (assign).")
+    @pass_cli
+    def command(cli: CliContext, item_id: int, username: str, data: str | None,
+                to_user: str | None, to_unit: str | None) -> None:
+        actor = as_user(cli, username)
+        try:
+            with cli.transaction() as session:
+                _dispatch(session, name, actor, item_id, parse_data(data), to_user, to_unit)
+            click.echo(f"{name}: work item {item_id} done")
+        except EngineError as exc:
+            fail(exc)
+
+    return command
+
+
+def _dispatch(session, name, actor, item_id, data, to_user, to_unit):  # type: ignore[no-untyped-def]
+    if name == "claim":
+        runtime.claim(session, actor, item_id)
+    elif name == "release":
+        runtime.release(session, actor, item_id)
+    elif name == "complete":
+        runtime.complete(session, actor, item_id, data)
+    else:
+        from engine.orgs import org_by_code
+
+        user_id = org_id = None
+        if to_user:
+            target = session.execute(select(User).where(User.username == to_user)).scalar()
+            if target is None:
+                raise click.BadParameter(f"no user {to_user!r}", param_hint="--to-user")
+            user_id = target.id
+        if to_unit:
+            org_id = org_by_code(session, to_unit).id
+        runtime.assign(session, actor, item_id, user_id=user_id, org_unit_id=org_id)
+
+
+def _lifecycle_command(name: str):  # type: ignore[no-untyped-def]
+    @click.command(name=name, help=f"{name.capitalize()} a process instance.")
+    @click.argument("instance_id", type=int)
+    @click.option("--reason", default="", help="Why (kept in the audit trail).")
+    @pass_cli
+    def command(cli: CliContext, instance_id: int, reason: str) -> None:
+        try:
+            with cli.transaction() as session:
+                row = getattr(runtime, name)(session, cli.actor, instance_id, reason)
+                click.echo(f"instance {instance_id}: {row.status.value}")
+        except EngineError as exc:
+            fail(exc)
+
+    return command
+
+
+COMMANDS = [deploy, start, instances, tasks,
+            *(_task_command(n, h) for n, h in (
+                ("claim", "Claim a work item."), ("release", "Release a held work item."),
+                ("assign", "Assign a work item to a user or a unit."),
+                ("complete", "Complete a work item with form data."))),
+            *(_lifecycle_command(n) for n in ("suspend", "resume", "terminate"))]

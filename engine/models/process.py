@@ -47,10 +47,10 @@ class ProcessDefinition(Base):
     version: Mapped[int] = mapped_column(Integer)
     name: Mapped[str] = mapped_column(String(200))
     sha256: Mapped[str] = mapped_column(String(64))
-    bpmn_xml: Mapped[str] = mapped_column(Text)
-    dmn_xml: Mapped[list[str]] = mapped_column(JSON, default=list)
+    bpmn_xml: Mapped[str] = mapped_column(Text, deferred=True)
+    dmn_xml: Mapped[list[str]] = mapped_column(JSON, default=list, deferred=True)
     file_names: Mapped[list[str]] = mapped_column(JSON, default=list)
-    spec_json: Mapped[str] = mapped_column(Text)
+    spec_json: Mapped[str] = mapped_column(Text, deferred=True)
     deployed_by: Mapped[str] = mapped_column(String(64))
     deployed_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
@@ -78,7 +78,9 @@ class ProcessInstance(Base):
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     error: Mapped[str | None] = mapped_column(Text)
 
-    definition: Mapped[ProcessDefinition] = relationship(lazy="joined")
+    definition: Mapped[ProcessDefinition] = relationship()
+
+    __mapper_args__ = {"version_id_col": version}
 
 
 class WorkItem(Base):

@@ -1,0 +1,90 @@
+"""Loading and saving one instance: the engine step of every runtime command."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import flag_modified
+from sqlalchemy.orm.exc import StaleDataError
+
+from engine import sandbox
+from engine.calendar import WorkdayCalendar, calendar_for
+from engine.db import settings_of
+from engine.derive import sync_rows
+from engine.errors import Conflict, NotFound
+from engine.models import InstanceStatus, ProcessDefinition, ProcessInstance
+from engine.workflow import SERIALIZER_VERSION, dump_state, load_spec, load_state, script_engine
+from engine.workflow import new_workflow as spiff_new_workflow
+
+CLOSED = frozenset({InstanceStatus.COMPLETED, InstanceStatus.TERMINATED})
+
+
+@dataclass
+class Case:
+    """An instance row with its live workflow and the calendar of its area."""
+
+    row: ProcessInstance
+    workflow: BpmnWorkflow
+    calendar: WorkdayCalendar
+
+    @property
+    def data(self) -> dict[str, Any]:
+        return self.workflow.data
+
+
+def _engine_for(session: Session, calendar: WorkdayCalendar):  # type: ignore[no-untyped-def]
+    settings = settings_of(session)
+    limits = sandbox.Limits(settings.sandbox_timeout_seconds, settings.sandbox_max_size)
+    return script_engine(calendar, limits)
+
+
+def new_case(session: Session, definition: ProcessDefinition, row: ProcessInstance) -> Case:
+    calendar = calendar_for(session, settings_of(session), row.area_code)
+    specs = load_spec(definition.id, lambda: definition.spec_json)
+    workflow = spiff_new_workflow(specs, _engine_for(session, calendar))
+    return Case(row, workflow, calendar)
+
+
+def open_case(session: Session, instance_id: int) -> Case:
+    """Load an instance and restore its workflow (the version is checked at save)."""
+    row = session.get(ProcessInstance, instance_id)
+    if row is None:
+        raise NotFound(f"no process instance {instance_id}")
+    calendar = calendar_for(session, settings_of(session), row.area_code)
+    specs = load_spec(row.definition_id, lambda: row.definition.spec_json)
+    workflow = load_state(row.state, specs, _engine_for(session, calendar))
+    return Case(row, workflow, calendar)
+
+
+def save_case(session: Session, case: Case, *, status: InstanceStatus | None = None) -> None:
+    """Write the state back under the version check and re-derive its rows."""
+    now = case.calendar.now()
+    row = case.row
+    sync_rows(session, case)
+    row.state = dump_state(case.workflow)
+    flag_modified(row, "state")  # always an UPDATE, so the version is always checked
+    row.serializer_version = SERIALIZER_VERSION
+    row.updated_at = now
+    row.status = status or derived_status(case)
+    if row.status in CLOSED and row.ended_at is None:
+        row.ended_at = now
+    try:
+        session.flush()
+    except StaleDataError as exc:
+        raise Conflict(f"process instance {row.id} was changed by someone else; reload it",
+                       instance_id=row.id) from exc
+
+
+def derived_status(case: Case) -> InstanceStatus:
+    if case.row.status in (InstanceStatus.SUSPENDED, InstanceStatus.TERMINATED):
+        return case.row.status
+    if case.workflow.is_completed():
+        return InstanceStatus.COMPLETED
+    from SpiffWorkflow.util.task import TaskState
+
+    if case.workflow.get_next_task(state=TaskState.READY, manual=True) is not None:
+        return InstanceStatus.RUNNING
+    return InstanceStatus.WAITING

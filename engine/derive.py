@@ -1,0 +1,176 @@
+"""Work-item and timer rows, derived from an instance's state on every save.
+
+The state is the truth: what the rows hold beyond SpiffWorkflow's own task
+data (assignee, candidate unit, due dates) is kept in each task's internal
+data under "cf", so `doctor --repair` can always rebuild the rows.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from SpiffWorkflow.bpmn.specs.event_definitions.timer import (
+    CycleTimerEventDefinition,
+    TimerEventDefinition,
+)
+from SpiffWorkflow.task import Task
+from SpiffWorkflow.util.task import TaskState
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from engine.models import OrgKind, OrgUnit, Timer, WorkItem, WorkItemStatus
+from rules.lanes import lane_rule
+
+if TYPE_CHECKING:
+    from engine.cases import Case
+
+PRIORITIES = {"high": 1, "normal": 2, "low": 3}
+ANNOTATION = "cf"
+_FINISHED = TaskState.COMPLETED | TaskState.CANCELLED | TaskState.ERROR
+
+
+def annotation(task: Task) -> dict[str, Any]:
+    """The platform's notes on a human task, stored inside the workflow state."""
+    return task.internal_data.setdefault(ANNOTATION, {})
+
+
+def properties(task: Task) -> dict[str, str]:
+    return (getattr(task.task_spec, "extensions", None) or {}).get("properties", {})
+
+
+def sync_rows(session: Session, case: Case) -> None:
+    sync_work_items(session, case)
+    sync_timers(session, case)
+
+
+def sync_work_items(session: Session, case: Case) -> None:
+    """Insert, update or close the instance's work items to match its human tasks."""
+    now = case.calendar.now()
+    existing = {w.task_id: w for w in session.execute(
+        select(WorkItem).where(WorkItem.instance_id == case.row.id)).scalars()} \
+        if case.row.id is not None else {}
+    for task in case.workflow.get_tasks(state=TaskState.READY | _FINISHED, manual=True):
+        key = str(task.id)
+        notes = task.internal_data.get(ANNOTATION)
+        if task.state == TaskState.READY:
+            notes = annotate_new_task(session, case, task, now) if notes is None else notes
+        elif notes is None:
+            continue  # a task that never reached anyone (e.g. cancelled while future)
+        row = existing.pop(key, None)
+        if row is None:
+            row = WorkItem(instance_id=case.row.id, task_id=key)
+            session.add(row)
+        _fill(row, case, task, notes, now)
+    for row in existing.values():
+        if row.status == WorkItemStatus.OPEN:
+            row.status, row.completed_at = WorkItemStatus.CANCELLED, now
+
+
+def annotate_new_task(session: Session, case: Case, task: Task, now: datetime
+                      ) -> dict[str, Any]:
+    """First sight of a ready human task: fix its candidate unit and due dates."""
+    props = properties(task)
+    notes = annotation(task)
+    notes["created_at"] = now.isoformat()
+    org_id, role = resolve_candidate(session, case, task)
+    notes["candidate_org_id"], notes["candidate_role"] = org_id, role
+    today = case.calendar.today()
+    for prop, key in (("dueWorkingDays", "due_at"), ("followUpWorkingDays", "follow_up_at")):
+        if props.get(prop, "").strip().isdigit():
+            day = case.calendar.add_workdays(today, int(props[prop]))
+            notes[key] = case.calendar.end_of_day(day).isoformat()
+    return notes
+
+
+def resolve_candidate(session: Session, case: Case, task: Task) -> tuple[int | None, str | None]:
+    """The org unit and role a task's lane stands for in this case."""
+    rule = lane_rule(getattr(task.task_spec, "lane", None))
+    if rule is None:
+        return None, None
+    data = {**case.workflow.data, **task.data}
+    unit: OrgUnit | None = None
+    if rule.org_field:
+        code = data.get(rule.org_field)
+        if code:
+            unit = session.execute(select(OrgUnit).where(OrgUnit.code == str(code))).scalar()
+    elif rule.joint_office_of_area:
+        area = data.get("area_code") or case.row.area_code or case.calendar.area_code
+        unit = session.execute(select(OrgUnit).where(
+            OrgUnit.kind == OrgKind.JOINT_OFFICE, OrgUnit.area_code == area)).scalar()
+    return (unit.id if unit else None), rule.role
+
+
+def _fill(row: WorkItem, case: Case, task: Task, notes: dict[str, Any], now: datetime) -> None:
+    props = properties(task)
+    spec = task.task_spec
+    row.task_name = spec.name
+    row.title = (spec.bpmn_name or spec.name)[:300]
+    row.process_key = case.row.definition.key
+    row.lane = getattr(spec, "lane", None)
+    row.candidate_org_id = notes.get("candidate_org_id")
+    row.candidate_role = notes.get("candidate_role")
+    row.assignee_id = notes.get("assignee_id")
+    row.priority = PRIORITIES.get(props.get("priority", "normal"), 2)
+    row.form_key = props.get("formKey")
+    row.entity_id = case.row.entity_id
+    row.area_code = case.row.area_code
+    row.created_at = _when(notes.get("created_at")) or now
+    row.due_at = _when(notes.get("due_at"))
+    row.follow_up_at = _when(notes.get("follow_up_at"))
+    row.claimed_at = _when(notes.get("claimed_at"))
+    if task.state == TaskState.READY:
+        row.status, row.completed_at, row.completed_by_id = WorkItemStatus.OPEN, None, None
+    elif task.state == TaskState.COMPLETED:
+        row.status = WorkItemStatus.COMPLETED
+        row.completed_at = _when(notes.get("completed_at")) or row.completed_at or now
+        row.completed_by_id = notes.get("completed_by_id")
+    else:
+        row.status = WorkItemStatus.CANCELLED
+        row.completed_at = _when(notes.get("completed_at")) or row.completed_at or now
+
+
+def _when(value: str | None) -> datetime | None:
+    return datetime.fromisoformat(value) if value else None
+
+
+def waiting_timers(case: Case) -> list[tuple[Task, datetime]]:
+    """Each waiting timer event of the instance with the moment it is due."""
+    found = []
+    for task in case.workflow.get_tasks(state=TaskState.WAITING):
+        event = getattr(task.task_spec, "event_definition", None)
+        if not isinstance(event, TimerEventDefinition):
+            continue
+        value = task._get_internal_data("event_value")
+        if value is None:
+            continue
+        if isinstance(event, CycleTimerEventDefinition):
+            if not isinstance(value, dict) or value.get("cycles") == 0:
+                continue
+            due = datetime.fromisoformat(value["next"])
+        else:
+            parsed = TimerEventDefinition.parse_time_or_duration(value)
+            due = parsed if isinstance(parsed, datetime) else None
+        if due is not None:
+            found.append((task, due))
+    return found
+
+
+def sync_timers(session: Session, case: Case) -> None:
+    """One timer row per waiting timer; rows of timers no longer waiting go away."""
+    wanted = {str(task.id): (task, due) for task, due in waiting_timers(case)}
+    rows = {t.task_id: t for t in session.execute(
+        select(Timer).where(Timer.instance_id == case.row.id)).scalars()}
+    gone = [rows[k].id for k in rows.keys() - wanted.keys()]
+    if gone:
+        session.execute(delete(Timer).where(Timer.id.in_(gone)))
+    for key, (task, due) in wanted.items():
+        row = rows.get(key)
+        if row is None:
+            row = Timer(instance_id=case.row.id, task_id=key, attempts=0)
+            session.add(row)
+        elif row.due_at != due:
+            row.attempts, row.last_error = 0, None
+        row.event_name = (task.task_spec.bpmn_name or task.task_spec.name)[:200]
+        row.interrupting = getattr(task.task_spec, "cancel_activity", None)
+        row.due_at = due

@@ -1,0 +1,140 @@
+"""Declarative task forms (forms/<key>.toml): loading and server-side validation."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from engine.config import PROJECT_DIR
+from engine.errors import InvalidInput, NotFound
+
+FORMS_DIR = PROJECT_DIR / "forms"
+FIELD_TYPES = frozenset({"text", "textarea", "number", "money", "date", "select",
+                         "multiselect", "uscc", "org", "user", "file"})
+_KEY = re.compile(r"^[a-z][a-z0-9_]{0,99}$")
+
+
+@dataclass(frozen=True)
+class Choice:
+    value: str
+    zh: str
+    en: str
+
+
+@dataclass(frozen=True)
+class FormField:
+    name: str
+    type: str
+    label_zh: str
+    label_en: str
+    required: bool = False
+    choices: tuple[Choice, ...] = ()
+    min_length: int | None = None
+    max_length: int | None = None
+    min_value: Decimal | None = None
+    max_value: Decimal | None = None
+    help_zh: str = ""
+    help_en: str = ""
+
+    def label(self, locale: str) -> str:
+        return self.label_en if locale.startswith("en") else self.label_zh
+
+
+@dataclass(frozen=True)
+class FormDefinition:
+    key: str
+    title_zh: str
+    title_en: str
+    fields: tuple[FormField, ...] = field(default_factory=tuple)
+
+    def title(self, locale: str) -> str:
+        return self.title_en if locale.startswith("en") else self.title_zh
+
+
+def form_exists(key: str, forms_dir: Path = FORMS_DIR) -> bool:
+    return bool(_KEY.match(key)) and (forms_dir / f"{key}.toml").is_file()
+
+
+@lru_cache(maxsize=128)
+def load_form(key: str, forms_dir: Path = FORMS_DIR) -> FormDefinition:
+    """Read and check a form definition; NotFound when there is no such form."""
+    if not form_exists(key, forms_dir):
+        raise NotFound(f"no form {key!r}")
+    raw = tomllib.loads((forms_dir / f"{key}.toml").read_text(encoding="utf-8"))
+    fields = tuple(_field(item, key) for item in raw.get("fields", []))
+    return FormDefinition(key, raw.get("title_zh", key), raw.get("title_en", key), fields)
+
+
+def _field(item: dict[str, Any], key: str) -> FormField:
+    if item.get("type") not in FIELD_TYPES:
+        raise ValueError(f"form {key}: field {item.get('name')!r} has unknown type")
+    choices = tuple(Choice(str(c["value"]), c.get("zh", c["value"]), c.get("en", c["value"]))
+                    for c in item.get("choices", []))
+    limits = {k: Decimal(str(item[k])) for k in ("min_value", "max_value") if k in item}
+    return FormField(
+        name=item["name"], type=item["type"], label_zh=item.get("label_zh", item["name"]),
+        label_en=item.get("label_en", item["name"]), required=bool(item.get("required")),
+        choices=choices, min_length=item.get("min_length"), max_length=item.get("max_length"),
+        help_zh=item.get("help_zh", ""), help_en=item.get("help_en", ""), **limits,
+    )
+
+
+def validate(form: FormDefinition, raw: dict[str, Any]) -> dict[str, Any]:
+    """Clean submitted values; InvalidInput with every field's error when any is bad."""
+    clean: dict[str, Any] = {}
+    errors: dict[str, str] = {}
+    for f in form.fields:
+        value = raw.get(f.name)
+        if value is None or value == "" or value == []:
+            if f.required:
+                errors[f.name] = "required"
+            continue
+        try:
+            clean[f.name] = _clean(f, value)
+        except ValueError as exc:
+            errors[f.name] = str(exc)
+    if errors:
+        raise InvalidInput("the form has errors", fields=errors)
+    return clean
+
+
+def _clean(f: FormField, value: Any) -> Any:
+    if f.type in ("text", "textarea", "uscc", "org", "user", "file"):
+        text = str(value).strip()
+        if f.min_length is not None and len(text) < f.min_length:
+            raise ValueError(f"at least {f.min_length} characters")
+        if f.max_length is not None and len(text) > f.max_length:
+            raise ValueError(f"at most {f.max_length} characters")
+        return text
+    if f.type in ("number", "money"):
+        try:
+            number = Decimal(str(value).replace(",", ""))
+        except InvalidOperation:
+            raise ValueError("not a number") from None
+        if not number.is_finite():
+            raise ValueError("not a number")
+        if f.min_value is not None and number < f.min_value:
+            raise ValueError(f"at least {f.min_value}")
+        if f.max_value is not None and number > f.max_value:
+            raise ValueError(f"at most {f.max_value}")
+        return str(number) if f.type == "money" else float(number)
+    if f.type == "date":
+        try:
+            return date.fromisoformat(str(value)).isoformat()
+        except ValueError:
+            raise ValueError("not a date (YYYY-MM-DD)") from None
+    allowed = {c.value for c in f.choices}
+    if f.type == "select":
+        if str(value) not in allowed:
+            raise ValueError("not one of the choices")
+        return str(value)
+    values = [str(v) for v in (value if isinstance(value, list) else [value])]
+    if not set(values) <= allowed:
+        raise ValueError("not one of the choices")
+    return values

@@ -1,0 +1,55 @@
+"""Incidents: instances stopped by an error, listed for operators and retried by them."""
+
+from __future__ import annotations
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from engine import audit, clock
+from engine.errors import Conflict, NotFound
+from engine.models import Incident, InstanceStatus, ProcessInstance, Timer
+
+
+def raise_incident(session: Session, instance_id: int, source: str, message: str,
+                   task_id: str | None = None) -> Incident:
+    """Stop an instance with an error that an operator must look at."""
+    instance = session.get(ProcessInstance, instance_id)
+    if instance is None:
+        raise NotFound(f"no process instance {instance_id}")
+    incident = Incident(instance_id=instance_id, source=source, task_id=task_id,
+                        message=message[:4000], created_at=clock.now())
+    session.add(incident)
+    instance.status = InstanceStatus.INCIDENT
+    instance.error = message[:4000]
+    session.flush()
+    audit.record(session, audit.SYSTEM, "incident.raise", "process_instance", instance_id,
+                 incident_id=incident.id, source=source, message=message[:500])
+    return incident
+
+
+def open_incidents(session: Session) -> list[Incident]:
+    return list(session.execute(
+        select(Incident).where(Incident.resolved_at.is_(None)).order_by(Incident.id)
+    ).scalars())
+
+
+def retry(session: Session, actor: audit.Actor, incident_id: int) -> Incident:
+    """Resolve an incident and let its instance run again; its timers are due at once."""
+    incident = session.get(Incident, incident_id)
+    if incident is None:
+        raise NotFound(f"no incident {incident_id}")
+    if incident.resolved_at is not None:
+        raise Conflict(f"incident {incident_id} is already resolved")
+    instance = session.get(ProcessInstance, incident.instance_id)
+    assert instance is not None
+    incident.resolved_at, incident.resolved_by = clock.now(), actor.name
+    instance.status, instance.error = InstanceStatus.WAITING, None
+    session.execute(
+        update(Timer).where(Timer.instance_id == instance.id)
+        .values(attempts=0, locked_by=None, locked_until=None, last_error=None)
+        .execution_options(synchronize_session=False)
+    )
+    session.flush()
+    audit.record(session, actor, "incident.retry", "process_instance", instance.id,
+                 incident_id=incident.id)
+    return incident

@@ -1,0 +1,37 @@
+"""Unified social credit codes (统一社会信用代码, GB 32100-2015)."""
+
+from __future__ import annotations
+
+import random
+
+ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
+_VALUE = {ch: i for i, ch in enumerate(ALPHABET)}
+
+
+def check_character(first17: str) -> str:
+    """The 18th character for the first 17."""
+    total = sum(_VALUE[ch] * w for ch, w in zip(first17, WEIGHTS, strict=True))
+    return ALPHABET[(31 - total % 31) % 31]
+
+
+def problem(code: str) -> str | None:
+    """Why a code is invalid, or None when it is valid."""
+    if len(code) != 18:
+        return f"must have 18 characters, has {len(code)}"
+    bad = sorted({ch for ch in code if ch not in _VALUE})
+    if bad:
+        return f"characters not allowed: {''.join(bad)}"
+    if check_character(code[:17]) != code[17]:
+        return "check character does not match"
+    return None
+
+
+def is_valid(code: str) -> bool:
+    return problem(code) is None
+
+
+def generate(rng: random.Random, area_code: str = "530500", prefix: str = "91") -> str:
+    """A well-formed code for demo data and benchmarks (not a real entity's)."""
+    body = prefix + area_code[:6] + "".join(rng.choice(ALPHABET) for _ in range(9))
+    return body + check_character(body)

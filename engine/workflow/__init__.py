@@ -1,0 +1,25 @@
+"""SpiffWorkflow behind one door: safe parsing, one serializer, a sandboxed script engine."""
+
+from engine.workflow.parser import ParsedProcess, parse_process
+from engine.workflow.scripting import SandboxEnvironment, script_engine
+from engine.workflow.serializer import (
+    SERIALIZER_VERSION,
+    dump_spec,
+    dump_state,
+    load_spec,
+    load_state,
+    new_workflow,
+)
+
+__all__ = [
+    "SERIALIZER_VERSION",
+    "ParsedProcess",
+    "SandboxEnvironment",
+    "dump_spec",
+    "dump_state",
+    "load_spec",
+    "load_state",
+    "new_workflow",
+    "parse_process",
+    "script_engine",
+]

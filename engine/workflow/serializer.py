@@ -1,0 +1,117 @@
+"""One configured serializer: specs stored once per version, states stored without them."""
+
+from __future__ import annotations
+
+import json
+from collections import OrderedDict
+from collections.abc import Callable
+from threading import Lock
+from typing import Any
+
+from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
+from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer
+from SpiffWorkflow.bpmn.serializer.default.workflow import BpmnWorkflowConverter
+from SpiffWorkflow.bpmn.serializer.helpers.encoder import create_encoder
+from SpiffWorkflow.bpmn.specs.bpmn_process_spec import BpmnProcessSpec
+from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
+from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
+
+SERIALIZER_VERSION = "cf-1/spiff-1.5"
+
+Specs = tuple[BpmnProcessSpec, dict[str, BpmnProcessSpec]]
+
+
+class StateConverter(BpmnWorkflowConverter):
+    """The workflow converter without the spec: it lives once in process_definition."""
+
+    def to_dict(self, workflow: BpmnWorkflow) -> dict[str, Any]:
+        dct = super(BpmnWorkflowConverter, self).to_dict(workflow)
+        dct["subprocesses"] = self.mapping_to_dict(workflow.subprocesses)
+        dct["bpmn_events"] = self.registry.convert(workflow.bpmn_events)
+        return dct
+
+    def from_dict(self, dct: dict[str, Any], specs: Specs | None = None) -> BpmnWorkflow:
+        if specs is None:
+            raise ValueError("a stored state is restored with its definition's specs")
+        spec, subprocess_specs = specs
+        dct = dict(dct, spec=None, subprocess_specs={})
+        return self._restore(dct, spec, subprocess_specs)
+
+    def _restore(self, dct: dict[str, Any], spec: BpmnProcessSpec,
+                 subprocess_specs: dict[str, BpmnProcessSpec]) -> BpmnWorkflow:
+        from uuid import UUID
+
+        workflow = self.target_class(spec, subprocess_specs, deserializing=True)
+        workflow.tasks = self.mapping_from_dict(dct["tasks"], UUID, workflow=workflow)
+        workflow.task_tree = workflow.tasks.get(UUID(dct["root"]))
+        self.set_default_attributes(workflow, dct)
+        self.subprocesses_from_dict(dct["subprocesses"], workflow)
+        workflow.bpmn_events = self.registry.restore(dct.pop("bpmn_events", []))
+        return workflow
+
+
+def _registry():  # type: ignore[no-untyped-def]
+    config = dict(SPIFF_CONFIG)
+    config[BpmnWorkflow] = StateConverter
+    return BpmnWorkflowSerializer.configure(config)
+
+
+_REGISTRY = _registry()
+_ENCODER = create_encoder(_REGISTRY)
+_SPEC_CACHE: OrderedDict[int, Specs] = OrderedDict()
+_SPEC_CACHE_SIZE = 256
+_SPEC_LOCK = Lock()
+
+
+def dump_spec(spec: BpmnProcessSpec, subprocess_specs: dict[str, BpmnProcessSpec]) -> str:
+    """The JSON stored once per process definition version."""
+    return json.dumps({
+        "spec": _REGISTRY.convert(spec),
+        "subprocess_specs": {k: _REGISTRY.convert(v) for k, v in subprocess_specs.items()},
+    }, ensure_ascii=False)
+
+
+def load_spec(definition_id: int, fetch_json: Callable[[], str]) -> Specs:
+    """Restore a definition's specs, once per process (they are immutable).
+
+    `fetch_json` is called only on a cache miss, so the large text is read rarely.
+    """
+    with _SPEC_LOCK:
+        cached = _SPEC_CACHE.get(definition_id)
+        if cached is not None:
+            _SPEC_CACHE.move_to_end(definition_id)
+            return cached
+    dct = json.loads(fetch_json())
+    specs = (_REGISTRY.restore(dct["spec"]),
+             {k: _REGISTRY.restore(v) for k, v in dct["subprocess_specs"].items()})
+    with _SPEC_LOCK:
+        _SPEC_CACHE[definition_id] = specs
+        while len(_SPEC_CACHE) > _SPEC_CACHE_SIZE:
+            _SPEC_CACHE.popitem(last=False)
+    return specs
+
+
+def new_workflow(specs: Specs, engine: PythonScriptEngine) -> BpmnWorkflow:
+    spec, subprocess_specs = specs
+    return BpmnWorkflow(spec, subprocess_specs, script_engine=engine)
+
+
+def dump_state(workflow: BpmnWorkflow) -> str:
+    """The instance state as JSON, without the spec.
+
+    Like SpiffWorkflow's own serializer, the registry converts shallowly and the
+    JSON encoder does the rest. The flag is shared, but either mode yields the
+    same JSON, so threads racing on it are harmless.
+    """
+    _REGISTRY._encoder_mode = True
+    try:
+        return json.dumps(_REGISTRY.convert(workflow), cls=_ENCODER, ensure_ascii=False)
+    finally:
+        _REGISTRY._encoder_mode = False
+
+
+def load_state(state: str, specs: Specs, engine: PythonScriptEngine) -> BpmnWorkflow:
+    """Restore an instance; the sandboxed script engine is attached before anything runs."""
+    workflow = _REGISTRY.restore(json.loads(state), specs=specs)
+    workflow.script_engine = engine
+    return workflow
