@@ -1,0 +1,149 @@
+"""Inbox queries: a user's work items by tab, filtered in SQL by scope, never loading a workflow."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Literal
+
+from sqlalchemy import Select, and_, case, func, or_, select
+from sqlalchemy.orm import Session, aliased
+
+from engine import clock, scope
+from engine.calendar import WorkdayCalendar
+from engine.models import MarketEntity, Role, User, WorkItem, WorkItemStatus
+
+Tab = Literal["mine", "claimable", "due_soon", "overdue", "done"]
+TABS: tuple[Tab, ...] = ("mine", "claimable", "due_soon", "overdue", "done")
+Light = Literal["green", "yellow", "red", "none"]
+DONE_DAYS = 30
+DUE_SOON_WORKDAYS = 2
+
+
+@dataclass(frozen=True)
+class InboxFilter:
+    """What a user narrowed the list to; every field optional."""
+
+    process_key: str | None = None
+    entity: str | None = None  # part of a name, or a USCC prefix
+    due_from: date | None = None
+    due_to: date | None = None
+    priority: int | None = None
+
+
+@dataclass
+class InboxRow:
+    item: WorkItem
+    entity_name: str | None
+    entity_uscc: str | None
+    holder_name: str | None
+    light: Light
+    age_workdays: int
+
+
+@dataclass
+class InboxPage:
+    rows: list[InboxRow]
+    total: int
+    page: int
+    per_page: int
+    counts: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+
+def candidate_units(user: User) -> list[int]:
+    """Ids of the user's unit and its ancestors: a task there may be claimed by the user."""
+    return [int(part) for part in user.org_unit.path.strip("/").split("/") if part]
+
+
+def candidate_roles(user: User) -> list[str]:
+    return [role.value for role, allowed in scope.SATISFIES.items() if user.roles & allowed]
+
+
+def due_soon_limit(calendar: WorkdayCalendar) -> datetime:
+    return calendar.end_of_day(calendar.add_workdays(calendar.today(), DUE_SOON_WORKDAYS))
+
+
+def tab_condition(session: Session, user: User, tab: Tab, calendar: WorkdayCalendar):  # type: ignore[no-untyped-def]
+    """The SQL condition of one tab (scope included)."""
+    now = clock.now()
+    is_open = WorkItem.status == WorkItemStatus.OPEN
+    mine = and_(is_open, WorkItem.assignee_id == user.id)
+    claimable = and_(is_open, WorkItem.assignee_id.is_(None),
+                     WorkItem.candidate_org_id.in_(candidate_units(user)),
+                     WorkItem.candidate_role.in_(candidate_roles(user)))
+    if tab == "mine":
+        return mine
+    if tab == "claimable":
+        return claimable
+    if tab == "due_soon":
+        return and_(or_(mine, claimable), WorkItem.due_at >= now,
+                    WorkItem.due_at <= due_soon_limit(calendar))
+    if tab == "overdue":
+        watched = scope.work_item_filter(session, user) if user.has_role(
+            Role.SUPERVISOR, Role.DEPT_ADMIN, Role.SYSADMIN, Role.AUDITOR) else or_(mine, claimable)
+        return and_(is_open, WorkItem.due_at < now, watched)
+    since = now - clock.seconds(DONE_DAYS * 86400)
+    return and_(WorkItem.status == WorkItemStatus.COMPLETED, WorkItem.completed_by_id == user.id,
+                WorkItem.completed_at >= since)
+
+
+def _filtered(query: Select, filters: InboxFilter, calendar: WorkdayCalendar) -> Select:
+    if filters.process_key:
+        query = query.where(WorkItem.process_key == filters.process_key)
+    if filters.priority:
+        query = query.where(WorkItem.priority == filters.priority)
+    if filters.due_from:
+        query = query.where(WorkItem.due_at >= calendar.end_of_day(filters.due_from)
+                            - clock.seconds(86400 - 0.000001))
+    if filters.due_to:
+        query = query.where(WorkItem.due_at <= calendar.end_of_day(filters.due_to))
+    if filters.entity:
+        text = filters.entity.strip()
+        matches = select(MarketEntity.id).where(or_(
+            MarketEntity.name.contains(text, autoescape=True),
+            MarketEntity.uscc.startswith(text.upper(), autoescape=True)))
+        query = query.where(WorkItem.entity_id.in_(matches))
+    return query
+
+
+def inbox_page(session: Session, user: User, tab: Tab, calendar: WorkdayCalendar,
+               filters: InboxFilter | None = None, page: int = 1, per_page: int = 50
+               ) -> InboxPage:
+    """One page of a tab: overdue first, then by due date; with entity and holder names."""
+    filters = filters or InboxFilter()
+    condition = tab_condition(session, user, tab, calendar)
+    base = _filtered(select(WorkItem).where(condition), filters, calendar)
+    total = session.execute(select(func.count()).select_from(base.subquery())).scalar_one()
+    holder = aliased(User)
+    order = ((WorkItem.completed_at.desc(),) if tab == "done" else
+             (case((WorkItem.due_at.is_(None), 1), else_=0), WorkItem.due_at, WorkItem.id))
+    query = (base.add_columns(MarketEntity.name, MarketEntity.uscc, holder.display_name)
+             .outerjoin(MarketEntity, MarketEntity.id == WorkItem.entity_id)
+             .outerjoin(holder, holder.id == WorkItem.assignee_id)
+             .order_by(*order).limit(per_page).offset((max(page, 1) - 1) * per_page))
+    rows = [InboxRow(item, name, uscc, holder_name, deadline_light(item, calendar),
+                     calendar.workdays_between(clock.to_local_date(item.created_at),
+                                               calendar.today()))
+            for item, name, uscc, holder_name in session.execute(query)]
+    return InboxPage(rows, total, page, per_page)
+
+
+def tab_counts(session: Session, user: User, calendar: WorkdayCalendar) -> dict[str, int]:
+    """How many items each tab holds."""
+    return {tab: session.execute(select(func.count(WorkItem.id)).where(
+        tab_condition(session, user, tab, calendar))).scalar_one() for tab in TABS}
+
+
+def deadline_light(item: WorkItem, calendar: WorkdayCalendar) -> Light:
+    """Red when overdue, yellow on its last working day or the one before, else green."""
+    if item.due_at is None or item.status != WorkItemStatus.OPEN:
+        return "none"
+    now = clock.now()
+    if item.due_at < now:
+        return "red"
+    left = calendar.workdays_between(calendar.today(), clock.to_local_date(item.due_at))
+    return "yellow" if left <= 1 else "green"
