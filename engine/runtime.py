@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from engine import audit, clock, scope
 from engine.cases import CLOSED, Case, new_case, open_case, save_case
 from engine.deploy import latest_definition
-from engine.derive import annotation
+from engine.derive import annotation, waiting_timers
 from engine.errors import Conflict, EngineError, Forbidden, IncidentError, InvalidInput, NotFound
 from engine.models import (
     InstanceStatus,
@@ -269,14 +269,21 @@ def _require_running(case: Case) -> None:
         raise Conflict("the case is closed", instance_id=case.row.id)
 
 
-def fire_due_timers(session: Session, actor: audit.Actor, instance_id: int) -> Case:
-    """Let every due timer of an instance fire, then run to the next wait."""
+def fire_due_timers(session: Session, actor: audit.Actor, instance_id: int) -> list[str]:
+    """Let every due timer of an instance fire, then run to the next wait.
+
+    Returns the names of the timer events that fired; each is audited.
+    """
     case = open_case(session, instance_id)
     _require_running(case)
+    before = {str(task.id): task for task, _due in waiting_timers(case)}
     _run(case, lambda: (case.workflow.refresh_timers(), case.workflow.do_engine_steps()))
+    fired = [task for key, task in before.items() if task.state != TaskState.WAITING]
     save_case(session, case)
-    audit.record(session, actor, "timer.fire", "process_instance", instance_id)
-    return case
+    for task in fired:
+        audit.record(session, actor, "timer.fire", "process_instance", instance_id,
+                     task_id=str(task.id), event=task.task_spec.bpmn_name or task.task_spec.name)
+    return [task.task_spec.name for task in fired]
 
 
 def _lifecycle(session: Session, actor: audit.Actor, instance_id: int, action: str,
