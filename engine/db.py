@@ -43,7 +43,10 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyp
 def _sqlite_begin_immediate(connection) -> None:  # type: ignore[no-untyped-def]
     # Writers take the lock up front: a read-then-write transaction never dies
     # half-way with "database is locked" when another writer got there first.
-    connection.exec_driver_sql("BEGIN IMMEDIATE")
+    # Read-only sessions (see read_session_factory) begin deferred instead, so
+    # that page views never queue behind writers.
+    mode = connection.get_execution_options().get("sqlite_begin", "IMMEDIATE")
+    connection.exec_driver_sql(f"BEGIN {'DEFERRED' if mode == 'DEFERRED' else 'IMMEDIATE'}")
 
 
 def engine_from_settings(settings: Settings) -> Engine:
@@ -56,6 +59,13 @@ def session_factory(engine: Engine, settings: Settings | None = None) -> session
     """Sessions that carry the settings, so engine functions need only the session."""
     return sessionmaker(bind=engine, expire_on_commit=False,
                         info={"settings": settings or Settings()})
+
+
+def read_session_factory(engine: Engine, settings: Settings | None = None
+                         ) -> sessionmaker[Session]:
+    """Sessions for reading only (page views, reports): on SQLite they take no write lock."""
+    return sessionmaker(bind=engine.execution_options(sqlite_begin="DEFERRED"),
+                        expire_on_commit=False, info={"settings": settings or Settings()})
 
 
 def settings_of(session: Session) -> Settings:

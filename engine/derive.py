@@ -60,8 +60,10 @@ def sync_work_items(session: Session, case: Case) -> None:
         row = existing.pop(key, None)
         if row is None:
             row = WorkItem(instance_id=case.row.id, task_id=key)
+            _fill(row, case, task, notes, now)
             session.add(row)
-        _fill(row, case, task, notes, now)
+        else:
+            _fill(row, case, task, notes, now)
     for row in existing.values():
         if row.status == WorkItemStatus.OPEN:
             row.status, row.completed_at = WorkItemStatus.CANCELLED, now

@@ -1,0 +1,151 @@
+"""The sample diagram path by path, saved and restored mid-run, with time moved."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+import chinese_calendar
+import pytest
+import time_machine
+from SpiffWorkflow.util.task import TaskState
+
+from engine.config import PROJECT_DIR
+from engine.sandbox import Limits
+from engine.workflow import dump_state, load_state, new_workflow, parse_process, script_engine
+
+CST = ZoneInfo("Asia/Shanghai")
+MONDAY = datetime(2026, 3, 2, 9, 0, tzinfo=CST)
+
+
+class Context:
+    """The rule context with the State Council arrangement, as the engine lends it."""
+
+    area_code = "530502"
+
+    def now(self) -> datetime:
+        return datetime.now(UTC)
+
+    def today(self) -> date:
+        return self.now().astimezone(CST).date()
+
+    def is_workday(self, day: date) -> bool:
+        return chinese_calendar.is_workday(day)
+
+    def end_of_day(self, day: date) -> datetime:
+        return datetime.combine(day, time.max, CST).astimezone(UTC)
+
+
+@pytest.fixture(scope="module")
+def specs():
+    path = PROJECT_DIR / "bpmn" / "sample_review.bpmn"
+    parsed = parse_process([(path.name, path.read_bytes())])
+    return parsed.spec, parsed.subprocess_specs
+
+
+def engine():
+    return script_engine(Context(), Limits())
+
+
+def start(specs):
+    workflow = new_workflow(specs, engine())
+    workflow.data.update(department_org="530502-amr", registrar_org="530502-amr-reg")
+    workflow.do_engine_steps()
+    return workflow
+
+
+def restored(workflow, specs):
+    """Save and restore, as every command does between two requests."""
+    return load_state(dump_state(workflow), specs, engine())
+
+
+def ready(workflow) -> list[str]:
+    return sorted(t.task_spec.name for t in workflow.get_tasks(state=TaskState.READY, manual=True))
+
+
+def finish(workflow, name: str, **data) -> None:
+    (task,) = [t for t in workflow.get_tasks(state=TaskState.READY, manual=True)
+               if t.task_spec.name == name]
+    task.data.update(data)
+    task.run()
+    workflow.do_engine_steps()
+
+
+def ended_at(workflow) -> list[str]:
+    return sorted(t.task_spec.name for t in workflow.get_tasks(state=TaskState.COMPLETED)
+                  if t.task_spec.name.startswith("end_"))
+
+
+def advance(workflow, when: datetime) -> None:
+    with time_machine.travel(when, tick=False):
+        workflow.refresh_timers()
+        workflow.do_engine_steps()
+
+
+def test_approve(specs):
+    with time_machine.travel(MONDAY, tick=False):
+        workflow = restored(start(specs), specs)
+        assert ready(workflow) == ["review"]
+        finish(workflow, "review", decision="approve", opinion="符合要求")
+    assert workflow.is_completed()
+    assert ended_at(workflow) == ["end_approved"]
+    assert workflow.last_task.data["outcome"] == "approved"
+
+
+@pytest.mark.parametrize("resolution", ["reroute", "terminate"])
+def test_reject_then_registrar_resolves(specs, resolution):
+    with time_machine.travel(MONDAY, tick=False):
+        workflow = start(specs)
+        finish(workflow, "review", decision="reject", opinion="不在职责范围")
+        workflow = restored(workflow, specs)
+        assert ready(workflow) == ["handle_rejection"]
+        finish(workflow, "handle_rejection", resolution=resolution)
+    assert workflow.is_completed() and ended_at(workflow) == ["end_rejected"]
+
+
+def test_reminder_fires_after_two_working_days_and_review_goes_on(specs):
+    with time_machine.travel(MONDAY, tick=False):
+        workflow = start(specs)
+    workflow = restored(workflow, specs)
+    advance(workflow, datetime(2026, 3, 4, 23, 0, tzinfo=CST))  # still Wednesday
+    assert ended_at(workflow) == []
+    advance(workflow, datetime(2026, 3, 5, 0, 1, tzinfo=CST))
+    assert ended_at(workflow) == ["end_reminded"]
+    assert ready(workflow) == ["review"]
+    workflow = restored(workflow, specs)
+    with time_machine.travel(datetime(2026, 3, 5, 9, 0, tzinfo=CST), tick=False):
+        finish(workflow, "review", decision="approve")
+    assert ended_at(workflow) == ["end_approved", "end_reminded"]
+
+
+def test_escalation_interrupts_review(specs):
+    with time_machine.travel(MONDAY, tick=False):
+        workflow = start(specs)
+    workflow = restored(workflow, specs)
+    advance(workflow, datetime(2026, 3, 10, 0, 1, tzinfo=CST))  # after Monday 9 March
+    assert ready(workflow) == ["handle_escalation"]
+    workflow = restored(workflow, specs)
+    with time_machine.travel(datetime(2026, 3, 10, 9, 0, tzinfo=CST), tick=False):
+        finish(workflow, "handle_escalation", measure="urge")
+    assert workflow.is_completed()
+    assert ended_at(workflow) == ["end_escalated", "end_reminded"]
+
+
+def test_timers_count_working_days_across_the_national_day_holiday(specs):
+    # Started Tuesday 29 September 2026: 1-7 October are holidays, so the
+    # 2nd working day is Thursday 8 October (30 Sept is the 1st).
+    with time_machine.travel(datetime(2026, 9, 29, 10, 0, tzinfo=CST), tick=False):
+        workflow = start(specs)
+    advance(workflow, datetime(2026, 10, 7, 23, 59, tzinfo=CST))
+    assert ended_at(workflow) == []
+    advance(workflow, datetime(2026, 10, 9, 0, 1, tzinfo=CST))
+    assert ended_at(workflow) == ["end_reminded"]
+
+
+def test_saturday_make_up_workday_counts(specs):
+    # Thursday 12 Feb 2026; Saturday 14 Feb is a make-up workday (调休), so the
+    # 2nd working day after Thursday is that Saturday, not Monday.
+    with time_machine.travel(datetime(2026, 2, 12, 10, 0, tzinfo=CST), tick=False):
+        workflow = start(specs)
+    advance(workflow, datetime(2026, 2, 15, 0, 1, tzinfo=CST))
+    assert ended_at(workflow) == ["end_reminded"]

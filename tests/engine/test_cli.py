@@ -1,0 +1,73 @@
+"""The command line end to end on a fresh SQLite database."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+from click.testing import CliRunner
+
+from engine.cli import main
+from engine.config import PROJECT_DIR
+
+MONDAY = datetime(2026, 3, 2, 9, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
+
+
+@pytest.fixture
+def run(tmp_path, monkeypatch):
+    monkeypatch.setenv("CREDITFLOW_VAR_DIR", str(tmp_path / "var"))
+    monkeypatch.delenv("CREDITFLOW_DATABASE_URL", raising=False)
+    runner = CliRunner()
+
+    def invoke(*args: str, ok: bool = True):
+        result = runner.invoke(main, list(args), catch_exceptions=False)
+        if ok:
+            assert result.exit_code == 0, result.output
+        return result
+
+    with time_machine.travel(MONDAY, tick=False):
+        invoke("db", "upgrade")
+        yield invoke
+
+
+def test_set_up_and_work_a_case_from_the_command_line(run):
+    assert "org units" in run("seed", "baoshan").output
+    run("calendar", "seed")
+    demo = run("seed", "demo").output
+    assert "officer_longyang" in demo and "Demo@2026" in demo
+    again = run("deploy", str(PROJECT_DIR / "bpmn" / "sample_review.bpmn")).output
+    assert again.startswith("unchanged: sample_review version 1")
+    listing = run("tasks").output
+    first = re.search(r"^(\d+)\t", listing, re.M)
+    assert first, listing
+    item = first.group(1)
+    run("claim", item, "--as", "officer_longyang")
+    taken = run("claim", item, "--as", "officer_longyang2", ok=False)
+    assert taken.exit_code == 1 and "conflict" in taken.output
+    bad = run("complete", item, "--as", "officer_longyang", "--data", "[1]", ok=False)
+    assert bad.exit_code == 2 and "JSON object" in bad.output
+    done = run("complete", item, "--as", "officer_longyang", "--data",
+               '{"decision": "approve", "opinion": "ok"}')
+    assert "done" in done.output
+    assert "no open incidents" in run("incidents").output
+    assert "healthy" in run("doctor").output
+    assert "intact" in run("audit", "verify").output
+    sweep = run("timers", "sweep", "--once").output
+    assert sweep.startswith("leased 0")
+
+
+def test_refused_deploy_names_file_element_and_reason(run, tmp_path):
+    bad = tmp_path / "bad.bpmn"
+    bad.write_bytes((PROJECT_DIR / "bpmn" / "sample_review.bpmn").read_bytes().replace(
+        b'outcome = "approved"', b"import os"))
+    result = run("deploy", str(bad), ok=False)
+    assert result.exit_code == 1
+    assert "refused: bad.bpmn#record_approval: script refused by the sandbox" in result.output
+
+
+def test_calendar_add_workdays_prints_the_date(run):
+    run("calendar", "seed")
+    assert run("calendar", "add-workdays", "2026-09-30", "1").output.strip() == "2026-10-08"
