@@ -287,7 +287,8 @@ def fire_due_timers(session: Session, actor: audit.Actor, instance_id: int) -> l
 
 
 def _lifecycle(session: Session, actor: audit.Actor, instance_id: int, action: str,
-               allowed_from: set[InstanceStatus], to: InstanceStatus, reason: str) -> ProcessInstance:
+               allowed_from: set[InstanceStatus], to: InstanceStatus, reason: str
+               ) -> ProcessInstance:
     user = actor_user(session, actor)
     row = session.get(ProcessInstance, instance_id)
     if row is None or (user is not None and not _may_steer(session, user, row)):

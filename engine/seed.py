@@ -112,10 +112,9 @@ def seed_demo(session: Session, actor: audit.Actor, cases: int = 12) -> list[Dem
     """Demo users for every role, sample entities, the sample diagram and open cases."""
     today = clock.local_today()
     for demo in DEMO_USERS:
+        number = f"53{zlib.crc32(demo.username.encode()) % 10**8:08d}"
         add_user(session, actor, demo.username, demo.display_name, DEMO_PASSWORD, demo.org_code,
-                 list(demo.roles),
-                 certificate_no=f"53{zlib.crc32(demo.username.encode()) % 10**8:08d}" if demo.certified
-                 else None,
+                 list(demo.roles), certificate_no=number if demo.certified else None,
                  certificate_expires=today + timedelta(days=700) if demo.certified else None)
     rng = random.Random(530500)
     entities = [_entity(session, rng, *row, today) for row in DEMO_ENTITIES]

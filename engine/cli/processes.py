@@ -95,7 +95,8 @@ def instances(cli: CliContext, status: str | None, limit: int) -> None:
             query = query.where(ProcessInstance.status == status)
         for row in session.execute(query).scalars():
             click.echo(f"{row.id}\t{row.definition.key} v{row.definition.version}\t"
-                       f"{row.status.value}\t{row.business_key or ''}\t{row.updated_at:%Y-%m-%d %H:%M}")
+                       f"{row.status.value}\t{row.business_key or ''}\t"
+                       f"{row.updated_at:%Y-%m-%d %H:%M}")
 
 
 @click.command()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+
 import click
 
 from engine import audit, doctor
@@ -56,7 +58,8 @@ def incidents_retry(cli: CliContext, incident_id: int) -> None:
     try:
         with cli.transaction() as session:
             incident = incident_service.retry(session, cli.actor, incident_id)
-            click.echo(f"incident {incident_id} resolved; instance {incident.instance_id} runs again")
+            click.echo(f"incident {incident_id} resolved; "
+                       f"instance {incident.instance_id} runs again")
     except EngineError as exc:
         fail(exc)
 
@@ -131,11 +134,10 @@ def seed_demo_command(cli: CliContext) -> None:
 @pass_cli
 def scheduler_command(cli: CliContext) -> None:
     """Run the timer scheduler in the foreground (one or more per deployment)."""
-    click.echo(f"scheduler: sweeping every {cli.settings.sweep_interval_seconds}s; Ctrl-C stops")
-    try:
+    every = cli.settings.sweep_interval_seconds
+    click.echo(f"scheduler: sweeping every {every}s; Ctrl-C stops")
+    with contextlib.suppress(KeyboardInterrupt, SystemExit):
         run_forever(cli.sessions, cli.settings)
-    except (KeyboardInterrupt, SystemExit):
-        pass
 
 
 COMMANDS = [timers, incidents, doctor_command, audit_group, seed, scheduler_command]

@@ -81,7 +81,8 @@ class User(Base):
         return bool(self.roles.intersection(roles))
 
     def certificate_valid_on(self, day: date) -> bool:
-        return bool(self.certificate_no and self.certificate_expires and self.certificate_expires >= day)
+        expires = self.certificate_expires
+        return bool(self.certificate_no and expires and expires >= day)
 
 
 class UserRole(Base):

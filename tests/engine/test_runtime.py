@@ -54,7 +54,8 @@ def traveller():
 
 def open_items(session, instance_id):
     return session.execute(select(WorkItem).where(
-        WorkItem.instance_id == instance_id, WorkItem.status == WorkItemStatus.OPEN)).scalars().all()
+        WorkItem.instance_id == instance_id, WorkItem.status == WorkItemStatus.OPEN)
+    ).scalars().all()
 
 
 def test_start_creates_work_item_with_candidate_due_date_and_timers(session, world, traveller):
