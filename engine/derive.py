@@ -39,24 +39,49 @@ def properties(task: Task) -> dict[str, str]:
     return (getattr(task.task_spec, "extensions", None) or {}).get("properties", {})
 
 
+def tasks_in(workflow: Any, state: int, manual: bool | None = None) -> list[Task]:
+    """Tasks of the workflow and its subprocesses in a state (mask).
+
+    A plain pass over the task dictionaries: much cheaper than SpiffWorkflow's
+    tree iterator, and the save path asks several such questions.
+    """
+    found = []
+    for flow in (workflow, *workflow.subprocesses.values()):
+        for task in flow.tasks.values():
+            if task.state & state and (manual is None or task.task_spec.manual == manual):
+                found.append(task)
+    return found
+
+
 def sync_rows(session: Session, case: Case) -> None:
-    sync_work_items(session, case)
-    sync_timers(session, case)
+    """Annotate new human tasks and bring the instance's rows in line with its state."""
+    annotate_tasks(session, case)
+    write_rows(session, case)
 
 
-def sync_work_items(session: Session, case: Case) -> None:
+def annotate_tasks(session: Session, case: Case) -> None:
+    """Give each newly ready human task its candidate unit and due dates (in the state)."""
+    now = case.calendar.now()
+    for task in tasks_in(case.workflow, TaskState.READY, manual=True):
+        if ANNOTATION not in task.internal_data:
+            annotate_new_task(session, case, task, now)
+
+
+def write_rows(session: Session, case: Case, is_new: bool = False) -> None:
+    sync_work_items(session, case, is_new)
+    sync_timers(session, case, is_new)
+
+
+def sync_work_items(session: Session, case: Case, is_new: bool = False) -> None:
     """Insert, update or close the instance's work items to match its human tasks."""
     now = case.calendar.now()
-    existing = {w.task_id: w for w in session.execute(
-        select(WorkItem).where(WorkItem.instance_id == case.row.id)).scalars()} \
-        if case.row.id is not None else {}
-    for task in case.workflow.get_tasks(state=TaskState.READY | _FINISHED, manual=True):
-        key = str(task.id)
+    existing = {} if is_new else {w.task_id: w for w in session.execute(
+        select(WorkItem).where(WorkItem.instance_id == case.row.id)).scalars()}
+    for task in tasks_in(case.workflow, TaskState.READY | _FINISHED, manual=True):
         notes = task.internal_data.get(ANNOTATION)
-        if task.state == TaskState.READY:
-            notes = annotate_new_task(session, case, task, now) if notes is None else notes
-        elif notes is None:
+        if notes is None:
             continue  # a task that never reached anyone (e.g. cancelled while future)
+        key = str(task.id)
         row = existing.pop(key, None)
         if row is None:
             row = WorkItem(instance_id=case.row.id, task_id=key)
@@ -91,16 +116,16 @@ def resolve_candidate(session: Session, case: Case, task: Task) -> tuple[int | N
     if rule is None:
         return None, None
     data = {**case.workflow.data, **task.data}
-    unit: OrgUnit | None = None
+    unit: int | None = None
     if rule.org_field:
         code = data.get(rule.org_field)
         if code:
-            unit = session.execute(select(OrgUnit).where(OrgUnit.code == str(code))).scalar()
+            unit = session.execute(select(OrgUnit.id).where(OrgUnit.code == str(code))).scalar()
     elif rule.joint_office_of_area:
         area = data.get("area_code") or case.row.area_code or case.calendar.area_code
-        unit = session.execute(select(OrgUnit).where(
+        unit = session.execute(select(OrgUnit.id).where(
             OrgUnit.kind == OrgKind.JOINT_OFFICE, OrgUnit.area_code == area)).scalar()
-    return (unit.id if unit else None), rule.role
+    return unit, rule.role
 
 
 def _fill(row: WorkItem, case: Case, task: Task, notes: dict[str, Any], now: datetime) -> None:
@@ -108,7 +133,7 @@ def _fill(row: WorkItem, case: Case, task: Task, notes: dict[str, Any], now: dat
     spec = task.task_spec
     row.task_name = spec.name
     row.title = (spec.bpmn_name or spec.name)[:300]
-    row.process_key = case.row.definition.key
+    row.process_key = case.workflow.spec.name
     row.lane = getattr(spec, "lane", None)
     row.candidate_org_id = notes.get("candidate_org_id")
     row.candidate_role = notes.get("candidate_role")
@@ -139,7 +164,7 @@ def _when(value: str | None) -> datetime | None:
 def waiting_timers(case: Case) -> list[tuple[Task, datetime]]:
     """Each waiting timer event of the instance with the moment it is due."""
     found = []
-    for task in case.workflow.get_tasks(state=TaskState.WAITING):
+    for task in tasks_in(case.workflow, TaskState.WAITING):
         event = getattr(task.task_spec, "event_definition", None)
         if not isinstance(event, TimerEventDefinition):
             continue
@@ -158,10 +183,10 @@ def waiting_timers(case: Case) -> list[tuple[Task, datetime]]:
     return found
 
 
-def sync_timers(session: Session, case: Case) -> None:
+def sync_timers(session: Session, case: Case, is_new: bool = False) -> None:
     """One timer row per waiting timer; rows of timers no longer waiting go away."""
     wanted = {str(task.id): (task, due) for task, due in waiting_timers(case)}
-    rows = {t.task_id: t for t in session.execute(
+    rows = {} if is_new else {t.task_id: t for t in session.execute(
         select(Timer).where(Timer.instance_id == case.row.id)).scalars()}
     gone = [rows[k].id for k in rows.keys() - wanted.keys()]
     if gone:

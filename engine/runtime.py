@@ -14,6 +14,7 @@ from SpiffWorkflow.exceptions import WorkflowException
 from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from engine import audit, clock, scope
 from engine.cases import CLOSED, Case, new_case, open_case, save_case
@@ -56,8 +57,6 @@ def start_process(session: Session, actor: audit.Actor, key: str, *,
         status=InstanceStatus.RUNNING, state="{}", serializer_version=SERIALIZER_VERSION,
         started_by=actor.name, started_at=now, updated_at=now,
     )
-    session.add(row)
-    session.flush()
     case = new_case(session, definition, row)
     case.workflow.data.update(data)
     _run(case, lambda: _first_steps(case, data))
@@ -145,7 +144,8 @@ def _take(session: Session, item: WorkItem, user: User) -> None:
         holder = session.get(User, item.assignee_id) if item.assignee_id else None
         who = holder.display_name if holder else "someone else"
         raise Conflict(f"this task was just claimed by {who}", item_id=item.id)
-    session.expire(item)
+    set_committed_value(item, "assignee_id", user.id)
+    set_committed_value(item, "claimed_at", now)
 
 
 def _note_holder(case: Case, item: WorkItem, user_id: int | None,

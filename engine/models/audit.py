@@ -34,5 +34,5 @@ class AuditHead(Base):
     __tablename__ = "audit_head"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    last_event_id: Mapped[int] = mapped_column(default=0)
+    last_event_id: Mapped[int] = mapped_column(default=0)  # events appended, a count
     last_hash: Mapped[str] = mapped_column(String(64))

@@ -58,7 +58,7 @@ def _registry():  # type: ignore[no-untyped-def]
 
 _REGISTRY = _registry()
 _ENCODER = create_encoder(_REGISTRY)
-_SPEC_CACHE: OrderedDict[int, Specs] = OrderedDict()
+_SPEC_CACHE: OrderedDict[str, Specs] = OrderedDict()
 _SPEC_CACHE_SIZE = 256
 _SPEC_LOCK = Lock()
 
@@ -71,21 +71,23 @@ def dump_spec(spec: BpmnProcessSpec, subprocess_specs: dict[str, BpmnProcessSpec
     }, ensure_ascii=False)
 
 
-def load_spec(definition_id: int, fetch_json: Callable[[], str]) -> Specs:
+def load_spec(sha256: str, fetch_json: Callable[[], str]) -> Specs:
     """Restore a definition's specs, once per process (they are immutable).
 
-    `fetch_json` is called only on a cache miss, so the large text is read rarely.
+    Keyed by the definition's content hash, so two databases in one process
+    (tests, benchmarks) never share a wrong spec. `fetch_json` is called only
+    on a cache miss, so the large text is read rarely.
     """
     with _SPEC_LOCK:
-        cached = _SPEC_CACHE.get(definition_id)
+        cached = _SPEC_CACHE.get(sha256)
         if cached is not None:
-            _SPEC_CACHE.move_to_end(definition_id)
+            _SPEC_CACHE.move_to_end(sha256)
             return cached
     dct = json.loads(fetch_json())
     specs = (_REGISTRY.restore(dct["spec"]),
              {k: _REGISTRY.restore(v) for k, v in dct["subprocess_specs"].items()})
     with _SPEC_LOCK:
-        _SPEC_CACHE[definition_id] = specs
+        _SPEC_CACHE[sha256] = specs
         while len(_SPEC_CACHE) > _SPEC_CACHE_SIZE:
             _SPEC_CACHE.popitem(last=False)
     return specs
