@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import insert, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from engine import clock
@@ -45,27 +46,28 @@ def record(session: Session, actor: Actor, action: str, object_type: str,
 
     The head row is read with a write lock, so concurrent transactions append
     one after the other and the chain never forks. Call it last in a command:
-    the lock is then held only for the commit.
+    the lock is then held only for the commit. Returns the event as written
+    (not attached to the session).
     """
-    head = session.get(AuditHead, 1, with_for_update=True)
-    if head is None:
-        head = AuditHead(id=1, last_event_id=0, last_hash=GENESIS)
-        session.add(head)
+    head = select(AuditHead.last_hash).where(AuditHead.id == 1).with_for_update()
+    prev_hash = session.execute(head).scalar()
+    if prev_hash is None:  # the first event of a database; two may race for it
+        dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+        session.execute(dialect.insert(AuditHead).values(
+            id=1, last_event_id=0, last_hash=GENESIS).on_conflict_do_nothing())
+        prev_hash = session.execute(head).scalar_one()
     at = clock.now()
     summary = json.loads(json.dumps(summary, ensure_ascii=False, default=str))
-    event = AuditEvent(
-        at=at, actor=actor.name, action=action, object_type=object_type,
-        object_id=str(object_id), summary=summary, origin=actor.origin,
-        prev_hash=head.last_hash,
-        hash=_digest(head.last_hash, at, actor.name, action, object_type, str(object_id),
-                     summary, actor.origin),
-    )
-    # Inserted at the caller's flush, in the order recorded: the head's lock
-    # is held to commit, so ids rise along the chain.
-    session.add(event)
-    head.last_hash = event.hash
-    head.last_event_id += 1
-    return event
+    values = dict(at=at, actor=actor.name, action=action, object_type=object_type,
+                  object_id=str(object_id), summary=summary, origin=actor.origin,
+                  prev_hash=prev_hash)
+    digest = _digest(prev_hash, at, actor.name, action, object_type, str(object_id), summary,
+                     actor.origin)
+    # Core statements, not the unit of work: this runs on every command.
+    session.execute(insert(AuditEvent).values(hash=digest, **values))
+    session.execute(update(AuditHead).where(AuditHead.id == 1).values(
+        last_hash=digest, last_event_id=AuditHead.last_event_id + 1))
+    return AuditEvent(hash=digest, **values)
 
 
 @dataclass(frozen=True)

@@ -51,7 +51,8 @@ def new_case(session: Session, definition: ProcessDefinition, row: ProcessInstan
 
 def open_case(session: Session, instance_id: int) -> Case:
     """Load an instance and restore its workflow (the version is checked at save)."""
-    row = session.get(ProcessInstance, instance_id, options=[joinedload(ProcessInstance.definition)])
+    row = session.get(ProcessInstance, instance_id,
+                      options=[joinedload(ProcessInstance.definition)])
     if row is None:
         raise NotFound(f"no process instance {instance_id}")
     calendar = calendar_for(session, settings_of(session), row.area_code)

@@ -64,10 +64,11 @@ def deploy_paths(session: Session, actor: audit.Actor, paths: Iterable[Path],
 
 
 def latest_definition(session: Session, key: str) -> ProcessDefinition:
+    """The newest version of a process; NotFound when none is deployed."""
     definition = session.execute(
         select(ProcessDefinition).where(ProcessDefinition.key == key)
         .order_by(ProcessDefinition.version.desc()).limit(1)
-    ).scalar_one_or_none()
+    ).scalar()
     if definition is None:
         raise NotFound(f"no process {key!r} is deployed")
     return definition

@@ -8,7 +8,9 @@ data under "cf", so `doctor --repair` can always rebuild the rows.
 from __future__ import annotations
 
 from datetime import datetime
+from time import monotonic
 from typing import TYPE_CHECKING, Any
+from weakref import WeakKeyDictionary
 
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import (
     CycleTimerEventDefinition,
@@ -116,16 +118,30 @@ def resolve_candidate(session: Session, case: Case, task: Task) -> tuple[int | N
     if rule is None:
         return None, None
     data = {**case.workflow.data, **task.data}
-    unit: int | None = None
     if rule.org_field:
         code = data.get(rule.org_field)
-        if code:
-            unit = session.execute(select(OrgUnit.id).where(OrgUnit.code == str(code))).scalar()
-    elif rule.joint_office_of_area:
-        area = data.get("area_code") or case.row.area_code or case.calendar.area_code
-        unit = session.execute(select(OrgUnit.id).where(
-            OrgUnit.kind == OrgKind.JOINT_OFFICE, OrgUnit.area_code == area)).scalar()
-    return unit, rule.role
+        return (_unit_id(session, "code", str(code)) if code else None), rule.role
+    area = data.get("area_code") or case.row.area_code or case.calendar.area_code
+    return _unit_id(session, "joint_office", str(area)), rule.role
+
+
+# Org unit ids by code (and joint office by area), per database: units are
+# added rarely and their codes never change, so a short-lived cache is safe.
+_UNIT_CACHE: WeakKeyDictionary[Any, dict[tuple[str, str], tuple[float, int | None]]] = (
+    WeakKeyDictionary())
+_UNIT_TTL = 60.0
+
+
+def _unit_id(session: Session, kind: str, value: str) -> int | None:
+    cache = _UNIT_CACHE.setdefault(session.get_bind(), {})
+    hit = cache.get((kind, value))
+    if hit is not None and hit[1] is not None and monotonic() - hit[0] < _UNIT_TTL:
+        return hit[1]
+    query = select(OrgUnit.id).where(OrgUnit.code == value) if kind == "code" else select(
+        OrgUnit.id).where(OrgUnit.kind == OrgKind.JOINT_OFFICE, OrgUnit.area_code == value)
+    unit = session.execute(query.order_by(OrgUnit.id).limit(1)).scalar()
+    cache[(kind, value)] = (monotonic(), unit)
+    return unit
 
 
 def _fill(row: WorkItem, case: Case, task: Task, notes: dict[str, Any], now: datetime) -> None:
