@@ -7,6 +7,7 @@ None of them commits: the caller owns the transaction.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
@@ -64,6 +65,23 @@ def start_process(session: Session, actor: audit.Actor, key: str, *,
     audit.record(session, actor, "process.start", "process_instance", row.id,
                  key=key, version=definition.version, business_key=business_key)
     return row
+
+
+@dataclass(frozen=True)
+class StartRequest:
+    """One instance to start in a batch."""
+
+    data: dict[str, Any]
+    business_key: str | None = None
+    entity_id: int | None = None
+    area_code: str | None = None
+
+
+def start_processes(session: Session, actor: audit.Actor, key: str,
+                    requests: list[StartRequest]) -> list[ProcessInstance]:
+    """Start many instances of one process in the caller's transaction (imports, routing)."""
+    return [start_process(session, actor, key, data=r.data, business_key=r.business_key,
+                          entity_id=r.entity_id, area_code=r.area_code) for r in requests]
 
 
 def _first_steps(case: Case, data: dict[str, Any]) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import Date, Numeric, String, Text
+from sqlalchemy import Date, ForeignKey, Numeric, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from engine.models.base import Base, UTCDateTime
@@ -34,5 +34,8 @@ class MarketEntity(Base):
     supervising_station: Mapped[str | None] = mapped_column(String(200))
     industry_code: Mapped[str | None] = mapped_column(String(20))
     status: Mapped[str] = mapped_column(String(40), default="存续")
+    registrar_org_id: Mapped[int | None] = mapped_column(ForeignKey("org_unit.id"))
+    routing_state: Mapped[str] = mapped_column(String(20), default="not_routed")
+    routed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
