@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Literal
 
 from sqlalchemy import Select, and_, case, func, or_, select
@@ -11,13 +11,21 @@ from sqlalchemy.orm import Session, aliased
 
 from engine import clock, scope
 from engine.calendar import WorkdayCalendar
-from engine.models import MarketEntity, Role, User, WorkItem, WorkItemStatus
+from engine.models import (
+    MarketEntity,
+    ProcessDefinition,
+    Role,
+    User,
+    WorkItem,
+    WorkItemStatus,
+)
 
 Tab = Literal["mine", "claimable", "due_soon", "overdue", "done"]
 TABS: tuple[Tab, ...] = ("mine", "claimable", "due_soon", "overdue", "done")
 Light = Literal["green", "yellow", "red", "none"]
 DONE_DAYS = 30
 DUE_SOON_WORKDAYS = 2
+ONE_DAY = timedelta(days=1)
 
 
 @dataclass(frozen=True)
@@ -97,11 +105,10 @@ def _filtered(query: Select, filters: InboxFilter, calendar: WorkdayCalendar) ->
     if filters.priority:
         query = query.where(WorkItem.priority == filters.priority)
     if filters.due_from:
-        query = query.where(WorkItem.due_at >= calendar.end_of_day(filters.due_from)
-                            - clock.seconds(86400 - 0.000001))
+        query = query.where(WorkItem.due_at > calendar.end_of_day(filters.due_from - ONE_DAY))
     if filters.due_to:
         query = query.where(WorkItem.due_at <= calendar.end_of_day(filters.due_to))
-    if filters.entity:
+    if filters.entity and filters.entity.strip():
         text = filters.entity.strip()
         matches = select(MarketEntity.id).where(or_(
             MarketEntity.name.contains(text, autoescape=True),
@@ -117,19 +124,35 @@ def inbox_page(session: Session, user: User, tab: Tab, calendar: WorkdayCalendar
     filters = filters or InboxFilter()
     condition = tab_condition(session, user, tab, calendar)
     base = _filtered(select(WorkItem).where(condition), filters, calendar)
-    total = session.execute(select(func.count()).select_from(base.subquery())).scalar_one()
-    holder = aliased(User)
-    order = ((WorkItem.completed_at.desc(),) if tab == "done" else
+    order = ((WorkItem.completed_at.desc(), WorkItem.id.desc()) if tab == "done" else
              (case((WorkItem.due_at.is_(None), 1), else_=0), WorkItem.due_at, WorkItem.id))
+    return page_of(session, base, calendar, order, page, per_page)
+
+
+def page_of(session: Session, base: Select, calendar: WorkdayCalendar, order: tuple,  # type: ignore[type-arg]
+            page: int, per_page: int) -> InboxPage:
+    """A page of work items (a select of WorkItem) as inbox rows, with the total count."""
+    total = session.execute(select(func.count()).select_from(base.subquery())).scalar_one()
+    page = min(max(page, 1), max(1, -(-total // per_page)))
+    holder = aliased(User)
     query = (base.add_columns(MarketEntity.name, MarketEntity.uscc, holder.display_name)
              .outerjoin(MarketEntity, MarketEntity.id == WorkItem.entity_id)
              .outerjoin(holder, holder.id == WorkItem.assignee_id)
-             .order_by(*order).limit(per_page).offset((max(page, 1) - 1) * per_page))
+             .order_by(*order).limit(per_page).offset((page - 1) * per_page))
+    today = calendar.today()
     rows = [InboxRow(item, name, uscc, holder_name, deadline_light(item, calendar),
-                     calendar.workdays_between(clock.to_local_date(item.created_at),
-                                               calendar.today()))
+                     calendar.workdays_between(clock.to_local_date(item.created_at), today))
             for item, name, uscc, holder_name in session.execute(query)]
     return InboxPage(rows, total, page, per_page)
+
+
+def load_inbox(session: Session, user: User, tab: Tab, calendar: WorkdayCalendar,
+               filters: InboxFilter | None = None, page: int = 1, per_page: int = 50
+               ) -> InboxPage:
+    """What the inbox page shows: one page of a tab, and the count of every tab."""
+    result = inbox_page(session, user, tab, calendar, filters, page, per_page)
+    result.counts = tab_counts(session, user, calendar)
+    return result
 
 
 def tab_counts(session: Session, user: User, calendar: WorkdayCalendar) -> dict[str, int]:
@@ -139,11 +162,18 @@ def tab_counts(session: Session, user: User, calendar: WorkdayCalendar) -> dict[
 
 
 def deadline_light(item: WorkItem, calendar: WorkdayCalendar) -> Light:
-    """Red when overdue, yellow on its last working day or the one before, else green."""
+    """Red when overdue, yellow when due within DUE_SOON_WORKDAYS working days, else green."""
     if item.due_at is None or item.status != WorkItemStatus.OPEN:
         return "none"
     now = clock.now()
     if item.due_at < now:
         return "red"
     left = calendar.workdays_between(calendar.today(), clock.to_local_date(item.due_at))
-    return "yellow" if left <= 1 else "green"
+    return "yellow" if left <= DUE_SOON_WORKDAYS else "green"
+
+
+def process_choices(session: Session) -> list[tuple[str, str]]:
+    """(key, name) of every deployed process, for the process filter."""
+    rows = session.execute(select(ProcessDefinition.key, ProcessDefinition.name)
+                           .order_by(ProcessDefinition.key, ProcessDefinition.version)).all()
+    return list(dict(rows).items())

@@ -1,9 +1,22 @@
 """The SQLAlchemy models of the platform, one module per area."""
 
+from engine.models.account import ApiToken, LoginThrottle, SavedFilter
 from engine.models.audit import AuditEvent, AuditHead
 from engine.models.base import Base
 from engine.models.calendar import CalendarDay, CalendarWarning, CalendarYear
+from engine.models.casefile import Attachment, Comment
 from engine.models.entity import MarketEntity
+from engine.models.notice import (
+    LIVE_NOTICE_STATES,
+    Commitment,
+    DualNotice,
+    NoticeState,
+    RegistryImport,
+    RoutingState,
+    SupervisionEntry,
+    UnlicensedLead,
+)
+from engine.models.notification import Notification, NotificationKind
 from engine.models.org import OrgKind, OrgUnit, Role, User, UserRole
 from engine.models.process import (
     Incident,
@@ -16,20 +29,35 @@ from engine.models.process import (
 )
 
 __all__ = [
+    "LIVE_NOTICE_STATES",
+    "Commitment",
+    "DualNotice",
+    "NoticeState",
+    "RegistryImport",
+    "RoutingState",
+    "SupervisionEntry",
+    "UnlicensedLead",
+    "ApiToken",
+    "Attachment",
     "AuditEvent",
     "AuditHead",
     "Base",
     "CalendarDay",
     "CalendarWarning",
     "CalendarYear",
+    "Comment",
     "Incident",
     "InstanceStatus",
+    "LoginThrottle",
     "MarketEntity",
+    "Notification",
+    "NotificationKind",
     "OrgKind",
     "OrgUnit",
     "ProcessDefinition",
     "ProcessInstance",
     "Role",
+    "SavedFilter",
     "Timer",
     "User",
     "UserRole",

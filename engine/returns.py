@@ -1,0 +1,96 @@
+"""Returning a task (退回): where a diagram allows it, with a reason code and a note.
+
+A task may be returned when the gateway right after it has an outgoing flow
+named as a return ("退回", "return", "reject"). Returning completes the task
+with the form value that takes that flow, plus `return_reason` and `return_note`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from lxml import etree
+from sqlalchemy.orm import Session
+
+from engine.forms import load_form
+from engine.models import ProcessDefinition, WorkItem
+from engine.workflow.xml import BPMN_NS, parse_xml
+
+# Reason codes of a return (DOMAIN: 双告知 returns), plus "other".
+REASON_CODES = ("0", "1", "2", "9")
+RETURN_WORDS = frozenset({"退回", "return", "returned", "reject", "rejected"})
+_EQUALS = re.compile(r"""^\s*([A-Za-z_]\w*)\s*==\s*["']([^"']+)["']\s*$""")
+_NS = {"bpmn": BPMN_NS}
+
+
+@dataclass(frozen=True)
+class ReturnRoute:
+    """The form field and value that send a task down its return flow."""
+
+    field: str
+    value: str
+
+
+_cache: dict[tuple[int, str], ReturnRoute | None] = {}
+
+
+def return_route(session: Session, item: WorkItem) -> ReturnRoute | None:
+    """How `item` is returned, or None when its diagram has no return after it."""
+    key = (item.instance.definition_id, item.task_name)
+    if key not in _cache:
+        definition = session.get(ProcessDefinition, key[0])
+        _cache[key] = _find_route(definition.bpmn_xml, item.task_name, item.form_key) \
+            if definition is not None else None
+    return _cache[key]
+
+
+def _find_route(xml: str, task_id: str, form_key: str | None) -> ReturnRoute | None:
+    root = parse_xml(xml)
+    flows = root.findall(".//bpmn:sequenceFlow", _NS)
+    for flow in (f for f in flows if f.get("sourceRef") == task_id):
+        gateway = root.find(f".//bpmn:exclusiveGateway[@id='{flow.get('targetRef')}']", _NS)
+        if gateway is not None:
+            route = _route_through(gateway, flows, form_key)
+            if route is not None:
+                return route
+    return None
+
+
+def _route_through(gateway: etree._Element, flows: list[etree._Element],
+                   form_key: str | None) -> ReturnRoute | None:
+    out = [f for f in flows if f.get("sourceRef") == gateway.get("id")]
+    conditions = {f.get("id"): _condition(f) for f in out}
+    for flow in out:
+        if not _is_return(flow.get("name") or ""):
+            continue
+        if conditions[flow.get("id")] is not None:
+            field, value = conditions[flow.get("id")]
+            return ReturnRoute(field, value)
+        if flow.get("id") == gateway.get("default"):
+            return _default_route([c for c in conditions.values() if c], form_key)
+    return None
+
+
+def _is_return(name: str) -> bool:
+    words = set(name.lower().split())
+    return bool(words & RETURN_WORDS) or "退回" in name
+
+
+def _condition(flow: etree._Element) -> tuple[str, str] | None:
+    expression = flow.find("bpmn:conditionExpression", _NS)
+    match = _EQUALS.match(expression.text or "") if expression is not None else None
+    return (match.group(1), match.group(2)) if match else None
+
+
+def _default_route(others: list[tuple[str, str]], form_key: str | None) -> ReturnRoute | None:
+    """The default flow is taken by any value of the field the other flows test but theirs."""
+    fields = {field for field, _value in others}
+    if len(fields) != 1 or not form_key:
+        return None
+    (field,) = fields
+    taken = {value for _field, value in others}
+    spec = next((f for f in load_form(form_key).fields if f.name == field), None)
+    choices = [c.value for c in spec.choices if c.value not in taken] if spec else []
+    preferred = [c for c in choices if c.lower() in RETURN_WORDS]
+    return ReturnRoute(field, (preferred or choices)[0]) if choices else None

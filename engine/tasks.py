@@ -1,0 +1,86 @@
+"""Task commands of the web and API: the runtime's, with checks and the notifications they cause."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from engine import audit, runtime
+from engine.casework import manages
+from engine.errors import Forbidden, InvalidInput
+from engine.forms import load_form, validate
+from engine.models import NotificationKind, ProcessInstance, WorkItem, WorkItemStatus
+from engine.notifications import notify, notify_people_of
+from engine.returns import REASON_CODES, return_route
+
+NOTE_MAX = 500
+
+
+def assign_task(session: Session, actor: audit.Actor, item_id: int, *,
+                user_id: int | None = None, org_unit_id: int | None = None) -> WorkItem:
+    """Hand an item to a person or a unit, and tell them."""
+    item = runtime.assign(session, actor, item_id, user_id=user_id, org_unit_id=org_unit_id)
+    session.flush()
+    session.refresh(item)
+    if user_id is not None and user_id != actor.user_id:
+        notify(session, user_id, NotificationKind.ASSIGNED, item, actor_name=actor.name)
+    elif org_unit_id is not None:
+        notify_people_of(session, item, NotificationKind.ASSIGNED, actor_name=actor.name,
+                         skip_user_id=actor.user_id)
+    return item
+
+
+def complete_task(session: Session, actor: audit.Actor, item_id: int,
+                  raw: dict[str, Any]) -> ProcessInstance:
+    """Check the submitted values against the task's form, then complete it."""
+    item = runtime.get_work_item(session, actor, item_id)
+    data = validate(load_form(item.form_key), raw) if item.form_key else {}
+    return runtime.complete(session, actor, item_id, data)
+
+
+def return_task(session: Session, actor: audit.Actor, item_id: int, reason: str,
+                note: str) -> ProcessInstance:
+    """Send a task back down its diagram's return flow; the next holders are told why."""
+    item = runtime.get_work_item(session, actor, item_id)
+    route = return_route(session, item)
+    if route is None:
+        raise Forbidden("this task cannot be returned", item_id=item_id)
+    note = (note or "").strip()
+    errors = {name: code for name, code, bad in (
+        ("reason", "invalid_choice", reason not in REASON_CODES),
+        ("note", "required", not note),
+        ("note", "too_long", len(note) > NOTE_MAX)) if bad}
+    if errors:
+        raise InvalidInput("the return needs a reason and a note", fields=errors)
+    before = _open_items(session, item.instance_id)
+    instance = runtime.complete(session, actor, item_id, {
+        route.field: route.value, "return_reason": reason, "return_note": note})
+    audit.record(session, actor, "task.return", "work_item", item_id, reason=reason, note=note)
+    for new_item in _open_items(session, item.instance_id).values():
+        if new_item.id not in before:
+            notify_people_of(session, new_item, NotificationKind.RETURNED, note=note,
+                             actor_name=actor.name)
+    return instance
+
+
+def _open_items(session: Session, instance_id: int) -> dict[int, WorkItem]:
+    session.flush()
+    return {i.id: i for i in session.execute(select(WorkItem).where(
+        WorkItem.instance_id == instance_id, WorkItem.status == WorkItemStatus.OPEN)).scalars()}
+
+
+def urge_task(session: Session, actor: audit.Actor, item_id: int, note: str = "") -> int:
+    """催办: a manager urges the holder (or the candidates) of an open item; returns how many."""
+    item = runtime.get_work_item(session, actor, item_id)
+    user = runtime.actor_user(session, actor)
+    if item.status != WorkItemStatus.OPEN:
+        raise InvalidInput("only open tasks can be urged", fields={"item": "closed"})
+    if user is None or not manages(session, user, item):
+        raise Forbidden("only the holder or a manager can urge this task", item_id=item_id)
+    note = (note or "").strip()[:NOTE_MAX]
+    told = notify_people_of(session, item, NotificationKind.URGED, note=note,
+                            actor_name=user.display_name, skip_user_id=user.id)
+    audit.record(session, actor, "task.urge", "work_item", item_id, note=note, told=told)
+    return told

@@ -1,0 +1,40 @@
+"""The officers' web app: `create_app(settings)` wires the integrations and the blueprints."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from engine.config import Settings, load_settings
+from webapp import (
+    admin,
+    api,
+    auth,
+    config,
+    database,
+    errors,
+    i18n,
+    inbox,
+    monitor,
+    notifications,
+    security,
+    tasks,
+    templating,
+)
+
+BLUEPRINTS = (auth.bp, inbox.bp, tasks.bp, monitor.bp, notifications.bp, admin.bp, api.bp)
+
+
+def create_app(settings: Settings | None = None) -> Flask:
+    """The app for `settings` (read from config.toml and the environment when None)."""
+    settings = settings or load_settings()
+    app = Flask(__name__)
+    config.init_app(app, settings)
+    database.init_app(app, settings)
+    security.init_app(app)
+    i18n.init_app(app)
+    errors.init_app(app)
+    templating.init_app(app)
+    for blueprint in BLUEPRINTS:
+        app.register_blueprint(blueprint)
+    app.add_url_rule("/", "home", inbox.home)
+    return app

@@ -1,0 +1,50 @@
+"""Administration (system administrators): API tokens for other systems."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from werkzeug.exceptions import BadRequest
+from wtforms import StringField
+from wtforms.validators import Length
+
+from engine import api_tokens
+from engine.models import Role
+from webapp import database
+from webapp.access import actor, roles_required
+from webapp.forms import required
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+
+class TokenForm(FlaskForm):
+    name = StringField(_l("System name"), validators=[required(), Length(max=100)])
+    username = StringField(_l("Acts as user"), validators=[required(), Length(max=64)])
+
+
+@bp.route("/tokens", methods=["GET", "POST"])
+@roles_required(Role.SYSADMIN)
+def tokens() -> ResponseReturnValue:
+    form, secret = TokenForm(), None
+    if form.validate_on_submit():
+        _token, secret = api_tokens.create_token(database.session(), actor(), form.name.data,
+                                                 form.username.data)
+        database.commit()
+        form = TokenForm(formdata=None)
+    return render_template("admin/tokens.html", form=form, secret=secret,
+                           tokens=api_tokens.list_tokens(database.session()),
+                           revoke_form=FlaskForm())
+
+
+@bp.post("/tokens/<int:token_id>/revoke")
+@roles_required(Role.SYSADMIN)
+def revoke(token_id: int) -> ResponseReturnValue:
+    if not FlaskForm().validate_on_submit():
+        raise BadRequest()
+    api_tokens.revoke_token(database.session(), actor(), token_id)
+    database.commit()
+    flash(_("The token was revoked."), "success")
+    return redirect(url_for("admin.tokens"))

@@ -1,0 +1,114 @@
+"""The OpenAPI 3.1 document of /api/v1, served by the app."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import jsonify, url_for
+from flask.typing import ResponseReturnValue
+
+from engine.inbox import TABS
+
+ERROR = {"$ref": "#/components/responses/Error"}
+ITEM_ID = {"name": "item_id", "in": "path", "required": True, "schema": {"type": "integer"}}
+
+
+def _action(summary: str, body: dict[str, Any] | None = None,
+            result: str = "#/components/schemas/ItemResult") -> dict[str, Any]:
+    operation: dict[str, Any] = {
+        "summary": summary, "parameters": [ITEM_ID],
+        "responses": {"200": {"description": "done", "content": {
+            "application/json": {"schema": {"$ref": result}}}},
+            **{code: ERROR for code in ("401", "403", "404", "409", "422")}},
+    }
+    if body is not None:
+        operation["requestBody"] = {"required": True, "content": {
+            "application/json": {"schema": body}}}
+    return {"post": operation}
+
+
+def spec(server: str) -> dict[str, Any]:
+    query = [{"name": name, "in": "query", "schema": schema} for name, schema in (
+        ("tab", {"type": "string", "enum": list(TABS), "default": "mine"}),
+        ("process", {"type": "string"}), ("entity", {"type": "string"}),
+        ("due_from", {"type": "string", "format": "date"}),
+        ("due_to", {"type": "string", "format": "date"}),
+        ("priority", {"type": "integer", "enum": [1, 2, 3]}),
+        ("page", {"type": "integer", "minimum": 1}),
+        ("per_page", {"type": "integer", "minimum": 1, "maximum": 200}))]
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "creditflow API", "version": "1",
+                 "description": "Work items of the signed-in user or of an API token's user. "
+                                "Browsers send the X-CSRFToken header on POST."},
+        "servers": [{"url": server}],
+        "security": [{"token": []}, {"session": []}],
+        "paths": {
+            "/me": {"get": {"summary": "Who is calling", "responses": {
+                "200": {"description": "the user"}, "401": ERROR}}},
+            "/inbox": {"get": {"summary": "One page of an inbox tab, with every tab's count",
+                               "parameters": query, "responses": {
+                                   "200": {"description": "the page", "content": {
+                                       "application/json": {"schema": {
+                                           "$ref": "#/components/schemas/InboxPage"}}}},
+                                   "401": ERROR, "422": ERROR}}},
+            "/tasks/{item_id}": {"get": {
+                "summary": "A task with its form fields and what the caller may do",
+                "parameters": [ITEM_ID],
+                "responses": {"200": {"description": "the task"}, "401": ERROR, "404": ERROR}}},
+            "/tasks/{item_id}/claim": _action("Claim an open, unheld task"),
+            "/tasks/{item_id}/release": _action("Give a held task back to its unit"),
+            "/tasks/{item_id}/assign": _action("Hand a task to a person or a unit", {
+                "type": "object", "properties": {"user_id": {"type": "integer"},
+                                                 "org_unit_id": {"type": "integer"}}}),
+            "/tasks/{item_id}/complete": _action("Complete a task with its form data", {
+                "type": "object", "required": ["data"],
+                "properties": {"data": {"type": "object"}}},
+                "#/components/schemas/InstanceResult"),
+            "/tasks/{item_id}/return": _action("Return a task where its diagram allows", {
+                "type": "object", "required": ["reason", "note"],
+                "properties": {"reason": {"type": "string", "enum": ["0", "1", "2", "9"]},
+                               "note": {"type": "string", "maxLength": 500}}},
+                "#/components/schemas/InstanceResult"),
+        },
+        "components": _components(),
+    }
+
+
+def _components() -> dict[str, Any]:
+    nullable_time = {"type": ["string", "null"], "format": "date-time"}
+    item = {"type": "object", "properties": {
+        "id": {"type": "integer"}, "instance_id": {"type": "integer"},
+        "task": {"type": "string"}, "title": {"type": "string"},
+        "process": {"type": "string"}, "status": {"enum": ["open", "completed", "cancelled"]},
+        "priority": {"type": "integer"}, "form_key": {"type": ["string", "null"]},
+        "assignee_id": {"type": ["integer", "null"]},
+        "created_at": nullable_time, "due_at": nullable_time,
+        "light": {"enum": ["green", "yellow", "red", "none"]},
+        "entity_name": {"type": ["string", "null"]}, "holder": {"type": ["string", "null"]}}}
+    return {
+        "securitySchemes": {
+            "token": {"type": "http", "scheme": "bearer",
+                      "description": "An API token from `creditflow api-token create`"},
+            "session": {"type": "apiKey", "in": "cookie", "name": "creditflow_session"}},
+        "schemas": {
+            "Item": item,
+            "InboxPage": {"type": "object", "properties": {
+                "tab": {"type": "string"}, "page": {"type": "integer"},
+                "pages": {"type": "integer"}, "total": {"type": "integer"},
+                "counts": {"type": "object", "additionalProperties": {"type": "integer"}},
+                "items": {"type": "array", "items": {"$ref": "#/components/schemas/Item"}}}},
+            "ItemResult": {"type": "object", "properties": {
+                "item": {"$ref": "#/components/schemas/Item"}}},
+            "InstanceResult": {"type": "object", "properties": {
+                "instance_id": {"type": "integer"}, "status": {"type": "string"}}},
+            "Error": {"type": "object", "required": ["error", "message"], "properties": {
+                "error": {"type": "string"}, "message": {"type": "string"},
+                "fields": {"type": "object", "additionalProperties": {"type": "string"}}}}},
+        "responses": {"Error": {"description": "an error", "content": {
+            "application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}},
+    }
+
+
+def document() -> ResponseReturnValue:
+    return jsonify(spec(url_for("api.me", _external=True).removesuffix("/me")))

@@ -1,0 +1,44 @@
+"""Flask configuration derived from the platform's settings."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from flask import Flask, request
+from flask.sessions import SecureCookieSessionInterface
+
+from engine.config import Settings, secret_key
+
+FORM_OVERHEAD_BYTES = 256 * 1024
+
+
+class SessionInterface(SecureCookieSessionInterface):
+    """The session cookie is Secure whenever the request came over HTTPS."""
+
+    def get_cookie_secure(self, app: Flask) -> bool:
+        return bool(app.config["SESSION_COOKIE_SECURE"] or request.is_secure)
+
+
+def init_app(app: Flask, settings: Settings) -> None:
+    app.config.update(
+        SECRET_KEY=secret_key(settings),
+        SESSION_COOKIE_NAME="creditflow_session",
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        PERMANENT_SESSION_LIFETIME=timedelta(hours=12),
+        MAX_CONTENT_LENGTH=settings.upload_max_bytes + FORM_OVERHEAD_BYTES,
+        WTF_CSRF_TIME_LIMIT=12 * 3600,
+        WTF_I18N_ENABLED=False,
+        BABEL_DEFAULT_LOCALE="zh_CN",
+        BABEL_DEFAULT_TIMEZONE=settings.timezone,
+        JSON_AS_ASCII=False,
+    )
+    app.json.ensure_ascii = False  # type: ignore[attr-defined]
+    app.session_interface = SessionInterface()
+    app.extensions["creditflow.settings"] = settings
+
+
+def settings() -> Settings:
+    from flask import current_app
+
+    return current_app.extensions["creditflow.settings"]

@@ -1,0 +1,132 @@
+"""WTForms built from the declarative task forms, and validators with translated messages."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+from wtforms import Field, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms.validators import InputRequired, Optional, ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from engine.forms import FormDefinition, FormField
+from engine.uscc import problem as uscc_problem
+
+RESERVED = frozenset({"csrf_token", "data", "errors", "meta", "populate_obj", "process",
+                      "validate", "validate_on_submit", "hidden_tag", "is_submitted"})
+
+
+def required() -> InputRequired:
+    return InputRequired(message=_l("This field is required."))
+
+
+class TextLength:
+    def __init__(self, min_length: int | None, max_length: int | None) -> None:
+        self.min_length, self.max_length = min_length, max_length
+
+    def __call__(self, _form: FlaskForm, field: Field) -> None:
+        text = (field.data or "").strip()
+        if self.min_length is not None and text and len(text) < self.min_length:
+            raise ValidationError(_("Enter at least %(n)d characters.", n=self.min_length))
+        if self.max_length is not None and len(text) > self.max_length:
+            raise ValidationError(_("Enter at most %(n)d characters.", n=self.max_length))
+
+
+class NumberText:
+    def __init__(self, min_value: Decimal | None, max_value: Decimal | None) -> None:
+        self.min_value, self.max_value = min_value, max_value
+
+    def __call__(self, _form: FlaskForm, field: Field) -> None:
+        try:
+            number = Decimal((field.data or "").replace(",", "").strip())
+        except InvalidOperation:
+            raise ValidationError(_("Enter a number.")) from None
+        if not number.is_finite():
+            raise ValidationError(_("Enter a number."))
+        if self.min_value is not None and number < self.min_value:
+            raise ValidationError(_("Enter at least %(n)s.", n=self.min_value))
+        if self.max_value is not None and number > self.max_value:
+            raise ValidationError(_("Enter at most %(n)s.", n=self.max_value))
+
+
+def date_text(_form: FlaskForm, field: Field) -> None:
+    try:
+        date.fromisoformat((field.data or "").strip())
+    except ValueError:
+        raise ValidationError(_("Enter a date as YYYY-MM-DD.")) from None
+
+
+def uscc_text(_form: FlaskForm, field: Field) -> None:
+    if uscc_problem((field.data or "").strip().upper()):
+        raise ValidationError(_("This is not a valid unified social credit code."))
+
+
+class OneOf:
+    def __init__(self, values: set[str]) -> None:
+        self.values = values
+
+    def __call__(self, _form: FlaskForm, field: Field) -> None:
+        chosen = field.data if isinstance(field.data, list) else [field.data]
+        if not set(chosen) <= self.values:
+            raise ValidationError(_("Choose one of the options."))
+
+
+def task_form_class(definition: FormDefinition, locale: str) -> type[FlaskForm]:
+    """A FlaskForm class with one field per field of the definition, labelled in `locale`."""
+    attrs: dict[str, Any] = {}
+    for spec in definition.fields:
+        if spec.name in RESERVED or hasattr(FlaskForm, spec.name):
+            raise ValueError(f"form {definition.key}: field name {spec.name!r} is reserved")
+        attrs[spec.name] = _field(spec, locale)
+    return type(f"TaskForm_{definition.key}", (FlaskForm,), attrs)
+
+
+def _field(spec: FormField, locale: str) -> Field:
+    label = spec.label(locale)
+    help_text = spec.help_en if locale.startswith("en") else spec.help_zh
+    checks: list[Any] = [required() if spec.required else Optional()]
+    kwargs: dict[str, Any] = {"label": label, "description": help_text}
+    if spec.type in ("select", "multiselect"):
+        choices = [(c.value, c.en if locale.startswith("en") else c.zh) for c in spec.choices]
+        checks.append(OneOf({c.value for c in spec.choices}))
+        if spec.type == "multiselect":
+            return SelectMultipleField(choices=choices, validators=checks, validate_choice=False,
+                                       widget=ListWidget(prefix_label=False),
+                                       option_widget=CheckboxInput(), **kwargs)
+        return SelectField(choices=[("", _l("— choose —")), *choices], validators=checks,
+                           validate_choice=False, **kwargs)
+    if spec.type == "file":
+        return FileField(validators=[Optional()], **kwargs)
+    render: dict[str, Any] = {}
+    if spec.max_length:
+        render["maxlength"] = spec.max_length
+    if spec.type in ("number", "money"):
+        checks.append(NumberText(spec.min_value, spec.max_value))
+        render["inputmode"] = "decimal"
+    elif spec.type == "date":
+        checks.append(date_text)
+        render["type"] = "date"
+    elif spec.type == "uscc":
+        checks.append(uscc_text)
+        render.update(maxlength=18, autocapitalize="characters")
+    checks.append(TextLength(spec.min_length, spec.max_length))
+    kind = TextAreaField if spec.type == "textarea" else StringField
+    return kind(validators=checks, render_kw=render, **kwargs)
+
+
+def submitted_values(form: FlaskForm, definition: FormDefinition) -> dict[str, Any]:
+    """What the user typed, field by field, for the engine's own validation."""
+    return {spec.name: form[spec.name].data for spec in definition.fields
+            if spec.type != "file"}
+
+
+def add_engine_errors(form: FlaskForm, fields: dict[str, str]) -> None:
+    """Show the engine's refusals next to their fields (rare: the form checks the same rules)."""
+    for name in fields:
+        if name in form:
+            form[name].errors = [*form[name].errors, _("This value is not accepted.")]

@@ -1,0 +1,54 @@
+"""Languages: zh-CN by default, English per user (or per session before signing in)."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from flask import Flask, session
+from flask_babel import Babel
+from flask_login import current_user
+
+from engine.accounts import LOCALES
+
+babel = Babel()
+log = logging.getLogger(__name__)
+LANGUAGE_NAMES = {"zh_CN": "中文", "en": "English"}
+TRANSLATIONS = Path(__file__).resolve().parent / "translations"
+
+
+def init_app(app: Flask) -> None:
+    compile_catalogs()
+    babel.init_app(app, locale_selector=select_locale,
+                   default_translation_directories=str(TRANSLATIONS))
+
+
+def compile_catalogs(folder: Path = TRANSLATIONS) -> list[Path]:
+    """Compile each .po whose .mo is missing or older (`make translations` does the same)."""
+    written = []
+    for po in folder.glob("*/LC_MESSAGES/*.po"):
+        mo = po.with_suffix(".mo")
+        if mo.exists() and mo.stat().st_mtime >= po.stat().st_mtime:
+            continue
+        try:
+            with po.open("rb") as source:
+                catalog = read_po(source)
+            with mo.open("wb") as target:
+                write_mo(target, catalog)
+            written.append(mo)
+        except OSError as exc:  # a read-only install keeps what it has
+            log.warning("cannot compile %s: %s", po, exc)
+    return written
+
+
+def select_locale() -> str:
+    if current_user and current_user.is_authenticated and current_user.locale in LOCALES:
+        return current_user.locale
+    chosen = session.get("locale")
+    return chosen if chosen in LOCALES else "zh_CN"
+
+
+def html_lang() -> str:
+    return "en" if select_locale() == "en" else "zh-CN"

@@ -1,0 +1,93 @@
+"""Sign-in sessions (flask-login), CSRF protection and the security headers of every response."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask, Response, jsonify, redirect, request, url_for
+from flask_login import LoginManager
+from flask_wtf.csrf import CSRFProtect
+
+from engine.api_tokens import user_for_token
+from engine.models import User
+from webapp import database
+
+login_manager = LoginManager()
+csrf = CSRFProtect()
+
+CONTENT_SECURITY_POLICY = "; ".join([
+    "default-src 'self'",
+    "script-src 'self'",
+    # bpmn-js positions its overlays with style attributes; scripts stay strictly 'self'.
+    "style-src 'self' 'unsafe-inline'",
+    "img-src 'self' data:",
+    "font-src 'self' data:",
+    "connect-src 'self'",
+    "object-src 'none'",
+    "base-uri 'self'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+])
+
+
+class WebUser:
+    """The signed-in engine user as flask-login wants it; `.user` is the engine's User."""
+
+    is_authenticated = True
+    is_active = True
+    is_anonymous = False
+
+    def __init__(self, user: User, via_token: bool = False) -> None:
+        self.user = user
+        self.via_token = via_token
+
+    def get_id(self) -> str:
+        return str(self.user.id)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.user, name)
+
+
+def init_app(app: Flask) -> None:
+    login_manager.init_app(app)
+    login_manager.session_protection = "basic"
+    login_manager.user_loader(_load_user)
+    login_manager.request_loader(_load_token_user)
+    login_manager.unauthorized_handler(_unauthorized)
+    csrf.init_app(app)
+    app.after_request(_headers)
+
+
+def _load_user(user_id: str) -> WebUser | None:
+    user = database.session().get(User, int(user_id)) if user_id.isdigit() else None
+    return WebUser(user) if user is not None and user.active else None
+
+
+def _load_token_user(req: Any) -> WebUser | None:
+    """Other systems call /api/v1 with `Authorization: Bearer <token>`."""
+    header = req.headers.get("Authorization", "")
+    if not req.path.startswith("/api/") or not header.startswith("Bearer "):
+        return None
+    user = user_for_token(database.session(), header.removeprefix("Bearer ").strip())
+    return WebUser(user, via_token=True) if user is not None else None
+
+
+def _unauthorized() -> Response:
+    if request.path.startswith("/api/"):
+        response = jsonify(error="unauthorized", message="sign in or send an API token")
+        response.status_code = 401
+        return response
+    return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+
+
+def _headers(response: Response) -> Response:
+    response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+    response.headers["X-Frame-Options"] = "DENY"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Referrer-Policy"] = "same-origin"
+    if request.is_secure:
+        response.headers["Strict-Transport-Security"] = "max-age=31536000"
+    if response.mimetype in ("text/html", "application/json") and not request.path.startswith(
+            "/static/"):
+        response.headers.setdefault("Cache-Control", "no-store")
+    return response

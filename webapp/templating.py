@@ -1,0 +1,77 @@
+"""Template helpers: dates in the platform's zone, lights, the header's unread count."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from flask import Flask
+from flask_babel import format_date, format_datetime
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from engine import notifications
+from engine.models import Role
+from webapp import database
+from webapp.access import MANAGER_ROLES
+from webapp.i18n import LANGUAGE_NAMES, html_lang, select_locale
+from webapp.tasks.forms import REASON_LABELS
+
+LIGHT_LABELS = {"green": _l("On time"), "yellow": _l("Due soon"), "red": _l("Overdue"),
+                "none": _l("No deadline")}
+PRIORITY_LABELS = {1: _l("High"), 2: _l("Normal"), 3: _l("Low")}
+STATUS_LABELS = {"open": _l("Open"), "completed": _l("Completed"), "cancelled": _l("Cancelled")}
+ACTION_LABELS = {
+    "process.start": _l("started the case"),
+    "process.suspend": _l("suspended the case"),
+    "process.resume": _l("resumed the case"),
+    "process.terminate": _l("terminated the case"),
+    "task.claim": _l("claimed"),
+    "task.release": _l("released"),
+    "task.assign": _l("handed over"),
+    "task.complete": _l("completed"),
+    "task.return": _l("returned"),
+    "task.urge": _l("urged (催办)"),
+    "timer.fire": _l("a deadline passed"),
+    "comment.add": _l("commented"),
+    "attachment.add": _l("added a file"),
+    "incident.raise": _l("the process failed"),
+    "incident.retry": _l("retried the failed process"),
+}
+
+
+def init_app(app: Flask) -> None:
+    app.jinja_env.filters.update(
+        when=when, day=day, masked=masked, light_label=LIGHT_LABELS.get,
+        priority_label=PRIORITY_LABELS.get, status_label=STATUS_LABELS.get,
+        action_label=lambda action: ACTION_LABELS.get(action, action),
+        reason_label=lambda code: REASON_LABELS.get(str(code), code))
+    app.jinja_env.globals.update(LANGUAGE_NAMES=LANGUAGE_NAMES, html_lang=html_lang,
+                                 current_locale=select_locale)
+    app.context_processor(_header)
+
+
+def when(moment: datetime | None) -> str:
+    return format_datetime(moment, "yyyy-MM-dd HH:mm") if moment else "—"
+
+
+def day(moment: datetime | None) -> str:
+    return format_date(moment, "yyyy-MM-dd") if moment else "—"
+
+
+def masked(phone: str | None) -> str:
+    """138****1234: officers see enough to recognise a number, never the whole of it."""
+    if not phone:
+        return "—"
+    return phone[:3] + "*" * max(len(phone) - 7, 0) + phone[-4:] if len(phone) > 7 else "****"
+
+
+def _header() -> dict[str, Any]:
+    if not current_user or not current_user.is_authenticated:
+        return {"unread_count": 0, "is_manager": False, "is_sysadmin": False}
+    user = current_user.user
+    return {
+        "unread_count": notifications.unread_count(database.session(), user),
+        "is_manager": user.has_role(*MANAGER_ROLES),
+        "is_sysadmin": user.has_role(Role.SYSADMIN),
+    }
