@@ -260,9 +260,10 @@ def complete(session: Session, actor: audit.Actor, item_id: int,
     user = _require_user(session, actor)
     _require_open(item)
     if item.assignee_id is None:
+        # No conditional claim needed: a racing claim or complete changes the
+        # instance too, and its version check makes one of the two a conflict.
         if not scope.may_work_on(session, user, item):
             raise Forbidden("you are not a candidate for this task")
-        _take(session, item, user)
     elif item.assignee_id != user.id:
         raise Conflict("this task is held by someone else", item_id=item.id)
     case = open_case(session, item.instance_id)

@@ -33,6 +33,22 @@ def scope_roots(session: Session, user: User) -> list[str] | None:
     return roots
 
 
+def supervised_areas(session: Session, user: User) -> list[str] | None:
+    """Area codes whose cases a supervisor watches; None means every area.
+
+    A county's joint-meeting office watches its county; the city's office,
+    system administrators and auditors watch them all.
+    """
+    if user.has_role(Role.SYSADMIN, Role.AUDITOR):
+        return None
+    unit = user.org_unit
+    if unit.kind == OrgKind.JOINT_OFFICE and unit.parent_id:
+        parent = session.get(OrgUnit, unit.parent_id)
+        if parent is not None and parent.kind == OrgKind.CITY:
+            return None
+    return [unit.area_code]
+
+
 def in_scope(session: Session, user: User, path: str) -> bool:
     roots = scope_roots(session, user)
     return roots is None or any(path.startswith(r) for r in roots)

@@ -35,7 +35,8 @@ class MarketEntity(Base):
     industry_code: Mapped[str | None] = mapped_column(String(20))
     status: Mapped[str] = mapped_column(String(40), default="存续")
     registrar_org_id: Mapped[int | None] = mapped_column(ForeignKey("org_unit.id"))
-    routing_state: Mapped[str] = mapped_column(String(20), default="not_routed")
+    routing_state: Mapped[str] = mapped_column(String(20), default="not_routed",
+                                               server_default="not_routed")
     routed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -68,7 +68,8 @@ class User(Base):
     certificate_expires: Mapped[date | None] = mapped_column(Date)
     created_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
-    org_unit: Mapped[OrgUnit] = relationship()
+    # Loaded with the user: every permission check needs both.
+    org_unit: Mapped[OrgUnit] = relationship(lazy="joined")
     role_rows: Mapped[list[UserRole]] = relationship(
         cascade="all, delete-orphan", lazy="selectin"
     )
