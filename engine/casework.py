@@ -124,7 +124,7 @@ def assign_targets(session: Session, user: User, item: WorkItem
     users = session.execute(
         select(User).join(OrgUnit, OrgUnit.id == User.org_unit_id)
         .where(in_roots, User.active).order_by(OrgUnit.path, User.username).limit(MAX_TARGETS)
-    ).scalars().all()
+    ).unique().scalars().all()
     units = session.execute(
         select(OrgUnit).where(in_roots, OrgUnit.kind.in_(ASSIGNABLE_KINDS))
         .order_by(OrgUnit.path).limit(MAX_TARGETS)).scalars().all()

@@ -11,7 +11,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import Field, SelectField, SelectMultipleField, StringField, TextAreaField
-from wtforms.validators import InputRequired, Optional, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from engine.forms import FormDefinition, FormField
@@ -23,6 +23,15 @@ RESERVED = frozenset({"csrf_token", "data", "errors", "meta", "populate_obj", "p
 
 def required() -> InputRequired:
     return InputRequired(message=_l("This field is required."))
+
+
+def filled() -> DataRequired:
+    """Required, and more than blanks (use with the `strip` filter)."""
+    return DataRequired(message=_l("This field is required."))
+
+
+def strip(value: str | None) -> str | None:
+    return value.strip() if isinstance(value, str) else value
 
 
 class TextLength:
@@ -89,9 +98,9 @@ def task_form_class(definition: FormDefinition, locale: str) -> type[FlaskForm]:
 def _field(spec: FormField, locale: str) -> Field:
     label = spec.label(locale)
     help_text = spec.help_en if locale.startswith("en") else spec.help_zh
-    checks: list[Any] = [required() if spec.required else Optional()]
     kwargs: dict[str, Any] = {"label": label, "description": help_text}
     if spec.type in ("select", "multiselect"):
+        checks: list[Any] = [required() if spec.required else Optional()]
         choices = [(c.value, c.en if locale.startswith("en") else c.zh) for c in spec.choices]
         checks.append(OneOf({c.value for c in spec.choices}))
         if spec.type == "multiselect":
@@ -102,6 +111,7 @@ def _field(spec: FormField, locale: str) -> Field:
                            validate_choice=False, **kwargs)
     if spec.type == "file":
         return FileField(validators=[Optional()], **kwargs)
+    checks = [filled() if spec.required else Optional()]
     render: dict[str, Any] = {}
     if spec.max_length:
         render["maxlength"] = spec.max_length
@@ -116,7 +126,7 @@ def _field(spec: FormField, locale: str) -> Field:
         render.update(maxlength=18, autocapitalize="characters")
     checks.append(TextLength(spec.min_length, spec.max_length))
     kind = TextAreaField if spec.type == "textarea" else StringField
-    return kind(validators=checks, render_kw=render, **kwargs)
+    return kind(validators=checks, filters=[strip], render_kw=render, **kwargs)
 
 
 def submitted_values(form: FlaskForm, definition: FormDefinition) -> dict[str, Any]:

@@ -1,4 +1,4 @@
-"""Web app fixtures: an app on a fresh database with a small Baoshan world, and signed-in clients."""
+"""Web app fixtures: an app on a fresh database with a small world, and signed-in clients."""
 
 from __future__ import annotations
 

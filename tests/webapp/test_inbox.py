@@ -82,7 +82,7 @@ def test_filters_by_entity_due_range_and_process(login, app_sessions, world, tra
     from engine.models import MarketEntity
 
     with app_sessions() as session:
-        entity = MarketEntity(uscc="91530502MA6K0000X0", name="保山永昌餐饮", area_code="530502")
+        entity = MarketEntity(uscc="91530502MA6K0000XB", name="保山永昌餐饮", area_code="530502")
         session.add(entity)
         session.commit()
         entity_id = entity.id
@@ -98,7 +98,7 @@ def test_filters_by_entity_due_range_and_process(login, app_sessions, world, tra
     officer = login("chen")
     html = officer.get("/inbox/?tab=claimable&entity=永昌").get_data(as_text=True)
     assert len(rows(html)) == 1 and plain.id not in rows(html)
-    assert "保山永昌餐饮" in html and "91530502MA6K0000X0" in html
+    assert "保山永昌餐饮" in html and "91530502MA6K0000XB" in html
     assert len(rows(officer.get("/inbox/?tab=claimable&entity=91530502").get_data(
         as_text=True))) == 1
     assert rows(officer.get("/inbox/?tab=claimable&due_from=2026-03-06").get_data(

@@ -9,7 +9,7 @@ from wtforms import SelectField, TextAreaField
 from wtforms.validators import Length, Optional, Regexp
 
 from engine.models import OrgUnit, User
-from webapp.forms import required
+from webapp.forms import filled, required, strip
 
 REASON_LABELS = {
     "0": _l("0 · No such licence item in the business scope"),
@@ -42,11 +42,12 @@ class ReturnForm(FlaskForm):
     reason = SelectField(_l("Reason"), validators=[required()],
                          choices=[("", _l("— choose —")), *REASON_LABELS.items()],
                          validate_choice=False)
-    note = TextAreaField(_l("Note"), validators=[required(), Length(max=500)])
+    note = TextAreaField(_l("Note"), filters=[strip], validators=[filled(), Length(max=500)])
 
 
 class CommentForm(FlaskForm):
-    body = TextAreaField(_l("Comment"), validators=[required(), Length(max=2000)])
+    body = TextAreaField(_l("Comment"), filters=[strip],
+                         validators=[filled(), Length(max=2000)])
 
 
 class UploadForm(FlaskForm):
