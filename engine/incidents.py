@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from sqlalchemy import select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
 from engine import audit, clock
-from engine.errors import Conflict, NotFound
+from engine.db import transaction
+from engine.errors import Conflict, IncidentError, NotFound
 from engine.models import Incident, InstanceStatus, ProcessInstance, Timer
 
 
@@ -25,6 +26,21 @@ def raise_incident(session: Session, instance_id: int, source: str, message: str
     audit.record(session, audit.SYSTEM, "incident.raise", "process_instance", instance_id,
                  incident_id=incident.id, source=source, message=message[:500])
     return incident
+
+
+def report_failure(sessions: sessionmaker[Session], error: IncidentError,
+                   source: str = "command") -> Incident | None:
+    """Record, in a transaction of its own, a command that failed in the process.
+
+    The command itself was rolled back (its user sees the error); the incident
+    tells operators which instance needs them, with the error. None when the
+    error names no instance.
+    """
+    instance_id = error.details.get("instance_id")
+    if not isinstance(instance_id, int):
+        return None
+    with transaction(sessions) as session:
+        return raise_incident(session, instance_id, source, error.message)
 
 
 def open_incidents(session: Session) -> list[Incident]:

@@ -13,11 +13,16 @@ from engine import runtime
 from engine.audit import Actor
 from engine.cli.context import CliContext, pass_cli
 from engine.deploy import deploy_paths
-from engine.errors import DeploymentError, EngineError
+from engine.errors import DeploymentError, EngineError, IncidentError
+from engine.incidents import report_failure
 from engine.models import ProcessInstance, User, WorkItem, WorkItemStatus
 
 
-def fail(exc: EngineError) -> None:
+def fail(exc: EngineError, cli: CliContext | None = None) -> None:
+    if isinstance(exc, IncidentError) and cli is not None:
+        incident = report_failure(cli.sessions, exc)
+        if incident is not None:
+            click.echo(f"recorded as incident {incident.id}", err=True)
     if isinstance(exc, DeploymentError):
         for problem in exc.problems:
             click.echo(f"refused: {problem}", err=True)
@@ -80,7 +85,7 @@ def start(cli: CliContext, key: str, data: str | None, business_key: str | None,
                                         version=version)
             click.echo(f"started instance {row.id} ({row.status.value})")
     except EngineError as exc:
-        fail(exc)
+        fail(exc, cli)
 
 
 @click.command()
@@ -131,7 +136,7 @@ def _task_command(name: str, help_text: str):  # type: ignore[no-untyped-def]
                 _dispatch(session, name, actor, item_id, parse_data(data), to_user, to_unit)
             click.echo(f"{name}: work item {item_id} done")
         except EngineError as exc:
-            fail(exc)
+            fail(exc, cli)
 
     return command
 

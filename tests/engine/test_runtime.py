@@ -293,3 +293,25 @@ def test_every_command_is_audited(session, world, traveller):
         AuditEvent.actor == "chen")).scalars().all()
     assert actions == ["task.claim", "task.release", "task.complete"]
     assert audit.verify(session) is None
+
+
+def test_a_failed_command_is_reported_as_an_incident(sessions, world, traveller):
+    from engine.deploy import deploy
+    from engine.incidents import open_incidents, report_failure
+    from tests.factories import sample_files
+
+    name, xml = sample_files()[0]
+    with sessions() as session:
+        deploy(session, SETUP, [(name, xml.replace(b'outcome = "approved"', b"x = {}['k']"))])
+        row = start_sample(session)
+        (item,) = open_items(session, row.id)
+        session.commit()
+        row_id, item_id = row.id, item.id
+        with pytest.raises(IncidentError) as caught:
+            complete(session, world.actor("chen"), item_id, {"decision": "approve"})
+        session.rollback()
+    incident = report_failure(sessions, caught.value)
+    with sessions() as session:
+        assert [i.id for i in open_incidents(session)] == [incident.id]
+        assert session.get(ProcessInstance, row_id).status == InstanceStatus.INCIDENT
+        assert "KeyError" in incident.message
