@@ -1,0 +1,118 @@
+"""Notifications: the deadline sweep tells people once, the header counts unread, reading."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+from sqlalchemy import select
+
+from engine import runtime
+from engine.models import Notification, NotificationKind, WorkItem, WorkItemStatus
+from engine.scheduler import DEADLINES_JOB_ID, SWEEP_JOB_ID, add_jobs, deadlines_job
+from engine.timers import sweep
+from tests.webapp.conftest import start_case
+
+CST = ZoneInfo("Asia/Shanghai")
+MONDAY = datetime(2026, 3, 2, 9, 0, tzinfo=CST)
+
+
+@pytest.fixture(autouse=True)
+def traveller(app):
+    with time_machine.travel(MONDAY, tick=False) as t:
+        yield t
+
+
+def kinds(sessions) -> list[tuple[str, int]]:
+    with sessions() as session:
+        return sorted((n.kind.value, n.user_id) for n in session.execute(
+            select(Notification)).scalars())
+
+
+def unread(html: str) -> int:
+    match = re.search(r'id="unread-count"[^>]*>(\d+)<', html)
+    return int(match.group(1)) if match else 0
+
+
+def test_due_soon_then_overdue_once_each(app_sessions, world, traveller):
+    item = start_case(app_sessions)
+    with app_sessions() as session:
+        runtime.claim(session, world.actor("chen"), item.id)
+        session.commit()
+    deadlines_job(app_sessions)
+    assert kinds(app_sessions) == []
+    traveller.move_to(datetime(2026, 3, 4, 9, 0, tzinfo=CST))
+    deadlines_job(app_sessions)
+    deadlines_job(app_sessions)
+    chen = world.users["chen"].id
+    assert kinds(app_sessions) == [("due_soon", chen)]
+    traveller.move_to(datetime(2026, 3, 6, 9, 0, tzinfo=CST))
+    deadlines_job(app_sessions)
+    deadlines_job(app_sessions)
+    assert kinds(app_sessions) == [("due_soon", chen), ("overdue", chen)]
+
+
+def test_escalated_items_tell_the_joint_office(app_sessions, world, traveller):
+    start_case(app_sessions)
+    traveller.move_to(datetime(2026, 3, 10, 9, 0, tzinfo=CST))  # past 5 working days
+    sweep(app_sessions)
+    with app_sessions() as session:
+        escalated = session.execute(select(WorkItem).where(
+            WorkItem.task_name == "handle_escalation",
+            WorkItem.status == WorkItemStatus.OPEN)).scalar_one()
+        assert escalated.candidate_org_id == world.units["530502-jmo"].id
+    deadlines_job(app_sessions)
+    assert ("escalated", world.users["wang"].id) in kinds(app_sessions)
+
+
+def test_header_count_list_and_reading(login, app_sessions, world, traveller):
+    item = start_case(app_sessions)
+    traveller.move_to(datetime(2026, 3, 6, 9, 0, tzinfo=CST))
+    deadlines_job(app_sessions)
+    officer = login("chen")
+    assert unread(officer.get("/inbox/").get_data(as_text=True)) == 1
+    html = officer.get("/notifications/").get_data(as_text=True)
+    assert "已超期" in html and "审查案件" in html
+    with app_sessions() as session:
+        note = session.execute(select(Notification).where(
+            Notification.user_id == world.users["chen"].id)).scalar_one()
+    assert login("yang").post(f"/notifications/{note.id}/open").status_code == 404
+    opened = officer.post(f"/notifications/{note.id}/open")
+    assert opened.headers["Location"] == f"/tasks/{item.id}"
+    assert unread(officer.get("/inbox/").get_data(as_text=True)) == 0
+    yang = login("yang")
+    assert unread(yang.get("/inbox/").get_data(as_text=True)) == 1
+    yang.post("/notifications/read")
+    assert unread(yang.get("/inbox/").get_data(as_text=True)) == 0
+
+
+def test_scheduler_has_both_jobs_with_fixed_ids(app_sessions, app):
+    from apscheduler.schedulers.background import BackgroundScheduler
+
+    scheduler = BackgroundScheduler()
+    scheduler.start(paused=True)
+    settings = app.extensions["creditflow.settings"]
+    try:
+        add_jobs(scheduler, app_sessions, settings)
+        add_jobs(scheduler, app_sessions, settings)  # replace_existing: still one of each
+        assert sorted(job.id for job in scheduler.get_jobs()) == sorted(
+            [DEADLINES_JOB_ID, SWEEP_JOB_ID])
+    finally:
+        scheduler.shutdown(wait=False)
+
+
+def test_kinds_are_labelled(login, app_sessions, world):
+    from engine.notifications import notify
+
+    item = start_case(app_sessions)
+    with app_sessions() as session:
+        row = session.get(WorkItem, item.id)
+        for kind in NotificationKind:
+            notify(session, world.users["chen"].id, kind, row)
+        session.commit()
+    html = login("chen").get("/notifications/").get_data(as_text=True)
+    for label in ("分派给您", "已退回", "即将到期", "已超期", "已升级督办", "催办"):
+        assert label in html
