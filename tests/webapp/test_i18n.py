@@ -71,7 +71,7 @@ def data_free(text: str) -> str:
     """The page without the data it shows (bilingual diagram names, people, units)."""
     for data in ("审查案件 Review the case", "案件审查示例 Sample case review", "test:setup"):
         text = text.replace(data, " ")
-    return re.sub(r"\b(chen|wang)\b", " ", text)  # the test users' display names
+    return re.sub(r"\b(chen|yang|zhang|zhou|sun|wang)\b", " ", text)  # users' names
 
 
 def test_chinese_pages_show_no_english_labels(pages):
@@ -81,7 +81,9 @@ def test_chinese_pages_show_no_english_labels(pages):
 
 
 def test_english_pages_show_no_chinese_labels(pages):
-    chinese = {m.string for m in catalog() if m.id and m.string and m.string not in m.id}
+    messages = [m for m in catalog() if m.id and m.string]
+    english = " ".join(m.id for m in messages)  # "Urge (催办)" keeps its Chinese on purpose
+    chinese = {m.string for m in messages if m.string not in english}
     for text in pages("wang", "en") + pages("chen", "en"):
         text = data_free(text)
         shown = sorted(s for s in chinese if len(s) > 1 and s in text)
