@@ -1,8 +1,7 @@
-"""Sandbox for diagram scripts, conditions and timer expressions: RestrictedPython plus limits."""
+"""Sandbox for diagram scripts, conditions and timer expressions (RestrictedPython plus limits)."""
 
 from __future__ import annotations
 
-import _string
 import ast
 import builtins
 import datetime as dt
@@ -12,12 +11,11 @@ import math
 import operator
 import re
 import string
-import sys
 import threading
 import time
 import types
-from collections.abc import Callable, Collection, Iterable, Mapping
-from dataclasses import dataclass, fields, is_dataclass
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from RestrictedPython import compile_restricted_eval, compile_restricted_exec
@@ -35,28 +33,67 @@ FILENAME = "<sandbox>"
 
 @dataclass(frozen=True)
 class Limits:
+    """Per call: wall-clock seconds, and elements, characters or digits of any one value."""
+
     timeout_seconds: float = 1.0
     max_size: int = 1_000_000
 
 
 class _Stop(BaseException):
-    """A violation inside a run; not an Exception, so `except Exception` in a script cannot eat it."""
+    """A violation during a run: not an Exception, so `except Exception` in a script misses it."""
 
     def __init__(self, message: str, kind: str) -> None:
         super().__init__(message)
         self.kind = kind
 
 
+@dataclass
+class _Run:
+    deadline: float
+    timeout: float
+    stop: _Stop | None = None
+
+
+_local = threading.local()  # .run: the _Run of this thread's current sandbox call
+
+
+def _stop(message: str, kind: str) -> BaseException:
+    """A violation, remembered by the current run so that a script catching it still fails."""
+    run: _Run | None = getattr(_local, "run", None)
+    if run is None:
+        return SandboxViolation(message, kind=kind)
+    stop = _Stop(message, kind)
+    run.stop = run.stop or stop
+    return stop
+
+
+def _check() -> bool:
+    """The time limit, woven by _Policy into every loop iteration and call of script code.
+
+    Not sys.settrace: CPython 3.11 reports no line event for `while True: pass`, and a trace
+    function that raises is switched off for the thread, so a `finally:` loop would run free.
+    """
+    run: _Run | None = getattr(_local, "run", None)
+    if run is None:
+        raise _stop("a script function was called after its script ended", "access")
+    if time.monotonic() > run.deadline:
+        raise _stop(f"time limit of {run.timeout:g}s exceeded", "time")
+    return True
+
+
 _SEQUENCES = (str, bytes, list, tuple)
 _DROPPED = {"__build_class__", "_getattr_", "BaseException", "GeneratorExit", "KeyboardInterrupt",
-            "SystemExit", "delattr", "id", "pow", "range", "setattr", "slice"}
+            "SystemExit", "delattr", "divmod", "id", "pow", "range", "round", "setattr", "slice"}
+_ADDED = ("all any bool dict enumerate filter float frozenset int isinstance len list map max min "
+          "next reversed set sorted str tuple zip")
 _BUILTINS = {k: v for k, v in safe_builtins.items() if k not in _DROPPED} | {
-    name: getattr(builtins, name) for name in ["all", "any", "bool", "dict", "enumerate", "filter", "float", "frozenset", "int", "isinstance", "len", "list", "map", "max", "min", "next", "reversed", "set", "sorted", "str", "tuple", "zip"]}
-_REFUSED_NAMES = frozenset(
-    ["breakpoint", "compile", "delattr", "dir", "eval", "exec", "getattr", "globals", "input", "locals", "memoryview", "object", "open", "print", "printed", "setattr", "super", "vars"])
+    name: getattr(builtins, name) for name in _ADDED.split()}
+_REFUSED_NAMES = frozenset({
+    "breakpoint", "compile", "delattr", "dir", "eval", "exec", "getattr", "globals", "input",
+    "locals", "memoryview", "object", "open", "print", "printed", "setattr", "super", "vars"})
 _DATE = "day isocalendar isoformat isoweekday month replace toordinal weekday year"
 _ATTRIBUTES: dict[type, frozenset[str]] = {k: frozenset(v.split()) for k, v in {
-    str: "capitalize casefold center count endswith find format format_map index isalnum isalpha "
+    str: "capitalize casefold center count endswith find format index isalnum isalpha "
          "isdecimal isdigit islower isnumeric isspace istitle isupper join ljust lower lstrip "
          "partition removeprefix removesuffix replace rfind rindex rjust rpartition rsplit rstrip "
          "split splitlines startswith strip swapcase title upper zfill",
@@ -76,34 +113,22 @@ _ATTRIBUTES: dict[type, frozenset[str]] = {k: frozenset(v.split()) for k, v in {
     dt.timedelta: "days microseconds seconds total_seconds",
     BaseException: "args",
 }.items()}
-_INPLACE = {"+=": operator.iadd, "-=": operator.isub, "*=": operator.imul,
+_BINOPS = {ast.Add: "+", ast.Mult: "*", ast.Pow: "**", ast.LShift: "<<", ast.Mod: "%",
+           ast.FloorDiv: "//"}
+_OPERATORS = {"+": operator.add, "*": operator.mul, "**": operator.pow, "<<": operator.lshift,
+              "%": operator.mod, "//": operator.floordiv}
+_INPLACE = {"+=": operator.iadd, "-=": operator.isub, "*=": operator.imul, "@=": operator.imatmul,
             "/=": operator.itruediv, "//=": operator.ifloordiv, "%=": operator.imod,
             "**=": operator.ipow, "<<=": operator.ilshift, ">>=": operator.irshift,
             "&=": operator.iand, "|=": operator.ior, "^=": operator.ixor}
-_BINOP_GUARDS = {ast.Add: "_add_", ast.Mult: "_mul_", ast.Pow: "_pow_", ast.LShift: "_lshift_",
-                 ast.Mod: "_mod_"}
 _PRINTF = re.compile(r"%(?:\([^)]*\))?[-#0 +]*(\*|\d*)(?:\.(\*|\d*))?")
 _DIGITS = re.compile(r"\d+")
-
-
-def _public_attributes(obj: object) -> Collection[str]:
-    """The attributes a script may read on `obj`: an allowlist per type, or data fields."""
-    names = _ATTRIBUTES.get(type(obj))
-    if names is not None:
-        return names
-    for kind, names in _ATTRIBUTES.items():
-        if isinstance(obj, kind):
-            return names
-    if isinstance(obj, types.SimpleNamespace):
-        return vars(obj)
-    if is_dataclass(obj) and not isinstance(obj, type):
-        return {f.name for f in fields(obj)}
-    return ()
+_BITS_PER_DIGIT = math.log2(10)
 
 
 def _sum(values: Iterable[Any], /, start: Any = 0) -> Any:
     if isinstance(start, _SEQUENCES):
-        raise _Stop("sum() of sequences is not allowed; use a loop", "size")
+        raise _stop("sum() of sequences is not allowed; use a loop", "size")
     return sum(values, start)
 
 
@@ -111,107 +136,110 @@ def _apply(func: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
     return func(*args, **kwargs)
 
 
+def _write(obj: Any) -> Any:
+    if isinstance(obj, (dict, list)):
+        return obj
+    raise _stop(f"items of {type(obj).__name__} cannot be assigned", "access")
+
+
 class _Guards:
-    """Size and access guards for one `Limits`; shared by every run with those limits."""
+    """Size and access guards for one `Limits`, shared by every run with those limits."""
 
     def __init__(self, limits: Limits) -> None:
         self.max_size = limits.max_size
-        self.max_bits = int(limits.max_size * math.log2(10))
-        self.str_methods: dict[str, Callable[..., Any]] = {
-            "format": self.str_format, "format_map": self.str_format_map, "join": self.str_join,
-            "replace": self.str_replace, "center": functools.partial(self.str_pad, "center"),
-            "ljust": functools.partial(self.str_pad, "ljust"),
-            "rjust": functools.partial(self.str_pad, "rjust"),
-            "zfill": functools.partial(self.str_pad, "zfill")}
-        self.list_methods = {"append": self.list_append, "extend": self.list_extend,
-                             "insert": self.list_insert}
-        self.checks = {"+=": self.check_add, "*=": self.check_mul, "**=": self.check_pow,
-                       "<<=": self.check_lshift, "%=": self.check_mod}
+        self.max_bits = limits.max_size * _BITS_PER_DIGIT
+        self.methods: dict[tuple[type, str], Callable[..., Any]] = {
+            (str, "format"): self.str_format, (str, "join"): self.str_join,
+            (str, "replace"): self.str_replace}
+        for kind, method, names in ((str, self.str_pad, "center ljust rjust zfill"),
+                                    (list, self.list_grow, "append extend insert")):
+            self.methods |= {(kind, n): functools.partial(method, n) for n in names.split()}
 
-    def size(self, n: int, what: str) -> None:
+    def size(self, n: float, what: str) -> None:
         if n > self.max_size:
-            raise _Stop(f"{what} would exceed the size limit of {self.max_size:,}", "size")
+            raise _stop(f"{what} would exceed the size limit of {self.max_size:,}", "size")
 
-    def check_number(self, digits: str, what: str) -> None:
-        self.size(self.max_size + 1 if len(digits) > 20 else int(digits), what)
-
-    def check_add(self, a: Any, b: Any) -> None:
-        if isinstance(a, _SEQUENCES) and isinstance(b, _SEQUENCES):
-            self.size(len(a) + len(b), "concatenation")
-
-    def check_mul(self, a: Any, b: Any) -> None:
+    def check(self, op: str, a: Any, b: Any) -> None:
+        """Refuse `a <op> b` when the result would be too big, or too slow to compute in C."""
         if isinstance(a, int) and isinstance(b, int):
-            if a.bit_length() + b.bit_length() > self.max_bits:
-                self.size(self.max_size + 1, "multiplication")
-        elif isinstance(a, _SEQUENCES) and isinstance(b, int):
+            if op in ("//", "%"):
+                self.check_division(a.bit_length(), b.bit_length())
+            elif op == "*":
+                self.size((a.bit_length() + b.bit_length()) / _BITS_PER_DIGIT, "product")
+            elif op == "<<":
+                self.size((a.bit_length() + b) / _BITS_PER_DIGIT, "shift")
+            elif op == "**" and abs(a) > 1:
+                self.size(math.inf if b > self.max_bits else b * math.log10(abs(a)), "power")
+        elif op == "+" and isinstance(a, _SEQUENCES) and isinstance(b, _SEQUENCES):
+            self.size(len(a) + len(b), "concatenation")
+        elif op == "*" and isinstance(a, _SEQUENCES) and isinstance(b, int):
             self.size(len(a) * b, "repetition")
-        elif isinstance(b, _SEQUENCES) and isinstance(a, int):
+        elif op == "*" and isinstance(b, _SEQUENCES) and isinstance(a, int):
             self.size(len(b) * a, "repetition")
-
-    def check_pow(self, a: Any, b: Any) -> None:
-        if isinstance(a, int) and isinstance(b, int) and b > 0 and abs(a) > 1 and (
-                b > self.max_bits or b * math.log2(abs(a)) > self.max_bits):
-            self.size(self.max_size + 1, "power")
-
-    def check_lshift(self, a: Any, b: Any) -> None:
-        if isinstance(a, int) and isinstance(b, int) and a.bit_length() + b > self.max_bits:
-            self.size(self.max_size + 1, "shift")
-
-    def check_mod(self, a: Any, b: Any) -> None:
-        if isinstance(a, (str, bytes)):
+        elif op == "%" and isinstance(a, (str, bytes)):
             text = a.decode("latin-1") if isinstance(a, bytes) else a
-            for match in _PRINTF.finditer(text):
-                for number in match.groups():
-                    if number == "*":
-                        raise _Stop("'*' widths in %-formatting are not allowed", "size")
-                    if number:
-                        self.check_number(number, "%-format width")
+            for width in (w for match in _PRINTF.finditer(text) for w in match.groups() if w):
+                self.size(math.inf if width == "*" or len(width) > 20 else int(width), "%-format")
+
+    def binop(self, op: str, a: Any, b: Any) -> Any:
+        self.check(op, a, b)
+        return _OPERATORS[op](a, b)
 
     def inplacevar(self, op: str, x: Any, y: Any) -> Any:
         if isinstance(x, list) and not isinstance(y, (list, tuple)):
-            y = list(y)  # list += iterator over the same list never ends, and runs in C
-        check = self.checks.get(op)
-        if check is not None:
-            check(x, y)
+            y = list(y)  # `items += iterator over items` would grow forever inside one C call
+        self.check(op[:-1], x, y)
         return _INPLACE[op](x, y)
 
     def getattr(self, obj: Any, name: str) -> Any:
-        if not isinstance(name, str) or name.startswith("_") or (
-                name not in _public_attributes(obj)):
-            raise _Stop(f"attribute {name!r} of {type(obj).__name__} is not allowed", "access")
-        if isinstance(obj, str) and name in self.str_methods:
-            return functools.partial(self.str_methods[name], obj)
-        if isinstance(obj, list) and name in self.list_methods:
-            return functools.partial(self.list_methods[name], obj)
-        return getattr(obj, name)
-
-    def write(self, obj: Any) -> Any:
-        if isinstance(obj, dict):
-            return obj
-        if isinstance(obj, list):
-            return _ListWriter(obj, self)
-        raise _Stop(f"items of {type(obj).__name__} cannot be assigned", "access")
+        """Attributes come from an allowlist per built-in value type; all else is refused."""
+        allowed = _ATTRIBUTES.get(type(obj)) or next(
+            (names for kind, names in _ATTRIBUTES.items() if isinstance(obj, kind)), ())
+        if not isinstance(name, str) or name.startswith("_") or name not in allowed:
+            raise _stop(f"attribute {name!r} of {type(obj).__name__} is not allowed", "access")
+        kind = str if isinstance(obj, str) else list if isinstance(obj, list) else None
+        guarded = self.methods.get((kind, name)) if kind else None
+        return getattr(obj, name) if guarded is None else functools.partial(guarded, obj)
 
     def bounded_range(self, *args: int) -> range:
         numbers = range(*args)
         try:
             self.size(len(numbers), "range()")
         except OverflowError:
-            self.size(self.max_size + 1, "range()")
+            self.size(math.inf, "range()")
         return numbers
+
+    def bounded_round(self, number: Any, ndigits: int | None = None) -> Any:
+        if isinstance(number, int) and isinstance(ndigits, int) and ndigits < 0:
+            self.size(-ndigits, "round()")  # it computes 10 ** -ndigits, then divides by it
+            self.check_division(number.bit_length(), -ndigits * _BITS_PER_DIGIT)
+        return round(number, ndigits)
+
+    def check_division(self, a_bits: float, b_bits: float) -> None:
+        # CPython divides big ints in quadratic time, in one C call that nothing interrupts.
+        if a_bits * b_bits > 30_000 * self.max_bits:
+            raise _stop("dividing numbers this large would take too long", "size")
 
     def format_value(self, value: Any, conversion: str, spec: str) -> str:
         if conversion:
             value = {"r": repr, "s": str, "a": ascii}[conversion](value)
-        for digits in _DIGITS.findall(spec):
-            self.check_number(digits, "format width")
+        self.check_spec(spec)
         return format(value, spec)
 
-    def str_format(self, text: str, /, *args: Any, **kwargs: Any) -> str:
-        return _Formatter(self).vformat(text, args, kwargs)
+    def check_spec(self, spec: str) -> None:
+        for width in _DIGITS.findall(spec):
+            self.size(math.inf if len(width) > 20 else int(width), "format width")
 
-    def str_format_map(self, text: str, mapping: Mapping[str, Any], /) -> str:
-        return _Formatter(self).vformat(text, (), mapping)
+    def check_format(self, text: str) -> None:
+        """str.format may only name its arguments: `{0.__class__}` walks attributes unguarded."""
+        for _, field, spec, _ in string.Formatter().parse(text):
+            if field and not (field.isidentifier() or field.isdigit()) or "{" in (spec or ""):
+                raise _stop("str.format takes only plain fields like {0} or {name}", "access")
+            self.check_spec(spec or "")
+
+    def str_format(self, text: str, /, *args: Any, **kwargs: Any) -> str:
+        self.check_format(text)
+        return text.format(*args, **kwargs)
 
     def str_join(self, separator: str, items: Iterable[Any], /) -> str:
         parts = list(items)
@@ -229,159 +257,33 @@ class _Guards:
         self.size(width, f"str.{method}()")
         return getattr(text, method)(width, *args)
 
-    def list_append(self, items: list[Any], value: Any, /) -> None:
-        self.size(len(items) + 1, "list")
-        items.append(value)
-
-    def list_insert(self, items: list[Any], index: int, value: Any, /) -> None:
-        self.size(len(items) + 1, "list")
-        items.insert(index, value)
-
-    def list_extend(self, items: list[Any], values: Iterable[Any], /) -> None:
-        values = values if isinstance(values, (list, tuple)) else list(values)
-        self.size(len(items) + len(values), "list")
-        items.extend(values)
-
-    def globals(self) -> dict[str, Any]:
-        def guarded(check: Callable[[Any, Any], None], op: Callable[[Any, Any], Any]) -> Any:
-            def binop(a: Any, b: Any) -> Any:
-                check(a, b)
-                return op(a, b)
-            return binop
-
-        return {
-            "__builtins__": _BUILTINS | {"range": self.bounded_range, "sum": _sum},
-            "_getattr_": self.getattr, "_getitem_": operator.getitem, "_getiter_": iter,
-            "_write_": self.write, "_inplacevar_": self.inplacevar, "_apply_": _apply,
-            "_unpack_sequence_": guarded_unpack_sequence,
-            "_iter_unpack_sequence_": guarded_iter_unpack_sequence,
-            "_format_": self.format_value,
-            "_add_": guarded(self.check_add, operator.add),
-            "_mul_": guarded(self.check_mul, operator.mul),
-            "_pow_": guarded(self.check_pow, operator.pow),
-            "_lshift_": guarded(self.check_lshift, operator.lshift),
-            "_mod_": guarded(self.check_mod, operator.mod),
-        }
-
-
-class _ListWriter:
-    """What `items[i] = v` writes through: slice assignment must not grow a list past the limit."""
-
-    __slots__ = ("items", "guards")
-
-    def __init__(self, items: list[Any], guards: _Guards) -> None:
-        self.items, self.guards = items, guards
-
-    def __setitem__(self, key: Any, value: Any) -> None:
-        if isinstance(key, slice):
-            value = list(value)
-            self.guards.size(len(self.items) + len(value), "list")
-        self.items[key] = value
-
-    def __delitem__(self, key: Any) -> None:
-        del self.items[key]
-
-
-class _Formatter(string.Formatter):
-    """str.format with guarded attribute lookups, bounded widths and a bounded result."""
-
-    def __init__(self, guards: _Guards) -> None:
-        self.guards, self.length = guards, 0
-
-    def get_field(self, field_name: str, args: Any, kwargs: Any) -> tuple[Any, Any]:
-        first, rest = _string.formatter_field_name_split(field_name)
-        obj = self.get_value(first, args, kwargs)
-        for is_attribute, key in rest:
-            obj = self.guards.getattr(obj, key) if is_attribute else obj[key]
-        return obj, first
-
-    def format_field(self, value: Any, format_spec: str) -> str:
-        text = self.guards.format_value(value, "", format_spec)
-        self.length += len(text)
-        self.guards.size(self.length, "str.format()")
-        return text
+    def list_grow(self, method: str, items: list[Any], /, *args: Any) -> None:
+        if method == "extend" and not isinstance(args[0], (list, tuple)):
+            args = (list(args[0]),)  # `items.extend(iterator over items)` would never end
+        self.size(len(items) + (len(args[0]) if method == "extend" else 1), "list")
+        getattr(items, method)(*args)
 
 
 @functools.lru_cache(maxsize=16)
 def _globals_for(limits: Limits) -> dict[str, Any]:
-    return _Guards(limits).globals()
-
-
-_INTERRUPTIBLE = frozenset({FILENAME, _sum.__code__.co_filename})
-
-
-class _Run:
-    """The deadline of one call, enforced by a per-thread trace function."""
-
-    def __init__(self, limits: Limits) -> None:
-        self.timeout = limits.timeout_seconds
-        self.deadline = time.monotonic() + limits.timeout_seconds
-        self.thread = threading.get_ident()
-        self.finished = False
-
-    def tick(self) -> None:
-        if time.monotonic() > self.deadline:
-            raise _Stop(f"time limit of {self.timeout:g}s exceeded", "time")
-
-    def check(self) -> None:
-        """First statement of every script function, `except` and `finally` block.
-
-        A timeout raised from the trace function switches tracing off for the thread, so the
-        code that still runs while the exception unwinds (those blocks) must stop by itself.
-        """
-        if self.finished or self.thread != threading.get_ident():
-            raise SandboxViolation("a script function was called outside its script", kind="access")
-        self.tick()
-
-    def trace(self, frame: types.FrameType, event: str, arg: Any) -> Any:
-        # Only script code and this module's guards are interrupted: raising inside trusted
-        # library code could leave it half-done.
-        if frame.f_code.co_filename not in _INTERRUPTIBLE:
-            return None
-        self.tick()
-        return self.trace_lines if frame.f_code.co_filename == FILENAME else None
-
-    def trace_lines(self, frame: types.FrameType, event: str, arg: Any) -> Any:
-        if event == "line" and time.monotonic() > self.deadline:
-            self.tick()
-        return self.trace_lines
-
-
-def _script_line(tb: types.TracebackType | None) -> int | None:
-    line = None
-    while tb is not None:
-        if tb.tb_frame.f_code.co_filename == FILENAME:
-            line = tb.tb_lineno
-        tb = tb.tb_next
-    return line
-
-
-def _run(code: types.CodeType, scope: dict[str, Any], limits: Limits) -> Any:
-    run = _Run(limits)
-    scope["_check_"] = run.check
-    previous = sys.gettrace()
-    sys.settrace(run.trace)
-    try:
-        return eval(code, scope)
-    except _Stop as stop:
-        line = _script_line(stop.__traceback__)
-        where = f"line {line}: " if line else ""
-        raise SandboxViolation(f"{where}{stop}", kind=stop.kind, line=line) from None
-    finally:
-        sys.settrace(previous)
-        run.finished = True
+    guards = _Guards(limits)
+    return {
+        "__builtins__": _BUILTINS | {"range": guards.bounded_range, "round": guards.bounded_round,
+                                     "sum": _sum},
+        "_getattr_": guards.getattr, "_getitem_": operator.getitem, "_getiter_": iter,
+        "_write_": _write, "_inplacevar_": guards.inplacevar, "_apply_": _apply,
+        "_unpack_sequence_": guarded_unpack_sequence,
+        "_iter_unpack_sequence_": guarded_iter_unpack_sequence,
+        "_binop_": guards.binop, "_format_": guards.format_value, "_check_": _check,
+    }
 
 
 def _call(name: str, *args: ast.expr) -> ast.Call:
     return ast.Call(func=ast.Name(name, ast.Load()), args=list(args), keywords=[])
 
 
-def _check_statement() -> ast.stmt:
-    return ast.Expr(_call("_check_"))
-
-
 class _Policy(RestrictingNodeTransformer):
-    """RestrictedPython's policy, stricter, with size guards and stop checks woven in."""
+    """RestrictedPython's policy made stricter, with size guards and time checks woven in."""
 
     def visit_Name(self, node: ast.Name) -> Any:
         if node.id in _REFUSED_NAMES:
@@ -398,24 +300,22 @@ class _Policy(RestrictingNodeTransformer):
             self.error(node, "Assigning or deleting attributes is not allowed.")
         return super().visit_Attribute(node)
 
-    def refuse(self, node: ast.AST, what: str) -> ast.AST:
-        self.error(node, f"{what} are not allowed.")
-        return node
+    def visit_Subscript(self, node: ast.Subscript) -> Any:
+        if isinstance(node.ctx, ast.Store) and isinstance(node.slice, ast.Slice):
+            self.error(node, "Assigning to slices is not allowed.")
+        return super().visit_Subscript(node)
+
+    def refuse(self, node: ast.AST, what: str = "") -> None:
+        self.error(node, f"{what or type(node).__name__} statements are not allowed.")
 
     def visit_Import(self, node: ast.Import) -> Any:
-        return self.refuse(node, "Imports")
+        self.refuse(node, "Import")
 
-    def visit_ImportFrom(self, node: ast.ImportFrom) -> Any:
-        return self.refuse(node, "Imports")
-
-    def visit_ClassDef(self, node: ast.ClassDef) -> Any:
-        return self.refuse(node, "Class definitions")
-
-    def visit_With(self, node: ast.With) -> Any:
-        return self.refuse(node, "With statements")
+    visit_ImportFrom = visit_Import
+    visit_ClassDef = visit_With = refuse
 
     def visit_sequence(self, node: ast.List | ast.Tuple | ast.Set) -> Any:
-        if isinstance(getattr(node, "ctx", ast.Load()), ast.Load) and any(
+        if not isinstance(getattr(node, "ctx", ast.Load()), ast.Store) and any(
                 isinstance(element, ast.Starred) for element in node.elts):
             self.error(node, "Unpacking (*) inside literals is not allowed.")
         return self.node_contents_visit(node)
@@ -424,8 +324,8 @@ class _Policy(RestrictingNodeTransformer):
 
     def visit_BinOp(self, node: ast.BinOp) -> Any:
         node = self.node_contents_visit(node)
-        guard = _BINOP_GUARDS.get(type(node.op))
-        return node if guard is None else _call(guard, node.left, node.right)
+        op = _BINOPS.get(type(node.op))
+        return node if op is None else _call("_binop_", ast.Constant(op), node.left, node.right)
 
     def visit_FormattedValue(self, node: ast.FormattedValue) -> Any:
         node = self.node_contents_visit(node)
@@ -435,28 +335,21 @@ class _Policy(RestrictingNodeTransformer):
             node.conversion, node.format_spec = -1, None
         return node
 
-    def visit_ExceptHandler(self, node: ast.ExceptHandler) -> Any:
-        kinds = node.type.elts if isinstance(node.type, ast.Tuple) else [node.type]
-        if not all(isinstance(kind, ast.Name) for kind in kinds):
-            self.error(node, "Only named exception classes may be caught (no bare except).")
-        node = super().visit_ExceptHandler(node)
-        node.body.insert(0, _check_statement())
+    def visit_loop(self, node: ast.For | ast.While | ast.FunctionDef) -> Any:
+        node = getattr(super(), f"visit_{type(node).__name__}")(node)
+        node.body.insert(0, ast.Expr(_call("_check_")))
         return node
 
-    def visit_Try(self, node: ast.Try) -> Any:
-        node = super().visit_Try(node)
-        if node.finalbody:
-            node.finalbody.insert(0, _check_statement())
-        return node
+    visit_For = visit_While = visit_FunctionDef = visit_loop
 
-    def visit_FunctionDef(self, node: ast.FunctionDef) -> Any:
-        node = super().visit_FunctionDef(node)
-        node.body.insert(0, _check_statement())
+    def visit_comprehension(self, node: ast.comprehension) -> Any:
+        node = super().visit_comprehension(node)
+        node.ifs.insert(0, _call("_check_"))
         return node
 
     def visit_Lambda(self, node: ast.Lambda) -> Any:
         node = super().visit_Lambda(node)
-        node.body = ast.BoolOp(op=ast.Or(), values=[_call("_check_"), node.body])
+        node.body = ast.BoolOp(op=ast.And(), values=[_call("_check_"), node.body])
         return node
 
     def visit_Module(self, node: ast.Module) -> Any:
@@ -472,13 +365,38 @@ def _compile(source: str, mode: str) -> types.CodeType:
     try:
         result = compile_restricted(source, filename=FILENAME, policy=_Policy)
     except (SyntaxError, ValueError, RecursionError, MemoryError) as error:
-        line = getattr(error, "lineno", None)
-        raise SandboxViolation(f"Line {line}: {error}" if line else str(error),
-                               kind="refused", errors=[str(error)]) from None
+        raise SandboxViolation(f"cannot compile: {error}", kind="refused") from None
     if result.errors:
-        raise SandboxViolation("; ".join(result.errors), kind="refused", errors=list(result.errors))
+        raise SandboxViolation("; ".join(result.errors), kind="refused", errors=result.errors)
     assert result.code is not None
     return result.code
+
+
+def _violation(stop: _Stop) -> SandboxViolation:
+    line, tb = None, stop.__traceback__
+    while tb is not None:
+        line = tb.tb_lineno if tb.tb_frame.f_code.co_filename == FILENAME else line
+        tb = tb.tb_next
+    where = f"line {line}: " if line else ""
+    return SandboxViolation(f"{where}{stop}", kind=stop.kind, line=line)
+
+
+def _run(code: types.CodeType, scope: dict[str, Any], limits: Limits) -> Any:
+    run = _Run(time.monotonic() + limits.timeout_seconds, limits.timeout_seconds)
+    outer, _local.run = getattr(_local, "run", None), run
+    try:
+        result = eval(code, scope)
+    except _Stop as stop:
+        raise _violation(run.stop or stop) from None
+    except Exception:
+        if run.stop is None:
+            raise
+        raise _violation(run.stop) from None
+    finally:
+        _local.run = outer
+    if run.stop is not None:  # the script caught its own violation and carried on
+        raise _violation(run.stop)
+    return result
 
 
 def check_expression(source: str) -> None:
@@ -500,7 +418,7 @@ def execute(source: str, names: dict[str, Any], limits: Limits = Limits()) -> No
     """Run a script; variables it assigns at top level end up in `names` (mutated in place).
 
     Names that were passed in and are deleted by `del x` are removed from `names`. Functions
-    the script defines stay in the script: they cannot run outside it anyway.
+    the script defines stay behind: they would refuse to run outside the script anyway.
     """
     scope = {**names, **_globals_for(limits)}
     _run(_compile(source, "exec"), scope, limits)
