@@ -125,6 +125,9 @@ def build_dataset(target: str | Engine, items: int = 200_000, units: int = 100,
                     area_code=area_of[unit], created_at=due - timedelta(days=10), due_at=due))
             session.execute(insert(WorkItem), rows)
         progress(f"  {start + count:,} work items")
+    with engine.connect() as conn:  # fresh statistics, as a live database has them
+        conn.exec_driver_sql("ANALYZE")
+        conn.commit()
     return Dataset(officers, supervisors, unit_ids, items)
 
 
