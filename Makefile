@@ -11,12 +11,14 @@ ASSET_STAMP := webapp/static/vendor/.built
 BENCHES := $(filter-out bench/_%,$(sort $(wildcard bench/*.py)))
 
 .DEFAULT_GOAL := help
-.PHONY: help venv assets db seed run test chromium lint bench-quick revision clean distclean
+.PHONY: help venv assets translations translations-update db seed run test chromium lint \
+	bench-quick revision clean distclean
 
 help:
 	@echo "make run            venv, assets, db upgrade, seed, then the web server"
 	@echo "make test           the whole test suite (installs chromium when root)"
 	@echo "make lint           ruff check"
+	@echo "make translations   compile the web app's message catalogs"
 	@echo "make bench-quick    every bench/*.py with --quick"
 	@echo "make revision m=... autogenerate a migration from the models"
 	@echo "make clean          caches, build output, node_modules, vendor files"
@@ -46,6 +48,16 @@ $(ASSET_STAMP): $(ASSET_INPUTS)
 	touch $@
 endif
 
+# The web app's message catalogs: webapp/translations/*/LC_MESSAGES/messages.po -> .mo.
+translations: $(STAMP)
+	$(BIN)/pybabel compile -d webapp/translations --statistics
+
+# After changing labels: extract them and merge them into the catalogs, then translate.
+translations-update: $(STAMP)
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output \
+		-o webapp/translations/messages.pot .
+	$(BIN)/pybabel update -i webapp/translations/messages.pot -d webapp/translations
+
 # --- running -----------------------------------------------------------------
 
 db: $(STAMP)
@@ -53,14 +65,16 @@ db: $(STAMP)
 
 seed: db
 	$(BIN)/creditflow seed baoshan
+	$(BIN)/creditflow calendar seed
 	$(BIN)/creditflow seed demo
 
-run: venv assets db seed
+# The web server (gunicorn, 2 workers) and the scheduler on 127.0.0.1:5000.
+run: venv assets translations db seed
 	exec $(BIN)/creditflow serve
 
 # --- checking ----------------------------------------------------------------
 
-test: $(STAMP) chromium
+test: $(STAMP) chromium assets translations
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 # Debian's chromium for the browser tests; installed only when missing and root.
@@ -89,7 +103,7 @@ revision: $(STAMP)
 clean:
 	find . -path ./$(VENV) -prune -o -name __pycache__ -type d -prune -exec rm -rf {} +
 	rm -rf .pytest_cache .ruff_cache build dist *.egg-info node_modules webapp/static/vendor \
-		tests/browser/screenshots
+		tests/browser/screenshots webapp/translations/*/LC_MESSAGES/*.mo
 
 # clean, and the virtualenv too (var/, the database, is never removed).
 distclean: clean

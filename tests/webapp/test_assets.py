@@ -1,0 +1,36 @@
+"""Front-end libraries come from npm with a lockfile, are served by the app, never from a CDN."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+VENDOR = ROOT / "webapp" / "static" / "vendor" / "bpmn-js"
+
+
+def test_bpmn_js_is_a_locked_npm_dependency():
+    package = json.loads((ROOT / "package.json").read_text())
+    lock = json.loads((ROOT / "package-lock.json").read_text())
+    assert "bpmn-js" in package["dependencies"]
+    assert "node_modules/bpmn-js" in lock["packages"]
+    assert package["scripts"]["build"]
+
+
+def test_no_page_loads_anything_from_another_site():
+    for template in (ROOT / "webapp" / "templates").rglob("*.html"):
+        text = template.read_text(encoding="utf-8")
+        assert not re.search(r'(src|href)="(https?:)?//', text), template
+
+
+@pytest.mark.skipif(not VENDOR.exists(), reason="front-end assets not built (make assets)")
+def test_the_app_serves_the_built_viewer(login, case):
+    officer = login("chen")
+    page = officer.get(f"/tasks/{case.id}").get_data(as_text=True)
+    for name in ("bpmn-viewer.production.min.js", "diagram-js.css", "bpmn-js.css"):
+        url = f"/static/vendor/bpmn-js/{name}"
+        assert url in page
+        assert officer.get(url).status_code == 200

@@ -1,0 +1,26 @@
+// Copies the front-end libraries from node_modules into webapp/static/vendor (git-ignored).
+// The app serves them itself: no CDN, and it works with no internet.
+import { cpSync, existsSync, mkdirSync, rmSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
+const vendor = join(root, "webapp", "static", "vendor");
+const copies = [
+  ["bpmn-js/dist/bpmn-viewer.production.min.js", "bpmn-js/bpmn-viewer.production.min.js"],
+  ["bpmn-js/dist/assets/diagram-js.css", "bpmn-js/diagram-js.css"],
+  ["bpmn-js/dist/assets/bpmn-js.css", "bpmn-js/bpmn-js.css"],
+  ["bpmn-js/LICENSE", "bpmn-js/LICENSE"],
+];
+
+rmSync(join(vendor, "bpmn-js"), { recursive: true, force: true });
+for (const [from, to] of copies) {
+  const source = join(root, "node_modules", from);
+  if (!existsSync(source)) {
+    console.error(`missing ${source}: run npm ci first`);
+    process.exit(1);
+  }
+  mkdirSync(dirname(join(vendor, to)), { recursive: true });
+  cpSync(source, join(vendor, to));
+  console.log(`vendor/${to}`);
+}
