@@ -35,6 +35,19 @@ def drop_pg_schema(schema: str) -> None:
     admin.dispose()
 
 
+@pytest.fixture(autouse=True, scope="session")
+def cheap_password_hashing() -> Iterator[None]:
+    """Argon2 with its smallest cost: real hashes, without seconds per test user."""
+    from argon2 import PasswordHasher
+
+    import engine.passwords
+
+    real = engine.passwords._HASHER
+    engine.passwords._HASHER = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+    yield
+    engine.passwords._HASHER = real
+
+
 @pytest.fixture(params=BACKENDS)
 def backend(request: pytest.FixtureRequest) -> str:
     return request.param
