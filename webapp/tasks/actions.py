@@ -18,7 +18,13 @@ def to_task(item_id: int) -> ResponseReturnValue:
     return redirect(url_for("tasks.show", item_id=item_id))
 
 
-def checked(form_class: type) -> object:
+def visible(item_id: int) -> None:
+    """404 for an item the user may not see, before anything else is looked at."""
+    runtime.get_work_item(database.session(), actor(), item_id)
+
+
+def checked(item_id: int, form_class: type) -> object:
+    visible(item_id)
     form = form_class()
     if not form.validate_on_submit():
         raise BadRequest()
@@ -27,7 +33,7 @@ def checked(form_class: type) -> object:
 
 @login_required
 def claim(item_id: int) -> ResponseReturnValue:
-    checked(ActionForm)
+    checked(item_id, ActionForm)
     runtime.claim(database.session(), actor(), item_id)
     database.commit()
     flash(_("You hold this task now."), "success")
@@ -36,7 +42,7 @@ def claim(item_id: int) -> ResponseReturnValue:
 
 @login_required
 def release(item_id: int) -> ResponseReturnValue:
-    checked(ActionForm)
+    checked(item_id, ActionForm)
     runtime.release(database.session(), actor(), item_id)
     database.commit()
     flash(_("The task is back with its unit."), "success")
@@ -45,7 +51,7 @@ def release(item_id: int) -> ResponseReturnValue:
 
 @login_required
 def assign(item_id: int) -> ResponseReturnValue:
-    form = checked(AssignForm)
+    form = checked(item_id, AssignForm)
     tasks.assign_task(database.session(), actor(), item_id, **form.parsed())  # type: ignore[attr-defined]
     database.commit()
     flash(_("The task was handed over."), "success")
@@ -54,7 +60,7 @@ def assign(item_id: int) -> ResponseReturnValue:
 
 @login_required
 def urge(item_id: int) -> ResponseReturnValue:
-    form = checked(UrgeForm)
+    form = checked(item_id, UrgeForm)
     told = tasks.urge_task(database.session(), actor(), item_id, form.note.data or "")  # type: ignore[attr-defined]
     database.commit()
     flash(_("Urged: %(count)d people were notified.", count=told), "success")

@@ -12,6 +12,7 @@ from engine import attachments, casework, comments
 from engine.errors import InvalidInput
 from webapp import database
 from webapp.access import actor
+from webapp.tasks.actions import visible
 from webapp.tasks.forms import CommentForm, UploadForm
 
 UPLOAD_MESSAGES = {
@@ -23,6 +24,7 @@ UPLOAD_MESSAGES = {
 
 @login_required
 def comment(item_id: int) -> ResponseReturnValue:
+    visible(item_id)
     form = CommentForm()
     if form.validate_on_submit():
         comments.add_comment(database.session(), actor(), item_id, form.body.data)
@@ -35,6 +37,7 @@ def comment(item_id: int) -> ResponseReturnValue:
 
 @login_required
 def upload(item_id: int) -> ResponseReturnValue:
+    visible(item_id)
     form = UploadForm()
     if not form.validate_on_submit():
         flash(_("Choose a file."), "error")

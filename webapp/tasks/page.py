@@ -18,6 +18,7 @@ from webapp.config import settings
 from webapp.forms import add_engine_errors, submitted_values, task_form_class
 from webapp.i18n import select_locale
 from webapp.inbox import user_calendar
+from webapp.tasks.actions import visible
 from webapp.tasks.forms import (
     ActionForm,
     AssignForm,
@@ -78,6 +79,7 @@ def complete(item_id: int) -> ResponseReturnValue:
 
 @login_required
 def return_back(item_id: int) -> ResponseReturnValue:
+    visible(item_id)
     form = ReturnForm()
     if not form.validate_on_submit():
         return render_task(item_id, return_form=form, status=422)

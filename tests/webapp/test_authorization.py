@@ -1,0 +1,170 @@
+"""Every route, walked by every role and by users of another county.
+
+Expected: the page or action (a status below 400, or the action's own refusal
+403), 404 for what lies outside the user's scope, or the sign-in page for
+anonymous users (401 under /api/). An officer of 腾冲市 (liu) and the joint office
+of 腾冲市 (zhao) never learn that a 隆阳区 item exists.
+"""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+import pytest
+from flask import Flask
+from sqlalchemy import select
+
+from engine import runtime
+from engine.api_tokens import create_token
+from engine.models import Attachment, NotificationKind, SavedFilter, WorkItem
+from engine.notifications import notify
+from tests.factories import SETUP
+from tests.webapp.conftest import Client, start_case
+
+USERS = ["anonymous", "chen", "zhang", "wang", "admin", "audit", "liu", "zhao"]
+LOGIN = "login"  # redirected to the sign-in page (401 JSON under /api/)
+EVERYONE = dict.fromkeys(USERS[1:], 200)
+VIEWERS = {"chen": 200, "zhang": 200, "wang": 200, "admin": 200, "audit": 200,
+           "liu": 404, "zhao": 404}
+
+
+def expect(base: dict[str, Any], **changes: Any) -> dict[str, Any]:
+    return {"anonymous": LOGIN, **base, **changes}
+
+
+def acting(done: int, **others: int) -> dict[str, Any]:
+    """Action outcomes: `done` for the users named in others' absence; liu and zhao 404."""
+    return expect({u: others.get(u, done) for u in USERS[1:6]}, liu=404, zhao=404)
+
+
+PDF = {"file": (io.BytesIO(b"%PDF-1.4"), "a.pdf")}
+ROUTES: list[tuple[str, str, dict[str, Any] | None, str, dict[str, Any]]] = [
+    # method, url, form data, the state the item is in, expected per user
+    ("GET", "/inbox/", None, "open", expect(EVERYONE)),
+    ("GET", "/inbox/?tab=overdue&priority=1", None, "open", expect(EVERYONE)),
+    ("GET", "/tasks/{item}", None, "open", expect(VIEWERS)),
+    ("GET", "/tasks/{item}/diagram.bpmn", None, "open", expect(VIEWERS)),
+    ("GET", "/tasks/{item}/diagram.json", None, "open", expect(VIEWERS)),
+    ("GET", "/tasks/attachments/{attachment}", None, "open", expect(VIEWERS)),
+    ("GET", "/monitor/", None, "open", expect(EVERYONE, chen=404, liu=404)),
+    ("GET", "/notifications/", None, "open", expect(EVERYONE)),
+    ("GET", "/admin/tokens", None, "open", expect(dict.fromkeys(USERS[1:], 404), admin=200)),
+    ("GET", "/auth/login", None, "open", {"anonymous": 200, **dict.fromkeys(USERS[1:], 302)}),
+    ("GET", "/api/v1/me", None, "open", expect(EVERYONE)),
+    ("GET", "/api/v1/inbox?tab=claimable", None, "open", expect(EVERYONE)),
+    ("GET", "/api/v1/tasks/{item}", None, "open", expect(VIEWERS)),
+    ("GET", "/api/v1/openapi.json", None, "open", {u: 200 for u in USERS}),
+    ("POST", "/tasks/{item}/claim", {}, "open", acting(302, wang=403, admin=403, audit=403)),
+    ("POST", "/tasks/{item}/release", {}, "held", acting(302, audit=403)),
+    ("POST", "/tasks/{item}/assign", {"target": "user:{yang}"}, "held", acting(302, audit=403)),
+    ("POST", "/tasks/{item}/complete", {"decision": "approve", "opinion": "同意"}, "open",
+     acting(302, wang=403, admin=403, audit=403)),
+    ("POST", "/tasks/{item}/return", {"reason": "1", "note": "不属本局"}, "open",
+     acting(302, wang=403, admin=403, audit=403)),
+    ("POST", "/tasks/{item}/urge", {}, "open", acting(302, chen=403, audit=403)),
+    ("POST", "/tasks/{item}/comments", {"body": "意见"}, "open", acting(302, audit=403)),
+    ("POST", "/tasks/{item}/attachments", PDF, "open", acting(302, audit=403)),
+    ("POST", "/notifications/{notification}/open", {}, "open",
+     expect(dict.fromkeys(USERS[1:], 404), chen=302)),
+    ("POST", "/notifications/read", {}, "open", expect(dict.fromkeys(USERS[1:], 302))),
+    ("POST", "/inbox/filters", {"name": "f", "tab": "mine"}, "open",
+     expect(dict.fromkeys(USERS[1:], 302))),
+    ("POST", "/inbox/filters/{filter}/delete", {}, "open",
+     expect(dict.fromkeys(USERS[1:], 404), chen=302)),
+    ("POST", "/admin/tokens", {"name": "registry", "username": "chen"}, "open",
+     expect(dict.fromkeys(USERS[1:], 404), admin=200)),
+    ("POST", "/admin/tokens/{token}/revoke", {}, "open",
+     expect(dict.fromkeys(USERS[1:], 404), admin=302)),
+    ("POST", "/auth/language", {"locale": "en"}, "open", {u: 302 for u in USERS}),
+    ("POST", "/auth/logout", {}, "open", {u: LOGIN for u in USERS}),
+    ("JSON", "/api/v1/tasks/{item}/claim", {}, "open",
+     acting(200, wang=403, admin=403, audit=403)),
+    ("JSON", "/api/v1/tasks/{item}/release", {}, "held", acting(200, audit=403)),
+    ("JSON", "/api/v1/tasks/{item}/assign", {"user_id": "{yang}"}, "held",
+     acting(200, audit=403)),
+    ("JSON", "/api/v1/tasks/{item}/complete", {"data": {"decision": "approve",
+                                                          "opinion": "同意"}}, "open",
+     acting(200, wang=403, admin=403, audit=403)),
+    ("JSON", "/api/v1/tasks/{item}/return", {"reason": "1", "note": "不属本局"}, "open",
+     acting(200, wang=403, admin=403, audit=403)),
+]
+
+
+def arrange(app_sessions, world, state: str) -> dict[str, Any]:
+    """A fresh 隆阳区 case (held by chen if asked) with a file, a notification, a filter."""
+    item = start_case(app_sessions)
+    with app_sessions() as session:
+        if state == "held":
+            runtime.claim(session, world.actor("chen"), item.id)
+        attachment = Attachment(instance_id=item.instance_id, work_item_id=item.id,
+                                uploaded_by_id=world.users["chen"].id, filename="a.pdf",
+                                content_type="application/pdf", size=4, sha256="0" * 64,
+                                stored_name=f"x{item.id}", created_at=item.created_at)
+        session.add(attachment)
+        note = notify(session, world.users["chen"].id, NotificationKind.ASSIGNED,
+                      session.get(WorkItem, item.id))
+        saved = SavedFilter(user_id=world.users["chen"].id, name=f"f{item.id}", tab="mine",
+                            params={}, created_at=item.created_at)
+        session.add(saved)
+        token, _secret = create_token(session, SETUP, f"t{item.id}", "admin")
+        session.commit()
+        return {"item": item.id, "attachment": attachment.id, "notification": note.id,
+                "filter": saved.id, "token": token.id, "yang": world.users["yang"].id}
+
+
+def fill(value: Any, ids: dict[str, Any]) -> Any:
+    if isinstance(value, str):
+        text = value.format(**ids)
+        return int(text) if value.startswith("{") and text.isdigit() else text
+    if isinstance(value, dict):
+        return {k: fill(v, ids) for k, v in value.items()}
+    if isinstance(value, tuple):
+        return (io.BytesIO(b"%PDF-1.4"), value[1])
+    return value
+
+
+def outcome(response, url: str) -> Any:
+    location = response.headers.get("Location", "")
+    if response.status_code == 302 and location.startswith("/auth/login"):
+        return LOGIN
+    if response.status_code == 401 and url.startswith("/api/"):
+        return LOGIN
+    return response.status_code
+
+
+def send(client: Client, method: str, url: str, data: Any) -> Any:
+    if method == "GET":
+        return client.get(url)
+    if method == "JSON":
+        return client.post_json(url, data)
+    return client.post(url, data, content_type="multipart/form-data")
+
+
+@pytest.mark.parametrize(("method", "url", "data", "state", "expected"), ROUTES,
+                         ids=[f"{m} {u}" for m, u, *_ in ROUTES])
+def test_route(app: Flask, app_sessions, world, method, url, data, state, expected):
+    (app.extensions["creditflow.settings"].upload_dir).mkdir(parents=True, exist_ok=True)
+    seen = {}
+    for user in USERS:
+        ids = arrange(app_sessions, world, state)
+        with app_sessions() as session:
+            for row in session.execute(select(Attachment)).scalars():
+                (app.extensions["creditflow.settings"].upload_dir / row.stored_name
+                 ).write_bytes(b"%PDF")
+        client = Client(app.test_client())
+        if user != "anonymous":
+            assert client.login(user).status_code == 302
+        target = url.format(**ids)
+        seen[user] = outcome(send(client, method, target, fill(data, ids)), target)
+    assert seen == expected
+
+
+def test_every_route_is_in_the_matrix(app: Flask):
+    walked = {url.split("?")[0].replace("{item}", "<int:item_id>")
+              .replace("{attachment}", "<int:attachment_id>")
+              .replace("{notification}", "<int:notification_id>")
+              .replace("{filter}", "<int:filter_id>").replace("{token}", "<int:token_id>")
+              for _m, url, *_ in ROUTES}
+    routes = {rule.rule for rule in app.url_map.iter_rules()} - {"/", "/static/<path:filename>"}
+    assert routes - walked == set()
