@@ -30,7 +30,10 @@ def pg_url() -> str:
 
 
 def backends() -> list[str]:
-    return ["sqlite"] + (["postgres"] if pg_url() else [])
+    """SQLite, and PostgreSQL when a URL is configured; CREDITFLOW_BENCH_BACKENDS narrows it."""
+    found = ["sqlite"] + (["postgres"] if pg_url() else [])
+    wanted = os.environ.get("CREDITFLOW_BENCH_BACKENDS")
+    return [b for b in found if not wanted or b in wanted.split(",")]
 
 
 @contextmanager
