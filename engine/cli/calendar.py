@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from engine import calendar as workday_calendar
-from engine import clock
+from engine import calendar_import, clock
 from engine.cli.context import CliContext, pass_cli
 from engine.errors import InvalidInput
 
@@ -38,7 +38,7 @@ def import_file(cli: CliContext, file: Path, area_code: str) -> None:
     """Replace the days of the years FILE covers (CSV or JSON); exit 1 if any row is bad."""
     try:
         with cli.transaction() as session:
-            result = workday_calendar.import_arrangement(session, cli.actor, file, area_code)
+            result = calendar_import.import_arrangement(session, cli.actor, file, area_code)
     except InvalidInput as exc:
         click.echo(exc.message, err=True)
         fields = exc.details.get("fields")

@@ -19,9 +19,9 @@ from engine.calendar import (
     WorkdayCalendar,
     calendar_for,
     days_of_year,
-    import_arrangement,
     seed_from_chinese_calendar,
 )
+from engine.calendar_import import import_arrangement
 from engine.cli.calendar import calendar as calendar_cli
 from engine.cli.context import CliContext
 from engine.config import Settings
