@@ -76,16 +76,17 @@ def save_case(session: Session, case: Case, *, status: InstanceStatus | None = N
     row.status = status or derived_status(case)
     if row.status in CLOSED and row.ended_at is None:
         row.ended_at = now
-    is_new = row.id is None
-    if is_new:
+    instance_id = row.id
+    if instance_id is None:
         session.add(row)
     else:
         flag_modified(row, "state")  # always an UPDATE, so the version is always checked
     try:
         session.flush()
     except StaleDataError as exc:
-        raise Conflict(f"process instance {row.id} was changed by someone else; reload it",
-                       instance_id=row.id) from exc
+        raise Conflict(f"process instance {instance_id} was changed by someone else; reload it",
+                       instance_id=instance_id) from exc
+    is_new = instance_id is None
     write_rows(session, case, is_new=is_new)
 
 

@@ -18,7 +18,9 @@ from SpiffWorkflow.bpmn.specs.event_definitions.timer import (
 )
 from SpiffWorkflow.task import Task
 from SpiffWorkflow.util.task import TaskState
-from sqlalchemy import delete, select
+from sqlalchemy import case as case_when
+from sqlalchemy import delete, insert, select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from engine.models import OrgKind, OrgUnit, Timer, WorkItem, WorkItemStatus
@@ -200,20 +202,32 @@ def waiting_timers(case: Case) -> list[tuple[Task, datetime]]:
 
 
 def sync_timers(session: Session, case: Case, is_new: bool = False) -> None:
-    """One timer row per waiting timer; rows of timers no longer waiting go away."""
+    """One timer row per waiting timer; rows of timers no longer waiting go away.
+
+    Core statements keyed by (instance, task): a delete of what stopped waiting
+    and an upsert of what waits (a changed due time resets the attempts).
+    """
     wanted = {str(task.id): (task, due) for task, due in waiting_timers(case)}
-    rows = {} if is_new else {t.task_id: t for t in session.execute(
-        select(Timer).where(Timer.instance_id == case.row.id)).scalars()}
-    gone = [rows[k].id for k in rows.keys() - wanted.keys()]
-    if gone:
-        session.execute(delete(Timer).where(Timer.id.in_(gone)))
-    for key, (task, due) in wanted.items():
-        row = rows.get(key)
-        if row is None:
-            row = Timer(instance_id=case.row.id, task_id=key, attempts=0)
-            session.add(row)
-        elif row.due_at != due:
-            row.attempts, row.last_error = 0, None
-        row.event_name = (task.task_spec.bpmn_name or task.task_spec.name)[:200]
-        row.interrupting = getattr(task.task_spec, "cancel_activity", None)
-        row.due_at = due
+    if not is_new:
+        session.execute(delete(Timer).where(Timer.instance_id == case.row.id,
+                                            Timer.task_id.not_in(list(wanted)))
+                        .execution_options(synchronize_session=False))
+    if not wanted:
+        return
+    rows = [dict(instance_id=case.row.id, task_id=key, attempts=0, due_at=due,
+                 event_name=(task.task_spec.bpmn_name or task.task_spec.name)[:200],
+                 interrupting=getattr(task.task_spec, "cancel_activity", None))
+            for key, (task, due) in wanted.items()]
+    if is_new:
+        session.execute(insert(Timer), rows)
+        return
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    upsert = dialect.insert(Timer)
+    moved = Timer.__table__.c.due_at != upsert.excluded.due_at
+    session.execute(upsert.on_conflict_do_update(
+        index_elements=["instance_id", "task_id"],
+        set_={"due_at": upsert.excluded.due_at, "event_name": upsert.excluded.event_name,
+              "interrupting": upsert.excluded.interrupting,
+              "attempts": case_when((moved, 0), else_=Timer.__table__.c.attempts),
+              "last_error": case_when((moved, None), else_=Timer.__table__.c.last_error)}),
+        rows)

@@ -7,7 +7,7 @@ None of them commits: the caller owns the transaction.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Sequence
 from typing import Any
 from uuid import UUID
 
@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
 from engine import audit, clock, scope
+from engine.batch import StartRequest, start_many
 from engine.cases import CLOSED, Case, new_case, open_case, save_case
 from engine.deploy import latest_definition
 from engine.derive import annotation, waiting_timers
@@ -38,9 +39,12 @@ def actor_user(session: Session, actor: audit.Actor) -> User | None:
     """The signed-in user behind an actor; None for the system (scheduler, operator CLI)."""
     if actor.user_id is None:
         return None
-    user = session.get(User, actor.user_id)
+    # Held for the session: the identity map keeps objects only while in use.
+    known: dict[int, User] = session.info.setdefault("actor_users", {})
+    user = known.get(actor.user_id) or session.get(User, actor.user_id)
     if user is None or not user.active:
         raise Forbidden("this account is not active")
+    known[actor.user_id] = user
     return user
 
 
@@ -60,28 +64,28 @@ def start_process(session: Session, actor: audit.Actor, key: str, *,
     )
     case = new_case(session, definition, row)
     case.workflow.data.update(data)
-    _run(case, lambda: _first_steps(case, data))
+    _start_steps(case, data)
     save_case(session, case)
     audit.record(session, actor, "process.start", "process_instance", row.id,
                  key=key, version=definition.version, business_key=business_key)
     return row
 
 
-@dataclass(frozen=True)
-class StartRequest:
-    """One instance to start in a batch."""
-
-    data: dict[str, Any]
-    business_key: str | None = None
-    entity_id: int | None = None
-    area_code: str | None = None
-
-
 def start_processes(session: Session, actor: audit.Actor, key: str,
-                    requests: list[StartRequest]) -> list[ProcessInstance]:
-    """Start many instances of one process in the caller's transaction (imports, routing)."""
-    return [start_process(session, actor, key, data=r.data, business_key=r.business_key,
-                          entity_id=r.entity_id, area_code=r.area_code) for r in requests]
+                    requests: Sequence[StartRequest]) -> list[ProcessInstance]:
+    """Start many instances of the latest version of one process (imports, routing).
+
+    Equivalent to calling start_process for each request, in the caller's
+    transaction, but written in bulk (see engine.batch).
+    """
+    if not requests:
+        return []
+    return start_many(session, actor, _definition(session, key, None), requests, _start_steps)
+
+
+def _start_steps(case: Case, data: dict[str, Any]) -> None:
+    """Run a new case to its first wait, the start data on its start event."""
+    _run(case, lambda: _first_steps(case, data))
 
 
 def _first_steps(case: Case, data: dict[str, Any]) -> None:

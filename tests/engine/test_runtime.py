@@ -223,6 +223,8 @@ def test_two_officers_completing_at_once_one_wins(sessions, world, traveller):
             except Conflict:
                 session.rollback()
                 outcomes.append("conflict")
+            except Exception as exc:  # surfaced in the assertion below
+                outcomes.append(repr(exc))
 
     threads = [threading.Thread(target=attempt, args=(n,)) for n in ("chen", "yang")]
     for t in threads:
