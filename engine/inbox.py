@@ -6,8 +6,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Literal
 
-from sqlalchemy import Select, and_, case, func, or_, select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy import Select, and_, case, func, or_, select, true
+from sqlalchemy.orm import Session
 
 from engine import clock, scope
 from engine.calendar import WorkdayCalendar
@@ -91,12 +91,22 @@ def tab_condition(session: Session, user: User, tab: Tab, calendar: WorkdayCalen
         return and_(or_(mine, claimable), WorkItem.due_at >= now,
                     WorkItem.due_at <= due_soon_limit(calendar))
     if tab == "overdue":
-        watched = scope.work_item_filter(session, user) if user.has_role(
-            Role.SUPERVISOR, Role.DEPT_ADMIN, Role.SYSADMIN, Role.AUDITOR) else or_(mine, claimable)
-        return and_(is_open, WorkItem.due_at < now, watched)
+        return and_(is_open, WorkItem.due_at < now, _watched(session, user, mine, claimable))
     since = now - clock.seconds(DONE_DAYS * 86400)
     return and_(WorkItem.status == WorkItemStatus.COMPLETED, WorkItem.completed_by_id == user.id,
                 WorkItem.completed_at >= since)
+
+
+def _watched(session: Session, user: User, mine, claimable):  # type: ignore[no-untyped-def]
+    """Whose overdue work a user watches: supervisors their area (an indexed
+    area_code match), department administrators their unit's subtree, officers
+    their own and their unit's claimable items."""
+    if user.has_role(Role.SUPERVISOR, Role.SYSADMIN, Role.AUDITOR):
+        areas = scope.supervised_areas(session, user)
+        return true() if areas is None else WorkItem.area_code.in_(areas)
+    if user.has_role(Role.DEPT_ADMIN):
+        return scope.work_item_filter(session, user)
+    return or_(mine, claimable)
 
 
 def _filtered(query: Select, filters: InboxFilter, calendar: WorkdayCalendar) -> Select:
@@ -124,25 +134,41 @@ def inbox_page(session: Session, user: User, tab: Tab, calendar: WorkdayCalendar
     filters = filters or InboxFilter()
     condition = tab_condition(session, user, tab, calendar)
     base = _filtered(select(WorkItem).where(condition), filters, calendar)
-    order = ((WorkItem.completed_at.desc(), WorkItem.id.desc()) if tab == "done" else
-             (case((WorkItem.due_at.is_(None), 1), else_=0), WorkItem.due_at, WorkItem.id))
+    if tab == "done":
+        order: tuple = (WorkItem.completed_at.desc(), WorkItem.id.desc())  # type: ignore[type-arg]
+    elif tab in ("overdue", "due_soon"):  # due_at is set: a plain order can walk an index
+        order = (WorkItem.due_at, WorkItem.id)
+    else:
+        order = (case((WorkItem.due_at.is_(None), 1), else_=0), WorkItem.due_at, WorkItem.id)
     return page_of(session, base, calendar, order, page, per_page)
 
 
 def page_of(session: Session, base: Select, calendar: WorkdayCalendar, order: tuple,  # type: ignore[type-arg]
             page: int, per_page: int) -> InboxPage:
-    """A page of work items (a select of WorkItem) as inbox rows, with the total count."""
+    """A page of work items (a select of WorkItem) as inbox rows, with the total count.
+
+    The page is cut first and only its rows are joined to entities and holders:
+    joining before the limit makes the database match every candidate row.
+    """
     total = session.execute(select(func.count()).select_from(base.subquery())).scalar_one()
     page = min(max(page, 1), max(1, -(-total // per_page)))
-    holder = aliased(User)
-    query = (base.add_columns(MarketEntity.name, MarketEntity.uscc, holder.display_name)
-             .outerjoin(MarketEntity, MarketEntity.id == WorkItem.entity_id)
-             .outerjoin(holder, holder.id == WorkItem.assignee_id)
-             .order_by(*order).limit(per_page).offset((page - 1) * per_page))
+    items = session.execute(base.order_by(*order).limit(per_page)
+                            .offset((page - 1) * per_page)).scalars().all()
+    entity_ids = {i.entity_id for i in items if i.entity_id is not None}
+    holder_ids = {i.assignee_id for i in items if i.assignee_id is not None}
+    entities = {row.id: row for row in session.execute(select(
+        MarketEntity.id, MarketEntity.name, MarketEntity.uscc).where(
+        MarketEntity.id.in_(entity_ids)))} if entity_ids else {}
+    holders = dict(session.execute(select(User.id, User.display_name).where(
+        User.id.in_(holder_ids))).all()) if holder_ids else {}
     today = calendar.today()
-    rows = [InboxRow(item, name, uscc, holder_name, deadline_light(item, calendar),
-                     calendar.workdays_between(clock.to_local_date(item.created_at), today))
-            for item, name, uscc, holder_name in session.execute(query)]
+    rows = []
+    for item in items:
+        entity = entities.get(item.entity_id)
+        rows.append(InboxRow(
+            item, entity.name if entity else None, entity.uscc if entity else None,
+            holders.get(item.assignee_id), deadline_light(item, calendar),
+            calendar.workdays_between(clock.to_local_date(item.created_at), today)))
     return InboxPage(rows, total, page, per_page)
 
 
