@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -49,6 +50,40 @@ def record(session: Session, actor: Actor, action: str, object_type: str,
     the lock is then held only for the commit. Returns the event as written
     (not attached to the session).
     """
+    return record_many(session, actor, [(action, object_type, object_id, summary)])[0]
+
+
+Event = tuple[str, str, object, dict[str, Any]]  # action, object type, object id, summary
+
+
+def record_many(session: Session, actor: Actor, events: Sequence[Event]) -> list[AuditEvent]:
+    """Append several events of one actor in one go: one head lock, one insert.
+
+    The chain is computed in Python, so a batch of a thousand events costs
+    two statements rather than two thousand.
+    """
+    if not events:
+        return []
+    prev_hash = _locked_head(session)
+    at = clock.now()
+    rows = []
+    for action, object_type, object_id, summary in events:
+        summary = json.loads(json.dumps(summary, ensure_ascii=False, default=str))
+        digest = _digest(prev_hash, at, actor.name, action, object_type, str(object_id),
+                         summary, actor.origin)
+        rows.append(dict(at=at, actor=actor.name, action=action, object_type=object_type,
+                         object_id=str(object_id), summary=summary, origin=actor.origin,
+                         prev_hash=prev_hash, hash=digest))
+        prev_hash = digest
+    # Core statements, not the unit of work: this runs on every command.
+    session.execute(insert(AuditEvent.__table__), rows)
+    session.execute(update(AuditHead).where(AuditHead.id == 1).values(
+        last_hash=prev_hash, last_event_id=AuditHead.last_event_id + len(rows)))
+    return [AuditEvent(**row) for row in rows]
+
+
+def _locked_head(session: Session) -> str:
+    """The hash of the last event, its row locked until the transaction ends."""
     head = select(AuditHead.last_hash).where(AuditHead.id == 1).with_for_update()
     prev_hash = session.execute(head).scalar()
     if prev_hash is None:  # the first event of a database; two may race for it
@@ -56,18 +91,7 @@ def record(session: Session, actor: Actor, action: str, object_type: str,
         session.execute(dialect.insert(AuditHead).values(
             id=1, last_event_id=0, last_hash=GENESIS).on_conflict_do_nothing())
         prev_hash = session.execute(head).scalar_one()
-    at = clock.now()
-    summary = json.loads(json.dumps(summary, ensure_ascii=False, default=str))
-    values = dict(at=at, actor=actor.name, action=action, object_type=object_type,
-                  object_id=str(object_id), summary=summary, origin=actor.origin,
-                  prev_hash=prev_hash)
-    digest = _digest(prev_hash, at, actor.name, action, object_type, str(object_id), summary,
-                     actor.origin)
-    # Core statements, not the unit of work: this runs on every command.
-    session.execute(insert(AuditEvent).values(hash=digest, **values))
-    session.execute(update(AuditHead).where(AuditHead.id == 1).values(
-        last_hash=digest, last_event_id=AuditHead.last_event_id + 1))
-    return AuditEvent(hash=digest, **values)
+    return prev_hash
 
 
 @dataclass(frozen=True)
