@@ -1,0 +1,228 @@
+"""Registration files (CSV in UTF-8, UTF-8 with BOM or GBK; XLSX): formats, headers, rows."""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import os
+import re
+import shutil
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Any
+
+from engine.errors import InvalidInput
+
+Source = IO[bytes] | bytes | str | os.PathLike[str]
+
+# field → accepted headers, as real AMR exports spell them, then the English alias.
+COLUMNS: dict[str, tuple[str, ...]] = {
+    "uscc": ("统一社会信用代码", "社会信用代码", "信用代码", "uscc"),
+    "name": ("企业名称", "名称", "主体名称", "市场主体名称", "name"),
+    "entity_type": ("市场主体类型", "企业类型", "类型", "主体类型", "entity_type"),
+    "legal_representative": ("法定代表人", "负责人", "经营者", "法定代表人(负责人)",
+                             "法定代表人/负责人", "legal_representative"),
+    "phone": ("联系电话", "电话", "phone"),
+    "established_on": ("成立日期", "established_on"),
+    "approved_on": ("核准日期", "approved_on"),
+    "registered_capital": ("注册资本", "注册资金", "registered_capital"),
+    "address": ("住所", "经营场所", "住所(经营场所)", "地址", "address"),
+    "business_scope": ("经营范围", "business_scope"),
+    "registration_authority": ("登记机关", "registration_authority"),
+    "status": ("登记状态", "经营状态", "status"),
+    "area_code": ("行政区划代码", "所属区域", "区域代码", "行政区划", "area_code", "area"),
+    "township": ("乡镇(街道)", "乡镇", "街道", "township"),
+    "business_term": ("营业期限", "business_term"),
+    "supervising_station": ("属地监管所", "监管所", "supervising_station"),
+    "industry_code": ("行业代码", "国民经济行业代码", "industry_code"),
+}
+# Without these a file is not a registration export at all (one file-level error).
+REQUIRED = ("uscc", "name", "area_code", "business_scope", "established_on")
+# The header a file-level error names for a missing field.
+DISPLAY = {field: headers[0] for field, headers in COLUMNS.items()}
+
+HEADER_SCAN_ROWS = 10  # exports sometimes put a title line or two above the header
+_PAREN = str.maketrans({"（": "(", "）": ")"})
+_UNIT = re.compile(r"\([^()]*\)$")
+
+
+def normalize_header(text: object) -> str:
+    """Headers compare without spaces, underscores, case, or the width of parentheses."""
+    return re.sub(r"[\s_\-\u3000]+", "", str(text or "")).translate(_PAREN).lower()
+
+
+_ALIASES = {normalize_header(h): field for field, hs in COLUMNS.items() for h in hs}
+
+
+def field_of(header: str) -> str | None:
+    """The field a header names; a trailing unit such as "(万元)" may follow it."""
+    key = normalize_header(header)
+    return _ALIASES.get(key) or _ALIASES.get(_UNIT.sub("", key))
+
+
+@dataclass
+class Table:
+    """A registration file opened for reading: its header and a way to walk its rows."""
+
+    stream: IO[bytes]
+    kind: str  # "csv" or "xlsx"
+    encoding: str | None
+    headers: list[str]
+    header_row: int  # as the user sees it: the first line of the file is row 1
+    columns: dict[str, list[int]]  # field → indexes of the columns naming it, left first
+    estimated_rows: int | None
+
+    def rows(self) -> Iterator[tuple[int, list[Any]]]:
+        """(row number, cells) of every non-blank row below the header; can be walked again."""
+        for number, cells in _raw_rows(self.stream, self.kind, self.encoding):
+            if number > self.header_row and any(_filled(c) for c in cells):
+                yield number, cells
+
+
+@contextmanager
+def open_source(source: Source) -> Iterator[IO[bytes]]:
+    """A seekable binary stream over a path, bytes or a file object (spooled if need be)."""
+    if isinstance(source, bytes):
+        yield io.BytesIO(source)
+    elif isinstance(source, str | os.PathLike):
+        with Path(source).open("rb") as stream:
+            yield stream
+    elif source.seekable():
+        source.seek(0)
+        yield source
+    else:
+        with tempfile.SpooledTemporaryFile(max_size=32 << 20) as spool:
+            shutil.copyfileobj(source, spool)
+            spool.seek(0)
+            yield spool  # type: ignore[misc]
+
+
+def open_table(stream: IO[bytes]) -> Table:
+    """Detect the format and encoding and find the header; raises InvalidInput for a bad file."""
+    head = stream.read(8)
+    stream.seek(0)
+    if not head.strip():
+        raise InvalidInput("the file is empty")
+    if head.startswith(b"\xd0\xcf\x11\xe0"):
+        raise InvalidInput("old Excel (.xls) files cannot be read; save the sheet as .xlsx "
+                           "or CSV")
+    if head.startswith(b"PK\x03\x04"):
+        kind, encoding, estimate = "xlsx", None, _xlsx_size(stream)
+    else:
+        kind = "csv"
+        encoding, lines = _detect_encoding(stream)
+        estimate = max(lines - 1, 0)
+    first: list[tuple[int, list[Any]]] = []
+    for number, cells in _raw_rows(stream, kind, encoding):
+        if any(_filled(c) for c in cells):
+            first.append((number, cells))
+        if len(first) >= HEADER_SCAN_ROWS:
+            break
+    if not first:
+        raise InvalidInput("the file is empty")
+    header_row, header = max(first, key=lambda row: _known_headers(row[1]))
+    if _known_headers(header) == 0:
+        header_row, header = first[0]
+    headers = [str(c).strip() if _filled(c) else "" for c in header]
+    columns: dict[str, list[int]] = {}
+    for index, text in enumerate(headers):
+        field = field_of(text)
+        if field:
+            columns.setdefault(field, []).append(index)
+    missing = [DISPLAY[f] for f in REQUIRED if f not in columns]
+    if missing:
+        found = "、".join(h for h in headers if h) or "(none)"
+        raise InvalidInput(f"missing required column(s): {'、'.join(missing)}; "
+                           f"headers found in row {header_row}: {found}")
+    table = Table(stream, kind, encoding, headers, header_row, columns, estimate)
+    if next(table.rows(), None) is None:
+        raise InvalidInput(f"the file has a header (row {header_row}) but no data rows")
+    return table
+
+
+def _known_headers(cells: list[Any]) -> int:
+    return sum(1 for c in cells if _filled(c) and field_of(str(c)))
+
+
+def _filled(cell: Any) -> bool:
+    return cell is not None and (not isinstance(cell, str) or cell.strip() != "")
+
+
+def _detect_encoding(stream: IO[bytes]) -> tuple[str, int]:
+    """UTF-8 (with or without BOM) when the whole file decodes strictly, else GB18030 (⊃ GBK).
+
+    Returns the encoding and the number of lines, an estimate of the rows.
+    """
+    decoder = codecs.getincrementaldecoder("utf-8-sig")("strict")
+    lines, encoding = 0, "utf-8-sig"
+    for chunk in iter(lambda: stream.read(1 << 20), b""):
+        lines += chunk.count(b"\n")
+        if encoding == "utf-8-sig":
+            try:
+                decoder.decode(chunk)
+            except UnicodeDecodeError:
+                encoding = "gb18030"
+    if encoding == "utf-8-sig":
+        try:
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            encoding = "gb18030"
+    stream.seek(0)
+    return encoding, lines + 1
+
+
+def _raw_rows(stream: IO[bytes], kind: str, encoding: str | None
+              ) -> Iterator[tuple[int, list[Any]]]:
+    stream.seek(0)
+    if kind == "xlsx":
+        yield from _xlsx_rows(stream)
+        return
+    text = io.TextIOWrapper(stream, encoding=encoding, errors="strict", newline="")
+    try:
+        sample = text.readline()
+        text.seek(0)
+        delimiter = max(",\t;", key=sample.count)
+        try:
+            yield from enumerate(csv.reader(text, delimiter=delimiter), start=1)
+        except UnicodeDecodeError as exc:
+            raise InvalidInput("the file is neither UTF-8 nor GBK text") from exc
+        except csv.Error as exc:
+            raise InvalidInput(f"the CSV cannot be read: {exc}") from exc
+    finally:
+        text.detach()  # the caller owns the stream
+
+
+def _xlsx_rows(stream: IO[bytes]) -> Iterator[tuple[int, list[Any]]]:
+    import openpyxl
+
+    workbook = _load_workbook(openpyxl, stream)
+    try:
+        sheet = workbook.worksheets[0]
+        sheet.reset_dimensions()  # some exporters write a wrong one, which would cut rows off
+        for number, row in enumerate(sheet.iter_rows(min_row=1, values_only=True), start=1):
+            yield number, list(row)
+    finally:
+        workbook.close()
+
+
+def _xlsx_size(stream: IO[bytes]) -> int | None:
+    import openpyxl
+
+    workbook = _load_workbook(openpyxl, stream)
+    try:
+        rows = workbook.worksheets[0].max_row
+    finally:
+        workbook.close()
+    stream.seek(0)
+    return rows - 1 if rows else None
+
+
+def _load_workbook(openpyxl: Any, stream: IO[bytes]) -> Any:
+    try:
+        return openpyxl.load_workbook(stream, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds for a damaged or foreign zip
+        raise InvalidInput(f"the Excel file cannot be read: {exc}") from exc
