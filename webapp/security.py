@@ -68,8 +68,13 @@ def _load_token_user(req: Any) -> WebUser | None:
     header = req.headers.get("Authorization", "")
     if not req.path.startswith("/api/") or not header.startswith("Bearer "):
         return None
-    user = user_for_token(database.session(), header.removeprefix("Bearer ").strip())
-    return WebUser(user, via_token=True) if user is not None else None
+    session = database.session()
+    user = user_for_token(session, header.removeprefix("Bearer ").strip())
+    if user is None:
+        return None
+    if session.dirty:  # last_used_at moved on: keep it even if the call only reads
+        session.commit()
+    return WebUser(user, via_token=True)
 
 
 def _unauthorized() -> Response:

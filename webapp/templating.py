@@ -4,16 +4,17 @@ from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from flask import Flask
-from flask_babel import format_date, format_datetime
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from engine import notifications
+from engine import clock, notifications
 from engine.models import Role
 from webapp import database
 from webapp.access import MANAGER_ROLES
+from webapp.config import settings
 from webapp.i18n import LANGUAGE_NAMES, html_lang, select_locale
 from webapp.tasks.forms import REASON_LABELS
 
@@ -47,16 +48,24 @@ def init_app(app: Flask) -> None:
         action_label=lambda action: ACTION_LABELS.get(action, action),
         reason_label=lambda code: REASON_LABELS.get(str(code), code))
     app.jinja_env.globals.update(LANGUAGE_NAMES=LANGUAGE_NAMES, html_lang=html_lang,
+                                 light_labels=LIGHT_LABELS,
                                  current_locale=select_locale)
     app.context_processor(_header)
 
 
 def when(moment: datetime | None) -> str:
-    return format_datetime(moment, "yyyy-MM-dd HH:mm") if moment else "—"
+    """A moment as local time in the platform's zone: 2026-03-05 17:30."""
+    if moment is None:
+        return "—"
+    return clock.as_utc(moment).astimezone(_zone()).strftime("%Y-%m-%d %H:%M")
 
 
 def day(moment: datetime | None) -> str:
-    return format_date(moment, "yyyy-MM-dd") if moment else "—"
+    return clock.to_local_date(moment, settings().timezone).isoformat() if moment else "—"
+
+
+def _zone() -> ZoneInfo:
+    return clock.local_zone(settings().timezone)
 
 
 def masked(phone: str | None) -> str:
