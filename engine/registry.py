@@ -17,7 +17,7 @@ import os
 import pickle
 import tempfile
 from collections.abc import Callable, Iterator
-from contextlib import AbstractContextManager, nullcontext
+from contextlib import AbstractContextManager, closing, nullcontext
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -112,8 +112,8 @@ def import_file(sessions: sessionmaker[Session], actor: audit.Actor, path: Sourc
     batch fails, the row records the error and the exception propagates.
     """
     if file_name is None:
-        named = isinstance(path, str | os.PathLike)
-        file_name = Path(path).name if named else Path(getattr(path, "name", "upload")).name
+        name = path if isinstance(path, str | os.PathLike) else getattr(path, "name", None)
+        file_name = Path(name).name if isinstance(name, str | os.PathLike) else "upload"
     run = _Import(lambda: transaction(sessions), actor, file_name, dry_run, batch_size,
                   progress, on_batch, commits=True)
     return run.run(path)
@@ -131,9 +131,9 @@ class _Import:
         with open_source(source) as stream, tempfile.SpooledTemporaryFile(16 << 20) as spool:
             valid = _ValidRows(spool, self.batch_size)
             try:
-                table = open_table(stream)
-                reader = RowReader(table)
-                self._check(table, reader, valid)
+                with closing(open_table(stream)) as table:
+                    reader = RowReader(table)
+                    self._check(table, reader, valid)
             except InvalidInput as exc:
                 self.report.file_error = exc.message
                 if not self.report.dry_run:
@@ -169,22 +169,9 @@ class _Import:
         with self.unit() as session:
             registrars = registrar_units(session)
             import_id = self._start(session)
-        done = 0
         try:
             for batch in valid.batches():
-                with self.unit() as session:
-                    changes, new, changed = upsert_entities(session, batch, fields, registrars)
-                    notices = self.on_batch(session, changes) if changes and self.on_batch else 0
-                    session.execute(update(RegistryImport).where(RegistryImport.id == import_id)
-                                    .values(rows_imported=self.report.imported + new + changed,
-                                            notices_started=self.report.notices_started
-                                            + notices))
-                self.report.new += new
-                self.report.changed += changed
-                self.report.unchanged += len(batch) - new - changed
-                self.report.notices_started += notices
-                done += len(batch)
-                self._tell("importing", done, self.report.valid)
+                self._import_batch(batch, fields, registrars, import_id)
         except Exception as exc:
             if self.commits:  # the caller's session is its own to roll back
                 with self.unit() as session:
@@ -192,6 +179,21 @@ class _Import:
             raise
         with self.unit() as session:
             self._finish(session, import_id)
+
+    def _import_batch(self, batch: list[dict[str, Any]], fields: tuple[str, ...],
+                      registrars: dict[str, int | None], import_id: int) -> None:
+        report = self.report
+        with self.unit() as session:
+            changes, new, changed = upsert_entities(session, batch, fields, registrars)
+            notices = self.on_batch(session, changes) if changes and self.on_batch else 0
+            session.execute(update(RegistryImport).where(RegistryImport.id == import_id).values(
+                rows_imported=report.imported + new + changed,
+                notices_started=report.notices_started + notices))
+        # counted once the batch is committed (import_file), so a failed one is not
+        report.new, report.changed = report.new + new, report.changed + changed
+        report.unchanged += len(batch) - new - changed
+        report.notices_started += notices
+        self._tell("importing", report.imported + report.unchanged, report.valid)
 
     def _start(self, session: Session) -> int:
         report = self.report

@@ -68,9 +68,7 @@ def field_of(header: str) -> str | None:
 class Table:
     """A registration file opened for reading: its header and a way to walk its rows."""
 
-    stream: IO[bytes]
-    kind: str  # "csv" or "xlsx"
-    encoding: str | None
+    source: _CsvRows | _XlsxRows
     headers: list[str]
     header_row: int  # as the user sees it: the first line of the file is row 1
     columns: dict[str, list[int]]  # field → indexes of the columns naming it, left first
@@ -78,9 +76,12 @@ class Table:
 
     def rows(self) -> Iterator[tuple[int, list[Any]]]:
         """(row number, cells) of every non-blank row below the header; can be walked again."""
-        for number, cells in _raw_rows(self.stream, self.kind, self.encoding):
+        for number, cells in self.source.rows():
             if number > self.header_row and any(_filled(c) for c in cells):
                 yield number, cells
+
+    def close(self) -> None:
+        self.source.close()
 
 
 @contextmanager
@@ -102,7 +103,9 @@ def open_source(source: Source) -> Iterator[IO[bytes]]:
 
 
 def open_table(stream: IO[bytes]) -> Table:
-    """Detect the format and encoding and find the header; raises InvalidInput for a bad file."""
+    """Detect the format and encoding and find the header; raises InvalidInput for a bad file.
+    Close the table when done (an XLSX workbook stays open between walks)."""
+    stream.seek(0)
     head = stream.read(8)
     stream.seek(0)
     if not head.strip():
@@ -110,14 +113,17 @@ def open_table(stream: IO[bytes]) -> Table:
     if head.startswith(b"\xd0\xcf\x11\xe0"):
         raise InvalidInput("old Excel (.xls) files cannot be read; save the sheet as .xlsx "
                            "or CSV")
-    if head.startswith(b"PK\x03\x04"):
-        kind, encoding, estimate = "xlsx", None, _xlsx_size(stream)
-    else:
-        kind = "csv"
-        encoding, lines = _detect_encoding(stream)
-        estimate = max(lines - 1, 0)
+    source = _XlsxRows(stream) if head.startswith(b"PK\x03\x04") else _CsvRows(stream)
+    try:
+        return _find_header(source)
+    except BaseException:
+        source.close()
+        raise
+
+
+def _find_header(source: _CsvRows | _XlsxRows) -> Table:
     first: list[tuple[int, list[Any]]] = []
-    for number, cells in _raw_rows(stream, kind, encoding):
+    for number, cells in source.rows():
         if any(_filled(c) for c in cells):
             first.append((number, cells))
         if len(first) >= HEADER_SCAN_ROWS:
@@ -138,7 +144,8 @@ def open_table(stream: IO[bytes]) -> Table:
         found = "、".join(h for h in headers if h) or "(none)"
         raise InvalidInput(f"missing required column(s): {'、'.join(missing)}; "
                            f"headers found in row {header_row}: {found}")
-    table = Table(stream, kind, encoding, headers, header_row, columns, estimate)
+    estimate = source.size - header_row if source.size else None
+    table = Table(source, headers, header_row, columns, estimate)
     if next(table.rows(), None) is None:
         raise InvalidInput(f"the file has a header (row {header_row}) but no data rows")
     return table
@@ -150,6 +157,56 @@ def _known_headers(cells: list[Any]) -> int:
 
 def _filled(cell: Any) -> bool:
     return cell is not None and (not isinstance(cell, str) or cell.strip() != "")
+
+
+class _CsvRows:
+    """The records of a CSV file; the encoding and delimiter are worked out on opening."""
+
+    def __init__(self, stream: IO[bytes]) -> None:
+        self.stream = stream
+        self.encoding, self.size = _detect_encoding(stream)
+
+    def rows(self) -> Iterator[tuple[int, list[Any]]]:
+        self.stream.seek(0)
+        text = io.TextIOWrapper(self.stream, encoding=self.encoding, errors="strict",
+                                newline="")
+        try:
+            sample = text.readline()
+            text.seek(0)
+            delimiter = max(",\t;", key=sample.count)
+            try:
+                yield from enumerate(csv.reader(text, delimiter=delimiter), start=1)
+            except UnicodeDecodeError as exc:
+                raise InvalidInput("the file is neither UTF-8 nor GBK text") from exc
+            except csv.Error as exc:
+                raise InvalidInput(f"the CSV cannot be read: {exc}") from exc
+        finally:
+            text.detach()  # the stream is the caller's
+
+    def close(self) -> None:
+        pass
+
+
+class _XlsxRows:
+    """The rows of the first sheet of a workbook, opened once (read-only, values only)."""
+
+    def __init__(self, stream: IO[bytes]) -> None:
+        import openpyxl
+
+        try:
+            self.workbook = openpyxl.load_workbook(stream, read_only=True, data_only=True)
+        except Exception as exc:  # openpyxl raises many kinds for a damaged or foreign zip
+            raise InvalidInput(f"the Excel file cannot be read: {exc}") from exc
+        self.sheet = self.workbook.worksheets[0]
+        self.size = self.sheet.max_row  # as the file declares it: an estimate
+        self.sheet.reset_dimensions()  # a wrong declaration would cut rows off
+
+    def rows(self) -> Iterator[tuple[int, list[Any]]]:
+        for number, row in enumerate(self.sheet.iter_rows(min_row=1, values_only=True), start=1):
+            yield number, list(row)
+
+    def close(self) -> None:
+        self.workbook.close()
 
 
 def _detect_encoding(stream: IO[bytes]) -> tuple[str, int]:
@@ -173,56 +230,3 @@ def _detect_encoding(stream: IO[bytes]) -> tuple[str, int]:
             encoding = "gb18030"
     stream.seek(0)
     return encoding, lines + 1
-
-
-def _raw_rows(stream: IO[bytes], kind: str, encoding: str | None
-              ) -> Iterator[tuple[int, list[Any]]]:
-    stream.seek(0)
-    if kind == "xlsx":
-        yield from _xlsx_rows(stream)
-        return
-    text = io.TextIOWrapper(stream, encoding=encoding, errors="strict", newline="")
-    try:
-        sample = text.readline()
-        text.seek(0)
-        delimiter = max(",\t;", key=sample.count)
-        try:
-            yield from enumerate(csv.reader(text, delimiter=delimiter), start=1)
-        except UnicodeDecodeError as exc:
-            raise InvalidInput("the file is neither UTF-8 nor GBK text") from exc
-        except csv.Error as exc:
-            raise InvalidInput(f"the CSV cannot be read: {exc}") from exc
-    finally:
-        text.detach()  # the caller owns the stream
-
-
-def _xlsx_rows(stream: IO[bytes]) -> Iterator[tuple[int, list[Any]]]:
-    import openpyxl
-
-    workbook = _load_workbook(openpyxl, stream)
-    try:
-        sheet = workbook.worksheets[0]
-        sheet.reset_dimensions()  # some exporters write a wrong one, which would cut rows off
-        for number, row in enumerate(sheet.iter_rows(min_row=1, values_only=True), start=1):
-            yield number, list(row)
-    finally:
-        workbook.close()
-
-
-def _xlsx_size(stream: IO[bytes]) -> int | None:
-    import openpyxl
-
-    workbook = _load_workbook(openpyxl, stream)
-    try:
-        rows = workbook.worksheets[0].max_row
-    finally:
-        workbook.close()
-    stream.seek(0)
-    return rows - 1 if rows else None
-
-
-def _load_workbook(openpyxl: Any, stream: IO[bytes]) -> Any:
-    try:
-        return openpyxl.load_workbook(stream, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds for a damaged or foreign zip
-        raise InvalidInput(f"the Excel file cannot be read: {exc}") from exc
