@@ -20,9 +20,9 @@ def main(ctx: click.Context, config: str | None) -> None:
 
 
 def _register() -> None:
-    from engine.cli import calendar, db, processes, registry, system
+    from engine.cli import calendar, db, processes, registry, rules, system
 
-    for module in (db, processes, calendar, system, registry):
+    for module in (db, processes, calendar, system, registry, rules):
         for command in module.COMMANDS:
             main.add_command(command)
 

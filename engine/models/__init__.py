@@ -9,6 +9,7 @@ from engine.models.entity import MarketEntity
 from engine.models.notice import (
     LIVE_NOTICE_STATES,
     Commitment,
+    DecisionTable,
     DualNotice,
     NoticeState,
     RegistryImport,
@@ -31,6 +32,7 @@ from engine.models.process import (
 __all__ = [
     "LIVE_NOTICE_STATES",
     "Commitment",
+    "DecisionTable",
     "DualNotice",
     "NoticeState",
     "RegistryImport",
