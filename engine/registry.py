@@ -8,20 +8,22 @@ Two entry points share one procedure:
   memory and a crash leaves whole batches; the CLI and the upload page call it.
 
 Either way every row is checked first (the report lists every bad row), and a dry run
-stops there, having written nothing. An empty cell never erases a stored value.
+stops there, having written nothing. Required columns: the USCC, the name, the area,
+the business scope and the establishment date (engine.registry_files.REQUIRED); a file
+without one of them is refused as a whole, a row with one of them blank is refused. Other
+columns are optional, and an empty cell never erases a stored value.
 """
 
 from __future__ import annotations
 
 import os
-import pickle
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from contextlib import AbstractContextManager, closing, nullcontext
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import IO, Any, Literal
+from typing import Any, Literal
 
 from sqlalchemy import select, update
 from sqlalchemy.dialects import postgresql, sqlite
@@ -32,7 +34,7 @@ from engine import audit, clock
 from engine.db import transaction
 from engine.errors import InvalidInput
 from engine.models import MarketEntity, OrgUnit, RegistryImport, RoutingState
-from engine.registry_files import Source, Table, open_source, open_table
+from engine.registry_files import RowSpool, Source, Table, open_source, open_table
 from engine.registry_rows import AREAS, RowProblem, RowReader
 
 __all__ = ["EntityChange", "ImportReport", "RowProblem", "import_file", "import_registrations"]
@@ -129,7 +131,7 @@ class _Import:
 
     def run(self, source: Source) -> ImportReport:
         with open_source(source) as stream, tempfile.SpooledTemporaryFile(16 << 20) as spool:
-            valid = _ValidRows(spool, self.batch_size)
+            valid = RowSpool(spool, self.batch_size)
             try:
                 with closing(open_table(stream)) as table:
                     reader = RowReader(table)
@@ -144,7 +146,7 @@ class _Import:
                 self._write(valid, reader.fields)
         return self.report
 
-    def _check(self, table: Table, reader: RowReader, valid: _ValidRows) -> None:
+    def _check(self, table: Table, reader: RowReader, valid: RowSpool) -> None:
         """Read every row: the refused ones go to the report, the others to `valid`."""
         report, first_row, rejected = self.report, {}, 0
         for number, cells in table.rows():
@@ -165,7 +167,7 @@ class _Import:
         report.valid = report.rows_read - rejected
         self._tell("checking", report.rows_read, report.rows_read)
 
-    def _write(self, valid: _ValidRows, fields: tuple[str, ...]) -> None:
+    def _write(self, valid: RowSpool, fields: tuple[str, ...]) -> None:
         with self.unit() as session:
             registrars = registrar_units(session)
             import_id = self._start(session)
@@ -220,34 +222,6 @@ class _Import:
     def _tell(self, stage: str, done: int, total: int | None) -> None:
         if self.progress is not None:
             self.progress(stage, done, total)
-
-
-class _ValidRows:
-    """The valid rows between the check and the writes, pickled batch by batch into a
-    temporary file: memory stays bounded and the file is not read (nor parsed) twice."""
-
-    def __init__(self, spool: IO[bytes], batch_size: int) -> None:
-        self.spool, self.batch_size = spool, batch_size
-        self.pending: list[dict[str, Any]] = []
-
-    def add(self, values: dict[str, Any]) -> None:
-        self.pending.append(values)
-        if len(self.pending) >= self.batch_size:
-            self._dump()
-
-    def _dump(self) -> None:
-        pickle.dump(self.pending, self.spool, protocol=pickle.HIGHEST_PROTOCOL)
-        self.pending = []
-
-    def batches(self) -> Iterator[list[dict[str, Any]]]:
-        if self.pending:
-            self._dump()
-        self.spool.seek(0)
-        while True:
-            try:
-                yield pickle.load(self.spool)  # our own file, written above
-            except EOFError:
-                return
 
 
 def registrar_units(session: Session) -> dict[str, int | None]:

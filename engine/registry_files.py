@@ -6,6 +6,7 @@ import codecs
 import csv
 import io
 import os
+import pickle
 import re
 import shutil
 import tempfile
@@ -84,6 +85,34 @@ class Table:
         self.source.close()
 
 
+class RowSpool:
+    """Checked rows kept until they are written, pickled batch by batch into a temporary
+    file: memory stays bounded and the file is not read (nor parsed) twice."""
+
+    def __init__(self, spool: IO[bytes], batch_size: int) -> None:
+        self.spool, self.batch_size = spool, batch_size
+        self.pending: list[dict[str, Any]] = []
+
+    def add(self, values: dict[str, Any]) -> None:
+        self.pending.append(values)
+        if len(self.pending) >= self.batch_size:
+            self._dump()
+
+    def _dump(self) -> None:
+        pickle.dump(self.pending, self.spool, protocol=pickle.HIGHEST_PROTOCOL)
+        self.pending = []
+
+    def batches(self) -> Iterator[list[dict[str, Any]]]:
+        if self.pending:
+            self._dump()
+        self.spool.seek(0)
+        while True:
+            try:
+                yield pickle.load(self.spool)  # our own file, written above
+            except EOFError:
+                return
+
+
 @contextmanager
 def open_source(source: Source) -> Iterator[IO[bytes]]:
     """A seekable binary stream over a path, bytes or a file object (spooled if need be)."""
@@ -160,7 +189,8 @@ def _filled(cell: Any) -> bool:
 
 
 class _CsvRows:
-    """The records of a CSV file; the encoding and delimiter are worked out on opening."""
+    """The records of a CSV file (comma-, tab- or semicolon-separated, whichever the first
+    lines hold most of), in the encoding found on opening."""
 
     def __init__(self, stream: IO[bytes]) -> None:
         self.stream = stream
@@ -171,15 +201,15 @@ class _CsvRows:
         text = io.TextIOWrapper(self.stream, encoding=self.encoding, errors="strict",
                                 newline="")
         try:
-            sample = text.readline()
+            sample = "".join(text.readline() for _ in range(HEADER_SCAN_ROWS))
             text.seek(0)
-            delimiter = max(",\t;", key=sample.count)
-            try:
-                yield from enumerate(csv.reader(text, delimiter=delimiter), start=1)
-            except UnicodeDecodeError as exc:
-                raise InvalidInput("the file is neither UTF-8 nor GBK text") from exc
-            except csv.Error as exc:
-                raise InvalidInput(f"the CSV cannot be read: {exc}") from exc
+            delimiter = max(",\t;", key=sample.count)  # Excel's "Unicode text" has tabs
+            yield from enumerate(csv.reader(text, delimiter=delimiter), start=1)
+        except UnicodeDecodeError as exc:
+            raise InvalidInput("the file is not valid UTF-16 text" if self.encoding == "utf-16"
+                               else "the file is neither UTF-8 nor GBK text") from exc
+        except csv.Error as exc:
+            raise InvalidInput(f"the CSV cannot be read: {exc}") from exc
         finally:
             text.detach()  # the stream is the caller's
 
@@ -210,10 +240,15 @@ class _XlsxRows:
 
 
 def _detect_encoding(stream: IO[bytes]) -> tuple[str, int]:
-    """UTF-8 (with or without BOM) when the whole file decodes strictly, else GB18030 (⊃ GBK).
+    """UTF-8 (with or without BOM) when the whole file decodes strictly, else GB18030 (⊃ GBK);
+    UTF-16 when it starts with its byte-order mark (Excel's "Unicode text").
 
-    Returns the encoding and the number of lines, an estimate of the rows.
+    Returns the encoding and the number of lines, an estimate of the rows (0: unknown).
     """
+    if stream.read(2) in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
+        stream.seek(0)
+        return "utf-16", 0
+    stream.seek(0)
     decoder = codecs.getincrementaldecoder("utf-8-sig")("strict")
     lines, encoding = 0, "utf-8-sig"
     for chunk in iter(lambda: stream.read(1 << 20), b""):

@@ -31,7 +31,10 @@ def import_command(cli: CliContext, file: Path, dry_run: bool, batch_size: int) 
     """Import FILE (CSV in UTF-8 or GBK, or XLSX): every bad row is listed, the valid ones
     are upserted by USCC, and new entities and changed business scopes are routed.
 
-    Exit 1 when the file cannot be read at all; bad rows alone do not fail the command.
+    Required columns: 统一社会信用代码, 企业名称 (名称), the area (行政区划代码, 所属区域 or
+    区域代码; a code or a name such as 隆阳区), 经营范围, 成立日期; English aliases (uscc,
+    name, area_code, business_scope, established_on, ...) work too. Exit 1 when the file
+    cannot be read at all; bad rows alone do not fail the command.
     """
     actor = cli.actor
     on_batch = None if dry_run else routing_hook(actor)

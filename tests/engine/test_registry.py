@@ -138,6 +138,37 @@ def test_utf8_with_a_byte_order_mark_and_english_headers(session, world):
     assert stored.registrar_org_id == world.units["530581-amr-reg"].id
 
 
+def test_excel_unicode_text_tab_separated_utf16_under_a_title_line(session, world):
+    row = registration()
+    text = "导出时间: 2025-03-01; 共1条\n" + csv_file([row]).decode().replace(",", "\t")
+
+    report = run(session, text.encode("utf-16"), name="export.txt")
+
+    assert (report.file_error, report.problems, report.imported) == (None, [], 1)
+    assert entity(session, row["统一社会信用代码"]).name == row["企业名称"]
+
+
+def test_a_stream_that_cannot_seek_is_read_once_into_a_spool(session, world):
+    row = registration()
+
+    class Upload(io.RawIOBase):
+        def __init__(self, data: bytes) -> None:
+            self.data = io.BytesIO(data)
+
+        def readable(self) -> bool:
+            return True
+
+        def readinto(self, buffer) -> int:  # type: ignore[no-untyped-def]
+            chunk = self.data.read(len(buffer))
+            buffer[:len(chunk)] = chunk
+            return len(chunk)
+
+    report = import_registrations(session, CLERK, Upload(csv_file([row], encoding="gbk")),
+                                  file_name="upload.csv")
+
+    assert report.imported == 1 and entity(session, row["统一社会信用代码"])
+
+
 def test_an_xlsx_with_a_title_row_dates_numbers_and_a_bad_row(session, world):
     good, bad = registration(), registration()
     workbook = openpyxl.Workbook()
