@@ -137,8 +137,6 @@ def open_table(stream: IO[bytes]) -> Table:
     stream.seek(0)
     head = stream.read(8)
     stream.seek(0)
-    if not head.strip():
-        raise InvalidInput("the file is empty")
     if head.startswith(b"\xd0\xcf\x11\xe0"):
         raise InvalidInput("old Excel (.xls) files cannot be read; save the sheet as .xlsx "
                            "or CSV")

@@ -18,9 +18,8 @@ from engine.registry_files import REQUIRED, Table, normalize_header
 from engine.seed_data import CITY, COUNTIES
 
 # Area codes and names a file may use; "保山市隆阳区" counts as 隆阳区.
-AREAS: dict[str, str] = {}
-for _code, _name in [CITY, *COUNTIES]:
-    AREAS[_code] = AREAS[_name] = AREAS[CITY[1] + _name] = _code
+AREAS: dict[str, str] = {key: code for code, name in [CITY, *COUNTIES]
+                         for key in (code, name, CITY[1] + name)}
 
 _DATE = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?"
                    r"(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?")
