@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -13,6 +14,7 @@ from engine.errors import InvalidInput
 from engine.models import LoginThrottle, User
 from engine.passwords import hash_password, verify_password
 
+log = logging.getLogger(__name__)
 LOCALES = ("zh_CN", "en")
 # Failures allowed before each further attempt must wait, doubling from DELAY_SECONDS;
 # an address is shared by a whole office, so it gets more.
@@ -75,6 +77,7 @@ def login(session: Session, username: str, password: str, address: str) -> Login
                      "user", user.id)
         return LoginResult(user)
     _count_failure(session, actor, username, address, rows, now)
+    log.info("failed sign-in for %r from %s", username[:64], address)
     return LoginResult(None)
 
 
@@ -89,6 +92,7 @@ def _count_failure(session: Session, actor: audit.Actor, username: str, address:
         row.last_failure_at = now
         if row.failures >= LOCK_AFTER[kind]:
             row.locked_until = now + LOCK_FOR
+            log.warning("sign-in locked for %s after %d failures", keys[kind], row.failures)
             audit.record(session, actor, "auth.locked", "login_throttle", keys[kind],
                          failures=row.failures, until=row.locked_until)
     session.flush()

@@ -12,6 +12,7 @@ from wtforms import StringField
 from wtforms.validators import Length
 
 from engine import api_tokens
+from engine.errors import InvalidInput
 from engine.models import Role
 from webapp import database
 from webapp.access import actor, roles_required
@@ -30,10 +31,14 @@ class TokenForm(FlaskForm):
 def tokens() -> ResponseReturnValue:
     form, secret = TokenForm(), None
     if form.validate_on_submit():
-        _token, secret = api_tokens.create_token(database.session(), actor(), form.name.data,
-                                                 form.username.data)
-        database.commit()
-        form = TokenForm(formdata=None)
+        try:
+            _token, secret = api_tokens.create_token(database.session(), actor(),
+                                                     form.name.data, form.username.data)
+            database.commit()
+            form = TokenForm(formdata=None)
+        except InvalidInput:
+            database.rollback()
+            form.username.errors = [_("No active user with this name.")]
     return render_template("admin/tokens.html", form=form, secret=secret,
                            tokens=api_tokens.list_tokens(database.session()),
                            revoke_form=FlaskForm())

@@ -20,6 +20,7 @@ from webapp import database
 from webapp.access import user
 from webapp.config import settings
 from webapp.forms import date_text
+from webapp.labels import LIGHT_LABELS
 
 bp = Blueprint("inbox", __name__, url_prefix="/inbox")
 PER_PAGE = 25
@@ -66,6 +67,13 @@ def current_filter(form: FilterForm) -> inbox.InboxFilter:
         priority=int(form.priority.data) if form.priority.data else None)
 
 
+def row_labels() -> dict[str, Any]:
+    """The words of every row, translated once per page rather than once per row."""
+    return {"lights": {k: str(v) for k, v in LIGHT_LABELS.items()}, "high": _("High"),
+            "due": _("Due"), "held_by": _("Held by"), "nobody": _("nobody yet"),
+            "no_entity": _("No entity"), "age": _("Age: %(n)d working days")}
+
+
 def query_args(tab: str) -> dict[str, Any]:
     return {"tab": tab, **{k: request.args[k] for k in FILTER_KEYS if request.args.get(k)}}
 
@@ -82,7 +90,7 @@ def index() -> ResponseReturnValue:
                            tab_labels=TAB_LABELS, form=form, args=query_args(tab),
                            filtered=any(request.args.get(k) for k in FILTER_KEYS),
                            saved=saved_filters.saved_filters(database.session(), user()),
-                           save_form=SaveFilterForm())
+                           save_form=SaveFilterForm(), labels=row_labels())
 
 
 @bp.post("/filters")

@@ -7,7 +7,6 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from flask import Flask
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from engine import clock, notifications
@@ -16,29 +15,8 @@ from webapp import database
 from webapp.access import MANAGER_ROLES
 from webapp.config import settings
 from webapp.i18n import LANGUAGE_NAMES, html_lang, select_locale
+from webapp.labels import ACTION_LABELS, LIGHT_LABELS, PRIORITY_LABELS, STATUS_LABELS
 from webapp.tasks.forms import REASON_LABELS
-
-LIGHT_LABELS = {"green": _l("On time"), "yellow": _l("Due soon"), "red": _l("Overdue"),
-                "none": _l("No deadline")}
-PRIORITY_LABELS = {1: _l("High"), 2: _l("Normal"), 3: _l("Low")}
-STATUS_LABELS = {"open": _l("Open"), "completed": _l("Completed"), "cancelled": _l("Cancelled")}
-ACTION_LABELS = {
-    "process.start": _l("started the case"),
-    "process.suspend": _l("suspended the case"),
-    "process.resume": _l("resumed the case"),
-    "process.terminate": _l("terminated the case"),
-    "task.claim": _l("claimed"),
-    "task.release": _l("released"),
-    "task.assign": _l("handed over"),
-    "task.complete": _l("completed"),
-    "task.return": _l("returned"),
-    "task.urge": _l("urged (催办)"),
-    "timer.fire": _l("a deadline passed"),
-    "comment.add": _l("commented"),
-    "attachment.add": _l("added a file"),
-    "incident.raise": _l("the process failed"),
-    "incident.retry": _l("retried the failed process"),
-}
 
 
 def init_app(app: Flask) -> None:
