@@ -39,13 +39,16 @@ def gunicorn_app(settings: Settings, host: str, port: int, workers: int) -> Any:
         def load_config(self) -> None:
             options = {
                 "bind": f"{host}:{port}", "workers": workers, "worker_class": "gthread",
+                # No control socket in ~/.gunicorn: two servers on one machine would share it.
+                "control_socket_disable": True,
                 "threads": THREADS_PER_WORKER, "timeout": 60, "graceful_timeout": 10,
                 "accesslog": "-", "proc_name": "creditflow",
                 "when_ready": self.start_scheduler, "post_fork": self.forget_scheduler,
                 "on_exit": self.stop_scheduler,
             }
             for key, value in options.items():
-                self.cfg.set(key, value)
+                if key in self.cfg.settings:  # older gunicorns lack control_socket_disable
+                    self.cfg.set(key, value)
 
         def load(self) -> Any:
             from webapp import create_app
