@@ -33,7 +33,7 @@ from engine.calendar import WorkdayCalendar, calendar_for
 from engine.db import settings_of
 from engine.errors import InvalidInput
 from engine.models import DualNotice, NoticeState, OrgUnit, User
-from engine.notices import local_date
+from engine.notice_lights import local_date
 from engine.routing import CLAIM_WORKING_DAYS
 
 

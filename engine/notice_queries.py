@@ -22,7 +22,8 @@ from engine.models import (
     WorkItem,
     WorkItemStatus,
 )
-from engine.notices import Light, notice_filter, notice_light
+from engine.notice_lights import Light, notice_light
+from engine.notices import notice_filter
 from engine.paging import Page, page_of
 from engine.routing import CLAIM_WORKING_DAYS, ESCALATE_WORKING_DAYS
 

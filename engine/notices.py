@@ -11,8 +11,8 @@ through these functions: a task page submitting a dual-notice form calls
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
-from typing import Any, Literal
+from datetime import date
+from typing import Any
 
 from SpiffWorkflow.bpmn.util import BpmnEvent
 from SpiffWorkflow.exceptions import WorkflowException
@@ -21,7 +21,6 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from engine import audit, clock, runtime, scope, supervision
-from engine.calendar import WorkdayCalendar
 from engine.cases import CLOSED, open_case, save_case
 from engine.derive import tasks_in
 from engine.errors import Conflict, EngineError, Forbidden, IncidentError, InvalidInput, NotFound
@@ -37,9 +36,8 @@ from engine.models import (
     WorkItem,
     WorkItemStatus,
 )
+from engine.notice_input import department_unit, licence_details, note_text, return_reason
 from engine.routing import (
-    CLAIM_WORKING_DAYS,
-    ESCALATE_WORKING_DAYS,
     PROCESS_KEY,
     Push,
     notice_by_key,
@@ -47,11 +45,7 @@ from engine.routing import (
 )
 from engine.routing_table import latest_table
 
-Light = Literal["green", "yellow", "red"]
-RETURN_REASONS = {0: "经营范围中无此许可事项", 1: "经营范围不属本部门职责", 2: "住所不在本辖区"}
-OUTCOMES = ("granted", "not_applied", "suspected_unlicensed")
 CLAIMED = (NoticeState.CLAIMED, NoticeState.DISPATCHED)
-MAX_NOTE = 500
 
 
 def notice_filter(session: Session, user: User):  # type: ignore[no-untyped-def]
@@ -82,18 +76,20 @@ def notice_claim(session: Session, actor: audit.Actor, notice_id: int) -> DualNo
                      {"decision": "claim"})
     notice.state, notice.claimed_at = NoticeState.CLAIMED, clock.now()
     supervision.join_directory(session, notice)
+    _audit(session, actor, notice, "claim")
     return notice
 
 
 def notice_return(session: Session, actor: audit.Actor, notice_id: int, reason: int | str,
                   note: str) -> DualNotice:
     """The department returns (退回) the notice to the registering AMR unit, with a reason."""
-    code, note = _reason(reason), _note(note, required=True, field="return_note")
+    code, note = return_reason(reason), note_text(note, required=True, field="return_note")
     notice = _notice_in(session, actor, notice_id, NoticeState.PUSHED)
     runtime.complete(session, actor, _item_for(session, actor, notice, "claim_or_return"),
                      {"decision": "return", "return_reason": str(code), "return_note": note})
     notice.state, notice.returned_at = NoticeState.RETURNED, clock.now()
     notice.return_reason, notice.return_note = code, note
+    _audit(session, actor, notice, "return", reason=code)
     return notice
 
 
@@ -119,7 +115,7 @@ def notice_reroute(session: Session, actor: audit.Actor, notice_id: int,
                            fields={"new_department": "same_department"})
     runtime.complete(session, actor, _item_for(session, actor, notice, "handle_return"), {
         "action": "reroute", "new_department": department.code, "licence_item": item,
-        "action_note": _note(note)})
+        "action_note": note_text(note)})
     _end(notice, NoticeState.REROUTED)
     session.flush()
     entity = session.get(MarketEntity, notice.entity_id)
@@ -128,7 +124,10 @@ def notice_reroute(session: Session, actor: audit.Actor, notice_id: int,
     if not keys:
         raise Conflict("that department already has this item of the entity",
                        notice_id=notice.id)
-    return notice_by_key(session, keys[0])
+    moved = notice_by_key(session, keys[0])
+    _audit(session, actor, notice, "reroute", to_notice=moved.id, department=department.code,
+           licence_item=item)
+    return moved
 
 
 def notice_terminate(session: Session, actor: audit.Actor, notice_id: int, note: str = ""
@@ -136,8 +135,9 @@ def notice_terminate(session: Session, actor: audit.Actor, notice_id: int, note:
     """The registrar ends the push of a returned notice (终止推送)."""
     notice = _notice_in(session, actor, notice_id, NoticeState.RETURNED)
     runtime.complete(session, actor, _item_for(session, actor, notice, "handle_return"),
-                     {"action": "terminate", "action_note": _note(note)})
+                     {"action": "terminate", "action_note": note_text(note)})
     _end(notice, NoticeState.TERMINATED)
+    _audit(session, actor, notice, "terminate")
     return notice
 
 
@@ -153,8 +153,7 @@ def notice_revoke_claim(session: Session, actor: audit.Actor, notice_id: int,
     _signal(session, notice, "claim_revoked")
     notice.state, notice.claimed_at = NoticeState.PUSHED, None
     supervision.leave_directory_if_unclaimed(session, notice)
-    audit.record(session, actor, "notice.revoke_claim", "dual_notice", notice.id,
-                 instance_id=notice.instance_id, reason=_note(reason))
+    _audit(session, actor, notice, "revoke_claim", reason=note_text(reason))
     return notice
 
 
@@ -177,6 +176,7 @@ def notice_dispatch(session: Session, actor: audit.Actor, notice_id: int, *,
         runtime.claim(session, actor, item.id)  # an officer takes the case to hand it on
     runtime.assign(session, actor, item.id, user_id=user_id, org_unit_id=org_unit_id)
     notice.state = NoticeState.DISPATCHED
+    _audit(session, actor, notice, "dispatch", user_id=user_id, org_unit_id=org_unit_id)
     return notice
 
 
@@ -185,34 +185,17 @@ def notice_record_outcome(session: Session, actor: audit.Actor, notice_id: int, 
                           licence_date: date | str | None = None, note: str = ""
                           ) -> DualNotice:
     """Close the loop with the licence outcome; a suspected unlicensed operation opens a lead."""
-    if outcome not in OUTCOMES:
-        raise InvalidInput("choose an outcome", fields={"outcome": "not_a_choice"})
-    number, day = _licence(outcome, licence_no, licence_date)
+    number, day = licence_details(outcome, licence_no, licence_date)
     notice = _notice_in(session, actor, notice_id, *CLAIMED)
     runtime.complete(session, actor, _item_for(session, actor, notice, "record_outcome"), {
         "outcome": outcome, "licence_no": number,
-        "licence_date": day.isoformat() if day else None, "outcome_note": _note(note)})
+        "licence_date": day.isoformat() if day else None, "outcome_note": note_text(note)})
     _end(notice, NoticeState.CLOSED)
     notice.outcome, notice.licence_no, notice.licence_date = outcome, number, day
+    _audit(session, actor, notice, "close", outcome=outcome, licence_no=number)
     if outcome == "suspected_unlicensed":
-        _open_lead(session, actor, notice, _note(note))
+        _open_lead(session, actor, notice, note_text(note))
     return notice
-
-
-def notice_light(notice: DualNotice, calendar: WorkdayCalendar) -> Light:
-    """Green up to 7 working days after the push, yellow to 10, red beyond.
-
-    Counted to the claim or return when there is one (the department's clock
-    stops), else to today; the push day itself does not count.
-    """
-    stopped = notice.claimed_at or notice.returned_at
-    if stopped is None and notice.state in (NoticeState.CLOSED, NoticeState.TERMINATED):
-        stopped = notice.closed_at
-    end = local_date(calendar, stopped) if stopped else calendar.today()
-    days = calendar.workdays_between(local_date(calendar, notice.pushed_at), end)
-    if days <= CLAIM_WORKING_DAYS:
-        return "green"
-    return "yellow" if days <= ESCALATE_WORKING_DAYS else "red"
 
 
 def complete_notice_task(session: Session, actor: audit.Actor, item_id: int,
@@ -230,7 +213,7 @@ def complete_notice_task(session: Session, actor: audit.Actor, item_id: int,
         return notice_return(session, actor, notice.id, data.get("return_reason", ""),
                              data.get("return_note", ""))
     if task == "handle_return" and data.get("action") == "reroute":
-        unit = _unit(session, data.get("new_department"))
+        unit = department_unit(session, data.get("new_department"))
         return notice_reroute(session, actor, notice.id, unit.id,
                               licence_item=data.get("licence_item") or None,
                               note=data.get("action_note", ""))
@@ -283,6 +266,12 @@ def _open_item(session: Session, notice: DualNotice, task_name: str) -> WorkItem
     return item
 
 
+def _audit(session: Session, actor: audit.Actor, notice: DualNotice, verb: str,
+           **summary: object) -> None:
+    audit.record(session, actor, f"notice.{verb}", "dual_notice", notice.id,
+                 entity_id=notice.entity_id, state=notice.state.value, **summary)
+
+
 def _end(notice: DualNotice, state: NoticeState) -> None:
     notice.state, notice.live, notice.closed_at = state, False, clock.now()
 
@@ -317,63 +306,3 @@ def _open_lead(session: Session, actor: audit.Actor, notice: DualNotice, note: s
     session.flush()
     audit.record(session, actor, "lead.open", "unlicensed_lead", lead.id,
                  notice_id=notice.id, source="dual_notice")
-
-
-def _reason(reason: int | str) -> int:
-    try:
-        code = int(str(reason).strip())
-    except ValueError:
-        code = -1
-    if code not in RETURN_REASONS:
-        raise InvalidInput("choose a reason (0, 1 or 2)", fields={"return_reason": "required"})
-    return code
-
-
-def _note(note: str | None, *, required: bool = False, field: str = "note") -> str:
-    text = (note or "").strip()
-    if required and len(text) < 2:
-        raise InvalidInput("explain in a note", fields={field: "required"})
-    if len(text) > MAX_NOTE:
-        raise InvalidInput(f"at most {MAX_NOTE} characters", fields={field: "too_long"})
-    return text
-
-
-def _licence(outcome: str, number: str | None, day: date | str | None
-             ) -> tuple[str | None, date | None]:
-    if outcome != "granted":
-        return None, None
-    errors = {}
-    number = (number or "").strip()
-    if not number:
-        errors["licence_no"] = "required"
-    try:
-        parsed = day if isinstance(day, date) else date.fromisoformat(str(day or ""))
-    except ValueError:
-        parsed = None
-    if parsed is None:
-        errors["licence_date"] = "required"
-    elif parsed > clock.local_today():
-        errors["licence_date"] = "in_the_future"
-    if errors:
-        raise InvalidInput("a granted licence needs its number and date", fields=errors)
-    return number[:100], parsed
-
-
-def _unit(session: Session, value: Any) -> OrgUnit:
-    text = str(value or "").strip()
-    unit = session.execute(select(OrgUnit).where(OrgUnit.code == text)).scalar()
-    if unit is None and text.isdigit():
-        unit = session.get(OrgUnit, int(text))
-    if unit is None:
-        raise InvalidInput("choose a department", fields={"new_department": "required"})
-    return unit
-
-
-def local_date(calendar: WorkdayCalendar, moment: datetime) -> date:
-    """The day a moment falls on in the calendar's zone (zones lie within a day of UTC)."""
-    day = clock.as_utc(moment).date()
-    if moment > calendar.end_of_day(day):
-        return day + timedelta(days=1)
-    if moment <= calendar.end_of_day(day - timedelta(days=1)):
-        return day - timedelta(days=1)
-    return day

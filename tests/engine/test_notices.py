@@ -22,12 +22,12 @@ from engine.models import (
     WorkItem,
     WorkItemStatus,
 )
+from engine.notice_lights import notice_light
 from engine.notices import (
     complete_notice_task,
     get_notice,
     notice_claim,
     notice_dispatch,
-    notice_light,
     notice_record_outcome,
     notice_reroute,
     notice_return,
@@ -87,6 +87,9 @@ def test_a_claim_puts_the_entity_in_the_departments_directory(session, world, tr
         world.units["530502-psb"].id, notice.entity_id, True)
     with pytest.raises(Conflict):
         notice_claim(session, world.actor("ma"), notice.id)
+    events = session.execute(select(AuditEvent.action, AuditEvent.actor).where(
+        AuditEvent.object_type == "dual_notice")).all()
+    assert events == [("notice.claim", "hu")]
 
 
 def test_claim_then_dispatch_to_an_officer_who_records_the_licence(session, world, traveller):
