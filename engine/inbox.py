@@ -138,8 +138,8 @@ def _filtered(query: Select, filters: InboxFilter, calendar: WorkdayCalendar) ->
 
 
 def inbox_page(session: Session, user: User, tab: Tab, calendar: WorkdayCalendar,
-               filters: InboxFilter | None = None, page: int = 1, per_page: int = 50
-               ) -> InboxPage:
+               filters: InboxFilter | None = None, page: int = 1, per_page: int = 50,
+               total: int | None = None) -> InboxPage:
     """One page of a tab: overdue first, then by due date; with entity and holder names."""
     filters = filters or InboxFilter()
     condition = tab_condition(session, user, tab, calendar)
@@ -150,17 +150,18 @@ def inbox_page(session: Session, user: User, tab: Tab, calendar: WorkdayCalendar
         order = (WorkItem.due_at, WorkItem.id)
     else:
         order = (case((WorkItem.due_at.is_(None), 1), else_=0), WorkItem.due_at, WorkItem.id)
-    return page_of(session, base, calendar, order, page, per_page)
+    return page_of(session, base, calendar, order, page, per_page, total)
 
 
 def page_of(session: Session, base: Select, calendar: WorkdayCalendar, order: tuple,  # type: ignore[type-arg]
-            page: int, per_page: int) -> InboxPage:
+            page: int, per_page: int, total: int | None = None) -> InboxPage:
     """A page of work items (a select of WorkItem) as inbox rows, with the total count.
 
     The page is cut first and only its rows are joined to entities and holders:
     joining before the limit makes the database match every candidate row.
     """
-    total = session.execute(select(func.count()).select_from(base.subquery())).scalar_one()
+    if total is None:
+        total = session.execute(select(func.count()).select_from(base.subquery())).scalar_one()
     page = min(max(page, 1), max(1, -(-total // per_page)))
     items = session.execute(base.order_by(*order).limit(per_page)
                             .offset((page - 1) * per_page)).scalars().all()
@@ -186,8 +187,11 @@ def load_inbox(session: Session, user: User, tab: Tab, calendar: WorkdayCalendar
                filters: InboxFilter | None = None, page: int = 1, per_page: int = 50
                ) -> InboxPage:
     """What the inbox page shows: one page of a tab, and the count of every tab."""
-    result = inbox_page(session, user, tab, calendar, filters, page, per_page)
-    result.counts = tab_counts(session, user, calendar)
+    counts = tab_counts(session, user, calendar)
+    unfiltered = filters is None or filters == InboxFilter()
+    result = inbox_page(session, user, tab, calendar, filters, page, per_page,
+                        total=counts[tab] if unfiltered else None)
+    result.counts = counts
     return result
 
 

@@ -7,6 +7,7 @@ from typing import Any
 from flask import Flask, Response, jsonify, redirect, request, url_for
 from flask_login import LoginManager
 from flask_wtf.csrf import CSRFProtect
+from sqlalchemy.orm import joinedload
 
 from engine.api_tokens import user_for_token
 from engine.models import User
@@ -59,7 +60,9 @@ def init_app(app: Flask) -> None:
 
 
 def _load_user(user_id: str) -> WebUser | None:
-    user = database.session().get(User, int(user_id)) if user_id.isdigit() else None
+    # Every page needs the user's unit (scope, calendar): load it with the user.
+    user = database.session().get(User, int(user_id), options=[joinedload(User.org_unit)]) \
+        if user_id.isdigit() else None
     return WebUser(user) if user is not None and user.active else None
 
 
