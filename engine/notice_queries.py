@@ -17,6 +17,7 @@ from engine.models import (
     DualNotice,
     MarketEntity,
     NoticeState,
+    OrgKind,
     OrgUnit,
     User,
     WorkItem,
@@ -26,6 +27,8 @@ from engine.notice_lights import Light, notice_light
 from engine.notices import notice_filter
 from engine.paging import Page, page_of
 from engine.routing import CLAIM_WORKING_DAYS, ESCALATE_WORKING_DAYS
+from engine.routing_table import latest_table
+from engine.seed_data import CITY
 
 Tab = Literal["to_claim", "claimed", "returned", "closed", "all"]
 TAB_STATES: dict[str, tuple[NoticeState, ...]] = {
@@ -90,6 +93,25 @@ def entity_notices(session: Session, actor: audit.Actor, entity_id: int,
     if session.get(MarketEntity, entity_id) is None:
         raise NotFound(f"no market entity {entity_id}")
     return _rows(session, notices, calendar)
+
+
+@dataclass(frozen=True)
+class RoutingChoices:
+    """Pick lists for manual routing and re-routing."""
+
+    licence_items: list[tuple[str, str]]  # code, name
+    departments: list[tuple[int, str, str]]  # id, code, name
+
+
+def routing_choices(session: Session, area_code: str) -> RoutingChoices:
+    """The licence items of the latest routing table, and the departments of the area
+    and of the city."""
+    items = sorted(latest_table(session).licence_items().items())
+    departments = session.execute(
+        select(OrgUnit.id, OrgUnit.code, OrgUnit.name)
+        .where(OrgUnit.kind == OrgKind.DEPARTMENT, OrgUnit.area_code.in_([area_code, CITY[0]]))
+        .order_by(OrgUnit.area_code.desc(), OrgUnit.code)).all()
+    return RoutingChoices(items, [(row[0], row[1], row[2]) for row in departments])
 
 
 def _rows(session: Session, notices: list[DualNotice], calendar: WorkdayCalendar

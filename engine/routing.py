@@ -15,6 +15,7 @@ from typing import Protocol
 
 from sqlalchemy import and_, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from engine import audit, clock, runtime, scope
@@ -173,11 +174,16 @@ def push_notices(session: Session, actor: audit.Actor, pushes: Sequence[Push],
 
 
 def ensure_deployed(session: Session) -> None:
-    """Deploy the shipped diagram when no version of it is deployed yet."""
+    """Deploy the shipped diagram when no version of it is deployed yet (a concurrent
+    first use may deploy it first: then theirs is used)."""
     try:
         latest_definition(session, PROCESS_KEY)
     except NotFound:
-        deploy_paths(session, audit.SYSTEM, [DIAGRAM])
+        try:
+            with session.begin_nested():
+                deploy_paths(session, audit.SYSTEM, [DIAGRAM])
+        except IntegrityError:
+            latest_definition(session, PROCESS_KEY)
 
 
 def _insert_new(session: Session):  # type: ignore[no-untyped-def]

@@ -31,6 +31,7 @@ from pathlib import Path
 
 from lxml import etree
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from engine import audit, clock
@@ -272,6 +273,18 @@ def deploy_table_file(session: Session, actor: audit.Actor, path: Path
     return deploy_table(session, actor, path.name, path.read_bytes())
 
 
+def _deploy_shipped(session: Session) -> tuple[int, str]:
+    """Deploy the shipped table; when a concurrent first use deployed it first, use theirs."""
+    try:
+        with session.begin_nested():
+            row, _ = deploy_table_file(session, audit.SYSTEM, SHIPPED_TABLE)
+            return row.id, row.sha256
+    except IntegrityError:
+        row = session.execute(select(DecisionTable).where(DecisionTable.key == ROUTING_KEY)
+                              .order_by(DecisionTable.version.desc()).limit(1)).scalar_one()
+        return row.id, row.sha256
+
+
 def latest_table(session: Session, key: str = ROUTING_KEY) -> RoutingTable:
     """The newest deployed version of a table; the shipped routing table is deployed
     on first use when none is."""
@@ -281,8 +294,7 @@ def latest_table(session: Session, key: str = ROUTING_KEY) -> RoutingTable:
     if head is None:
         if key != ROUTING_KEY:
             raise NotFound(f"no decision table {key!r} is deployed")
-        row, _ = deploy_table_file(session, audit.SYSTEM, SHIPPED_TABLE)
-        head = (row.id, row.sha256)
+        head = _deploy_shipped(session)
     table_id, digest = head
     cached = _CACHE.get(digest)
     if cached is None:

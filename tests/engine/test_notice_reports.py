@@ -23,7 +23,13 @@ from engine.notice_papers import (
     record_commitment,
     store_commitment_scan,
 )
-from engine.notice_queries import NoticeFilter, entity_notices, notice_list, returned_notices
+from engine.notice_queries import (
+    NoticeFilter,
+    entity_notices,
+    notice_list,
+    returned_notices,
+    routing_choices,
+)
 from engine.notices import notice_claim, notice_reroute, notice_return
 from engine.routing import route_entities
 from engine.supervision import DirectoryFilter, directory, directory_departments
@@ -204,3 +210,11 @@ def test_the_signed_commitment_is_kept_with_its_scan(session, world, settings):
     assert session.execute(select(Commitment.scan_path)).scalar_one() == path
     assert session.execute(select(AuditEvent.action).where(
         AuditEvent.object_type == "commitment")).scalar_one() == "commitment.record"
+
+
+def test_routing_choices_offer_the_tables_items_and_the_areas_departments(session, world):
+    choices = routing_choices(session, "530502")
+    assert ("PS-SEAL", "特种行业许可（公章刻制）") in choices.licence_items
+    codes = [code for _id, code, _name in choices.departments]
+    assert codes[0].startswith("530502-") and codes[-1].startswith("530500-")
+    assert "530502-psb" in codes and "530581-psb" not in codes

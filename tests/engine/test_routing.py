@@ -280,3 +280,47 @@ def test_each_routing_is_audited_per_entity(session, world, traveller):
     assert events[str(tea.id)] == {"trigger": "new", "state": "routing_failed", "matched": [],
                                    "pushed": []}
     assert audit.verify(session) is None
+
+
+@pytest.mark.parametrize("first_use", [False, True], ids=["table_deployed", "first_use"])
+def test_two_imports_routing_one_entity_at_once_push_it_once(pg_engine, first_use):
+    """PostgreSQL: the second insert waits for the first and then skips the live triple
+    (and on first use, the second deployment of the shipped table gives way)."""
+    import threading
+
+    from engine.db import session_factory
+
+    sessions = session_factory(pg_engine)
+    with time_machine.travel(MONDAY, tick=False), sessions() as session:
+        make_notice_world(session)
+        entity_id = make_entity(session, "烟草制品零售；印章刻制").id
+        if not first_use:
+            latest_table(session)
+        session.commit()
+    started: list[int] = []
+    first_pushed = threading.Event()
+
+    def importer(wait_for_the_other: bool) -> None:
+        with time_machine.travel(MONDAY, tick=False), sessions() as session:
+            from engine.models import MarketEntity
+
+            entity = session.get(MarketEntity, entity_id)
+            if wait_for_the_other:
+                first_pushed.wait(10)
+            started.append(route_entities(session, SYSTEM, [Change(entity)]))
+            if not wait_for_the_other:
+                first_pushed.set()
+                threading.Event().wait(0.5)  # hold the rows while the other one tries
+            session.commit()
+
+    threads = [threading.Thread(target=importer, args=(flag,)) for flag in (False, True)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert sorted(started) == [0, 2]
+    with sessions() as session:
+        live = session.execute(select(func.count(DualNotice.id)).where(DualNotice.live))
+        assert live.scalar_one() == 2
+        assert session.execute(select(func.count(ProcessInstance.id))).scalar_one() == 2
+        assert audit.verify(session) is None
