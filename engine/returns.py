@@ -1,8 +1,10 @@
 """Returning a task (退回): where a diagram allows it, with a reason code and a note.
 
-A task may be returned when the gateway right after it has an outgoing flow
-named as a return ("退回", "return", "reject"). Returning completes the task
-with the form value that takes that flow, plus `return_reason` and `return_note`.
+A task may be returned when the first gateway after it (past any intermediate
+events) has an outgoing flow named as a return ("退回", "return", "reject").
+Returning completes the task with the form value that takes that flow, plus
+`return_reason` and `return_note`. The reason codes are the choices of the form's
+own `return_reason` field when it has one, else REASON_CODES.
 """
 
 from __future__ import annotations
@@ -24,12 +26,18 @@ _EQUALS = re.compile(r"""^\s*([A-Za-z_]\w*)\s*==\s*["']([^"']+)["']\s*$""")
 _NS = {"bpmn": BPMN_NS}
 
 
+# Nodes a path may pass on its way from the task to the deciding gateway.
+PASS_THROUGH = ("intermediateThrowEvent", "intermediateCatchEvent")
+MAX_HOPS = 5
+
+
 @dataclass(frozen=True)
 class ReturnRoute:
-    """The form field and value that send a task down its return flow."""
+    """The form field and value that send a task down its return flow, and the reasons."""
 
     field: str
     value: str
+    reasons: tuple[str, ...] = REASON_CODES
 
 
 _cache: dict[tuple[int, str], ReturnRoute | None] = {}
@@ -40,21 +48,37 @@ def return_route(session: Session, item: WorkItem) -> ReturnRoute | None:
     key = (item.instance.definition_id, item.task_name)
     if key not in _cache:
         definition = session.get(ProcessDefinition, key[0])
-        _cache[key] = _find_route(definition.bpmn_xml, item.task_name, item.form_key) \
+        route = _find_route(definition.bpmn_xml, item.task_name, item.form_key) \
             if definition is not None else None
+        _cache[key] = _with_reasons(route, item.form_key)
     return _cache[key]
 
 
 def _find_route(xml: str, task_id: str, form_key: str | None) -> ReturnRoute | None:
     root = parse_xml(xml)
     flows = root.findall(".//bpmn:sequenceFlow", _NS)
+    nodes = {node.get("id"): node for node in root.iter() if node.get("id")}
     for flow in (f for f in flows if f.get("sourceRef") == task_id):
-        gateway = root.find(f".//bpmn:exclusiveGateway[@id='{flow.get('targetRef')}']", _NS)
-        if gateway is not None:
-            route = _route_through(gateway, flows, form_key)
+        target = nodes.get(flow.get("targetRef"))
+        for _hop in range(MAX_HOPS):
+            if target is None or etree.QName(target).localname not in PASS_THROUGH:
+                break
+            onward = [f for f in flows if f.get("sourceRef") == target.get("id")]
+            target = nodes.get(onward[0].get("targetRef")) if len(onward) == 1 else None
+        if target is not None and etree.QName(target).localname == "exclusiveGateway":
+            route = _route_through(target, flows, form_key)
             if route is not None:
                 return route
     return None
+
+
+def _with_reasons(route: ReturnRoute | None, form_key: str | None) -> ReturnRoute | None:
+    if route is None or not form_key:
+        return route
+    field = next((f for f in load_form(form_key).fields if f.name == "return_reason"), None)
+    if field is None or not field.choices:
+        return route
+    return ReturnRoute(route.field, route.value, tuple(c.value for c in field.choices))
 
 
 def _route_through(gateway: etree._Element, flows: list[etree._Element],

@@ -7,13 +7,13 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine import audit, runtime
+from engine import audit, notices, runtime
 from engine.casework import manages
-from engine.errors import Forbidden, InvalidInput
+from engine.errors import Conflict, Forbidden, InvalidInput
 from engine.forms import load_form, validate
 from engine.models import NotificationKind, ProcessInstance, WorkItem, WorkItemStatus
 from engine.notifications import notify, notify_people_of
-from engine.returns import REASON_CODES, return_route
+from engine.returns import return_route
 
 NOTE_MAX = 500
 
@@ -37,25 +37,41 @@ def complete_task(session: Session, actor: audit.Actor, item_id: int,
     """Check the submitted values against the task's form, then complete it."""
     item = runtime.get_work_item(session, actor, item_id)
     data = validate(load_form(item.form_key), raw) if item.form_key else {}
-    return runtime.complete(session, actor, item_id, data)
+    return _complete(session, actor, item, data)
+
+
+def _complete(session: Session, actor: audit.Actor, item: WorkItem,
+              data: dict[str, Any]) -> ProcessInstance:
+    """Complete through the process's own service where it has one (a dual notice keeps
+    its notice row in step), else through the runtime."""
+    if item.process_key == notices.PROCESS_KEY:
+        instance_id = item.instance_id
+        notices.complete_notice_task(session, actor, item.id, data)
+        session.flush()
+        instance = session.get(ProcessInstance, instance_id)
+        assert instance is not None
+        return instance
+    return runtime.complete(session, actor, item.id, data)
 
 
 def return_task(session: Session, actor: audit.Actor, item_id: int, reason: str,
                 note: str) -> ProcessInstance:
     """Send a task back down its diagram's return flow; the next holders are told why."""
     item = runtime.get_work_item(session, actor, item_id)
+    if item.status != WorkItemStatus.OPEN:
+        raise Conflict("this task is already finished", item_id=item_id)
     route = return_route(session, item)
     if route is None:
         raise Forbidden("this task cannot be returned", item_id=item_id)
     note = (note or "").strip()
     errors = {name: code for name, code, bad in (
-        ("reason", "invalid_choice", reason not in REASON_CODES),
+        ("reason", "invalid_choice", reason not in route.reasons),
         ("note", "required", not note),
         ("note", "too_long", len(note) > NOTE_MAX)) if bad}
     if errors:
         raise InvalidInput("the return needs a reason and a note", fields=errors)
     before = _open_items(session, item.instance_id)
-    instance = runtime.complete(session, actor, item_id, {
+    instance = _complete(session, actor, item, {
         route.field: route.value, "return_reason": reason, "return_note": note})
     audit.record(session, actor, "task.return", "work_item", item_id, reason=reason, note=note)
     for new_item in _open_items(session, item.instance_id).values():

@@ -12,14 +12,16 @@ from engine import casework, runtime, tasks
 from engine.errors import InvalidInput
 from engine.forms import load_form
 from engine.inbox import deadline_light
+from engine.models import WorkItem
+from engine.returns import return_route
 from webapp import database
 from webapp.access import actor, user
 from webapp.config import settings
 from webapp.forms import add_engine_errors, submitted_values, task_form_class
 from webapp.i18n import select_locale
 from webapp.inbox import user_calendar
-from webapp.tasks.actions import visible
 from webapp.tasks.forms import (
+    REASON_LABELS,
     ActionForm,
     AssignForm,
     CommentForm,
@@ -35,8 +37,24 @@ def task_form(form_key: str | None) -> FlaskForm | None:
     return task_form_class(load_form(form_key), select_locale())()
 
 
+def return_form(item: WorkItem) -> ReturnForm:
+    """The return form with the reasons this task's diagram and form allow."""
+    form = ReturnForm()
+    route = return_route(database.session(), item)
+    if route is None:
+        return form
+    english = select_locale().startswith("en")
+    spec = next((f for f in load_form(item.form_key).fields if f.name == "return_reason"),
+                None) if item.form_key else None
+    own = {c.value: c.en if english else c.zh for c in spec.choices} if spec else {}
+    form.reason.choices = [("", _("— choose —")), *(
+        (code, own.get(code) or str(REASON_LABELS.get(code, code))) for code in route.reasons)]
+    return form
+
+
 def render_task(item_id: int, *, form: FlaskForm | None = None,
-                return_form: ReturnForm | None = None, status: int = 200) -> ResponseReturnValue:
+                return_back_form: ReturnForm | None = None, status: int = 200
+                ) -> ResponseReturnValue:
     """The page, with the given (possibly failed) forms or fresh ones."""
     page = casework.task_page(database.session(), actor(), item_id)
     assign_form = AssignForm()
@@ -46,7 +64,7 @@ def render_task(item_id: int, *, form: FlaskForm | None = None,
     return render_template(
         "tasks/show.html", page=page, item=page.item, perms=page.permissions,
         definition=definition, form=form or task_form(page.item.form_key),
-        return_form=return_form or ReturnForm(), assign_form=assign_form,
+        return_form=return_back_form or return_form(page.item), assign_form=assign_form,
         action_form=ActionForm(), comment_form=CommentForm(), upload_form=UploadForm(),
         urge_form=UrgeForm(), locale=select_locale(),
         light_value=deadline_light(page.item, user_calendar()),
@@ -79,10 +97,9 @@ def complete(item_id: int) -> ResponseReturnValue:
 
 @login_required
 def return_back(item_id: int) -> ResponseReturnValue:
-    visible(item_id)
-    form = ReturnForm()
+    form = return_form(runtime.get_work_item(database.session(), actor(), item_id))
     if not form.validate_on_submit():
-        return render_task(item_id, return_form=form, status=422)
+        return render_task(item_id, return_back_form=form, status=422)
     tasks.return_task(database.session(), actor(), item_id, form.reason.data, form.note.data)
     database.commit()
     flash(_("Task returned."), "success")
