@@ -15,7 +15,7 @@ from engine.db import engine_from_settings, session_factory
 from engine.scheduler import background_scheduler
 
 log = logging.getLogger(__name__)
-THREADS_PER_WORKER = 4
+THREADS_PER_WORKER = 2
 
 
 def run(settings: Settings, host: str, port: int, workers: int = 2) -> None:
