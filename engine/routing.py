@@ -82,6 +82,7 @@ def route_entities(session: Session, actor: audit.Actor, changes: Iterable[Entit
     changes = list(changes)
     if not changes:
         return 0
+    session.flush()  # new entities need their ids
     table = latest_table(session)
     units = DepartmentUnits(session)
     pushes: list[Push] = []
