@@ -4,9 +4,16 @@ Each function is one step of the notice's `dual_notice` instance — a task
 completed or assigned through the runtime, or the `claim_revoked` signal —
 followed by the matching change of the DualNotice row, in the caller's
 transaction. The instance state stays the truth of the case; the notice row is
-what lists, lights and figures query. So dual-notice tasks must be completed
-through these functions: a task page submitting a dual-notice form calls
-`complete_notice_task`, which picks the right one.
+what lists, lights and figures query. (Script tasks setting data for a save hook
+to copy would keep the diagram in charge, but re-routing has to push a new
+notice and a suspected unlicensed operation has to open a lead: work that
+belongs in the engine, not in a sandboxed script.) So dual-notice tasks must be
+completed through these functions: a task page submitting a dual-notice form
+calls `complete_notice_task`, which picks the right one.
+
+Dispatch (分派) is an assignment of the open "record outcome" task to a
+sub-unit, station or officer of the department — no step of its own in the
+diagram, so a dispatched case can be re-dispatched or revoked like any other.
 """
 
 from __future__ import annotations
