@@ -240,3 +240,23 @@ def test_the_sunday_make_up_workday_counts(specs):
     assert ready(workflow) == ["claim_or_return"]
     advance(workflow, datetime(2026, 9, 28, 0, 1, tzinfo=CST))
     assert ready(workflow) == ["claim_or_return", "urge_claim"]
+
+
+def test_every_element_is_drawn_for_bpmn_js():
+    from lxml import etree
+
+    ns = {"bpmn": "http://www.omg.org/spec/BPMN/20100524/MODEL",
+          "bpmndi": "http://www.omg.org/spec/BPMN/20100524/DI"}
+    root = etree.parse(str(PROJECT_DIR / "bpmn" / "dual_notice.bpmn")).getroot()
+    process = root.find("bpmn:process", ns)
+    elements = {e.get("id") for e in process if e.get("id") and etree.QName(e).localname
+                not in ("laneSet", "documentation", "extensionElements")}
+    elements |= {lane.get("id") for lane in process.iter(f"{{{ns['bpmn']}}}lane")}
+    elements |= {p.get("id") for p in root.iter(f"{{{ns['bpmn']}}}participant")}
+    drawn = {e.get("bpmnElement") for e in root.iter(f"{{{ns['bpmndi']}}}BPMNShape",
+                                                     f"{{{ns['bpmndi']}}}BPMNEdge")}
+    assert elements - drawn == set()
+    in_lanes = {ref.text for ref in process.iter(f"{{{ns['bpmn']}}}flowNodeRef")}
+    nodes = {e.get("id") for e in process if etree.QName(e).localname not in (
+        "laneSet", "documentation", "extensionElements", "sequenceFlow")}
+    assert nodes == in_lanes
