@@ -21,7 +21,7 @@ from engine import audit, clock, sandbox
 from engine.calendar import WorkdayCalendar, calendar_for
 from engine.cases import CLOSED, Case, derived_status
 from engine.db import settings_of
-from engine.derive import ANNOTATION, _fill, annotate_tasks, tasks_in, waiting_timers
+from engine.derive import ANNOTATION, annotate_tasks, fill_work_item, tasks_in, waiting_timers
 from engine.models import InstanceStatus, ProcessDefinition, ProcessInstance, Timer, WorkItem
 from engine.workflow import SERIALIZER_VERSION, dump_state, load_spec, new_workflow, script_engine
 
@@ -125,7 +125,7 @@ def _insert_work_items(session: Session, cases: list[Case]) -> None:
             if notes is None:
                 continue
             item = WorkItem(instance_id=case.row.id, task_id=str(task.id))
-            _fill(item, case, task, notes, now)
+            fill_work_item(item, case, task, notes, now)
             rows.append({c: getattr(item, c) for c in columns})
     if rows:
         session.execute(insert(WorkItem.__table__), rows)

@@ -127,6 +127,7 @@ class WorkdayCalendar:
         self.area_code = area_code
         self._session = session
         self._zone = settings.timezone
+        self.settings = settings
         self._national = _area_rows(session, NATIONAL)
         self._local = _area_rows(session, area_code) if area_code != NATIONAL else None
         self._fallback_years: set[int] = set()

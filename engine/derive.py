@@ -89,10 +89,10 @@ def sync_work_items(session: Session, case: Case, is_new: bool = False) -> None:
         row = existing.pop(key, None)
         if row is None:
             row = WorkItem(instance_id=case.row.id, task_id=key)
-            _fill(row, case, task, notes, now)
+            fill_work_item(row, case, task, notes, now)
             session.add(row)
         else:
-            _fill(row, case, task, notes, now)
+            fill_work_item(row, case, task, notes, now)
     for row in existing.values():
         if row.status == WorkItemStatus.OPEN:
             row.status, row.completed_at = WorkItemStatus.CANCELLED, now
@@ -146,7 +146,9 @@ def _unit_id(session: Session, kind: str, value: str) -> int | None:
     return unit
 
 
-def _fill(row: WorkItem, case: Case, task: Task, notes: dict[str, Any], now: datetime) -> None:
+def fill_work_item(row: WorkItem, case: Case, task: Task, notes: dict[str, Any],
+                   now: datetime) -> None:
+    """Set a work item's columns from its task and the task's annotation."""
     props = properties(task)
     spec = task.task_spec
     row.task_name = spec.name

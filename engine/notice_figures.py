@@ -34,7 +34,7 @@ from engine.db import settings_of
 from engine.errors import InvalidInput
 from engine.models import DualNotice, NoticeState, OrgUnit, User
 from engine.notice_lights import local_date
-from engine.routing import CLAIM_WORKING_DAYS
+from engine.routing import claim_limits
 
 
 @dataclass(frozen=True)
@@ -111,7 +111,7 @@ def _figures(unit: OrgUnit, notices: list[tuple], calendar: WorkdayCalendar  # t
         area_code=unit.area_code, received=len(notices), claimed=len(days_to_claim),
         returned=sum(1 for n in notices if n[2] is not None),
         waiting=sum(1 for n in notices if n[3] == NoticeState.PUSHED),
-        claimed_on_time=sum(1 for d in days_to_claim if d <= CLAIM_WORKING_DAYS),
+        claimed_on_time=sum(1 for d in days_to_claim if d <= claim_limits(calendar.settings)[0]),
         median_days_to_claim=float(statistics.median(days_to_claim)) if days_to_claim
         else None, days_to_claim=tuple(days_to_claim))
 

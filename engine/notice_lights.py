@@ -8,13 +8,14 @@ from typing import Literal
 from engine import clock
 from engine.calendar import WorkdayCalendar
 from engine.models import DualNotice, NoticeState
-from engine.routing import CLAIM_WORKING_DAYS, ESCALATE_WORKING_DAYS
+from engine.routing import claim_limits
 
 Light = Literal["green", "yellow", "red"]
 
 
 def notice_light(notice: DualNotice, calendar: WorkdayCalendar) -> Light:
-    """Green up to 7 working days after the push, yellow to 10, red beyond.
+    """Green up to the claim limit (7 working days) after the push, yellow to the
+    escalation limit (10), red beyond.
 
     Counted to the claim or return when there is one (the department's clock
     stops), else to today; the push day itself does not count. The diagram's
@@ -25,9 +26,10 @@ def notice_light(notice: DualNotice, calendar: WorkdayCalendar) -> Light:
         stopped = notice.closed_at
     end = local_date(calendar, stopped) if stopped else calendar.today()
     days = calendar.workdays_between(local_date(calendar, notice.pushed_at), end)
-    if days <= CLAIM_WORKING_DAYS:
+    claim, escalate = claim_limits(calendar.settings)
+    if days <= claim:
         return "green"
-    return "yellow" if days <= ESCALATE_WORKING_DAYS else "red"
+    return "yellow" if days <= escalate else "red"
 
 
 def local_date(calendar: WorkdayCalendar, moment: datetime) -> date:

@@ -26,7 +26,7 @@ from engine.models import (
 from engine.notice_lights import Light, notice_light
 from engine.notices import notice_filter
 from engine.paging import Page, page_of
-from engine.routing import CLAIM_WORKING_DAYS, ESCALATE_WORKING_DAYS
+from engine.routing import claim_limits
 from engine.routing_table import latest_table
 from engine.seed_data import CITY
 
@@ -152,8 +152,9 @@ def _conditions(filters: NoticeFilter, calendar: WorkdayCalendar) -> list:  # ty
 
 def _light_conditions(light: Light, calendar: WorkdayCalendar) -> list:  # type: ignore[type-arg]
     """Unclaimed notices whose push lies in the light's band of working days before today."""
-    yellow_by = calendar.end_of_day(_last_day_over(calendar, CLAIM_WORKING_DAYS))
-    red_by = calendar.end_of_day(_last_day_over(calendar, ESCALATE_WORKING_DAYS))
+    claim, escalate = claim_limits(calendar.settings)
+    yellow_by = calendar.end_of_day(_last_day_over(calendar, claim))
+    red_by = calendar.end_of_day(_last_day_over(calendar, escalate))
     waiting = DualNotice.state == NoticeState.PUSHED
     if light == "red":
         return [waiting, DualNotice.pushed_at <= red_by]

@@ -50,7 +50,9 @@ def add_user(session: Session, actor: audit.Actor, username: str, display_name: 
     user.display_name, user.org_unit_id, user.active = display_name, unit.id, True
     user.password_hash = hash_password(password)
     user.certificate_no, user.certificate_expires = certificate_no, certificate_expires
-    user.role_rows = [UserRole(role=r) for r in roles]
+    # Keep rows of roles that stay: replacing them all would insert before deleting.
+    user.role_rows = [r for r in user.role_rows if r.role in roles]
+    user.role_rows += [UserRole(role=r) for r in roles if r not in user.roles]
     session.flush()
     audit.record(session, actor, "user.create" if created else "user.update", "user",
                  user.id, username=username, org=org_code, roles=[r.value for r in roles])

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from engine import audit, clock, runtime, scope
 from engine.calendar import WorkdayCalendar, calendar_for
-from engine.config import PROJECT_DIR
+from engine.config import PROJECT_DIR, Settings
 from engine.db import settings_of
 from engine.deploy import deploy_paths, latest_definition
 from engine.errors import Conflict, Forbidden, InvalidInput, NotFound
@@ -40,8 +40,10 @@ from engine.seed_data import CITY
 
 PROCESS_KEY = "dual_notice"
 DIAGRAM = PROJECT_DIR / "bpmn" / "dual_notice.bpmn"
-CLAIM_WORKING_DAYS = 7  # claim within 7 WD of the push: green; then yellow, remind
-ESCALATE_WORKING_DAYS = 10  # beyond 10 WD: red, escalate to the area's joint-meeting office
+def claim_limits(settings: Settings) -> tuple[int, int]:
+    """Working days to claim (green up to it, then yellow and a reminder) and to
+    escalation (red beyond it), from the settings (7 and 10 by default)."""
+    return settings.notice_claim_workdays, settings.notice_escalate_workdays
 ROUTED_STATES = (RoutingState.AUTO_ROUTED, RoutingState.MANUALLY_ROUTED)
 
 
@@ -223,8 +225,9 @@ class _Deadlines:
     def of(self, area_code: str) -> tuple[str, str]:
         if area_code not in self.known:
             calendar = calendar_for(self.session, self.settings, area_code)
-            self.known[area_code] = (self._past(calendar, CLAIM_WORKING_DAYS),
-                                     self._past(calendar, ESCALATE_WORKING_DAYS))
+            claim, escalate = claim_limits(self.settings)
+            self.known[area_code] = (self._past(calendar, claim),
+                                     self._past(calendar, escalate))
         return self.known[area_code]
 
     def _past(self, calendar: WorkdayCalendar, workdays: int) -> str:

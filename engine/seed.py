@@ -13,8 +13,10 @@ from sqlalchemy.orm import Session
 from engine import audit, clock
 from engine.config import PROJECT_DIR
 from engine.deploy import deploy_paths
-from engine.models import MarketEntity, OrgKind, OrgUnit, ProcessInstance, Role
+from engine.models import MarketEntity, OrgKind, OrgUnit, ProcessInstance, Role, RoutingState
 from engine.orgs import add_org_unit, add_user
+from engine.registry import EntityChange, registrar_units
+from engine.routing import route_entities
 from engine.runtime import start_process
 from engine.seed_data import (
     AMR_SECTIONS,
@@ -109,7 +111,8 @@ DEMO_ENTITIES = [
 
 
 def seed_demo(session: Session, actor: audit.Actor, cases: int = 12) -> list[DemoUser]:
-    """Demo users for every role, sample entities, the sample diagram and open cases."""
+    """Demo users for every role, sample entities with their dual notices, the sample
+    diagram and open cases."""
     today = clock.local_today()
     for demo in DEMO_USERS:
         number = f"53{zlib.crc32(demo.username.encode()) % 10**8:08d}"
@@ -127,7 +130,17 @@ def seed_demo(session: Session, actor: audit.Actor, cases: int = 12) -> list[Dem
                       data={"department_org": f"{entity.area_code}-amr",
                             "registrar_org": f"{entity.area_code}-amr-reg",
                             "area_code": entity.area_code, "entity_name": entity.name})
+    _route_new(session, actor, entities)
     return DEMO_USERS
+
+
+def _route_new(session: Session, actor: audit.Actor, entities: list[MarketEntity]) -> int:
+    """Push the dual notices of the demo registrations, as an import would."""
+    registrars = registrar_units(session)
+    fresh = [e for e in entities if e.routing_state == RoutingState.NOT_ROUTED]
+    for entity in fresh:
+        entity.registrar_org_id = registrars.get(entity.area_code)
+    return route_entities(session, actor, [EntityChange(e, "new") for e in fresh])
 
 
 def _entity(session: Session, rng: random.Random, name: str, kind: str, area: str,

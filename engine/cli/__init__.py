@@ -17,6 +17,8 @@ def main(ctx: click.Context, config: str | None) -> None:
     ctx.obj = CliContext(config)
     logging.basicConfig(level=ctx.obj.settings.log_level,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    # SpiffWorkflow logs every task state change at INFO: far too much for a terminal.
+    logging.getLogger("spiff").setLevel(max(logging.WARNING, logging.getLogger().level))
 
 
 def _register() -> None:
