@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Literal
 
-from sqlalchemy import Select, and_, case, func, or_, select, true
+from sqlalchemy import ColumnElement, Select, and_, case, func, or_, select, true
 from sqlalchemy.orm import Session
 
 from engine import clock, scope
@@ -77,30 +77,31 @@ def due_soon_limit(calendar: WorkdayCalendar) -> datetime:
 
 def tab_condition(session: Session, user: User, tab: Tab, calendar: WorkdayCalendar):  # type: ignore[no-untyped-def]
     """The SQL condition of one tab (scope included)."""
+    return tab_conditions(session, user, calendar)[tab]
+
+
+def tab_conditions(session: Session, user: User, calendar: WorkdayCalendar
+                   ) -> dict[Tab, ColumnElement[bool]]:
+    """The SQL condition of every tab, built once (a page needs them all for its counts)."""
     now = clock.now()
     is_open = WorkItem.status == WorkItemStatus.OPEN
     mine = and_(is_open, WorkItem.assignee_id == user.id)
     claimable = and_(is_open, WorkItem.assignee_id.is_(None),
                      WorkItem.candidate_org_id.in_(candidate_units(user)),
                      WorkItem.candidate_role.in_(candidate_roles(user)))
-    if tab == "mine":
-        return mine
-    if tab == "claimable":
-        return claimable
     # The due condition goes inside each branch of an OR: each branch then walks its own
     # index (SQLite's OR optimisation) instead of every open item due in the range.
-    if tab == "due_soon":
-        soon = and_(WorkItem.due_at >= now, WorkItem.due_at <= due_soon_limit(calendar))
-        return or_(and_(mine, soon), and_(claimable, soon))
-    if tab == "overdue":
-        late = WorkItem.due_at < now
-        if _watches_area(user):
-            return and_(is_open, late, _watched(session, user, mine, claimable))
-        return or_(and_(mine, late), and_(claimable, late))
+    soon = and_(WorkItem.due_at >= now, WorkItem.due_at <= due_soon_limit(calendar))
+    late = WorkItem.due_at < now
+    overdue = (and_(is_open, late, _watched(session, user, mine, claimable))
+               if _watches_area(user) else or_(and_(mine, late), and_(claimable, late)))
     since = now - clock.seconds(DONE_DAYS * 86400)
     # Whoever completes an item also holds it, so the assignee index finds them.
-    return and_(WorkItem.assignee_id == user.id, WorkItem.status == WorkItemStatus.COMPLETED,
+    done = and_(WorkItem.assignee_id == user.id, WorkItem.status == WorkItemStatus.COMPLETED,
                 WorkItem.completed_by_id == user.id, WorkItem.completed_at >= since)
+    return {"mine": mine, "claimable": claimable,
+            "due_soon": or_(and_(mine, soon), and_(claimable, soon)),
+            "overdue": overdue, "done": done}
 
 
 def _watches_area(user: User) -> bool:
@@ -139,10 +140,12 @@ def _filtered(query: Select, filters: InboxFilter, calendar: WorkdayCalendar) ->
 
 def inbox_page(session: Session, user: User, tab: Tab, calendar: WorkdayCalendar,
                filters: InboxFilter | None = None, page: int = 1, per_page: int = 50,
-               total: int | None = None) -> InboxPage:
+               total: int | None = None, condition: ColumnElement[bool] | None = None
+               ) -> InboxPage:
     """One page of a tab: overdue first, then by due date; with entity and holder names."""
     filters = filters or InboxFilter()
-    condition = tab_condition(session, user, tab, calendar)
+    if condition is None:
+        condition = tab_condition(session, user, tab, calendar)
     base = _filtered(select(WorkItem).where(condition), filters, calendar)
     if tab == "done":
         order: tuple = (WorkItem.completed_at.desc(), WorkItem.id.desc())  # type: ignore[type-arg]
@@ -187,18 +190,24 @@ def load_inbox(session: Session, user: User, tab: Tab, calendar: WorkdayCalendar
                filters: InboxFilter | None = None, page: int = 1, per_page: int = 50
                ) -> InboxPage:
     """What the inbox page shows: one page of a tab, and the count of every tab."""
-    counts = tab_counts(session, user, calendar)
+    conditions = tab_conditions(session, user, calendar)
+    counts = _counts(session, conditions)
     unfiltered = filters is None or filters == InboxFilter()
     result = inbox_page(session, user, tab, calendar, filters, page, per_page,
-                        total=counts[tab] if unfiltered else None)
+                        total=counts[tab] if unfiltered else None, condition=conditions[tab])
     result.counts = counts
     return result
 
 
 def tab_counts(session: Session, user: User, calendar: WorkdayCalendar) -> dict[str, int]:
-    """How many items each tab holds, in one statement (one count subquery per tab)."""
-    counts = [select(func.count(WorkItem.id)).where(
-        tab_condition(session, user, tab, calendar)).scalar_subquery() for tab in TABS]
+    """How many items each tab holds."""
+    return _counts(session, tab_conditions(session, user, calendar))
+
+
+def _counts(session: Session, conditions: dict[Tab, ColumnElement[bool]]) -> dict[str, int]:
+    """One statement with a count subquery per tab."""
+    counts = [select(func.count(WorkItem.id)).where(conditions[tab]).scalar_subquery()
+              for tab in TABS]
     return dict(zip(TABS, session.execute(select(*counts)).one(), strict=True))
 
 
