@@ -32,6 +32,7 @@ class Settings:
     sandbox_timeout_seconds: float = 1.0
     sandbox_max_size: int = 1_000_000
     upload_max_bytes: int = 10 * 1024 * 1024
+    registry_upload_max_bytes: int = 100 * 1024 * 1024
     notice_claim_workdays: int = 7
     notice_escalate_workdays: int = 10
     host: str = "127.0.0.1"

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from engine import audit, clock
 from engine.attachments import ALLOWED_TYPES, MAGIC
 from engine.db import settings_of
-from engine.errors import InvalidInput
+from engine.errors import InvalidInput, NotFound
 from engine.models import Commitment, DualNotice, MarketEntity, NoticeState, OrgUnit
 from engine.routing import DepartmentUnits, entity_for_registrar
 from engine.routing_table import latest_table
@@ -173,6 +173,20 @@ def latest_commitment(session: Session, entity_id: int) -> Commitment | None:
     return session.execute(select(Commitment).where(Commitment.entity_id == entity_id)
                            .order_by(Commitment.signed_on.desc(), Commitment.id.desc())
                            .limit(1)).scalar()
+
+
+def commitment_scan(session: Session, actor: audit.Actor, commitment_id: int
+                    ) -> tuple[Path, str]:
+    """The stored scan of a 承诺书 whose entity the actor may route (NotFound otherwise,
+    so ids do not leak) and the content type to serve it with."""
+    row = session.get(Commitment, commitment_id)
+    if row is None or not row.scan_path:
+        raise NotFound(f"no scan of commitment {commitment_id}")
+    entity_for_registrar(session, actor, row.entity_id)
+    path = settings_of(session).upload_dir / row.scan_path
+    if not path.is_file():
+        raise NotFound(f"the scan of commitment {commitment_id} is missing")
+    return path, ALLOWED_TYPES.get(path.suffix.lower(), "application/octet-stream")
 
 
 def commitments_of(session: Session, actor: audit.Actor, entity_id: int) -> list[Commitment]:

@@ -10,21 +10,24 @@ from typing import Literal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine import audit, runtime
+from engine import audit, runtime, scope
 from engine.calendar import WorkdayCalendar
+from engine.entity_records import notice_histories
 from engine.errors import NotFound
+from engine.history import HistoryEntry
 from engine.models import (
     DualNotice,
     MarketEntity,
     NoticeState,
     OrgKind,
     OrgUnit,
+    Role,
     User,
     WorkItem,
     WorkItemStatus,
 )
 from engine.notice_lights import Light, notice_light
-from engine.notices import notice_filter
+from engine.notices import get_notice, notice_filter
 from engine.paging import Page, page_of
 from engine.routing import claim_limits
 from engine.routing_table import latest_table
@@ -112,6 +115,103 @@ def routing_choices(session: Session, area_code: str) -> RoutingChoices:
         .where(OrgUnit.kind == OrgKind.DEPARTMENT, OrgUnit.area_code.in_([area_code, CITY[0]]))
         .order_by(OrgUnit.area_code.desc(), OrgUnit.code)).all()
     return RoutingChoices(items, [(row[0], row[1], row[2]) for row in departments])
+
+
+@dataclass(frozen=True)
+class NoticeActions:
+    """What a user may do on a notice now (the engine checks again when they do it)."""
+
+    claim: bool = False  # claim or return: the department, while pushed
+    reroute: bool = False  # re-route or terminate: the registrar, once returned
+    dispatch: bool = False  # hand the claimed case on within the department
+    outcome: bool = False  # record the licence outcome
+    revoke: bool = False  # the department administrator revokes the claim
+
+    @property
+    def any(self) -> bool:
+        return self.claim or self.reroute or self.dispatch or self.outcome or self.revoke
+
+
+def notice_actions(session: Session, user: User, notice: DualNotice) -> NoticeActions:
+    """The steps of a visible notice that the user may take, from its open work item."""
+    items = {item.task_name: item for item in session.execute(select(WorkItem).where(
+        WorkItem.instance_id == notice.instance_id, WorkItem.status == WorkItemStatus.OPEN)
+    ).scalars()} if notice.instance_id else {}
+
+    def works_on(task: str) -> bool:
+        item = items.get(task)
+        return item is not None and user.active and (item.assignee_id == user.id or (
+            item.assignee_id is None and scope.may_work_on(session, user, item)))
+
+    department = session.get(OrgUnit, notice.department_org_id)
+    claimed = notice.state in (NoticeState.CLAIMED, NoticeState.DISPATCHED)
+    in_department = department is not None and scope.in_scope(session, user, department.path)
+    return NoticeActions(
+        claim=notice.state == NoticeState.PUSHED and works_on("claim_or_return"),
+        reroute=notice.state == NoticeState.RETURNED and works_on("handle_return"),
+        dispatch=claimed and "record_outcome" in items and (works_on("record_outcome") or (
+            in_department and bool(user.roles & scope.MANAGERS))),
+        outcome=claimed and works_on("record_outcome"),
+        revoke=claimed and (user.has_role(Role.SYSADMIN) or (
+            user.has_role(Role.DEPT_ADMIN) and in_department)))
+
+
+@dataclass(frozen=True)
+class NoticePage:
+    """One notice with what its page shows: entity, units, light, history, actions."""
+
+    notice: DualNotice
+    entity: MarketEntity
+    department: OrgUnit | None
+    registrar: OrgUnit | None
+    light: Light
+    open_item_id: int | None
+    actions: NoticeActions
+    history: list[HistoryEntry]
+
+
+def notice_page(session: Session, actor: audit.Actor, notice_id: int,
+                calendar: WorkdayCalendar) -> NoticePage:
+    """A notice the actor may see (NotFound otherwise) with its page's contents."""
+    notice = get_notice(session, actor, notice_id)
+    user = runtime.actor_user(session, actor)
+    (row,) = _rows(session, [notice], calendar)
+    return NoticePage(
+        notice=notice, entity=session.get(MarketEntity, notice.entity_id),
+        department=session.get(OrgUnit, notice.department_org_id),
+        registrar=session.get(OrgUnit, notice.registrar_org_id)
+        if notice.registrar_org_id else None,
+        light=row.light, open_item_id=row.open_item_id,
+        actions=notice_actions(session, user, notice) if user else NoticeActions(),
+        history=notice_histories(session, [notice])[notice.id])
+
+
+def claimable(session: Session, user: User, rows: list[NoticeRow]) -> set[int]:
+    """Ids of the listed notices the user may claim now."""
+    waiting = [r for r in rows if r.notice.state == NoticeState.PUSHED and r.open_item_id]
+    items = {item.id: item for item in session.execute(select(WorkItem).where(
+        WorkItem.id.in_([r.open_item_id for r in waiting]),
+        WorkItem.task_name == "claim_or_return")).scalars()} if waiting else {}
+    return {r.notice.id for r in waiting if r.open_item_id in items and (
+        items[r.open_item_id].assignee_id in (None, user.id)) and (
+        items[r.open_item_id].assignee_id == user.id
+        or scope.may_work_on(session, user, items[r.open_item_id]))}
+
+
+def dispatch_targets(session: Session, notice: DualNotice, limit: int = 300
+                     ) -> tuple[list[User], list[OrgUnit]]:
+    """The people and units (sections, stations) of the notice's department, to dispatch
+    its case to."""
+    department = session.get(OrgUnit, notice.department_org_id)
+    if department is None:
+        return [], []
+    below = OrgUnit.path.startswith(department.path)
+    users = session.execute(select(User).join(OrgUnit, OrgUnit.id == User.org_unit_id)
+                            .where(below, User.active).order_by(OrgUnit.path, User.username)
+                            .limit(limit)).unique().scalars().all()
+    units = session.execute(select(OrgUnit).where(below, OrgUnit.id != department.id)
+                            .order_by(OrgUnit.path).limit(limit)).scalars().all()
+    return list(users), list(units)
 
 
 def _rows(session: Session, notices: list[DualNotice], calendar: WorkdayCalendar

@@ -263,3 +263,26 @@ def _detect_encoding(stream: IO[bytes]) -> tuple[str, int]:
             encoding = "gb18030"
     stream.seek(0)
     return encoding, lines + 1
+
+
+def records_csv(records: object) -> bytes:
+    """Registrations given as JSON objects (the API's pushes: keys are the headers or their
+    English aliases) as a UTF-8 CSV the import reads like a file; record i is row i + 2."""
+    if not isinstance(records, list):
+        raise InvalidInput("send a list of registrations", fields={"registrations": "not_list"})
+    headers: dict[str, None] = {}
+    for index, record in enumerate(records):
+        if not isinstance(record, dict):
+            raise InvalidInput("each registration is an object",
+                               fields={f"registrations[{index}]": "not_object"})
+        for key, value in record.items():
+            if isinstance(value, dict | list):
+                raise InvalidInput("values are text, numbers or null", fields={
+                    f"registrations[{index}].{key}": "not_scalar"})
+            headers.setdefault(str(key), None)
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(headers)
+    for record in records:
+        writer.writerow(["" if record.get(h) is None else record.get(h) for h in headers])
+    return out.getvalue().encode("utf-8")

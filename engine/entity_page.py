@@ -1,0 +1,50 @@
+"""Everything the page of one market entity shows, gathered in one call."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy.orm import Session
+
+from engine import audit, entity_records, notice_papers
+from engine.calendar import WorkdayCalendar
+from engine.errors import Forbidden, NotFound
+from engine.history import HistoryEntry
+from engine.models import Commitment
+from engine.notice_queries import NoticeRow, entity_notices
+from engine.routing import entity_for_registrar
+
+
+@dataclass(frozen=True)
+class EntityPage:
+    registration: entity_records.Registration
+    notices: list[NoticeRow]
+    histories: dict[int, list[HistoryEntry]]  # notice id → what happened to it
+    trail: list[HistoryEntry]  # routing and reads of personal data, newest first
+    papers: bool  # the actor registers the entity: 告知书 and 承诺书
+    commitments: list[Commitment]
+
+
+def entity_page(session: Session, actor: audit.Actor, entity_id: int,
+                calendar: WorkdayCalendar, *, reveal_reason: str | None = None) -> EntityPage:
+    """The page of an entity the actor may see (NotFound otherwise); with a reason, its
+    personal data is revealed, and that read audited, before the trail is read."""
+    if reveal_reason is None:
+        shown = entity_records.registration(session, actor, entity_id)
+    else:
+        shown = entity_records.reveal_registration(session, actor, entity_id, reveal_reason)
+    notices = entity_notices(session, actor, entity_id, calendar)
+    papers = _registers(session, actor, entity_id)
+    return EntityPage(
+        registration=shown, notices=notices,
+        histories=entity_records.notice_histories(session, [row.notice for row in notices]),
+        trail=entity_records.entity_trail(session, shown.entity), papers=papers,
+        commitments=notice_papers.commitments_of(session, actor, entity_id) if papers else [])
+
+
+def _registers(session: Session, actor: audit.Actor, entity_id: int) -> bool:
+    try:
+        entity_for_registrar(session, actor, entity_id)
+    except (NotFound, Forbidden):
+        return False
+    return True
