@@ -11,17 +11,21 @@ from webapp import (
     auth,
     config,
     database,
+    entities,
     errors,
     i18n,
     inbox,
     monitor,
+    notices,
     notifications,
+    registry,
     security,
     tasks,
     templating,
 )
 
-BLUEPRINTS = (auth.bp, inbox.bp, tasks.bp, monitor.bp, notifications.bp, admin.bp, api.bp)
+BLUEPRINTS = (auth.bp, inbox.bp, tasks.bp, monitor.bp, notifications.bp, admin.bp, api.bp,
+              notices.bp, registry.bp, entities.bp)
 
 
 def create_app(settings: Settings | None = None) -> Flask:

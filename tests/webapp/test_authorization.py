@@ -21,12 +21,21 @@ from engine.models import Attachment, NotificationKind, SavedFilter, WorkItem
 from engine.notifications import notify
 from tests.factories import SETUP
 from tests.webapp.conftest import Client, start_case
+from tests.webapp.notice_matrix import NOTICE_STATES, arrange_notice
 
 USERS = ["anonymous", "chen", "zhang", "wang", "admin", "audit", "liu", "zhao"]
 LOGIN = "login"  # redirected to the sign-in page (401 JSON under /api/)
 EVERYONE = dict.fromkeys(USERS[1:], 200)
 VIEWERS = {"chen": 200, "zhang": 200, "wang": 200, "admin": 200, "audit": 200,
            "liu": 404, "zhao": 404}
+
+
+REGISTRARS = {"chen": 200, "zhang": 200, "wang": 404, "admin": 200, "audit": 404, "liu": 200,
+              "zhao": 404}  # officers of a market regulator (AMR), and sysadmins
+UPLOADERS = dict(REGISTRARS, liu=404)  # the registrars of the uploading unit's scope
+ROUTERS = {"chen": 200, "zhang": 200, "wang": 403, "admin": 200, "audit": 403, "liu": 404,
+           "zhao": 404}  # who may act for the entity's registering unit
+REVEALERS = dict(ROUTERS, admin=403)  # officers who may read personal data
 
 
 def expect(base: dict[str, Any], **changes: Any) -> dict[str, Any]:
@@ -88,10 +97,54 @@ ROUTES: list[tuple[str, str, dict[str, Any] | None, str, dict[str, Any]]] = [
      acting(200, wang=403, admin=403, audit=403)),
     ("JSON", "/api/v1/tasks/{item}/return", {"reason": "1", "note": "不属本局"}, "open",
      acting(200, wang=403, admin=403, audit=403)),
+    # dual notices, the registry and entities
+    ("GET", "/notices/", None, "pushed", expect(EVERYONE)),
+    ("GET", "/notices/{notice}", None, "pushed", expect(VIEWERS)),
+    ("GET", "/notices/directory", None, "pushed", expect(EVERYONE)),
+    ("GET", "/notices/figures", None, "pushed", expect(EVERYONE, chen=404, liu=404)),
+    ("GET", "/notices/figures.xlsx", None, "pushed", expect(EVERYONE, chen=404, liu=404)),
+    ("POST", "/notices/{notice}/claim", {}, "pushed", acting(302, wang=403, admin=403, audit=403)),
+    ("POST", "/notices/{notice}/return", {"reason": "1", "note": "不属本局"}, "pushed",
+     acting(302, wang=403, admin=403, audit=403)),
+    ("POST", "/notices/{notice}/dispatch", {"target": "user:{yang}"}, "claimed",
+     acting(302, audit=403)),
+    ("POST", "/notices/{notice}/outcome", {"outcome": "not_applied"}, "claimed",
+     acting(302, wang=403, admin=403, audit=403)),
+    ("POST", "/notices/{notice}/revoke", {"reason": "认领错误"}, "claimed",
+     acting(302, chen=403, wang=403, audit=403)),
+    ("POST", "/notices/{notice}/reroute", {"licence_item": "AMR-FOOD-SERVICE",
+                                           "department": "{other_dept}"}, "returned", acting(403)),
+    ("POST", "/notices/{notice}/terminate", {"note": "已注销"}, "returned", acting(403)),
+    ("GET", "/registry/imports", None, "pushed", expect(REGISTRARS)),
+    ("POST", "/registry/imports", {"file": ("x", "a.csv")}, "pushed",
+     expect({u: 302 if s == 200 else s for u, s in REGISTRARS.items()})),
+    ("GET", "/registry/imports/{upload}", None, "pushed", expect(UPLOADERS)),
+    ("GET", "/registry/imports/{upload}/progress", None, "pushed", expect(UPLOADERS)),
+    ("POST", "/registry/imports/{upload}/import", {}, "pushed",
+     expect({u: 302 if s == 200 else s for u, s in UPLOADERS.items()})),
+    ("POST", "/registry/imports/{upload}/discard", {}, "pushed",
+     expect({u: 302 if s == 200 else s for u, s in UPLOADERS.items()})),
+    ("GET", "/registry/pool", None, "pushed", expect(REGISTRARS)),
+    ("POST", "/registry/entities/{entity}/route", {"licence_item": "AMR-FOOD-SERVICE",
+                                                   "department": "{dept}"}, "failed",
+     expect({u: 302 if s == 200 else s for u, s in UPLOADERS.items()})),
+    ("GET", "/registry/returned", None, "pushed", expect(REGISTRARS)),
+    ("GET", "/entities/", None, "pushed", expect(EVERYONE)),
+    ("GET", "/entities/{entity}", None, "pushed", expect(VIEWERS)),
+    ("POST", "/entities/{entity}/reveal", {"reason": "联系申请人"}, "pushed", expect(REVEALERS)),
+    ("GET", "/entities/{entity}/letter", None, "pushed", expect(ROUTERS)),
+    ("POST", "/entities/{entity}/commitments", {"signed_on": "2026-01-05",
+                                                "scan": ("x", "scan.pdf")}, "pushed",
+     expect({u: 302 if s == 200 else s for u, s in ROUTERS.items()})),
+    ("GET", "/entities/commitments/{commitment}/scan", None, "pushed", expect(ROUTERS)),
+    ("JSON", "/api/v1/registrations", {"registrations": [
+        {"uscc": "91530502MA6K0000XB", "name": "保山永昌餐饮有限公司", "area_code": "530502",
+         "business_scope": "餐饮服务", "established_on": "2026-01-05"}]}, "pushed",
+     expect(REGISTRARS, wang=403, audit=403, zhao=403)),
 ]
 
 
-def arrange(app_sessions, world, state: str) -> dict[str, Any]:
+def arrange(app_sessions, world, state: str, upload_dir: Any = None) -> dict[str, Any]:
     """A fresh 隆阳区 case (held by chen if asked) with a file, a notification, a filter."""
     item = start_case(app_sessions)
     with app_sessions() as session:
@@ -108,9 +161,12 @@ def arrange(app_sessions, world, state: str) -> dict[str, Any]:
                             params={}, created_at=item.created_at)
         session.add(saved)
         token, _secret = create_token(session, SETUP, f"t{item.id}", "admin")
+        ids = {"item": item.id, "attachment": attachment.id, "notification": note.id,
+               "filter": saved.id, "token": token.id, "yang": world.users["yang"].id}
+        if state in NOTICE_STATES:
+            ids.update(arrange_notice(session, world, state, upload_dir))
         session.commit()
-        return {"item": item.id, "attachment": attachment.id, "notification": note.id,
-                "filter": saved.id, "token": token.id, "yang": world.users["yang"].id}
+        return ids
 
 
 def fill(value: Any, ids: dict[str, Any]) -> Any:
@@ -147,7 +203,7 @@ def test_route(app: Flask, app_sessions, world, method, url, data, state, expect
     (app.extensions["creditflow.settings"].upload_dir).mkdir(parents=True, exist_ok=True)
     seen = {}
     for user in USERS:
-        ids = arrange(app_sessions, world, state)
+        ids = arrange(app_sessions, world, state, app.extensions["creditflow.settings"].upload_dir)
         with app_sessions() as session:
             for row in session.execute(select(Attachment)).scalars():
                 (app.extensions["creditflow.settings"].upload_dir / row.stored_name
@@ -157,6 +213,7 @@ def test_route(app: Flask, app_sessions, world, method, url, data, state, expect
             assert client.login(user).status_code == 302
         target = url.format(**ids)
         seen[user] = outcome(send(client, method, target, fill(data, ids)), target)
+        app.extensions["creditflow.jobs"].wait(30)  # uploads are checked in the background
     assert seen == expected
 
 
@@ -165,6 +222,9 @@ def test_every_route_is_in_the_matrix(app: Flask):
               .replace("{attachment}", "<int:attachment_id>")
               .replace("{notification}", "<int:notification_id>")
               .replace("{filter}", "<int:filter_id>").replace("{token}", "<int:token_id>")
+              .replace("{notice}", "<int:notice_id>").replace("{entity}", "<int:entity_id>")
+              .replace("{upload}", "<int:upload_id>")
+              .replace("{commitment}", "<int:commitment_id>")
               for _m, url, *_ in ROUTES}
     routes = {rule.rule for rule in app.url_map.iter_rules()} - {"/", "/static/<path:filename>"}
     assert routes - walked == set()

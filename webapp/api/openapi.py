@@ -8,6 +8,7 @@ from flask import jsonify, url_for
 from flask.typing import ResponseReturnValue
 
 from engine.inbox import TABS
+from engine.registry_files import COLUMNS, REQUIRED
 
 ERROR = {"$ref": "#/components/responses/Error"}
 ITEM_ID = {"name": "item_id", "in": "path", "required": True, "schema": {"type": "integer"}}
@@ -70,9 +71,39 @@ def spec(server: str) -> dict[str, Any]:
                 "properties": {"reason": {"type": "string", "enum": ["0", "1", "2", "9"]},
                                "note": {"type": "string", "maxLength": 500}}},
                 "#/components/schemas/InstanceResult"),
+            "/registrations": _registrations(),
         },
         "components": _components(),
     }
+
+
+def _registrations() -> dict[str, Any]:
+    """Pushes of registration data: the fields and aliases of a registration file."""
+    fields = {field: {"type": ["string", "number", "null"],
+                      "description": "also as " + ", ".join(h for h in headers if h != field)}
+              for field, headers in COLUMNS.items()}
+    registration = {"type": "object", "required": list(REQUIRED), "properties": fields,
+                    "additionalProperties": True}
+    body = {"oneOf": [
+        {"type": "array", "items": registration, "maxItems": 5000},
+        {"type": "object", "required": ["registrations"], "properties": {
+            "registrations": {"type": "array", "items": registration, "maxItems": 5000},
+            "dry_run": {"type": "boolean", "default": False,
+                        "description": "check every registration and write nothing"}}}]}
+    report = {"application/json": {"schema": {"$ref": "#/components/schemas/ImportReport"}}}
+    return {"post": {
+        "summary": "Push registrations (AMR systems): checked like a registration file, the "
+                   "valid ones upserted by USCC and routed; every refused one reported",
+        "description": "The caller's user must be an officer of a market regulator. Dates "
+                       "are YYYY-MM-DD; the area is a code (530502) or a name (隆阳区); "
+                       "registered capital is in 万元. A changed business scope is routed "
+                       "again (变更). Refused registrations do not stop the others.",
+        "requestBody": {"required": True, "content": {"application/json": {"schema": body}}},
+        "responses": {"200": {"description": "the import's summary", "content": report},
+                      "422": {"description": "nothing could be read (no registrations, a "
+                                             "required field missing from all)",
+                              "content": report},
+                      **{code: ERROR for code in ("401", "403")}}}}
 
 
 def _components() -> dict[str, Any]:
@@ -100,6 +131,16 @@ def _components() -> dict[str, Any]:
                 "items": {"type": "array", "items": {"$ref": "#/components/schemas/Item"}}}},
             "ItemResult": {"type": "object", "properties": {
                 "item": {"$ref": "#/components/schemas/Item"}}},
+            "ImportReport": {"type": "object", "properties": {
+                "dry_run": {"type": "boolean"}, "import_id": {"type": ["integer", "null"]},
+                **{name: {"type": "integer"} for name in (
+                    "rows_read", "valid", "invalid", "new", "changed", "unchanged",
+                    "imported", "notices_started")},
+                "summary": {"type": "string"}, "file_error": {"type": ["string", "null"]},
+                "problems": {"type": "array", "items": {"type": "object", "properties": {
+                    "index": {"type": "integer", "description": "place in the list, from 0"},
+                    "row": {"type": "integer", "description": "index + 2, as in a file"},
+                    "column": {"type": "string"}, "reason": {"type": "string"}}}}}},
             "InstanceResult": {"type": "object", "properties": {
                 "instance_id": {"type": "integer"}, "status": {"type": "string"}}},
             "Error": {"type": "object", "required": ["error", "message"], "properties": {

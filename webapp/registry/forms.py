@@ -1,0 +1,32 @@
+"""The forms of the registrar's pages: a registration file, manual routing."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from wtforms import SelectField
+from wtforms.validators import Regexp
+
+from engine.notice_queries import RoutingChoices
+from webapp.forms import required
+from webapp.notices.forms import CHOOSE
+
+
+class RegistryFileForm(FlaskForm):
+    file = FileField(_l("Registration file (CSV or XLSX)"),
+                     validators=[FileRequired(message=_l("Choose a file."))])
+
+
+class ManualRouteForm(FlaskForm):
+    licence_item = SelectField(_l("Licence item"), validators=[required()],
+                               validate_choice=False)
+    department = SelectField(_l("Department"), validate_choice=False, validators=[
+        required(), Regexp(r"^\d+$", message=_l("Choose one of the options."))])
+
+    def fill(self, choices: RoutingChoices) -> ManualRouteForm:
+        self.licence_item.choices = [("", CHOOSE), *(
+            (code, f"{name} ({code})") for code, name in choices.licence_items)]
+        self.department.choices = [("", CHOOSE), *(
+            (str(unit_id), name) for unit_id, _code, name in choices.departments)]
+        return self

@@ -1,0 +1,116 @@
+"""Registration files: upload, the dry run's every bad row, then the import, with progress."""
+
+from __future__ import annotations
+
+from flask import flash, jsonify, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from engine import registry_uploads
+from engine.cli.registry import routing_hook
+from engine.errors import InvalidInput
+from engine.models import RegistryUpload
+from engine.paging import Page
+from webapp import database
+from webapp.access import actor, user
+from webapp.config import FORM_OVERHEAD_BYTES, settings
+from webapp.notices.labels import STAGES, UPLOAD_STATES
+from webapp.registry.forms import RegistryFileForm
+from webapp.registry.jobs import jobs
+from webapp.registry.messages import file_error, row_reason
+from webapp.registry.registrars import background_sessions, registrar_required
+from webapp.security import csrf
+from webapp.tasks.forms import ActionForm
+
+PROBLEMS_PER_PAGE = 200
+REFUSED = {"type": _l("Upload a CSV or XLSX file."),
+           "too_large": _l("The file is larger than allowed."),
+           "empty": _l("The file is empty.")}
+
+
+def render_index(form: RegistryFileForm, status: int = 200) -> ResponseReturnValue:
+    uploads = registry_uploads.recent_uploads(database.session(), user())
+    limit_mb = settings().registry_upload_max_bytes // (1024 * 1024)
+    return render_template("registry/imports.html", form=form, uploads=uploads,
+                           limit_mb=limit_mb), status
+
+
+@registrar_required
+def index() -> ResponseReturnValue:
+    return render_index(RegistryFileForm())
+
+
+@registrar_required
+def upload() -> ResponseReturnValue:
+    # Registration files may be larger than other uploads: the limit is raised before the
+    # body is read, so the CSRF check waits until then.
+    request.max_content_length = settings().registry_upload_max_bytes + FORM_OVERHEAD_BYTES
+    csrf.protect()
+    form = RegistryFileForm()
+    if not form.validate_on_submit():
+        return render_index(form, 422)
+    try:
+        row = registry_uploads.store_upload(database.session(), actor(),
+                                            form.file.data.filename, form.file.data.stream)
+    except InvalidInput as exc:
+        database.rollback()
+        code = (exc.details.get("fields") or {}).get("file", "type")
+        form.file.errors = [str(REFUSED.get(code, REFUSED["type"]))]
+        return render_index(form, 422)
+    database.commit()
+    jobs().submit(registry_uploads.check_upload, background_sessions(), actor(), row.id)
+    return redirect(url_for("registry.show_import", upload_id=row.id))
+
+
+csrf.exempt(upload)
+
+
+@registrar_required
+def show(upload_id: int) -> ResponseReturnValue:
+    row = registry_uploads.get_upload(database.session(), actor(), upload_id)
+    number = max(request.args.get("page", 1, int), 1)
+    problems = row.problems or []
+    start = (number - 1) * PROBLEMS_PER_PAGE
+    page = Page([(r, c, row_reason(why)) for r, c, why in
+                 problems[start:start + PROBLEMS_PER_PAGE]], len(problems), number,
+                PROBLEMS_PER_PAGE)
+    return render_template("registry/import.html", upload=row, problems=page,
+                           error=file_error(row.error), progress=progress_of(row),
+                           action_form=ActionForm())
+
+
+@registrar_required
+def progress(upload_id: int) -> ResponseReturnValue:
+    return jsonify(progress_of(registry_uploads.get_upload(database.session(), actor(),
+                                                           upload_id)))
+
+
+@registrar_required
+def start(upload_id: int) -> ResponseReturnValue:
+    if not ActionForm().validate_on_submit():
+        return redirect(url_for("registry.show_import", upload_id=upload_id))
+    registry_uploads.start_import(database.session(), actor(), upload_id)
+    database.commit()
+    jobs().submit(registry_uploads.run_import, background_sessions(), actor(), upload_id,
+                  routing_hook(actor()))
+    return redirect(url_for("registry.show_import", upload_id=upload_id))
+
+
+@registrar_required
+def discard(upload_id: int) -> ResponseReturnValue:
+    if ActionForm().validate_on_submit():
+        registry_uploads.discard_upload(database.session(), actor(), upload_id)
+        database.commit()
+        flash(_("The file was discarded; nothing was imported."), "success")
+    return redirect(url_for("registry.index"))
+
+
+def progress_of(row: RegistryUpload) -> dict[str, object]:
+    """What the status page and its poller show."""
+    total = row.total or 0
+    percent = min(100, round(100 * row.done / total)) if total else None
+    return {"state": row.state, "state_label": str(UPLOAD_STATES.get(row.state, row.state)),
+            "stage": row.stage, "stage_label": str(STAGES.get(row.stage or "", "")),
+            "done": row.done, "total": row.total, "percent": percent,
+            "running": row.state in registry_uploads.RUNNING}

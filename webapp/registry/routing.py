@@ -1,0 +1,56 @@
+"""The registrar's routing work: the routing-failed pool with manual routing, and the
+notices departments returned (re-routed or terminated on the notice page)."""
+
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+
+from engine import notice_queries, routing
+from engine.errors import InvalidInput
+from webapp import database
+from webapp.access import actor, back, user
+from webapp.inbox import user_calendar
+from webapp.registry.forms import ManualRouteForm
+from webapp.registry.registrars import registrar_required
+
+PER_PAGE = 25
+
+
+@registrar_required
+def pool() -> ResponseReturnValue:
+    session = database.session()
+    page = routing.routing_failed_pool(session, user(), request.args.get("page", 1, int),
+                                       PER_PAGE)
+    choices = {area: notice_queries.routing_choices(session, area)
+               for area in {entity.area_code for entity in page.rows}}
+    forms = {entity.id: ManualRouteForm(formdata=None).fill(
+        choices[entity.area_code]) for entity in page.rows}
+    return render_template("registry/pool.html", page=page, forms=forms)
+
+
+@registrar_required
+def route(entity_id: int) -> ResponseReturnValue:
+    routing.entity_for_registrar(database.session(), actor(), entity_id)
+    form = ManualRouteForm()
+    if not form.validate_on_submit():
+        flash(_("Choose a licence item and a department."), "error")
+        return redirect(back(url_for("registry.pool")))
+    try:
+        notice = routing.route_manually(database.session(), actor(), entity_id,
+                                        form.licence_item.data, int(form.department.data))
+    except InvalidInput:
+        database.rollback()
+        flash(_("Choose a licence item of the routing table and a department."), "error")
+        return redirect(back(url_for("registry.pool")))
+    database.commit()
+    flash(_("Pushed: %(item)s.", item=notice.licence_item_name), "success")
+    return redirect(back(url_for("registry.pool")))
+
+
+@registrar_required
+def returned() -> ResponseReturnValue:
+    page = notice_queries.returned_notices(database.session(), user(), user_calendar(),
+                                           request.args.get("page", 1, int), PER_PAGE)
+    return render_template("registry/returned.html", page=page)
