@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import time
 import uuid
+from datetime import timedelta
 from pathlib import Path, PurePosixPath
 from typing import Any, BinaryIO
 
@@ -31,6 +32,8 @@ CHECKING, CHECKED, IMPORTING, DONE, FAILED, DISCARDED = (
     "checking", "checked", "importing", "done", "failed", "discarded")
 RUNNING = (CHECKING, IMPORTING)
 PROGRESS_SECONDS = 0.5
+# A running upload without progress for this long was cut off (its web worker stopped).
+STALLED_AFTER = timedelta(minutes=10)
 CHUNK = 64 * 1024
 log = logging.getLogger(__name__)
 
@@ -156,6 +159,12 @@ def recent_uploads(session: Session, user: User, limit: int = 20) -> list[Regist
     """The newest uploads the user may see."""
     return list(session.execute(select(RegistryUpload).where(upload_filter(session, user))
                                 .order_by(RegistryUpload.id.desc()).limit(limit)).scalars())
+
+
+def is_stalled(upload: RegistryUpload) -> bool:
+    """Whether a check or import stopped reporting: its worker was stopped mid-way. The
+    batches it committed stay; uploading the file again imports the rest."""
+    return upload.state in RUNNING and clock.now() - upload.updated_at > STALLED_AFTER
 
 
 def upload_path(session: Session, stored_name: str) -> Path:

@@ -107,7 +107,23 @@ def test_the_progress_of_a_running_check_is_polled_by_a_script(app, login, app_s
     assert '<script src="/static/js/progress.js">' in page and "<script>" not in page
     assert clerk.get(f"/registry/imports/{row.id}/progress").get_json() == {
         "state": "importing", "state_label": "导入中", "stage": "importing",
-        "stage_label": "正在导入", "done": 1, "total": 4, "percent": 25, "running": True}
+        "stage_label": "正在导入", "done": 1, "total": 4, "percent": 25, "running": True,
+        "stalled": False}
+
+
+def test_an_import_without_progress_for_ten_minutes_is_shown_as_cut_off(
+        app, login, app_sessions, traveller):
+    clerk = login("zhou")
+    location = upload(clerk, registration_file()).headers["Location"]
+    finish(app)
+    with app_sessions() as session:
+        row = session.get(RegistryUpload, int(location.rsplit("/", 1)[1]))
+        row.state = "importing"
+        session.commit()
+    traveller.shift(11 * 60)
+    page = clerk.get(location).get_data(as_text=True)
+    assert 'id="stalled"' in page and "data-progress-url" not in page
+    assert clerk.get(f"{location}/progress").get_json()["running"] is False
 
 
 def test_a_file_without_a_required_column_is_refused_as_a_whole(app, login, app_sessions):

@@ -110,7 +110,9 @@ def progress_of(row: RegistryUpload) -> dict[str, object]:
     """What the status page and its poller show."""
     total = row.total or 0
     percent = min(100, round(100 * row.done / total)) if total else None
+    stalled = registry_uploads.is_stalled(row)
     return {"state": row.state, "state_label": str(UPLOAD_STATES.get(row.state, row.state)),
             "stage": row.stage, "stage_label": str(STAGES.get(row.stage or "", "")),
             "done": row.done, "total": row.total, "percent": percent,
-            "running": row.state in registry_uploads.RUNNING}
+            "running": row.state in registry_uploads.RUNNING and not stalled,
+            "stalled": stalled}
