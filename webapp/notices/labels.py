@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
@@ -76,16 +77,12 @@ UPLOAD_STATES = {
 STAGES = {"checking": _l("Checking rows"), "importing": _l("Importing rows")}
 
 
+LABELS = SimpleNamespace(
+    states=STATES, outcomes=OUTCOMES, return_reasons=RETURN_REASONS, triggers=TRIGGERS,
+    routed=ROUTED, routing_states=ROUTING_STATES, fields=FIELDS, events=EVENTS,
+    upload_states=UPLOAD_STATES, stages=STAGES)
+
+
 def context() -> dict[str, Any]:
-    """The labels for every template: `labels_of.states[notice.state]` and so on."""
+    """The labels for every template: `labels_of.states[notice.state.value]` and so on."""
     return {"labels_of": LABELS}
-
-
-class _Labels:
-    states, outcomes, return_reasons, triggers, routed = (STATES, OUTCOMES, RETURN_REASONS,
-                                                          TRIGGERS, ROUTED)
-    routing_states, fields, events = ROUTING_STATES, FIELDS, EVENTS
-    upload_states, stages = UPLOAD_STATES, STAGES
-
-
-LABELS = _Labels()
