@@ -97,7 +97,8 @@ def build_dataset(target: str | Engine, items: int = 200_000, units: int = 100,
         supervisors = [ids[f"jmo{code}"] for code in COUNTIES]
         session.execute(insert(UserRole), [dict(user_id=u, role=Role.OFFICER) for u in officers]
                         + [dict(user_id=u, role=Role.SUPERVISOR) for u in supervisors])
-        entities = [dict(uscc=generate(rng, rng.choice(COUNTIES)), name=f"保山市测试商贸{i}有限公司",
+        entities = [dict(uscc=generate(rng, rng.choice(COUNTIES)),
+                         name=f"保山市测试商贸{i}有限公司",
                          area_code=rng.choice(COUNTIES), status="存续", created_at=now)
                     for i in range(max(1, items // 10))]
         session.execute(insert(MarketEntity), entities)
@@ -153,9 +154,12 @@ def measure(engine: Engine, data: Dataset, samples: int, workdir: Path) -> dict[
             users = [session.get(User, rng.choice(people)) for _ in range(samples)]
             for user in users:  # load each user's unit outside the timing
                 assert user is not None and user.org_unit is not None
-            it = iter(users)
-            results[name] = timed(lambda: inbox_page(session, next(it), tab, calendar,
-                                                     per_page=50), samples)
+            queue = iter(users)
+
+            def one(queue=queue, tab=tab):  # type: ignore[no-untyped-def]
+                return inbox_page(session, next(queue), tab, calendar, per_page=50)
+
+            results[name] = timed(one, samples)
             session.rollback()
     return results
 

@@ -12,14 +12,11 @@ import argparse
 import sys
 import tempfile
 import time
-from datetime import UTC, date, datetime
-from datetime import time as dtime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-import chinese_calendar  # noqa: E402
 from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine, TaskDataEnvironment  # noqa: E402
 from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer  # noqa: E402
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow  # noqa: E402
@@ -36,28 +33,11 @@ from engine.db import session_factory, transaction  # noqa: E402
 from engine.models import WorkItem, WorkItemStatus  # noqa: E402
 from engine.runtime import complete, start_process  # noqa: E402
 from tests.factories import case_data, make_world  # noqa: E402
+from tests.rule_context import CalendarContext  # noqa: E402
 
 DIAGRAM = PROJECT_DIR / "bpmn" / "sample_review.bpmn"
 TARGET = 0.4
 CST = ZoneInfo("Asia/Shanghai")
-
-
-class Context:
-    """The same rule functions for raw SpiffWorkflow, over chinese-calendar."""
-
-    area_code = "530502"
-
-    def now(self) -> datetime:
-        return datetime.now(UTC)
-
-    def today(self) -> date:
-        return self.now().astimezone(CST).date()
-
-    def is_workday(self, day: date) -> bool:
-        return chinese_calendar.is_workday(day)
-
-    def end_of_day(self, day: date) -> datetime:
-        return datetime.combine(day, dtime.max, CST).astimezone(UTC)
 
 
 def raw_figures(n: int) -> dict[str, float]:
@@ -66,7 +46,7 @@ def raw_figures(n: int) -> dict[str, float]:
     spec = parser.get_spec("sample_review")
     subprocesses = parser.get_subprocess_specs("sample_review")
     serializer = BpmnWorkflowSerializer(BpmnWorkflowSerializer.configure(SPIFF_CONFIG))
-    engine = PythonScriptEngine(TaskDataEnvironment(rules.REGISTRY.bind(Context())))
+    engine = PythonScriptEngine(TaskDataEnvironment(rules.REGISTRY.bind(CalendarContext())))
     data = case_data()
 
     states = []

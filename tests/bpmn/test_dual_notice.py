@@ -17,27 +17,10 @@ from engine.deploy import check_process
 from engine.sandbox import Limits
 from engine.workflow import dump_state, load_state, new_workflow, parse_process, script_engine
 from rules.workdays import add_workdays
+from tests.rule_context import CalendarContext
 
 CST = ZoneInfo("Asia/Shanghai")
 MONDAY = datetime(2026, 3, 2, 9, 0, tzinfo=CST)
-
-
-class Context:
-    """The rule context with the State Council arrangement, as the engine lends it."""
-
-    area_code = "530502"
-
-    def now(self) -> datetime:
-        return datetime.now(UTC)
-
-    def today(self) -> date:
-        return self.now().astimezone(CST).date()
-
-    def is_workday(self, day: date) -> bool:
-        return chinese_calendar.is_workday(day)
-
-    def end_of_day(self, day: date) -> datetime:
-        return datetime.combine(day, time.max, CST).astimezone(UTC)
 
 
 @pytest.fixture(scope="module")
@@ -52,7 +35,7 @@ def specs(parsed):
 
 
 def engine():
-    return script_engine(Context(), Limits())
+    return script_engine(CalendarContext(), Limits())
 
 
 def light_turns(pushed: date, workdays: int) -> str:

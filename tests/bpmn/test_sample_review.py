@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
-import chinese_calendar
 import pytest
 import time_machine
 from SpiffWorkflow.util.task import TaskState
@@ -13,27 +12,10 @@ from SpiffWorkflow.util.task import TaskState
 from engine.config import PROJECT_DIR
 from engine.sandbox import Limits
 from engine.workflow import dump_state, load_state, new_workflow, parse_process, script_engine
+from tests.rule_context import CalendarContext
 
 CST = ZoneInfo("Asia/Shanghai")
 MONDAY = datetime(2026, 3, 2, 9, 0, tzinfo=CST)
-
-
-class Context:
-    """The rule context with the State Council arrangement, as the engine lends it."""
-
-    area_code = "530502"
-
-    def now(self) -> datetime:
-        return datetime.now(UTC)
-
-    def today(self) -> date:
-        return self.now().astimezone(CST).date()
-
-    def is_workday(self, day: date) -> bool:
-        return chinese_calendar.is_workday(day)
-
-    def end_of_day(self, day: date) -> datetime:
-        return datetime.combine(day, time.max, CST).astimezone(UTC)
 
 
 @pytest.fixture(scope="module")
@@ -44,7 +26,7 @@ def specs():
 
 
 def engine():
-    return script_engine(Context(), Limits())
+    return script_engine(CalendarContext(), Limits())
 
 
 def start(specs):
