@@ -12,13 +12,12 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from engine import audit, clock, sandbox
+from engine.derive import PRIORITIES
 from engine.errors import DeploymentError, DeploymentProblem, NotFound, SandboxViolation
 from engine.forms import FORMS_DIR, form_exists
 from engine.models import ProcessDefinition
 from engine.workflow import ParsedProcess, dump_spec, parse_process
 from rules.lanes import lane_rule
-
-PRIORITIES = {"high": 1, "normal": 2, "low": 3}
 
 
 def deploy(session: Session, actor: audit.Actor, files: Iterable[tuple[str, bytes]],

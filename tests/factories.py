@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -79,6 +78,3 @@ def start_sample(session: Session, area: str = "530502", **extra: Any) -> Proces
 def sample_files() -> list[tuple[str, bytes]]:
     return [(SAMPLE.name, SAMPLE.read_bytes())]
 
-
-def read(path: Path) -> bytes:
-    return path.read_bytes()

@@ -14,10 +14,9 @@ from SpiffWorkflow.util.task import TaskState
 
 from engine.config import PROJECT_DIR
 from engine.deploy import check_process
-from engine.sandbox import Limits
-from engine.workflow import dump_state, load_state, new_workflow, parse_process, script_engine
+from engine.workflow import new_workflow, parse_process
 from rules.workdays import add_workdays
-from tests.rule_context import CalendarContext
+from tests.bpmn.runner import advance, ended_at, engine, finish, ready, restored
 
 CST = ZoneInfo("Asia/Shanghai")
 MONDAY = datetime(2026, 3, 2, 9, 0, tzinfo=CST)
@@ -32,10 +31,6 @@ def parsed():
 @pytest.fixture(scope="module")
 def specs(parsed):
     return parsed.spec, parsed.subprocess_specs
-
-
-def engine():
-    return script_engine(CalendarContext(), Limits())
 
 
 def light_turns(pushed: date, workdays: int) -> str:
@@ -55,43 +50,15 @@ def push(specs, when: datetime = MONDAY):
     return workflow
 
 
-def restored(workflow, specs):
-    """Save and restore, as every command does between two requests."""
-    return load_state(dump_state(workflow), specs, engine())
-
-
-def ready(workflow) -> list[str]:
-    return sorted(t.task_spec.name for t in workflow.get_tasks(state=TaskState.READY, manual=True))
-
-
 def lanes(workflow) -> dict[str, str]:
     return {t.task_spec.name: t.task_spec.lane
             for t in workflow.get_tasks(state=TaskState.READY, manual=True)}
-
-
-def finish(workflow, name: str, **data) -> None:
-    (task,) = [t for t in workflow.get_tasks(state=TaskState.READY, manual=True)
-               if t.task_spec.name == name]
-    task.data.update(data)
-    task.run()
-    workflow.do_engine_steps()
 
 
 def revoke(workflow) -> None:
     definition = workflow.spec.task_specs["claim_revoked"].event_definition
     workflow.send_event(BpmnEvent(definition))
     workflow.do_engine_steps()
-
-
-def ended_at(workflow) -> list[str]:
-    return sorted(t.task_spec.name for t in workflow.get_tasks(state=TaskState.COMPLETED)
-                  if t.task_spec.name.startswith("end_"))
-
-
-def advance(workflow, when: datetime) -> None:
-    with time_machine.travel(when, tick=False):
-        workflow.refresh_timers()
-        workflow.do_engine_steps()
 
 
 def test_the_diagram_passes_the_deploy_checks(parsed):

@@ -7,12 +7,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
-from SpiffWorkflow.util.task import TaskState
 
 from engine.config import PROJECT_DIR
-from engine.sandbox import Limits
-from engine.workflow import dump_state, load_state, new_workflow, parse_process, script_engine
-from tests.rule_context import CalendarContext
+from engine.workflow import new_workflow, parse_process
+from tests.bpmn.runner import advance, ended_at, engine, finish, ready, restored
 
 CST = ZoneInfo("Asia/Shanghai")
 MONDAY = datetime(2026, 3, 2, 9, 0, tzinfo=CST)
@@ -25,43 +23,11 @@ def specs():
     return parsed.spec, parsed.subprocess_specs
 
 
-def engine():
-    return script_engine(CalendarContext(), Limits())
-
-
 def start(specs):
     workflow = new_workflow(specs, engine())
     workflow.data.update(department_org="530502-amr", registrar_org="530502-amr-reg")
     workflow.do_engine_steps()
     return workflow
-
-
-def restored(workflow, specs):
-    """Save and restore, as every command does between two requests."""
-    return load_state(dump_state(workflow), specs, engine())
-
-
-def ready(workflow) -> list[str]:
-    return sorted(t.task_spec.name for t in workflow.get_tasks(state=TaskState.READY, manual=True))
-
-
-def finish(workflow, name: str, **data) -> None:
-    (task,) = [t for t in workflow.get_tasks(state=TaskState.READY, manual=True)
-               if t.task_spec.name == name]
-    task.data.update(data)
-    task.run()
-    workflow.do_engine_steps()
-
-
-def ended_at(workflow) -> list[str]:
-    return sorted(t.task_spec.name for t in workflow.get_tasks(state=TaskState.COMPLETED)
-                  if t.task_spec.name.startswith("end_"))
-
-
-def advance(workflow, when: datetime) -> None:
-    with time_machine.travel(when, tick=False):
-        workflow.refresh_timers()
-        workflow.do_engine_steps()
 
 
 def test_approve(specs):
