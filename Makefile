@@ -77,12 +77,13 @@ run: venv assets translations db seed
 test: $(STAMP) chromium assets translations
 	$(BIN)/pytest $(PYTEST_ARGS)
 
-# Debian's chromium for the browser tests; installed only when missing and root.
+# Debian's chromium and CJK fonts (else Chinese renders as boxes) for the browser tests;
+# installed only when missing and root.
 chromium:
-	@if [ -x /usr/bin/chromium ]; then :; \
+	@if [ -x /usr/bin/chromium ] && [ -d /usr/share/fonts/opentype/noto ]; then :; \
 	elif [ "$$(id -u)" = 0 ]; then \
-		apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium; \
-	else echo "chromium: /usr/bin/chromium missing and not root; browser tests will skip" >&2; fi
+		apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium fonts-noto-cjk; \
+	else echo "chromium: chromium or fonts-noto-cjk missing and not root; browser tests may skip" >&2; fi
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

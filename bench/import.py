@@ -25,15 +25,15 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from sqlalchemy import func, select  # noqa: E402
 
 from bench.common import backends, database, emit, progress  # noqa: E402
+from engine import domains  # noqa: E402
 from engine.audit import Actor  # noqa: E402
 from engine.calendar import seed_from_chinese_calendar  # noqa: E402
-from engine.cli.registry import routing_hook  # noqa: E402
 from engine.config import Settings  # noqa: E402
 from engine.db import session_factory, transaction  # noqa: E402
 from engine.models import DualNotice, MarketEntity  # noqa: E402
 from engine.registry import import_file  # noqa: E402
-from engine.seed import seed_baoshan  # noqa: E402
-from engine.uscc import generate  # noqa: E402
+from engine.registry.uscc import generate  # noqa: E402
+from engine.seed.seeders import seed_baoshan  # noqa: E402
 
 TARGET_ROWS = 2000.0
 TARGET_NOTICES = 500.0
@@ -85,7 +85,7 @@ def run(backend: str, path: Path, rows: int, workdir: Path) -> dict[str, float]:
             seed_baoshan(session, actor)
             seed_from_chinese_calendar(session, actor)
         began = time.perf_counter()
-        report = import_file(sessions, actor, path, on_batch=routing_hook(actor))
+        report = import_file(sessions, actor, path, on_batch=domains.on_registrations(actor))
         seconds = time.perf_counter() - began
         with transaction(sessions) as session:
             entities = session.execute(select(func.count(MarketEntity.id))).scalar_one()

@@ -27,8 +27,6 @@ from engine.audit import Actor  # noqa: E402
 from engine.calendar import calendar_for, seed_from_chinese_calendar  # noqa: E402
 from engine.config import PROJECT_DIR, Settings  # noqa: E402
 from engine.db import make_engine, read_session_factory, session_factory, transaction  # noqa: E402
-from engine.deploy import deploy_paths  # noqa: E402
-from engine.inbox import inbox_page  # noqa: E402
 from engine.models import (  # noqa: E402
     InstanceStatus,
     MarketEntity,
@@ -40,9 +38,11 @@ from engine.models import (  # noqa: E402
     WorkItem,
     WorkItemStatus,
 )
-from engine.orgs import add_org_unit  # noqa: E402
-from engine.passwords import hash_password  # noqa: E402
-from engine.uscc import generate  # noqa: E402
+from engine.org.passwords import hash_password  # noqa: E402
+from engine.org.units import add_org_unit  # noqa: E402
+from engine.registry.uscc import generate  # noqa: E402
+from engine.runtime.deploy import deploy_paths  # noqa: E402
+from engine.work.inbox import inbox_page  # noqa: E402
 
 TARGET_P95_MS = 20.0
 COUNTIES = ["530502", "530521", "530523", "530524", "530581"]

@@ -29,11 +29,11 @@ from engine.audit import Actor  # noqa: E402
 from engine.calendar import seed_from_chinese_calendar  # noqa: E402
 from engine.config import Settings  # noqa: E402
 from engine.db import session_factory, transaction  # noqa: E402
+from engine.dual_notice.routing import ensure_deployed, route_entities  # noqa: E402
 from engine.models import MarketEntity  # noqa: E402
-from engine.routing import ensure_deployed, route_entities  # noqa: E402
+from engine.registry.uscc import generate  # noqa: E402
 from engine.runtime import StartRequest, start_process, start_processes  # noqa: E402
-from engine.seed import seed_baoshan  # noqa: E402
-from engine.uscc import generate  # noqa: E402
+from engine.seed.seeders import seed_baoshan  # noqa: E402
 
 TARGET = 500.0
 AREAS = ["530502", "530521", "530523", "530524", "530581"]

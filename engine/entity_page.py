@@ -6,13 +6,15 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
-from engine import audit, entity_records, notice_papers
+from engine import audit, entity_records
 from engine.calendar import WorkdayCalendar
+from engine.dual_notice import papers as notice_papers
+from engine.dual_notice.history import notice_histories
+from engine.dual_notice.queries import NoticeRow, entity_notices
 from engine.errors import Forbidden, NotFound
-from engine.history import HistoryEntry
 from engine.models import Commitment
-from engine.notice_queries import NoticeRow, entity_notices
-from engine.routing import entity_for_registrar
+from engine.registry import entity_for_registrar
+from engine.work.history import HistoryEntry
 
 
 @dataclass(frozen=True)
@@ -37,7 +39,7 @@ def entity_page(session: Session, actor: audit.Actor, entity_id: int,
     papers = _registers(session, actor, entity_id)
     return EntityPage(
         registration=shown, notices=notices,
-        histories=entity_records.notice_histories(session, [row.notice for row in notices]),
+        histories=notice_histories(session, [row.notice for row in notices]),
         trail=entity_records.entity_trail(session, shown.entity), papers=papers,
         commitments=notice_papers.commitments_of(session, actor, entity_id) if papers else [])
 

@@ -1,5 +1,6 @@
 """One market entity as its page shows it: the registration with personal data masked,
-reveals of that data (audited: who, when, what, why), and its notices with their history.
+reveals of that data (audited: who, when, what, why); who sees an entity is the union of
+what each domain lets them see (engine.domains.ENTITY_FILTERS).
 
 Public (DOMAIN.md): name, USCC, legal representative's name, address, scope, status.
 Never public: phone numbers and ID-card numbers, also where one was typed into another
@@ -13,25 +14,19 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import exists, or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine import audit, runtime
+from engine import audit, domains, runtime
 from engine.errors import Forbidden, InvalidInput, NotFound
-from engine.history import HistoryEntry
 from engine.models import (
     AuditEvent,
-    DualNotice,
     MarketEntity,
-    OrgUnit,
     Role,
-    SupervisionEntry,
     User,
 )
-from engine.notices import notice_filter
 from engine.paging import Page, page_of
-from engine.routing import registrar_filter
-from engine.supervision import directory_filter
+from engine.work.history import HistoryEntry, display_names, event_entry
 
 # Registration fields in the order the page shows them (DOMAIN.md, "Market entities").
 FIELDS = ("name", "uscc", "entity_type", "legal_representative", "phone", "established_on",
@@ -59,22 +54,12 @@ class Registration:
     may_reveal: bool
 
 
-def entity_filter(session: Session, user: User):  # type: ignore[no-untyped-def]
-    """SQL: entities the user may see — registered by an AMR unit in scope, or with a
-    notice the user sees, or in a supervision directory the user sees."""
-    notices = select(DualNotice.id).where(DualNotice.entity_id == MarketEntity.id,
-                                          notice_filter(session, user))
-    directory = select(SupervisionEntry.id).where(
-        SupervisionEntry.entity_id == MarketEntity.id, directory_filter(session, user))
-    return or_(registrar_filter(session, user), exists(notices), exists(directory))
-
-
 def get_entity(session: Session, actor: audit.Actor, entity_id: int) -> MarketEntity:
     """An entity the actor may see; NotFound otherwise, so ids do not leak."""
     user = runtime.actor_user(session, actor)
     query = select(MarketEntity).where(MarketEntity.id == entity_id)
     if user is not None:
-        query = query.where(entity_filter(session, user))
+        query = query.where(domains.entity_filter(session, user))
     entity = session.execute(query).scalar()
     if entity is None:
         raise NotFound(f"no market entity {entity_id}")
@@ -85,7 +70,7 @@ def find_entities(session: Session, user: User, text: str | None = None, page: i
                   per_page: int = 25) -> Page[MarketEntity]:
     """Entities the user may see, by part of the name or the start of the USCC; newest
     registrations first."""
-    query = select(MarketEntity).where(entity_filter(session, user))
+    query = select(MarketEntity).where(domains.entity_filter(session, user))
     if text and text.strip():
         text = text.strip()
         query = query.where(MarketEntity.name.contains(text, autoescape=True)
@@ -140,24 +125,8 @@ def entity_trail(session: Session, entity: MarketEntity, limit: int = 200
     events = session.execute(select(AuditEvent).where(
         AuditEvent.object_type == "market_entity", AuditEvent.object_id == str(entity.id))
         .order_by(AuditEvent.id.desc()).limit(limit)).scalars().all()
-    names = _names(session, {e.actor for e in events})
-    return [_entry(e, names) for e in events]
-
-
-def notice_histories(session: Session, notices: list[DualNotice]
-                     ) -> dict[int, list[HistoryEntry]]:
-    """What happened to each notice (claim, return, re-route, dispatch, outcome...), oldest
-    first; the notices are ones the caller may see."""
-    ids = [str(n.id) for n in notices]
-    events = session.execute(select(AuditEvent).where(
-        AuditEvent.object_type == "dual_notice", AuditEvent.object_id.in_(ids))
-        .order_by(AuditEvent.id)).scalars().all() if ids else []
-    names = _names(session, {e.actor for e in events})
-    targets = _Targets(session, events)
-    histories: dict[int, list[HistoryEntry]] = {n.id: [] for n in notices}
-    for event in events:
-        histories[int(event.object_id)].append(_entry(event, names, targets))
-    return histories
+    names = display_names(session, {e.actor for e in events})
+    return [event_entry(e, names) for e in events]
 
 
 def _values(entity: MarketEntity) -> dict[str, Any]:
@@ -167,49 +136,3 @@ def _values(entity: MarketEntity) -> dict[str, Any]:
 def _may_reveal(session: Session, actor: audit.Actor) -> bool:
     user = runtime.actor_user(session, actor)
     return user is not None and user.has_role(*REVEAL_ROLES)
-
-
-def _names(session: Session, usernames: set[str]) -> dict[str, str]:
-    if not usernames:
-        return {}
-    return {row[0]: row[1] for row in session.execute(
-        select(User.username, User.display_name).where(User.username.in_(usernames)))}
-
-
-class _Targets:
-    """Names of the people and units that notice events point at by id or code."""
-
-    def __init__(self, session: Session, events: list[AuditEvent]) -> None:
-        def wanted(key: str) -> set[Any]:
-            return {e.summary[key] for e in events
-                    if isinstance(e.summary, dict) and e.summary.get(key)}
-
-        self.users = {row[0]: row[1] for row in session.execute(
-            select(User.id, User.display_name).where(User.id.in_(wanted("user_id"))))}
-        self.units = {row[0]: row[1] for row in session.execute(
-            select(OrgUnit.id, OrgUnit.name).where(OrgUnit.id.in_(wanted("org_unit_id"))))}
-        self.codes = {row[0]: row[1] for row in session.execute(
-            select(OrgUnit.code, OrgUnit.name).where(OrgUnit.code.in_(wanted("department"))))}
-
-    def of(self, summary: dict[str, Any]) -> str | None:
-        if summary.get("user_id"):
-            return self.users.get(summary["user_id"])
-        if summary.get("org_unit_id"):
-            return self.units.get(summary["org_unit_id"])
-        if summary.get("department"):
-            return self.codes.get(summary["department"], summary["department"])
-        return None
-
-
-def _entry(event: AuditEvent, names: dict[str, str], targets: _Targets | None = None
-           ) -> HistoryEntry:
-    summary = event.summary if isinstance(event.summary, dict) else {}
-    details = {key: summary[key] for key in ("reason", "fields", "outcome", "licence_no",
-                                             "licence_item")
-               if summary.get(key) not in (None, "", [])}
-    to = targets.of(summary) if targets else None
-    if to:
-        details["to"] = to
-    return HistoryEntry(at=event.at, actor=names.get(event.actor, event.actor),
-                        is_system=event.actor.startswith(("system", "cli:", "test:")),
-                        action=event.action, task=None, details=details)

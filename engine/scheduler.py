@@ -10,8 +10,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from engine.config import Settings
 from engine.db import transaction
-from engine.notifications import sweep_deadlines
-from engine.timers import sweep, worker_name
+from engine.runtime.timers import sweep, worker_name
+from engine.work.notifications import sweep_deadlines
 
 log = logging.getLogger(__name__)
 SWEEP_JOB_ID = "timers.sweep"

@@ -7,13 +7,13 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine import audit, notices, runtime
-from engine.casework import manages
+from engine import audit, domains, runtime
 from engine.errors import Conflict, Forbidden, InvalidInput
-from engine.forms import load_form, validate
 from engine.models import NotificationKind, ProcessInstance, WorkItem, WorkItemStatus
-from engine.notifications import notify, notify_people_of
-from engine.returns import return_route
+from engine.runtime.forms import load_form, validate
+from engine.work.casework import manages
+from engine.work.notifications import notify, notify_people_of
+from engine.work.returns import return_route
 
 NOTE_MAX = 500
 
@@ -42,11 +42,12 @@ def complete_task(session: Session, actor: audit.Actor, item_id: int,
 
 def _complete(session: Session, actor: audit.Actor, item: WorkItem,
               data: dict[str, Any]) -> ProcessInstance:
-    """Complete through the process's own service where it has one (a dual notice keeps
-    its notice row in step), else through the runtime."""
-    if item.process_key == notices.PROCESS_KEY:
+    """Complete through the service its domain registered for the process (it keeps the
+    domain's rows in step), else through the runtime."""
+    completer = domains.completer_for(item.process_key)
+    if completer is not None:
         instance_id = item.instance_id
-        notices.complete_notice_task(session, actor, item.id, data)
+        completer(session, actor, item.id, data)
         session.flush()
         instance = session.get(ProcessInstance, instance_id)
         assert instance is not None

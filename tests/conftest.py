@@ -40,12 +40,12 @@ def cheap_password_hashing() -> Iterator[None]:
     """Argon2 with its smallest cost: real hashes, without seconds per test user."""
     from argon2 import PasswordHasher
 
-    import engine.passwords
+    import engine.org.passwords
 
-    real = engine.passwords._HASHER
-    engine.passwords._HASHER = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+    real = engine.org.passwords._HASHER
+    engine.org.passwords._HASHER = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
     yield
-    engine.passwords._HASHER = real
+    engine.org.passwords._HASHER = real
 
 
 @pytest.fixture(params=BACKENDS)

@@ -10,10 +10,10 @@ from sqlalchemy.orm import Session
 from engine import audit
 from engine.calendar import seed_from_chinese_calendar
 from engine.config import PROJECT_DIR
-from engine.deploy import deploy_paths
 from engine.models import OrgKind, OrgUnit, ProcessInstance, Role, User
-from engine.orgs import add_org_unit, add_user
+from engine.org.units import add_org_unit, add_user
 from engine.runtime import start_process
+from engine.runtime.deploy import deploy_paths
 
 SETUP = audit.Actor("test:setup", "test")
 SAMPLE = PROJECT_DIR / "bpmn" / "sample_review.bpmn"
@@ -30,11 +30,13 @@ class World:
 
 
 def make_world(session: Session, *, calendar: bool = True) -> World:
-    """Two counties of Baoshan with their offices, departments and people."""
+    """Baoshan's five counties; two of them with their offices, departments and people."""
     u: dict[str, OrgUnit] = {}
     u["city"] = add_org_unit(session, "530500", "保山市", OrgKind.CITY, "530500")
     u["city-jmo"] = add_org_unit(session, "530500-jmo", "保山市联席办", OrgKind.JOINT_OFFICE,
                                  "530500", u["city"])
+    for code, name in (("530521", "施甸县"), ("530523", "龙陵县"), ("530524", "昌宁县")):
+        u[code] = add_org_unit(session, code, name, OrgKind.COUNTY, code, u["city"])
     for code, name in (("530502", "隆阳区"), ("530581", "腾冲市")):
         county = u[code] = add_org_unit(session, code, name, OrgKind.COUNTY, code, u["city"])
         u[f"{code}-jmo"] = add_org_unit(session, f"{code}-jmo", f"{name}联席办",

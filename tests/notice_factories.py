@@ -12,11 +12,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine.config import PROJECT_DIR
-from engine.deploy import deploy_paths
 from engine.models import DualNotice, MarketEntity, OrgKind, Role, WorkItem, WorkItemStatus
-from engine.orgs import add_org_unit, add_user, org_by_code
-from engine.seed_data import DEPARTMENTS
-from engine.uscc import generate
+from engine.org.units import add_org_unit, add_user, org_by_code
+from engine.registry.uscc import generate
+from engine.runtime.deploy import deploy_paths
+from engine.seed.baoshan import DEPARTMENTS
 from tests.factories import PASSWORD, SETUP, World, make_world
 
 CST = ZoneInfo("Asia/Shanghai")

@@ -11,21 +11,18 @@ from webapp import (
     auth,
     config,
     database,
+    dual_notice,
     entities,
     errors,
     i18n,
-    inbox,
-    monitor,
-    notices,
-    notifications,
     registry,
     security,
-    tasks,
     templating,
 )
+from webapp.work import inbox, monitor, notifications, tasks
 
 BLUEPRINTS = (auth.bp, inbox.bp, tasks.bp, monitor.bp, notifications.bp, admin.bp, api.bp,
-              notices.bp, registry.bp, entities.bp)
+              dual_notice.bp, registry.bp, entities.bp)
 
 
 def create_app(settings: Settings | None = None) -> Flask:

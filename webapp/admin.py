@@ -11,9 +11,9 @@ from werkzeug.exceptions import BadRequest
 from wtforms import StringField
 from wtforms.validators import Length
 
-from engine import api_tokens
 from engine.errors import InvalidInput
 from engine.models import Role
+from engine.org import tokens as api_tokens
 from webapp import database
 from webapp.access import actor, roles_required
 from webapp.forms import required

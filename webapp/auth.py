@@ -10,7 +10,7 @@ from flask_wtf import FlaskForm
 from wtforms import HiddenField, PasswordField, StringField
 from wtforms.validators import InputRequired, Length
 
-from engine import accounts
+from engine.org import accounts
 from webapp import database
 from webapp.access import actor, back, safe_next
 from webapp.forms import required

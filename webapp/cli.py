@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import click
 
-from engine.api_tokens import create_token, list_tokens, revoke_token
 from engine.cli import main, pass_cli
 from engine.cli.context import CliContext
 from engine.errors import EngineError
+from engine.org.tokens import create_token, list_tokens, revoke_token
 
 
 @main.command()

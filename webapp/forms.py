@@ -14,8 +14,8 @@ from wtforms import Field, SelectField, SelectMultipleField, StringField, TextAr
 from wtforms.validators import DataRequired, InputRequired, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from engine.forms import FormDefinition, FormField
-from engine.uscc import problem as uscc_problem
+from engine.registry.uscc import problem as uscc_problem
+from engine.runtime.forms import FormDefinition, FormField
 
 RESERVED = frozenset({"csrf_token", "data", "errors", "meta", "populate_obj", "process",
                       "validate", "validate_on_submit", "hidden_tag", "is_submitted"})

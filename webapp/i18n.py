@@ -11,7 +11,7 @@ from flask import Flask, session
 from flask_babel import Babel
 from flask_login import current_user
 
-from engine.accounts import LOCALES
+from engine.org.accounts import LOCALES
 
 babel = Babel()
 log = logging.getLogger(__name__)

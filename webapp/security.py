@@ -9,8 +9,8 @@ from flask_login import LoginManager
 from flask_wtf.csrf import CSRFProtect
 from sqlalchemy.orm import joinedload
 
-from engine.api_tokens import user_for_token
 from engine.models import User
+from engine.org.tokens import user_for_token
 from webapp import database
 
 login_manager = LoginManager()

@@ -9,14 +9,15 @@ from zoneinfo import ZoneInfo
 from flask import Flask
 from flask_login import current_user
 
-from engine import clock, notifications
+from engine import clock
 from engine.models import Role
+from engine.work import notifications
 from webapp import database
 from webapp.access import MANAGER_ROLES
 from webapp.config import settings
 from webapp.i18n import LANGUAGE_NAMES, html_lang, select_locale
 from webapp.labels import ACTION_LABELS, LIGHT_LABELS, PRIORITY_LABELS, STATUS_LABELS
-from webapp.tasks.forms import REASON_LABELS
+from webapp.work.tasks.forms import REASON_LABELS
 
 
 def init_app(app: Flask) -> None:

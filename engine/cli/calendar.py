@@ -8,7 +8,8 @@ from pathlib import Path
 import click
 
 from engine import calendar as workday_calendar
-from engine import calendar_import, clock
+from engine import clock
+from engine.calendar import importer as calendar_import
 from engine.cli.context import CliContext, pass_cli
 from engine.errors import InvalidInput
 

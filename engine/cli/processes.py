@@ -12,10 +12,10 @@ from sqlalchemy import select
 from engine import runtime
 from engine.audit import Actor
 from engine.cli.context import CliContext, pass_cli
-from engine.deploy import deploy_paths
 from engine.errors import DeploymentError, EngineError, IncidentError
-from engine.incidents import report_failure
 from engine.models import ProcessInstance, User, WorkItem, WorkItemStatus
+from engine.runtime.deploy import deploy_paths
+from engine.runtime.incidents import report_failure
 
 
 def fail(exc: EngineError, cli: CliContext | None = None) -> None:
@@ -149,7 +149,7 @@ def _dispatch(session, name, actor, item_id, data, to_user, to_unit):  # type: i
     elif name == "complete":
         runtime.complete(session, actor, item_id, data)
     else:
-        from engine.orgs import org_by_code
+        from engine.org.units import org_by_code
 
         user_id = org_id = None
         if to_user:

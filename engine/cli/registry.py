@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import importlib
 import sys
 from pathlib import Path
 from typing import Any
 
 import click
 
-from engine.audit import Actor
+from engine import domains
 from engine.cli.context import CliContext, pass_cli
-from engine.registry import OnBatch, import_file
+from engine.registry import import_file
 
 STAGES = {"checking": "checking rows", "importing": "importing"}
 
@@ -37,9 +36,10 @@ def import_command(cli: CliContext, file: Path, dry_run: bool, batch_size: int) 
     cannot be read at all; bad rows alone do not fail the command.
     """
     actor = cli.actor
-    on_batch = None if dry_run else routing_hook(actor)
+    on_batch = None if dry_run else domains.on_registrations(actor)
     if on_batch is None and not dry_run:
-        click.echo("routing is not available: no notices will be started", err=True)
+        click.echo("routing is not available: no domain reacts to registrations, "
+                   "no notices will be started", err=True)
     with _ProgressBars() as bars:
         report = import_file(cli.sessions, actor, file, dry_run=dry_run, batch_size=batch_size,
                              progress=bars.update, on_batch=on_batch)
@@ -51,21 +51,6 @@ def import_command(cli: CliContext, file: Path, dry_run: bool, batch_size: int) 
     if dry_run:
         click.echo("dry run: nothing was written", err=True)
     click.echo(report.summary_line())
-
-
-def routing_hook(actor: Actor) -> OnBatch | None:
-    """`engine.routing.route_entities` bound to the actor, once that module exists; an error
-    inside the module is not hidden."""
-    try:
-        routing = importlib.import_module("engine.routing")
-    except ModuleNotFoundError as exc:
-        if exc.name != "engine.routing":
-            raise
-        return None
-    route_entities = getattr(routing, "route_entities", None)
-    if route_entities is None:
-        return None
-    return lambda session, changes: route_entities(session, actor, changes)
 
 
 class _ProgressBars:

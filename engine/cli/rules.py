@@ -9,9 +9,9 @@ from sqlalchemy import select
 
 from engine.cli.context import CliContext, pass_cli
 from engine.cli.processes import fail
+from engine.dual_notice.routing_table import ROUTING_KEY, deploy_table_file, latest_table
 from engine.errors import EngineError
 from engine.models import DecisionTable
-from engine.routing_table import ROUTING_KEY, deploy_table_file, latest_table
 
 
 @click.group()

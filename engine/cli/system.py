@@ -6,14 +6,15 @@ import contextlib
 
 import click
 
-from engine import audit, doctor
-from engine import incidents as incident_service
-from engine import timers as timer_service
+from engine import audit
 from engine.cli.context import CliContext, pass_cli
 from engine.cli.processes import fail
 from engine.errors import EngineError
+from engine.runtime import doctor
+from engine.runtime import incidents as incident_service
+from engine.runtime import timers as timer_service
 from engine.scheduler import run_forever
-from engine.seed import DEMO_PASSWORD, seed_baoshan, seed_demo
+from engine.seed.seeders import DEMO_PASSWORD, seed_baoshan, seed_demo
 
 
 @click.group()

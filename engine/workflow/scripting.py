@@ -9,8 +9,8 @@ from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
 from SpiffWorkflow.bpmn.script_engine.python_environment import BasePythonScriptEngineEnvironment
 
 import rules
-from engine import sandbox
 from engine.errors import SandboxViolation
+from engine.workflow import sandbox
 from rules.registry import RuleContext
 
 

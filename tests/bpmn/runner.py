@@ -8,8 +8,8 @@ import time_machine
 from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
 from SpiffWorkflow.util.task import TaskState
 
-from engine.sandbox import Limits
 from engine.workflow import dump_state, load_state, script_engine
+from engine.workflow.sandbox import Limits
 from tests.rule_context import CalendarContext
 
 

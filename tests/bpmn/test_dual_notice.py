@@ -13,7 +13,7 @@ from SpiffWorkflow.exceptions import WorkflowException
 from SpiffWorkflow.util.task import TaskState
 
 from engine.config import PROJECT_DIR
-from engine.deploy import check_process
+from engine.runtime.deploy import check_process
 from engine.workflow import new_workflow, parse_process
 from rules.workdays import add_workdays
 from tests.bpmn.runner import advance, ended_at, engine, finish, ready, restored

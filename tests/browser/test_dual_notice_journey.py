@@ -9,8 +9,8 @@ import random
 from sqlalchemy import select
 
 from engine.models import DualNotice, NoticeState
-from engine.registry_samples import HEADERS
-from engine.uscc import generate
+from engine.registry.uscc import generate
+from engine.seed.samples import HEADERS
 from tests.browser.conftest import sign_in
 
 NAME = "保山永昌餐饮管理有限公司"

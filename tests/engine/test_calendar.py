@@ -21,7 +21,7 @@ from engine.calendar import (
     days_of_year,
     seed_from_chinese_calendar,
 )
-from engine.calendar_import import import_arrangement
+from engine.calendar.importer import import_arrangement
 from engine.cli.calendar import calendar as calendar_cli
 from engine.cli.context import CliContext
 from engine.config import Settings
@@ -280,7 +280,7 @@ def test_another_process_change_is_seen_after_the_recheck_interval(
     row.day = date(2031, 2, 4)
     seeded.flush()
     assert not calendar_for(seeded, settings).is_workday(date(2031, 2, 3))  # not rechecked yet
-    monkeypatch.setattr("engine.calendar.RECHECK_SECONDS", 0.0)
+    monkeypatch.setattr("engine.calendar.workdays.RECHECK_SECONDS", 0.0)
     days = calendar_for(seeded, settings)
     assert days.is_workday(date(2031, 2, 3))
     assert not days.is_workday(date(2031, 2, 4))

@@ -16,9 +16,9 @@ from engine.audit import Actor
 from engine.db import session_factory
 from engine.errors import Conflict
 from engine.models import AuditEvent, Role, Timer, WorkItem
-from engine.orgs import add_user
+from engine.org.units import add_user
 from engine.runtime import claim
-from engine.timers import sweep
+from engine.runtime.timers import sweep
 from tests.factories import SETUP, make_world, start_sample
 
 CST = ZoneInfo("Asia/Shanghai")

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from engine.deploy import deploy
 from engine.errors import DeploymentError
 from engine.models import AuditEvent, ProcessDefinition
+from engine.runtime.deploy import deploy
 from tests.factories import SETUP, make_world, sample_files, start_sample
 
 SAMPLE_NAME, SAMPLE_XML = sample_files()[0]

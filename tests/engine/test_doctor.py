@@ -8,9 +8,9 @@ from zoneinfo import ZoneInfo
 import time_machine
 from sqlalchemy import delete, select, update
 
-from engine.doctor import examine
 from engine.models import Timer, WorkItem, WorkItemStatus
 from engine.runtime import claim, complete
+from engine.runtime.doctor import examine
 from tests.factories import make_world, start_sample
 
 MONDAY = datetime(2026, 3, 2, 9, 0, tzinfo=ZoneInfo("Asia/Shanghai"))

@@ -9,19 +9,19 @@ from sqlalchemy import select
 from engine import audit
 from engine.calendar import calendar_for
 from engine.db import settings_of
+from engine.dual_notice.history import notice_histories
+from engine.dual_notice.notices import notice_claim, notice_dispatch, notice_return
+from engine.dual_notice.routing import route_entities
 from engine.entity_page import entity_page
 from engine.entity_records import (
     find_entities,
     mask_number,
     mask_text,
-    notice_histories,
     registration,
     reveal_registration,
 )
 from engine.errors import Forbidden, InvalidInput, NotFound
 from engine.models import AuditEvent
-from engine.notices import notice_claim, notice_dispatch, notice_return
-from engine.routing import route_entities
 from tests.notice_factories import MONDAY, Change, make_entity, make_notice_world, notices_of
 
 IMPORT = audit.Actor("test:import", "test")

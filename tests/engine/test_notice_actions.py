@@ -12,9 +12,9 @@ import time_machine
 from engine import audit
 from engine.calendar import calendar_for
 from engine.db import settings_of
-from engine.errors import InvalidInput, NotFound
-from engine.notice_papers import commitment_scan, record_commitment, store_commitment_scan
-from engine.notice_queries import (
+from engine.dual_notice.notices import notice_claim, notice_return
+from engine.dual_notice.papers import commitment_scan, record_commitment, store_commitment_scan
+from engine.dual_notice.queries import (
     NoticeActions,
     claimable,
     dispatch_targets,
@@ -22,10 +22,10 @@ from engine.notice_queries import (
     notice_list,
     notice_page,
 )
-from engine.notices import notice_claim, notice_return
+from engine.dual_notice.routing import route_entities
+from engine.errors import InvalidInput, NotFound
 from engine.registry import import_registrations
-from engine.registry_files import records_csv
-from engine.routing import route_entities
+from engine.registry.files import records_csv
 from tests.notice_factories import MONDAY, Change, make_entity, make_notice_world, notices_of
 
 IMPORT = audit.Actor("test:import", "test")

@@ -13,26 +13,26 @@ from sqlalchemy import select
 from engine import audit
 from engine.calendar import calendar_for
 from engine.db import settings_of
-from engine.errors import InvalidInput, NotFound
-from engine.models import AuditEvent, Commitment
-from engine.notice_figures import export_figures_xlsx, notice_figures, period_of
-from engine.notice_papers import (
+from engine.dual_notice.directory import DirectoryFilter, directory, directory_departments
+from engine.dual_notice.figures import export_figures_xlsx, notice_figures, period_of
+from engine.dual_notice.notices import notice_claim, notice_reroute, notice_return
+from engine.dual_notice.papers import (
     NOTICE_WORDING,
     commitments_of,
     notice_letter,
     record_commitment,
     store_commitment_scan,
 )
-from engine.notice_queries import (
+from engine.dual_notice.queries import (
     NoticeFilter,
     entity_notices,
     notice_list,
     returned_notices,
     routing_choices,
 )
-from engine.notices import notice_claim, notice_reroute, notice_return
-from engine.routing import route_entities
-from engine.supervision import DirectoryFilter, directory, directory_departments
+from engine.dual_notice.routing import route_entities
+from engine.errors import InvalidInput, NotFound
+from engine.models import AuditEvent, Commitment
 from tests.notice_factories import CST, MONDAY, Change, make_entity, make_notice_world, notices_of
 
 IMPORT = audit.Actor("test:import", "test")

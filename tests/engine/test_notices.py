@@ -11,6 +11,19 @@ from sqlalchemy import select
 from engine import audit
 from engine.calendar import calendar_for
 from engine.db import settings_of
+from engine.dual_notice.lights import notice_light
+from engine.dual_notice.notices import (
+    complete_notice_task,
+    get_notice,
+    notice_claim,
+    notice_dispatch,
+    notice_record_outcome,
+    notice_reroute,
+    notice_return,
+    notice_revoke_claim,
+    notice_terminate,
+)
+from engine.dual_notice.routing import route_entities
 from engine.errors import Conflict, Forbidden, InvalidInput, NotFound
 from engine.models import (
     AuditEvent,
@@ -22,20 +35,7 @@ from engine.models import (
     WorkItem,
     WorkItemStatus,
 )
-from engine.notice_lights import notice_light
-from engine.notices import (
-    complete_notice_task,
-    get_notice,
-    notice_claim,
-    notice_dispatch,
-    notice_record_outcome,
-    notice_reroute,
-    notice_return,
-    notice_revoke_claim,
-    notice_terminate,
-)
-from engine.routing import route_entities
-from engine.timers import sweep
+from engine.runtime.timers import sweep
 from tests.notice_factories import (
     CST,
     MONDAY,

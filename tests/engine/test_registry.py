@@ -5,9 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import random
-import sys
 import time
-import types
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -19,15 +17,15 @@ from click.testing import CliRunner
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from engine import audit
+from engine import audit, domains
 from engine.cli import main
 from engine.db import make_engine
 from engine.models import AuditEvent, Base, MarketEntity, OrgKind, RegistryImport
-from engine.orgs import add_org_unit
+from engine.org.units import add_org_unit
 from engine.registry import EntityChange, ImportReport, import_file, import_registrations
-from engine.registry_rows import RowProblem, parse_capital, parse_date
-from engine.registry_samples import write_sample_csv
-from engine.uscc import generate
+from engine.registry.rows import RowProblem, parse_capital, parse_date
+from engine.registry.uscc import generate
+from engine.seed.samples import write_sample_csv
 from tests.factories import World, make_world
 
 CLERK = audit.Actor("zhou", "test")
@@ -363,6 +361,9 @@ def test_a_blank_cell_or_a_missing_column_keeps_what_is_stored(session, world):
 
 
 def test_areas_by_name_or_code_and_the_registering_unit(session, world):
+    """The areas are the city and the counties of the unit tree."""
+    for code, name in (("530521", "施甸县"), ("530523", "龙陵县")):
+        add_org_unit(session, code, name, OrgKind.COUNTY, code, world.units["city"])
     longling = add_org_unit(session, "530523-amr", "龙陵县市场监管局", OrgKind.DEPARTMENT,
                             "530523")
     areas = ["隆阳区", "530502", "保山市腾冲市", "530581000000", " 施甸县 ", "龙陵县", "保山市",
@@ -457,6 +458,8 @@ def test_import_file_commits_each_batch_and_records_a_failure(sessions: sessionm
 
 
 def test_progress_is_reported_per_stage(sessions, tmp_path):
+    with sessions.begin() as session:
+        make_world(session, calendar=False)
     path = write_sample_csv(tmp_path / "amr.csv", 2500)
     seen: list[tuple[str, int, int | None]] = []
 
@@ -505,16 +508,14 @@ def cli_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> sessionmaker[Sess
 
 @pytest.fixture
 def routing(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, list[str]]]:
-    """A stand-in engine.routing that starts one notice per change."""
+    """A stand-in registration handler that starts one notice per change."""
     calls: list[tuple[str, list[str]]] = []
 
     def route_entities(session: Session, actor: audit.Actor, changes: list[EntityChange]) -> int:
         calls.append((actor.name, [c.trigger for c in changes]))
         return len(changes)
 
-    module = types.ModuleType("engine.routing")
-    module.route_entities = route_entities  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "engine.routing", module)
+    monkeypatch.setattr(domains, "REGISTRATION_HANDLERS", [route_entities])
     return calls
 
 
@@ -568,7 +569,7 @@ def test_cli_exits_1_when_the_file_cannot_be_read(cli_db, tmp_path):
 
 
 def test_cli_without_routing_imports_and_says_so(cli_db, tmp_path, monkeypatch):
-    monkeypatch.setitem(sys.modules, "engine.routing", None)
+    monkeypatch.setattr(domains, "REGISTRATION_HANDLERS", [])
     path = tmp_path / "amr.csv"
     path.write_bytes(csv_file([registration()]))
 

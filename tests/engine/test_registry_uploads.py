@@ -10,6 +10,7 @@ import time_machine
 from sqlalchemy import func, select
 
 from engine.db import session_factory
+from engine.dual_notice.routing import route_entities
 from engine.errors import Conflict, Forbidden, InvalidInput, NotFound
 from engine.models import (
     AuditEvent,
@@ -19,8 +20,7 @@ from engine.models import (
     RegistryUpload,
     User,
 )
-from engine.registry_samples import HEADERS, sample_rows
-from engine.registry_uploads import (
+from engine.registry.uploads import (
     check_upload,
     discard_upload,
     get_upload,
@@ -31,7 +31,7 @@ from engine.registry_uploads import (
     store_upload,
     upload_path,
 )
-from engine.routing import route_entities
+from engine.seed.samples import HEADERS, sample_rows
 from tests.notice_factories import MONDAY, make_notice_world
 
 

@@ -12,6 +12,14 @@ from SpiffWorkflow.dmn.parser.BpmnDmnParser import BpmnDmnParser
 from sqlalchemy import func, select
 
 from engine import audit
+from engine.dual_notice.routing import route_entities, route_manually, routing_failed_pool
+from engine.dual_notice.routing_table import (
+    SHIPPED_TABLE,
+    deploy_table,
+    latest_table,
+    parse_table,
+    scope_items,
+)
 from engine.errors import Conflict, DeploymentError, NotFound
 from engine.models import (
     AuditEvent,
@@ -22,14 +30,6 @@ from engine.models import (
     OrgUnit,
     ProcessInstance,
     RoutingState,
-)
-from engine.routing import route_entities, route_manually, routing_failed_pool
-from engine.routing_table import (
-    SHIPPED_TABLE,
-    deploy_table,
-    latest_table,
-    parse_table,
-    scope_items,
 )
 from tests.notice_factories import (
     MONDAY,
@@ -130,7 +130,7 @@ def _table_with(extra_rule: str = "", hit_policy: str = "COLLECT", department: s
 
 def test_a_table_with_an_unknown_department_or_another_hit_policy_is_refused():
     with pytest.raises(DeploymentError) as refused:
-        parse_table(_table_with("rule", department="moon"))
+        parse_table(_table_with("rule", department="moon"), departments=frozenset({"amr"}))
     assert "rule_extra" in str(refused.value) and "moon" in str(refused.value)
     with pytest.raises(DeploymentError, match="COLLECT"):
         parse_table(_table_with(hit_policy="UNIQUE"))

@@ -11,7 +11,6 @@ import time_machine
 from sqlalchemy import select, update
 
 from engine import audit
-from engine.cases import open_case, save_case
 from engine.errors import Conflict, Forbidden, IncidentError, InvalidInput, NotFound
 from engine.models import (
     AuditEvent,
@@ -31,6 +30,7 @@ from engine.runtime import (
     suspend,
     terminate,
 )
+from engine.runtime.cases import open_case, save_case
 from tests.factories import SETUP, World, make_world, start_sample
 
 CST = ZoneInfo("Asia/Shanghai")
@@ -269,7 +269,7 @@ def test_terminate_cancels_items_and_timers(session, world, traveller):
 
 def test_script_failure_is_an_incident_error_and_writes_nothing(session, world, traveller,
                                                                 tmp_path):
-    from engine.deploy import deploy
+    from engine.runtime.deploy import deploy
     from tests.factories import sample_files
 
     name, xml = sample_files()[0]
@@ -298,8 +298,8 @@ def test_every_command_is_audited(session, world, traveller):
 
 
 def test_a_failed_command_is_reported_as_an_incident(sessions, world, traveller):
-    from engine.deploy import deploy
-    from engine.incidents import open_incidents, report_failure
+    from engine.runtime.deploy import deploy
+    from engine.runtime.incidents import open_incidents, report_failure
     from tests.factories import sample_files
 
     name, xml = sample_files()[0]

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from engine.errors import SandboxViolation
-from engine.sandbox import Limits, check_expression, check_script, evaluate, execute
+from engine.workflow.sandbox import Limits, check_expression, check_script, evaluate, execute
 
 SHORT = Limits(timeout_seconds=0.3)
 

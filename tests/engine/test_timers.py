@@ -9,7 +9,6 @@ import pytest
 import time_machine
 from sqlalchemy import select, update
 
-from engine import incidents
 from engine.audit import Actor
 from engine.errors import Conflict
 from engine.models import (
@@ -21,8 +20,8 @@ from engine.models import (
     WorkItem,
     WorkItemStatus,
 )
-from engine.runtime import complete
-from engine.timers import lease_due, sweep
+from engine.runtime import complete, incidents
+from engine.runtime.timers import lease_due, sweep
 from tests.factories import make_world, start_sample
 
 CST = ZoneInfo("Asia/Shanghai")
@@ -126,7 +125,7 @@ def test_failures_back_off_then_become_an_incident_that_can_be_retried(sessions,
         calls["n"] += 1
         raise RuntimeError("calendar service down")
 
-    monkeypatch.setattr("engine.timers.fire_due_timers", broken)
+    monkeypatch.setattr("engine.runtime.timers.fire_due_timers", broken)
     moment = datetime(2026, 3, 5, 8, 0, tzinfo=CST)
     with time_machine.travel(moment, tick=False) as traveller:
         first = sweep(sessions)

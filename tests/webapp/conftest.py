@@ -14,11 +14,11 @@ from flask.testing import FlaskClient
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from engine import passwords
 from engine.config import Settings
 from engine.db import session_factory
 from engine.models import ProcessInstance, Role, WorkItem, WorkItemStatus
-from engine.orgs import add_user
+from engine.org import passwords
+from engine.org.units import add_user
 from tests.factories import PASSWORD, SETUP, World, make_world, start_sample
 from webapp import create_app, database
 

@@ -9,11 +9,12 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from engine import clock, notices
+from engine import clock
+from engine.dual_notice import notices
+from engine.dual_notice.routing import route_entities
 from engine.models import Commitment, RegistryUpload
-from engine.registry_samples import HEADERS, sample_rows
-from engine.registry_uploads import upload_path
-from engine.routing import route_entities
+from engine.registry.uploads import upload_path
+from engine.seed.samples import HEADERS, sample_rows
 from tests.factories import SETUP, World
 from tests.notice_factories import Change, make_entity, notices_of
 

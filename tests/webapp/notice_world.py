@@ -11,9 +11,9 @@ import time_machine
 from sqlalchemy import select
 
 from engine import audit
+from engine.dual_notice.routing import route_entities
 from engine.models import DualNotice, MarketEntity, OrgUnit, Role
-from engine.orgs import add_user
-from engine.routing import route_entities
+from engine.org.units import add_user
 from tests.factories import PASSWORD, SETUP, World
 from tests.notice_factories import MONDAY, Change, make_entity, make_notice_world, notices_of
 

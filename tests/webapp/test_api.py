@@ -7,8 +7,8 @@ import hashlib
 from click.testing import CliRunner
 from sqlalchemy import select
 
-from engine.api_tokens import create_token, revoke_token
 from engine.models import ApiToken, WorkItem, WorkItemStatus
+from engine.org.tokens import create_token, revoke_token
 from tests.factories import SETUP
 from webapp.cli import main
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from engine.api_tokens import create_token
 from engine.models import DualNotice, MarketEntity, RegistryImport
-from engine.registry_samples import sample_rows
+from engine.org.tokens import create_token
+from engine.seed.samples import sample_rows
 from tests.factories import SETUP
 from tests.webapp import notice_world
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 import time_machine
 from sqlalchemy import select
 
-from engine import accounts, clock
+from engine import clock
 from engine.models import AuditEvent, LoginThrottle
+from engine.org import accounts
 
 
 def test_login_page_is_chinese_by_default(client):

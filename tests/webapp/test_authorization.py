@@ -16,9 +16,9 @@ from flask import Flask
 from sqlalchemy import select
 
 from engine import runtime
-from engine.api_tokens import create_token
 from engine.models import Attachment, NotificationKind, SavedFilter, WorkItem
-from engine.notifications import notify
+from engine.org.tokens import create_token
+from engine.work.notifications import notify
 from tests.factories import SETUP
 from tests.webapp.conftest import Client, start_case
 from tests.webapp.notice_matrix import NOTICE_STATES, arrange_notice

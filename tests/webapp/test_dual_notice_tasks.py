@@ -9,8 +9,8 @@ import time_machine
 from sqlalchemy import select
 
 from engine import audit
+from engine.dual_notice.routing import route_entities
 from engine.models import DualNotice, Notification, NotificationKind, WorkItem, WorkItemStatus
-from engine.routing import route_entities
 from tests.notice_factories import MONDAY, Change, make_entity, make_notice_world, notices_of
 
 

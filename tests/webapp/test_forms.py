@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 from werkzeug.datastructures import MultiDict
 
-from engine.forms import FORMS_DIR, Choice, FormDefinition, FormField, load_form, validate
+from engine.runtime.forms import FORMS_DIR, Choice, FormDefinition, FormField, load_form, validate
 from webapp.forms import submitted_values, task_form_class
 
 DEFINITION = FormDefinition("everything", "全部", "Everything", (

@@ -124,7 +124,7 @@ def test_a_sign_in_expires_after_12_hours(login, traveller):
 
 
 def test_paging(login, app_sessions, traveller, monkeypatch):
-    monkeypatch.setattr("webapp.inbox.PER_PAGE", 2)
+    monkeypatch.setattr("webapp.work.inbox.PER_PAGE", 2)
     made = [start_case(app_sessions).id for _ in range(5)]
     officer = login("chen")
     pages = [rows(officer.get(f"/inbox/?tab=claimable&page={n}").get_data(as_text=True))

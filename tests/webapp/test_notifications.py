@@ -12,8 +12,8 @@ from sqlalchemy import select
 
 from engine import runtime
 from engine.models import Notification, NotificationKind, WorkItem, WorkItemStatus
+from engine.runtime.timers import sweep
 from engine.scheduler import DEADLINES_JOB_ID, SWEEP_JOB_ID, add_jobs, deadlines_job
-from engine.timers import sweep
 from tests.webapp.conftest import start_case
 
 CST = ZoneInfo("Asia/Shanghai")
@@ -105,7 +105,7 @@ def test_scheduler_has_both_jobs_with_fixed_ids(app_sessions, app):
 
 
 def test_kinds_are_labelled(login, app_sessions, world):
-    from engine.notifications import notify
+    from engine.work.notifications import notify
 
     item = start_case(app_sessions)
     with app_sessions() as session:

@@ -11,8 +11,8 @@ from openpyxl import Workbook
 from sqlalchemy import func, select
 
 from engine.models import DualNotice, MarketEntity, RegistryImport, RegistryUpload
-from engine.registry_samples import HEADERS, sample_rows
-from engine.registry_uploads import upload_path
+from engine.registry.uploads import upload_path
+from engine.seed.samples import HEADERS, sample_rows
 from tests.webapp import notice_world
 from tests.webapp.notice_world import notice_state, push
 
@@ -165,7 +165,7 @@ def test_other_files_are_refused_before_checking(login, app_sessions, name, data
 
 
 def test_a_file_over_the_limit_is_refused(app, login, app_sessions, monkeypatch):
-    from engine import registry_uploads
+    from engine.registry import uploads as registry_uploads
 
     small = app.extensions["creditflow.settings"].replace(registry_upload_max_bytes=100)
     monkeypatch.setattr(registry_uploads, "settings_of", lambda _session: small)

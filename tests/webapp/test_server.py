@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import Engine
 
 from engine.config import Settings
-from engine.seed import DEMO_PASSWORD, DEMO_USERS
+from engine.seed.seeders import DEMO_PASSWORD, DEMO_USERS
 from tests.webapp.conftest import database_url
 from webapp import server
 

@@ -232,7 +232,7 @@ def test_attachment_type_and_size_limits(login, case, app, app_sessions):
 
 def test_too_large_upload_is_refused(login, case, app, app_sessions, monkeypatch):
     officer = login("chen")
-    from engine import attachments
+    from engine.work import attachments
 
     monkeypatch.setattr(attachments, "settings_of",
                         lambda s: app.extensions["creditflow.settings"].replace(

@@ -7,8 +7,8 @@ from typing import Any
 from flask import jsonify, url_for
 from flask.typing import ResponseReturnValue
 
-from engine.inbox import TABS
-from engine.registry_files import COLUMNS, REQUIRED
+from engine.registry.files import COLUMNS, REQUIRED
+from engine.work.inbox import TABS
 
 ERROR = {"$ref": "#/components/responses/Error"}
 ITEM_ID = {"name": "item_id", "in": "path", "required": True, "schema": {"type": "integer"}}

@@ -9,11 +9,11 @@ from flask import abort, jsonify, request
 from flask.typing import ResponseReturnValue
 from flask_login import login_required
 
-from engine.cli.registry import routing_hook
+from engine import domains
 from engine.errors import InvalidInput
 from engine.registry import ImportReport, import_registrations
-from engine.registry_files import records_csv
-from engine.registry_uploads import is_registrar
+from engine.registry.files import records_csv
+from engine.registry.uploads import is_registrar
 from webapp import database
 from webapp.access import actor, user
 
@@ -32,7 +32,7 @@ def push() -> ResponseReturnValue:
                            fields={"registrations": "too_many"})
     report = import_registrations(
         database.session(), actor(), records_csv(records), file_name="api", dry_run=dry_run,
-        on_batch=None if dry_run else routing_hook(actor()))
+        on_batch=None if dry_run else domains.on_registrations(actor()))
     database.commit()  # a refused push is kept on record too
     if report.file_error:
         return jsonify(error="invalid_input", message=report.file_error,

@@ -9,14 +9,15 @@ from flask import jsonify, request
 from flask.typing import ResponseReturnValue
 from flask_login import login_required
 
-from engine import casework, runtime, tasks
-from engine import inbox as inbox_queries
+from engine import runtime, tasks
 from engine.errors import InvalidInput
-from engine.forms import load_form
 from engine.models import WorkItem
+from engine.runtime.forms import load_form
+from engine.work import casework
+from engine.work import inbox as inbox_queries
 from webapp import database
 from webapp.access import actor, user
-from webapp.inbox import user_calendar
+from webapp.work.inbox import user_calendar
 
 MAX_PER_PAGE = 200
 

@@ -13,7 +13,7 @@ from engine.entity_page import entity_page
 from webapp import database
 from webapp.access import actor, user
 from webapp.entities.forms import CommitmentForm, RevealForm, SearchForm
-from webapp.inbox import user_calendar
+from webapp.work.inbox import user_calendar
 
 PER_PAGE = 25
 

@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import login_required
 
-from engine import notice_papers
+from engine.dual_notice import papers as notice_papers
 from engine.errors import InvalidInput
 from webapp import database
 from webapp.access import actor

@@ -8,9 +8,9 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import SelectField
 from wtforms.validators import Regexp
 
-from engine.notice_queries import RoutingChoices
+from engine.dual_notice.queries import RoutingChoices
+from webapp.dual_notice.forms import CHOOSE
 from webapp.forms import required
-from webapp.notices.forms import CHOOSE
 
 
 class RegistryFileForm(FlaskForm):

@@ -7,21 +7,21 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from engine import registry_uploads
-from engine.cli.registry import routing_hook
+from engine import domains
 from engine.errors import InvalidInput
 from engine.models import RegistryUpload
 from engine.paging import Page
+from engine.registry import uploads as registry_uploads
 from webapp import database
 from webapp.access import actor, user
 from webapp.config import FORM_OVERHEAD_BYTES, settings
-from webapp.notices.labels import STAGES, UPLOAD_STATES
+from webapp.dual_notice.labels import STAGES, UPLOAD_STATES
 from webapp.registry.forms import RegistryFileForm
 from webapp.registry.jobs import jobs
 from webapp.registry.messages import file_error, row_reason
 from webapp.registry.registrars import background_sessions, registrar_required
 from webapp.security import csrf
-from webapp.tasks.forms import ActionForm
+from webapp.work.tasks.forms import ActionForm
 
 PROBLEMS_PER_PAGE = 200
 REFUSED = {"type": _l("Upload a CSV or XLSX file."),
@@ -93,7 +93,7 @@ def start(upload_id: int) -> ResponseReturnValue:
     registry_uploads.start_import(database.session(), actor(), upload_id)
     database.commit()
     jobs().submit(registry_uploads.run_import, background_sessions(), actor(), upload_id,
-                  routing_hook(actor()))
+                  domains.on_registrations(actor()))
     return redirect(url_for("registry.show_import", upload_id=upload_id))
 
 

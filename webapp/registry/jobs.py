@@ -1,5 +1,5 @@
 """Background work of the web app: registry checks and imports run in a small thread pool,
-reporting their progress through the database (engine.registry_uploads)."""
+reporting their progress through the database (engine.registry.uploads)."""
 
 from __future__ import annotations
 

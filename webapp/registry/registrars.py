@@ -10,7 +10,7 @@ from flask import abort, current_app
 from flask_login import login_required
 from sqlalchemy.orm import Session, sessionmaker
 
-from engine.registry_uploads import is_registrar
+from engine.registry.uploads import is_registrar
 from webapp import database
 from webapp.access import user
 

@@ -7,13 +7,15 @@ from flask import flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
-from engine import notice_queries, routing
+from engine import registry
+from engine.dual_notice import queries as notice_queries
+from engine.dual_notice import routing
 from engine.errors import InvalidInput
 from webapp import database
 from webapp.access import actor, back, user
-from webapp.inbox import user_calendar
 from webapp.registry.forms import ManualRouteForm
 from webapp.registry.registrars import registrar_required
+from webapp.work.inbox import user_calendar
 
 PER_PAGE = 25
 
@@ -32,7 +34,7 @@ def pool() -> ResponseReturnValue:
 
 @registrar_required
 def route(entity_id: int) -> ResponseReturnValue:
-    routing.entity_for_registrar(database.session(), actor(), entity_id)
+    registry.entity_for_registrar(database.session(), actor(), entity_id)
     form = ManualRouteForm()
     if not form.validate_on_submit():
         flash(_("Choose a licence item and a department."), "error")

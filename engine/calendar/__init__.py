@@ -1,0 +1,23 @@
+"""Working-day calendars per area, with the make-up workdays (调休) of each year."""
+
+from engine.calendar.workdays import (
+    NATIONAL,
+    Day,
+    WorkdayCalendar,
+    calendar_for,
+    days_of_year,
+    recorded_warnings,
+    replace_years,
+    seed_from_chinese_calendar,
+)
+
+__all__ = [
+    "NATIONAL",
+    "Day",
+    "WorkdayCalendar",
+    "calendar_for",
+    "days_of_year",
+    "recorded_warnings",
+    "replace_years",
+    "seed_from_chinese_calendar",
+]

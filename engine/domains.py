@@ -1,0 +1,56 @@
+"""What each domain adds to the platform. The core never names a domain: it asks here.
+
+To add a domain, list its contributions below (docs/ARCHITECTURE.md, "A new area").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from sqlalchemy import ColumnElement, false, or_
+from sqlalchemy.orm import Session
+
+from engine import audit, dual_notice, registry
+from engine.models import User
+from engine.registry import EntityChange, OnBatch
+
+Completer = Callable[[Session, audit.Actor, int, dict[str, Any]], object]
+"""completer(session, actor, item_id, data): complete a task and keep the domain's rows in
+step; the form data is already validated."""
+
+EntityFilter = Callable[[Session, User], ColumnElement[bool]]
+"""filter(session, user): SQL on MarketEntity, true for the entities the user sees."""
+
+RegistrationHandler = Callable[[Session, audit.Actor, Sequence[EntityChange]], int]
+"""handler(session, actor, changes) -> processes started, in the batch's transaction."""
+
+COMPLETERS: dict[str, Completer] = {
+    dual_notice.PROCESS_KEY: dual_notice.complete_notice_task,
+}
+ENTITY_FILTERS: list[EntityFilter] = [
+    registry.registrar_filter,
+    dual_notice.entity_filter,
+]
+REGISTRATION_HANDLERS: list[RegistrationHandler] = [
+    dual_notice.route_entities,
+]
+
+
+def completer_for(process_key: str) -> Completer | None:
+    """The domain service that completes tasks of this process, if it has one."""
+    return COMPLETERS.get(process_key)
+
+
+def entity_filter(session: Session, user: User) -> ColumnElement[bool]:
+    """SQL: the market entities the user may see through any domain."""
+    return or_(false(), *(visible(session, user) for visible in ENTITY_FILTERS))
+
+
+def on_registrations(actor: audit.Actor) -> OnBatch | None:
+    """What new and changed registrations set off, bound to the actor; None when no
+    domain reacts to them."""
+    if not REGISTRATION_HANDLERS:
+        return None
+    handlers = tuple(REGISTRATION_HANDLERS)
+    return lambda session, changes: sum(handle(session, actor, changes) for handle in handlers)

@@ -1,0 +1,1 @@
+"""Organisation: the unit tree, users and their accounts, scopes, API tokens."""

@@ -1,0 +1,104 @@
+"""Who may see and act on what: org-unit scopes, in Python and as SQL filters."""
+
+from __future__ import annotations
+
+from sqlalchemy import ColumnElement, or_, select, true
+from sqlalchemy.orm import Session
+
+from engine.models import OrgKind, OrgUnit, Role, User, WorkItem
+
+# Roles that satisfy a lane's candidate role.
+SATISFIES: dict[str, frozenset[Role]] = {
+    Role.OFFICER: frozenset({Role.OFFICER, Role.DEPT_ADMIN}),
+    Role.DEPT_ADMIN: frozenset({Role.DEPT_ADMIN}),
+    Role.SUPERVISOR: frozenset({Role.SUPERVISOR}),
+}
+MANAGERS = frozenset({Role.DEPT_ADMIN, Role.SUPERVISOR, Role.SYSADMIN})
+
+
+def scope_roots(session: Session, user: User) -> list[str] | None:
+    """Path prefixes of the subtrees a user sees; None means everything.
+
+    Officers and department administrators see their own unit and below; a
+    supervisor of a joint-meeting office sees the whole area the office serves.
+    """
+    if user.has_role(Role.SYSADMIN, Role.AUDITOR):
+        return None
+    unit = user.org_unit
+    roots = [unit.path]
+    if user.has_role(Role.SUPERVISOR) and unit.kind == OrgKind.JOINT_OFFICE and unit.parent_id:
+        parent = session.get(OrgUnit, unit.parent_id)
+        if parent is not None:
+            roots = [parent.path]
+    return roots
+
+
+def supervised_areas(session: Session, user: User) -> list[str] | None:
+    """Area codes whose cases a supervisor watches; None means every area.
+
+    A county's joint-meeting office watches its county; the city's office,
+    system administrators and auditors watch them all.
+    """
+    if user.has_role(Role.SYSADMIN, Role.AUDITOR):
+        return None
+    unit = user.org_unit
+    if unit.kind == OrgKind.JOINT_OFFICE and unit.parent_id:
+        parent = session.get(OrgUnit, unit.parent_id)
+        if parent is not None and parent.kind == OrgKind.CITY:
+            return None
+    return [unit.area_code]
+
+
+def in_scope(session: Session, user: User, path: str) -> bool:
+    roots = scope_roots(session, user)
+    return roots is None or any(path.startswith(r) for r in roots)
+
+
+def org_filter(session: Session, user: User, org_id_column: ColumnElement[int]
+               ) -> ColumnElement[bool]:
+    """SQL: the org id in the column lies within the user's scope."""
+    roots = scope_roots(session, user)
+    if roots is None:
+        return true()
+    units = select(OrgUnit.id).where(or_(*(OrgUnit.path.startswith(r) for r in roots)))
+    return org_id_column.in_(units)
+
+
+def work_item_filter(session: Session, user: User) -> ColumnElement[bool]:
+    """SQL: work items the user may see (in scope, or held by them)."""
+    return or_(org_filter(session, user, WorkItem.candidate_org_id),
+               WorkItem.assignee_id == user.id)
+
+
+def item_visible(session: Session, user: User, item: WorkItem) -> bool:
+    if item.assignee_id == user.id:
+        return True
+    if item.candidate_org_id is None:
+        return scope_roots(session, user) is None
+    unit = session.get(OrgUnit, item.candidate_org_id)
+    return unit is not None and in_scope(session, user, unit.path)
+
+
+def may_work_on(session: Session, user: User, item: WorkItem) -> bool:
+    """Whether the user is a candidate: in the candidate unit (or below) with the role."""
+    if item.candidate_org_id is None or not user.active:
+        return False
+    unit = session.get(OrgUnit, item.candidate_org_id)
+    if unit is None or not user.org_unit.path.startswith(unit.path):
+        return False
+    allowed = SATISFIES.get(item.candidate_role or Role.OFFICER, frozenset())
+    return bool(user.roles & allowed)
+
+
+def may_manage(session: Session, user: User, path: str) -> bool:
+    """Whether the user may reassign or steer work in the subtree at `path`."""
+    return bool(user.roles & MANAGERS) and in_scope(session, user, path)
+
+
+def department_of(session: Session, user: User) -> OrgUnit | None:
+    """The department a user works in (their unit, or the department above a section
+    or station)."""
+    unit: OrgUnit | None = user.org_unit
+    while unit is not None and unit.kind != OrgKind.DEPARTMENT:
+        unit = session.get(OrgUnit, unit.parent_id) if unit.parent_id else None
+    return unit

@@ -1,0 +1,163 @@
+"""Starting many instances of one process at once (registry imports, dual-notice routing).
+
+The result is what `runtime.start_process` gives once per request — the same
+instance states (with the platform's task annotations), work items, timers and
+audit events — but the spec and each area's calendar are loaded once, every
+workflow runs in memory, and each table is written with one executemany. The
+audit chain is computed in Python and appended under one head lock.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from SpiffWorkflow.util.task import TaskState
+from sqlalchemy import insert
+from sqlalchemy.orm import Session, make_transient_to_detached
+
+from engine import audit, clock
+from engine.calendar import WorkdayCalendar, calendar_for
+from engine.db import settings_of
+from engine.models import InstanceStatus, ProcessDefinition, ProcessInstance, Timer, WorkItem
+from engine.runtime.cases import CLOSED, Case, derived_status
+from engine.runtime.derive import (
+    ANNOTATION,
+    annotate_tasks,
+    fill_work_item,
+    tasks_in,
+    waiting_timers,
+)
+from engine.workflow import (
+    SERIALIZER_VERSION,
+    dump_state,
+    load_spec,
+    new_workflow,
+    sandbox,
+    script_engine,
+)
+
+FirstSteps = Callable[[Case, dict[str, Any]], None]
+# The human tasks that have a work item (derive.sync_work_items looks at the same ones).
+_READY_OR_FINISHED = (TaskState.READY | TaskState.COMPLETED | TaskState.CANCELLED
+                      | TaskState.ERROR)
+
+
+@dataclass(frozen=True)
+class StartRequest:
+    """One instance to start in a batch."""
+
+    data: dict[str, Any]
+    business_key: str | None = None
+    entity_id: int | None = None
+    area_code: str | None = None
+
+
+def start_many(session: Session, actor: audit.Actor, definition: ProcessDefinition,
+               requests: Sequence[StartRequest], first_steps: FirstSteps
+               ) -> list[ProcessInstance]:
+    """Start one instance per request; `first_steps` runs a new case to its first wait.
+
+    A failing request raises (as start_process does) and nothing is written.
+    """
+    if not requests:
+        return []
+    cases = _run_all(session, actor, definition, requests, first_steps)
+    _insert_instances(session, cases)
+    _insert_work_items(session, cases)
+    _insert_timers(session, cases)
+    audit.record_many(session, actor, [
+        ("process.start", "process_instance", case.row.id,
+         {"key": definition.key, "version": definition.version,
+          "business_key": case.row.business_key}) for case in cases])
+    return [_attach(session, case.row, definition) for case in cases]
+
+
+def _run_all(session: Session, actor: audit.Actor, definition: ProcessDefinition,
+             requests: Sequence[StartRequest], first_steps: FirstSteps) -> list[Case]:
+    specs = load_spec(definition.sha256, lambda: definition.spec_json)
+    settings = settings_of(session)
+    limits = sandbox.Limits(settings.sandbox_timeout_seconds, settings.sandbox_max_size)
+    engines: dict[str | None, tuple[WorkdayCalendar, Any]] = {}
+    now = clock.now()
+    cases = []
+    for request in requests:
+        data = dict(request.data or {})
+        row = ProcessInstance(
+            definition_id=definition.id, business_key=request.business_key,
+            entity_id=request.entity_id, area_code=request.area_code or data.get("area_code"),
+            status=InstanceStatus.RUNNING, state="{}", serializer_version=SERIALIZER_VERSION,
+            started_by=actor.name, started_at=now, updated_at=now, ended_at=None, error=None,
+        )
+        if row.area_code not in engines:
+            calendar = calendar_for(session, settings, row.area_code)
+            engines[row.area_code] = (calendar, script_engine(calendar, limits))
+        calendar, engine = engines[row.area_code]
+        case = Case(row, new_workflow(specs, engine), calendar)
+        case.workflow.data.update(data)
+        first_steps(case, data)
+        _finish(session, case)
+        cases.append(case)
+    return cases
+
+
+def _finish(session: Session, case: Case) -> None:
+    """What save_case does before writing: annotate, serialize, derive the status."""
+    row = case.row
+    annotate_tasks(session, case)
+    row.state = dump_state(case.workflow)
+    row.updated_at = case.calendar.now()
+    row.status = derived_status(case)
+    if row.status in CLOSED:
+        row.ended_at = row.updated_at
+
+
+_INSTANCE_COLUMNS = ("definition_id", "business_key", "entity_id", "area_code", "status",
+                     "state", "serializer_version", "started_by", "started_at", "updated_at",
+                     "ended_at", "error")
+
+
+def _insert_instances(session: Session, cases: list[Case]) -> None:
+    rows = [{**{c: getattr(case.row, c) for c in _INSTANCE_COLUMNS}, "version": 1}
+            for case in cases]
+    table = ProcessInstance.__table__
+    statement = insert(table).returning(table.c.id, sort_by_parameter_order=True)
+    for case, new_id in zip(cases, session.execute(statement, rows).scalars(), strict=True):
+        case.row.id = new_id
+        case.row.version = 1
+
+
+def _insert_work_items(session: Session, cases: list[Case]) -> None:
+    columns = [c.key for c in WorkItem.__table__.columns if c.key != "id"]
+    rows = []
+    for case in cases:
+        now = case.calendar.now()
+        for task in tasks_in(case.workflow, _READY_OR_FINISHED, manual=True):
+            notes = task.internal_data.get(ANNOTATION)
+            if notes is None:
+                continue
+            item = WorkItem(instance_id=case.row.id, task_id=str(task.id))
+            fill_work_item(item, case, task, notes, now)
+            rows.append({c: getattr(item, c) for c in columns})
+    if rows:
+        session.execute(insert(WorkItem.__table__), rows)
+
+
+def _insert_timers(session: Session, cases: list[Case]) -> None:
+    rows = [dict(instance_id=case.row.id, task_id=str(task.id), attempts=0,
+                 event_name=(task.task_spec.bpmn_name or task.task_spec.name)[:200],
+                 interrupting=getattr(task.task_spec, "cancel_activity", None), due_at=due,
+                 locked_by=None, locked_until=None, last_error=None)
+            for case in cases for task, due in waiting_timers(case)]
+    if rows:
+        session.execute(insert(Timer.__table__), rows)
+
+
+def _attach(session: Session, row: ProcessInstance, definition: ProcessDefinition
+            ) -> ProcessInstance:
+    """Make the inserted row a persistent object of the session without reading it back."""
+    row.definition = definition
+    make_transient_to_detached(row)
+    session.add(row)
+    return row

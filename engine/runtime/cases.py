@@ -1,0 +1,106 @@
+"""Loading and saving one instance: the engine step of every runtime command."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
+from SpiffWorkflow.util.task import TaskState
+from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm.attributes import flag_modified
+from sqlalchemy.orm.exc import StaleDataError
+
+from engine.calendar import WorkdayCalendar, calendar_for
+from engine.db import settings_of
+from engine.errors import Conflict, NotFound
+from engine.models import InstanceStatus, ProcessDefinition, ProcessInstance
+from engine.runtime.derive import annotate_tasks, tasks_in, write_rows
+from engine.workflow import (
+    SERIALIZER_VERSION,
+    dump_state,
+    load_spec,
+    load_state,
+    sandbox,
+    script_engine,
+)
+from engine.workflow import new_workflow as spiff_new_workflow
+
+CLOSED = frozenset({InstanceStatus.COMPLETED, InstanceStatus.TERMINATED})
+
+
+@dataclass
+class Case:
+    """An instance row with its live workflow and the calendar of its area."""
+
+    row: ProcessInstance
+    workflow: BpmnWorkflow
+    calendar: WorkdayCalendar
+
+    @property
+    def data(self) -> dict[str, Any]:
+        return self.workflow.data
+
+
+def _engine_for(session: Session, calendar: WorkdayCalendar):  # type: ignore[no-untyped-def]
+    settings = settings_of(session)
+    limits = sandbox.Limits(settings.sandbox_timeout_seconds, settings.sandbox_max_size)
+    return script_engine(calendar, limits)
+
+
+def new_case(session: Session, definition: ProcessDefinition, row: ProcessInstance) -> Case:
+    calendar = calendar_for(session, settings_of(session), row.area_code)
+    specs = load_spec(definition.sha256, lambda: definition.spec_json)
+    workflow = spiff_new_workflow(specs, _engine_for(session, calendar))
+    return Case(row, workflow, calendar)
+
+
+def open_case(session: Session, instance_id: int) -> Case:
+    """Load an instance and restore its workflow (the version is checked at save)."""
+    row = session.get(ProcessInstance, instance_id,
+                      options=[joinedload(ProcessInstance.definition)])
+    if row is None:
+        raise NotFound(f"no process instance {instance_id}")
+    calendar = calendar_for(session, settings_of(session), row.area_code)
+    specs = load_spec(row.definition.sha256, lambda: row.definition.spec_json)
+    workflow = load_state(row.state, specs, _engine_for(session, calendar))
+    return Case(row, workflow, calendar)
+
+
+def save_case(session: Session, case: Case, *, status: InstanceStatus | None = None) -> None:
+    """Write the state back under the version check and re-derive its rows.
+
+    A new instance is inserted once, with its state; an existing one is
+    updated only where its version is still the one that was loaded.
+    """
+    now = case.calendar.now()
+    row = case.row
+    annotate_tasks(session, case)
+    row.state = dump_state(case.workflow)
+    row.serializer_version = SERIALIZER_VERSION
+    row.updated_at = now
+    row.status = status or derived_status(case)
+    if row.status in CLOSED and row.ended_at is None:
+        row.ended_at = now
+    instance_id = row.id
+    if instance_id is None:
+        session.add(row)
+    else:
+        flag_modified(row, "state")  # always an UPDATE, so the version is always checked
+    try:
+        session.flush()
+    except StaleDataError as exc:
+        raise Conflict(f"process instance {instance_id} was changed by someone else; reload it",
+                       instance_id=instance_id) from exc
+    is_new = instance_id is None
+    write_rows(session, case, is_new=is_new)
+
+
+def derived_status(case: Case) -> InstanceStatus:
+    if case.row.status in (InstanceStatus.SUSPENDED, InstanceStatus.TERMINATED):
+        return case.row.status
+    if case.workflow.is_completed():
+        return InstanceStatus.COMPLETED
+    if tasks_in(case.workflow, TaskState.READY, manual=True):
+        return InstanceStatus.RUNNING
+    return InstanceStatus.WAITING

@@ -1,0 +1,1 @@
+"""Seeders: the Baoshan organisation and a demo. Only seeders read `engine.seed.baoshan`."""

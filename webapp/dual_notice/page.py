@@ -1,0 +1,47 @@
+"""The page of one notice: the entity, the state and light, the history, and its steps."""
+
+from __future__ import annotations
+
+from flask import render_template
+from flask.typing import ResponseReturnValue
+from flask_login import login_required
+from flask_wtf import FlaskForm
+
+from engine.dual_notice import queries as notice_queries
+from webapp import database
+from webapp.access import actor
+from webapp.dual_notice.forms import (
+    DispatchForm,
+    OutcomeForm,
+    RerouteForm,
+    ReturnNoticeForm,
+    RevokeForm,
+    TerminateForm,
+)
+from webapp.work.inbox import user_calendar
+from webapp.work.tasks.forms import ActionForm
+
+FORMS: dict[str, type[FlaskForm]] = {
+    "action": ActionForm, "return": ReturnNoticeForm, "dispatch": DispatchForm,
+    "outcome": OutcomeForm, "revoke": RevokeForm, "reroute": RerouteForm,
+    "terminate": TerminateForm}
+
+
+def render_notice(notice_id: int, *, failed: dict[str, FlaskForm] | None = None,
+                  status: int = 200) -> ResponseReturnValue:
+    """The page, with a form that failed (keeping what was typed) or fresh ones."""
+    session = database.session()
+    page = notice_queries.notice_page(session, actor(), notice_id, user_calendar())
+    forms = {key: kind(formdata=None) for key, kind in FORMS.items()} | (failed or {})
+    if page.actions.dispatch:
+        forms["dispatch"].fill(*notice_queries.dispatch_targets(session, page.notice))
+    if page.actions.reroute:
+        forms["reroute"].fill(notice_queries.routing_choices(session, page.entity.area_code),
+                              page.notice.licence_item)
+    return render_template("notices/show.html", page=page, notice=page.notice,
+                           actions=page.actions, forms=forms), status
+
+
+@login_required
+def show(notice_id: int) -> ResponseReturnValue:
+    return render_notice(notice_id)

@@ -1,0 +1,1 @@
+"""Officers' work pages: inbox, task page, monitor, notifications."""

@@ -1,0 +1,107 @@
+"""The task page: the case around the task, its form, and completing or returning it."""
+
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from flask_login import login_required
+from flask_wtf import FlaskForm
+
+from engine import runtime, tasks
+from engine.errors import InvalidInput
+from engine.models import WorkItem
+from engine.runtime.forms import load_form
+from engine.work import casework
+from engine.work.inbox import deadline_light
+from engine.work.returns import return_route
+from webapp import database
+from webapp.access import actor, user
+from webapp.config import settings
+from webapp.forms import add_engine_errors, submitted_values, task_form_class
+from webapp.i18n import select_locale
+from webapp.work.inbox import user_calendar
+from webapp.work.tasks.forms import (
+    REASON_LABELS,
+    ActionForm,
+    AssignForm,
+    CommentForm,
+    ReturnForm,
+    UploadForm,
+    UrgeForm,
+)
+
+
+def task_form(form_key: str | None) -> FlaskForm | None:
+    if not form_key:
+        return None
+    return task_form_class(load_form(form_key), select_locale())()
+
+
+def return_form(item: WorkItem) -> ReturnForm:
+    """The return form with the reasons this task's diagram and form allow."""
+    form = ReturnForm()
+    route = return_route(database.session(), item)
+    if route is None:
+        return form
+    english = select_locale().startswith("en")
+    spec = next((f for f in load_form(item.form_key).fields if f.name == "return_reason"),
+                None) if item.form_key else None
+    own = {c.value: c.en if english else c.zh for c in spec.choices} if spec else {}
+    form.reason.choices = [("", _("— choose —")), *(
+        (code, own.get(code) or str(REASON_LABELS.get(code, code))) for code in route.reasons)]
+    return form
+
+
+def render_task(item_id: int, *, form: FlaskForm | None = None,
+                return_back_form: ReturnForm | None = None, status: int = 200
+                ) -> ResponseReturnValue:
+    """The page, with the given (possibly failed) forms or fresh ones."""
+    page = casework.task_page(database.session(), actor(), item_id)
+    assign_form = AssignForm()
+    if page.permissions.assign:
+        assign_form.fill(*casework.assign_targets(database.session(), user(), page.item))
+    definition = load_form(page.item.form_key) if page.item.form_key else None
+    return render_template(
+        "tasks/show.html", page=page, item=page.item, perms=page.permissions,
+        definition=definition, form=form or task_form(page.item.form_key),
+        return_form=return_back_form or return_form(page.item), assign_form=assign_form,
+        action_form=ActionForm(), comment_form=CommentForm(), upload_form=UploadForm(),
+        urge_form=UrgeForm(), locale=select_locale(),
+        light_value=deadline_light(page.item, user_calendar()),
+        upload_mb=settings().upload_max_bytes // (1024 * 1024)), status
+
+
+@login_required
+def show(item_id: int) -> ResponseReturnValue:
+    return render_task(item_id)
+
+
+@login_required
+def complete(item_id: int) -> ResponseReturnValue:
+    item = runtime.get_work_item(database.session(), actor(), item_id)
+    form = task_form(item.form_key) or ActionForm()
+    if not form.validate_on_submit():
+        return render_task(item_id, form=form, status=422)
+    definition = load_form(item.form_key) if item.form_key else None
+    values = submitted_values(form, definition) if definition else {}
+    try:
+        tasks.complete_task(database.session(), actor(), item_id, values)
+    except InvalidInput as exc:
+        database.rollback()
+        add_engine_errors(form, exc.details.get("fields") or {})
+        return render_task(item_id, form=form, status=422)
+    database.commit()
+    flash(_("Task completed."), "success")
+    return redirect(url_for("inbox.index"))
+
+
+@login_required
+def return_back(item_id: int) -> ResponseReturnValue:
+    form = return_form(runtime.get_work_item(database.session(), actor(), item_id))
+    if not form.validate_on_submit():
+        return render_task(item_id, return_back_form=form, status=422)
+    tasks.return_task(database.session(), actor(), item_id, form.reason.data, form.note.data)
+    database.commit()
+    flash(_("Task returned."), "success")
+    return redirect(url_for("inbox.index"))
