@@ -5,19 +5,15 @@ from engine.models.audit import AuditEvent, AuditHead
 from engine.models.base import Base
 from engine.models.calendar import CalendarDay, CalendarWarning, CalendarYear
 from engine.models.casefile import Attachment, Comment
-from engine.models.entity import MarketEntity
-from engine.models.notice import (
+from engine.models.dual_notice import (
     LIVE_NOTICE_STATES,
     Commitment,
-    DecisionTable,
     DualNotice,
     NoticeState,
-    RegistryImport,
-    RegistryUpload,
-    RoutingState,
     SupervisionEntry,
     UnlicensedLead,
 )
+from engine.models.entity import MarketEntity, RoutingState
 from engine.models.notification import Notification, NotificationKind
 from engine.models.org import OrgKind, OrgUnit, Role, User, UserRole
 from engine.models.process import (
@@ -29,6 +25,8 @@ from engine.models.process import (
     WorkItem,
     WorkItemStatus,
 )
+from engine.models.registry import RegistryImport, RegistryUpload
+from engine.models.rules import DecisionTable
 
 __all__ = [
     "LIVE_NOTICE_STATES",

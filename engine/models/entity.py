@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import enum
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -9,6 +10,15 @@ from sqlalchemy import Date, ForeignKey, Numeric, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from engine.models.base import Base, UTCDateTime
+
+
+class RoutingState(enum.StrEnum):
+    """How an entity's registration was routed to licensing departments."""
+
+    NOT_ROUTED = "not_routed"
+    AUTO_ROUTED = "auto_routed"
+    MANUALLY_ROUTED = "manually_routed"
+    ROUTING_FAILED = "routing_failed"
 
 
 class MarketEntity(Base):

@@ -1,4 +1,5 @@
-"""Dual notice (双告知): notices to licensing departments, the supervision directory, imports."""
+"""Dual notice (双告知): notices to licensing departments, the supervision directory,
+commitments, and the unlicensed-operation leads a notice can raise."""
 
 from __future__ import annotations
 
@@ -6,7 +7,6 @@ import enum
 from datetime import date, datetime
 
 from sqlalchemy import (
-    JSON,
     Boolean,
     Date,
     Enum,
@@ -15,21 +15,11 @@ from sqlalchemy import (
     Integer,
     String,
     Text,
-    UniqueConstraint,
     text,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
 from engine.models.base import Base, UTCDateTime
-
-
-class RoutingState(enum.StrEnum):
-    """How an entity's registration was routed to licensing departments."""
-
-    NOT_ROUTED = "not_routed"
-    AUTO_ROUTED = "auto_routed"
-    MANUALLY_ROUTED = "manually_routed"
-    ROUTING_FAILED = "routing_failed"
 
 
 class NoticeState(enum.StrEnum):
@@ -99,52 +89,6 @@ class SupervisionEntry(Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
 
 
-class RegistryImport(Base):
-    """One import of registration data (a file, or an API push)."""
-
-    __tablename__ = "registry_import"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    source: Mapped[str] = mapped_column(String(300))  # file name, or "api"
-    actor: Mapped[str] = mapped_column(String(64))
-    dry_run: Mapped[bool] = mapped_column(Boolean, default=False)
-    started_at: Mapped[datetime] = mapped_column(UTCDateTime)
-    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    rows_read: Mapped[int] = mapped_column(Integer, default=0)
-    rows_valid: Mapped[int] = mapped_column(Integer, default=0)
-    rows_invalid: Mapped[int] = mapped_column(Integer, default=0)
-    rows_imported: Mapped[int] = mapped_column(Integer, default=0)
-    notices_started: Mapped[int] = mapped_column(Integer, default=0)
-    error: Mapped[str | None] = mapped_column(Text)
-
-
-class RegistryUpload(Base):
-    """A registration file uploaded on the web: checked first (a dry run), then imported in
-    the background; `stage`, `done` and `total` are its progress for any web worker to show."""
-
-    __tablename__ = "registry_upload"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    file_name: Mapped[str] = mapped_column(String(300))
-    stored_name: Mapped[str] = mapped_column(String(80))  # under var/uploads/registry/
-    uploaded_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
-    org_unit_id: Mapped[int] = mapped_column(ForeignKey("org_unit.id"), index=True)
-    state: Mapped[str] = mapped_column(String(20))  # checking, checked, importing, done, failed
-    stage: Mapped[str | None] = mapped_column(String(20))  # checking or importing rows
-    done: Mapped[int] = mapped_column(Integer, default=0)
-    total: Mapped[int | None] = mapped_column(Integer)
-    rows_read: Mapped[int] = mapped_column(Integer, default=0)
-    rows_valid: Mapped[int] = mapped_column(Integer, default=0)
-    rows_invalid: Mapped[int] = mapped_column(Integer, default=0)
-    # [row, column, reason] of every refused row; deferred: the progress polls skip it
-    problems: Mapped[list] = mapped_column(JSON, default=list, deferred=True)
-    error: Mapped[str | None] = mapped_column(Text)
-    result: Mapped[dict | None] = mapped_column(JSON)  # the import's counts
-    import_id: Mapped[int | None] = mapped_column(ForeignKey("registry_import.id"))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
-
-
 class Commitment(Base):
     """Commitment — 承诺书: the applicant's signed promise not to operate before licensing."""
 
@@ -171,24 +115,3 @@ class UnlicensedLead(Base):
     summary: Mapped[str] = mapped_column(Text)
     state: Mapped[str] = mapped_column(String(20), default="open")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
-
-
-class DecisionTable(Base):
-    """One immutable deployed version of a decision table (DMN), e.g. the routing table.
-
-    Versioned like process definitions: identical content is not stored twice,
-    changed content becomes the next version, and the newest version is the one used.
-    """
-
-    __tablename__ = "decision_table"
-    __table_args__ = (UniqueConstraint("key", "version"), UniqueConstraint("key", "sha256"))
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    key: Mapped[str] = mapped_column(String(100), index=True)
-    version: Mapped[int] = mapped_column(Integer)
-    name: Mapped[str] = mapped_column(String(200))
-    sha256: Mapped[str] = mapped_column(String(64))
-    xml: Mapped[str] = mapped_column(Text, deferred=True)
-    file_name: Mapped[str | None] = mapped_column(String(200))
-    deployed_by: Mapped[str] = mapped_column(String(64))
-    deployed_at: Mapped[datetime] = mapped_column(UTCDateTime)
