@@ -8,12 +8,14 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import time_machine
 from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from engine.config import Settings
 from engine.db import make_engine, session_factory
 from engine.models import Base
+from tests.factories import MONDAY, World, make_notice_world, make_world
 
 PG_URL = os.environ.get("CREDITFLOW_TEST_DATABASE_URL", "")
 BACKENDS = ["sqlite"] + (["postgres"] if PG_URL else [])
@@ -107,3 +109,29 @@ def pg_engine() -> Iterator[Engine]:
     finally:
         engine.dispose()
         drop_pg_schema(schema)
+
+
+@pytest.fixture
+def traveller() -> Iterator[time_machine.Traveller]:
+    """The clock stopped at MONDAY (2 March 2026, 09:00 in Baoshan); `traveller.shift`
+    moves it."""
+    with time_machine.travel(MONDAY, tick=False) as t:
+        yield t
+
+
+@pytest.fixture
+def world(session: Session) -> World:
+    """make_world, committed, as on MONDAY."""
+    with time_machine.travel(MONDAY, tick=False):
+        world = make_world(session)
+        session.commit()
+    return world
+
+
+@pytest.fixture
+def notice_world(session: Session) -> World:
+    """make_notice_world, committed, as on MONDAY."""
+    with time_machine.travel(MONDAY, tick=False):
+        world = make_notice_world(session)
+        session.commit()
+    return world

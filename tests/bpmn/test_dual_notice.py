@@ -17,9 +17,9 @@ from engine.runtime.deploy import check_process
 from engine.workflow import new_workflow, parse_process
 from rules.workdays import add_workdays
 from tests.bpmn.runner import advance, ended_at, engine, finish, ready, restored
+from tests.factories import MONDAY
 
 CST = ZoneInfo("Asia/Shanghai")
-MONDAY = datetime(2026, 3, 2, 9, 0, tzinfo=CST)
 
 
 @pytest.fixture(scope="module")

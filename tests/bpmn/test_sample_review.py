@@ -11,9 +11,9 @@ import time_machine
 from engine.config import PROJECT_DIR
 from engine.workflow import new_workflow, parse_process
 from tests.bpmn.runner import advance, ended_at, engine, finish, ready, restored
+from tests.factories import MONDAY
 
 CST = ZoneInfo("Asia/Shanghai")
-MONDAY = datetime(2026, 3, 2, 9, 0, tzinfo=CST)
 
 
 @pytest.fixture(scope="module")

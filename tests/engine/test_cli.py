@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime
-from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
@@ -12,8 +10,7 @@ from click.testing import CliRunner
 
 from engine.cli import main
 from engine.config import PROJECT_DIR
-
-MONDAY = datetime(2026, 3, 2, 9, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
+from tests.factories import MONDAY
 
 
 @pytest.fixture

@@ -22,18 +22,15 @@ from engine.entity_records import (
 )
 from engine.errors import Forbidden, InvalidInput, NotFound
 from engine.models import AuditEvent
-from tests.notice_factories import MONDAY, Change, make_entity, make_notice_world, notices_of
+from tests.factories import MONDAY, Change, make_entity, notices_of
 
 IMPORT = audit.Actor("test:import", "test")
 PHONE, ID_CARD = "13912345678", "53050219900101123X"
 
 
 @pytest.fixture
-def world(session):
-    with time_machine.travel(MONDAY, tick=False):
-        world = make_notice_world(session)
-        session.commit()
-    return world
+def world(notice_world):
+    return notice_world
 
 
 @pytest.fixture

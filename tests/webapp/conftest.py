@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from argon2 import PasswordHasher
+import time_machine
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import Engine
@@ -17,21 +17,11 @@ from sqlalchemy.orm import Session, sessionmaker
 from engine.config import Settings
 from engine.db import session_factory
 from engine.models import ProcessInstance, Role, WorkItem, WorkItemStatus
-from engine.org import passwords
 from engine.org.units import add_user
-from tests.factories import PASSWORD, SETUP, World, make_world, start_sample
+from tests.factories import MONDAY, PASSWORD, SETUP, World, make_world, start_sample
 from webapp import create_app, database
 
 CSRF = re.compile(r'name="csrf-token" content="([^"]+)"')
-
-
-@pytest.fixture(autouse=True, scope="session")
-def cheap_password_hashes() -> Iterator[None]:
-    """Argon2 at its smallest cost: tests sign in often; production keeps the defaults."""
-    original = passwords._HASHER
-    passwords._HASHER = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
-    yield
-    passwords._HASHER = original
 
 
 def database_url(engine: Engine) -> str:
@@ -61,6 +51,14 @@ def app(db_engine: Engine, world: World, tmp_path: Path) -> Iterator[Flask]:
     app.config["TESTING"] = True
     yield app
     database.engine(app).dispose()
+
+
+@pytest.fixture
+def traveller(app: Flask) -> Iterator[time_machine.Traveller]:
+    """The clock stopped at MONDAY once the app exists; modules that need it use
+    `pytestmark = pytest.mark.usefixtures("traveller")`."""
+    with time_machine.travel(MONDAY, tick=False) as t:
+        yield t
 
 
 @pytest.fixture

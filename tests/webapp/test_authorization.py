@@ -21,7 +21,7 @@ from engine.org.tokens import create_token
 from engine.work.notifications import notify
 from tests.factories import SETUP
 from tests.webapp.conftest import Client, start_case
-from tests.webapp.notice_matrix import NOTICE_STATES, arrange_notice
+from tests.webapp.dual_notice.notice_matrix import NOTICE_STATES, arrange_notice
 
 USERS = ["anonymous", "chen", "zhang", "wang", "admin", "audit", "liu", "zhao"]
 LOGIN = "login"  # redirected to the sign-in page (401 JSON under /api/)

@@ -15,8 +15,7 @@ from engine.dual_notice.routing import route_entities
 from engine.models import Commitment, RegistryUpload
 from engine.registry.uploads import upload_path
 from engine.seed.samples import HEADERS, sample_rows
-from tests.factories import SETUP, World
-from tests.notice_factories import Change, make_entity, notices_of
+from tests.factories import SETUP, Change, World, make_entity, notices_of
 
 NOTICE_STATES = ("pushed", "claimed", "returned", "failed")
 

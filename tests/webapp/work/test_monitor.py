@@ -7,21 +7,16 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
-import time_machine
 from sqlalchemy import select
 
 from engine.models import Notification, NotificationKind, WorkItem
 from tests.webapp.conftest import start_case
 
 CST = ZoneInfo("Asia/Shanghai")
-MONDAY = datetime(2026, 3, 2, 9, 0, tzinfo=CST)
 LATER = datetime(2026, 3, 6, 9, 0, tzinfo=CST)  # the review (due 5 March) is overdue
 
 
-@pytest.fixture(autouse=True)
-def traveller(app):
-    with time_machine.travel(MONDAY, tick=False) as t:
-        yield t
+pytestmark = pytest.mark.usefixtures("traveller")
 
 
 def rows(html: str) -> list[int]:

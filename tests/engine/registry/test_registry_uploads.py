@@ -32,7 +32,7 @@ from engine.registry.uploads import (
     upload_path,
 )
 from engine.seed.samples import HEADERS, sample_rows
-from tests.notice_factories import MONDAY, make_notice_world
+from tests.factories import MONDAY, make_notice_world
 
 
 @pytest.fixture

@@ -12,19 +12,15 @@ from engine import audit
 from engine.errors import IncidentError
 from engine.models import AuditEvent, ProcessInstance, Timer, WorkItem
 from engine.runtime import StartRequest, start_process, start_processes
-from tests.factories import case_data
-from tests.notice_factories import MONDAY, make_entity, make_notice_world
+from tests.factories import MONDAY, case_data, make_entity
 
 ACTOR = audit.Actor("test:batch", "test")
 UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 
 
 @pytest.fixture
-def world(session):
-    with time_machine.travel(MONDAY, tick=False):
-        world = make_notice_world(session)
-        session.commit()
-    return world
+def world(notice_world):
+    return notice_world
 
 
 def notice_data(area: str, department: str) -> dict[str, object]:

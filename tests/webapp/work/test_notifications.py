@@ -7,7 +7,6 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
-import time_machine
 from sqlalchemy import select
 
 from engine import runtime
@@ -17,13 +16,9 @@ from engine.scheduler import DEADLINES_JOB_ID, SWEEP_JOB_ID, add_jobs, deadlines
 from tests.webapp.conftest import start_case
 
 CST = ZoneInfo("Asia/Shanghai")
-MONDAY = datetime(2026, 3, 2, 9, 0, tzinfo=CST)
 
 
-@pytest.fixture(autouse=True)
-def traveller(app):
-    with time_machine.travel(MONDAY, tick=False) as t:
-        yield t
+pytestmark = pytest.mark.usefixtures("traveller")
 
 
 def kinds(sessions) -> list[tuple[str, int]]:

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from engine import audit
 from engine.dual_notice.routing import route_entities
 from engine.models import DualNotice, Notification, NotificationKind, WorkItem, WorkItemStatus
-from tests.notice_factories import MONDAY, Change, make_entity, make_notice_world, notices_of
+from tests.factories import MONDAY, Change, make_entity, make_notice_world, notices_of
 
 
 @pytest.fixture
@@ -22,10 +22,7 @@ def world(sessions):
     return world
 
 
-@pytest.fixture(autouse=True)
-def traveller(app):
-    with time_machine.travel(MONDAY, tick=False) as t:
-        yield t
+pytestmark = pytest.mark.usefixtures("traveller")
 
 
 @pytest.fixture

@@ -3,7 +3,6 @@ and registrations pushed to them. Import the fixtures into a test module to use 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -14,8 +13,16 @@ from engine import audit
 from engine.dual_notice.routing import route_entities
 from engine.models import DualNotice, MarketEntity, OrgUnit, Role
 from engine.org.units import add_user
-from tests.factories import PASSWORD, SETUP, World
-from tests.notice_factories import MONDAY, Change, make_entity, make_notice_world, notices_of
+from tests.factories import (
+    MONDAY,
+    PASSWORD,
+    SETUP,
+    Change,
+    World,
+    make_entity,
+    make_notice_world,
+    notices_of,
+)
 
 IMPORT = audit.Actor("test:import", "test")
 
@@ -28,12 +35,6 @@ def world(sessions) -> World:  # type: ignore[no-untyped-def]
                                         [Role.AUDITOR])
         session.commit()
     return world
-
-
-@pytest.fixture(autouse=True)
-def traveller(app) -> Iterator[Any]:  # type: ignore[no-untyped-def]
-    with time_machine.travel(MONDAY, tick=False) as traveller:
-        yield traveller
 
 
 def push(app_sessions, scope: str = "印章刻制", **overrides: Any  # type: ignore[no-untyped-def]

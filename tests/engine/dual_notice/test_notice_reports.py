@@ -33,17 +33,9 @@ from engine.dual_notice.queries import (
 from engine.dual_notice.routing import route_entities
 from engine.errors import InvalidInput, NotFound
 from engine.models import AuditEvent, Commitment
-from tests.notice_factories import CST, MONDAY, Change, make_entity, make_notice_world, notices_of
+from tests.factories import CST, MONDAY, Change, make_entity, notices_of
 
 IMPORT = audit.Actor("test:import", "test")
-
-
-@pytest.fixture
-def world(session):
-    with time_machine.travel(MONDAY, tick=False):
-        world = make_notice_world(session)
-        session.commit()
-    return world
 
 
 def at(day: int, month: int = 3, hour: int = 10) -> datetime:

@@ -31,7 +31,7 @@ from engine.models import (
     ProcessInstance,
     RoutingState,
 )
-from tests.notice_factories import (
+from tests.factories import (
     MONDAY,
     Change,
     make_entity,
@@ -139,20 +139,6 @@ def test_a_table_with_an_unknown_department_or_another_hit_policy_is_refused():
 
 
 # --- versions in the database ---------------------------------------------------------------
-
-@pytest.fixture
-def world(session):
-    with time_machine.travel(MONDAY, tick=False):
-        world = make_notice_world(session)
-        session.commit()
-    return world
-
-
-@pytest.fixture
-def traveller():
-    with time_machine.travel(MONDAY, tick=False) as t:
-        yield t
-
 
 def test_the_shipped_table_is_deployed_on_first_use_and_redeploying_it_changes_nothing(
         session, world, traveller):

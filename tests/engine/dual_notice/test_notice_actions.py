@@ -26,17 +26,9 @@ from engine.dual_notice.routing import route_entities
 from engine.errors import InvalidInput, NotFound
 from engine.registry import import_registrations
 from engine.registry.files import records_csv
-from tests.notice_factories import MONDAY, Change, make_entity, make_notice_world, notices_of
+from tests.factories import MONDAY, Change, make_entity, notices_of
 
 IMPORT = audit.Actor("test:import", "test")
-
-
-@pytest.fixture
-def world(session):
-    with time_machine.travel(MONDAY, tick=False):
-        world = make_notice_world(session)
-        session.commit()
-    return world
 
 
 @pytest.fixture

@@ -13,10 +13,11 @@ from sqlalchemy import func, select
 from engine.models import DualNotice, MarketEntity, RegistryImport, RegistryUpload
 from engine.registry.uploads import upload_path
 from engine.seed.samples import HEADERS, sample_rows
-from tests.webapp import notice_world
-from tests.webapp.notice_world import notice_state, push
+from tests.webapp.dual_notice import notice_world
+from tests.webapp.dual_notice.notice_world import notice_state, push
 
-world, traveller = notice_world.world, notice_world.traveller  # fixtures
+world = notice_world.world  # fixture
+pytestmark = pytest.mark.usefixtures("traveller")
 
 BAD_CODE = "91530502MA6K00000X"  # the check character does not match
 

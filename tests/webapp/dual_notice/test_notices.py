@@ -7,15 +7,17 @@ import io
 import re
 from datetime import datetime
 
+import pytest
 from openpyxl import load_workbook
 from sqlalchemy import func, select
 
 from engine.models import AuditEvent, SupervisionEntry
-from tests.notice_factories import CST
-from tests.webapp import notice_world
-from tests.webapp.notice_world import notice_state, push
+from tests.factories import CST
+from tests.webapp.dual_notice import notice_world
+from tests.webapp.dual_notice.notice_world import notice_state, push
 
-world, traveller = notice_world.world, notice_world.traveller  # fixtures
+world = notice_world.world  # fixture
+pytestmark = pytest.mark.usefixtures("traveller")
 
 
 def row_of(html: str, notice_id: int) -> str:

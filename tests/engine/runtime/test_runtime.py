@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import threading
-from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
-import time_machine
 from sqlalchemy import select, update
 
 from engine import audit
@@ -31,25 +29,10 @@ from engine.runtime import (
     terminate,
 )
 from engine.runtime.cases import open_case, save_case
-from tests.factories import SETUP, World, make_world, start_sample
+from tests.factories import SETUP, start_sample
 
 CST = ZoneInfo("Asia/Shanghai")
 # Monday 2026-03-02, 09:00 in Baoshan.
-MONDAY = datetime(2026, 3, 2, 9, 0, tzinfo=CST)
-
-
-@pytest.fixture
-def world(session) -> World:
-    with time_machine.travel(MONDAY, tick=False):
-        world = make_world(session)
-        session.commit()
-    return world
-
-
-@pytest.fixture
-def traveller():
-    with time_machine.travel(MONDAY, tick=False) as t:
-        yield t
 
 
 def open_items(session, instance_id):

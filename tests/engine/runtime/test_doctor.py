@@ -2,18 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-from zoneinfo import ZoneInfo
-
 import time_machine
 from sqlalchemy import delete, select, update
 
 from engine.models import Timer, WorkItem, WorkItemStatus
 from engine.runtime import claim, complete
 from engine.runtime.doctor import examine
-from tests.factories import make_world, start_sample
-
-MONDAY = datetime(2026, 3, 2, 9, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
+from tests.factories import MONDAY, make_world, start_sample
 
 
 def test_healthy_after_normal_work_and_repairs_lost_rows(session):

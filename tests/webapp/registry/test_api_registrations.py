@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import func, select
 
 from engine.models import DualNotice, MarketEntity, RegistryImport
 from engine.org.tokens import create_token
 from engine.seed.samples import sample_rows
 from tests.factories import SETUP
-from tests.webapp import notice_world
+from tests.webapp.dual_notice import notice_world
 
-world, traveller = notice_world.world, notice_world.traveller  # fixtures
+world = notice_world.world  # fixture
+pytestmark = pytest.mark.usefixtures("traveller")
 
 GOOD, OTHER = list(sample_rows(2, seed=11))
 

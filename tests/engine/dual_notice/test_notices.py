@@ -36,31 +36,16 @@ from engine.models import (
     WorkItemStatus,
 )
 from engine.runtime.timers import sweep
-from tests.notice_factories import (
+from tests.factories import (
     CST,
     MONDAY,
     Change,
     make_entity,
-    make_notice_world,
     notices_of,
     open_items,
 )
 
 IMPORT = audit.Actor("test:import", "test")
-
-
-@pytest.fixture
-def world(session):
-    with time_machine.travel(MONDAY, tick=False):
-        world = make_notice_world(session)
-        session.commit()
-    return world
-
-
-@pytest.fixture
-def traveller():
-    with time_machine.travel(MONDAY, tick=False) as t:
-        yield t
 
 
 def seal_notice(session, scope: str = "印章刻制"):

@@ -19,10 +19,9 @@ from engine.models import AuditEvent, Role, Timer, WorkItem
 from engine.org.units import add_user
 from engine.runtime import claim
 from engine.runtime.timers import sweep
-from tests.factories import SETUP, make_world, start_sample
+from tests.factories import MONDAY, SETUP, make_world, start_sample
 
 CST = ZoneInfo("Asia/Shanghai")
-MONDAY = datetime(2026, 3, 2, 9, 0, tzinfo=CST)
 
 pytestmark = pytest.mark.slow
 

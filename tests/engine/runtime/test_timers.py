@@ -22,10 +22,9 @@ from engine.models import (
 )
 from engine.runtime import complete, incidents
 from engine.runtime.timers import lease_due, sweep
-from tests.factories import make_world, start_sample
+from tests.factories import MONDAY, make_world, start_sample
 
 CST = ZoneInfo("Asia/Shanghai")
-MONDAY = datetime(2026, 3, 2, 9, 0, tzinfo=CST)
 
 
 @pytest.fixture

@@ -8,12 +8,13 @@ import re
 
 import pytest
 
-from tests.webapp import notice_world
-from tests.webapp.notice_world import push
+from tests.webapp.dual_notice import notice_world
+from tests.webapp.dual_notice.notice_world import push
 from tests.webapp.test_i18n import SAME_IN_BOTH, catalog, visible_text
-from tests.webapp.test_registry import finish, registration_file
+from tests.webapp.registry.test_registry import finish, registration_file
 
-world, traveller = notice_world.world, notice_world.traveller  # fixtures
+world = notice_world.world  # fixture
+pytestmark = pytest.mark.usefixtures("traveller")
 
 # Data on these pages: USCCs, licence item codes, user names, file names.
 DATA = re.compile(r"[0-9A-Z]{18}|\b[A-Z]+(?:-[A-Z]+)+\b|\b(?:hu|ma|luo|tian|zhou|test|import)\b"

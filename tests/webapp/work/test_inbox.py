@@ -7,7 +7,6 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
-import time_machine
 from sqlalchemy import select
 
 from engine import runtime
@@ -15,13 +14,9 @@ from engine.models import SavedFilter
 from tests.webapp.conftest import start_case
 
 CST = ZoneInfo("Asia/Shanghai")
-MONDAY = datetime(2026, 3, 2, 9, 0, tzinfo=CST)  # cases made now are due Thursday 5 March
 
 
-@pytest.fixture(autouse=True)
-def traveller(app):
-    with time_machine.travel(MONDAY, tick=False) as t:
-        yield t
+pytestmark = pytest.mark.usefixtures("traveller")
 
 
 def count(html: str, tab: str) -> int:
