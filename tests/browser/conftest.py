@@ -15,7 +15,7 @@ from werkzeug.serving import make_server
 from engine.config import Settings
 from engine.db import session_factory
 from tests.factories import World
-from tests.webapp.conftest import cheap_password_hashes, database_url, world  # noqa: F401
+from tests.webapp.conftest import database_url, world  # noqa: F401
 from webapp import create_app, database
 
 CHROMIUM = Path(os.environ.get("CREDITFLOW_CHROMIUM", "/usr/bin/chromium"))
