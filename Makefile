@@ -74,8 +74,10 @@ run: venv assets translations db seed
 
 # --- checking ----------------------------------------------------------------
 
+# Across every core (pytest-xdist; each test has its own database or schema), with the
+# 15 slowest tests listed at the end. PYTEST_ARGS="-n 0 -k ..." runs a few serially.
 test: $(STAMP) chromium assets translations
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest -n auto --durations=15 $(PYTEST_ARGS)
 
 # Debian's chromium and CJK fonts (else Chinese renders as boxes) for the browser tests;
 # installed only when missing and root.

@@ -23,6 +23,8 @@ from tests.factories import SETUP
 from tests.webapp.conftest import Client, start_case
 from tests.webapp.dual_notice.notice_matrix import NOTICE_STATES, arrange_notice
 
+pytestmark = pytest.mark.both_backends  # who sees what is SQL
+
 USERS = ["anonymous", "chen", "zhang", "wang", "admin", "audit", "liu", "zhao"]
 LOGIN = "login"  # redirected to the sign-in page (401 JSON under /api/)
 EVERYONE = dict.fromkeys(USERS[1:], 200)

@@ -13,7 +13,7 @@ from tests.webapp.dual_notice import notice_world
 from tests.webapp.dual_notice.notice_world import push
 
 world = notice_world.world  # fixture
-pytestmark = pytest.mark.usefixtures("traveller")
+pytestmark = [pytest.mark.usefixtures("traveller"), pytest.mark.both_backends]
 
 PHONE = "13912345678"
 ID_CARD = "530502199001011234"

@@ -12,7 +12,7 @@ from tests.factories import SETUP
 from tests.webapp.dual_notice import notice_world
 
 world = notice_world.world  # fixture
-pytestmark = pytest.mark.usefixtures("traveller")
+pytestmark = [pytest.mark.usefixtures("traveller"), pytest.mark.both_backends]
 
 GOOD, OTHER = list(sample_rows(2, seed=11))
 

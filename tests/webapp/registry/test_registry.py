@@ -17,7 +17,7 @@ from tests.webapp.dual_notice import notice_world
 from tests.webapp.dual_notice.notice_world import notice_state, push
 
 world = notice_world.world  # fixture
-pytestmark = pytest.mark.usefixtures("traveller")
+pytestmark = [pytest.mark.usefixtures("traveller"), pytest.mark.both_backends]
 
 BAD_CODE = "91530502MA6K00000X"  # the check character does not match
 
