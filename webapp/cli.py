@@ -8,6 +8,7 @@ from engine.cli import main, pass_cli
 from engine.cli.context import CliContext
 from engine.errors import EngineError
 from engine.org.tokens import create_token, list_tokens, revoke_token
+from webapp.server import run
 
 
 @main.command()
@@ -17,8 +18,6 @@ from engine.org.tokens import create_token, list_tokens, revoke_token
 @pass_cli
 def serve(cli: CliContext, host: str | None, port: int | None, workers: int) -> None:
     """Run the web app (gunicorn, or waitress where gunicorn cannot run) and the scheduler."""
-    from webapp.server import run
-
     run(cli.settings, host or cli.settings.host, port or cli.settings.port, workers)
 
 

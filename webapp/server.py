@@ -13,6 +13,7 @@ from typing import Any
 from engine.config import Settings
 from engine.db import engine_from_settings, session_factory
 from engine.scheduler import background_scheduler
+from webapp import create_app
 
 log = logging.getLogger(__name__)
 THREADS_PER_WORKER = 2
@@ -51,8 +52,6 @@ def gunicorn_app(settings: Settings, host: str, port: int, workers: int) -> Any:
                     self.cfg.set(key, value)
 
         def load(self) -> Any:
-            from webapp import create_app
-
             return create_app(settings)
 
         def start_scheduler(self, _server: Any) -> None:
@@ -75,8 +74,6 @@ def gunicorn_app(settings: Settings, host: str, port: int, workers: int) -> Any:
 
 def run_waitress(settings: Settings, host: str, port: int) -> None:
     from waitress import serve
-
-    from webapp import create_app
 
     app = create_app(settings)
     scheduler = background_scheduler(

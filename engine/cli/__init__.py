@@ -6,6 +6,7 @@ import logging
 
 import click
 
+from engine.cli import calendar, db, processes, registry, rules, system
 from engine.cli.context import CliContext, pass_cli
 
 
@@ -21,14 +22,8 @@ def main(ctx: click.Context, config: str | None) -> None:
     logging.getLogger("spiff").setLevel(max(logging.WARNING, logging.getLogger().level))
 
 
-def _register() -> None:
-    from engine.cli import calendar, db, processes, registry, rules, system
-
-    for module in (db, processes, calendar, system, registry, rules):
-        for command in module.COMMANDS:
-            main.add_command(command)
-
-
-_register()
+for module in (db, processes, calendar, system, registry, rules):
+    for command in module.COMMANDS:
+        main.add_command(command)
 
 __all__ = ["main", "pass_cli"]

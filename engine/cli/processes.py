@@ -14,6 +14,7 @@ from engine.audit import Actor
 from engine.cli.context import CliContext, pass_cli
 from engine.errors import DeploymentError, EngineError, IncidentError
 from engine.models import ProcessInstance, User, WorkItem, WorkItemStatus
+from engine.org.units import org_by_code
 from engine.runtime.deploy import deploy_paths
 from engine.runtime.incidents import report_failure
 
@@ -149,8 +150,6 @@ def _dispatch(session, name, actor, item_id, data, to_user, to_unit):  # type: i
     elif name == "complete":
         runtime.complete(session, actor, item_id, data)
     else:
-        from engine.org.units import org_by_code
-
         user_id = org_id = None
         if to_user:
             target = session.execute(select(User).where(User.username == to_user)).scalar()
