@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 import time
 import weakref
@@ -26,7 +27,8 @@ log = logging.getLogger(__name__)
 NATIONAL = "*"
 SEED_SOURCE = "chinese-calendar"
 
-# A year without a national arrangement counts weekends plus these (month, day) holidays:
+# A year that neither the table nor the chinese-calendar package arranges counts weekends
+# plus these (month, day) holidays:
 # New Year's Day and the Labour Day (1–5 May) and National Day (1–7 Oct) spans of recent
 # arrangements. The lunar holidays (Spring Festival, Qingming, Dragon Boat, Mid-autumn)
 # and the make-up workdays (调休) depend on the State Council's yearly choices, so they
@@ -118,9 +120,10 @@ class WorkdayCalendar:
     """The working days of one area: its local changes over the national arrangement.
 
     A `rules.registry.RuleContext`, cheap to build (rows come from a per-process cache).
-    Never raises for missing data: a day in a year without a national arrangement falls
-    back to FALLBACK_HOLIDAYS, and the year is logged and recorded in CalendarWarning
-    once per calendar object.
+    The national arrangement of a year is the table's where the year is loaded, else the
+    chinese-calendar package's, so a fresh database needs no `calendar seed`. Never raises
+    for missing data: a day in a year neither has falls back to FALLBACK_HOLIDAYS, and the
+    year is logged and recorded in CalendarWarning once per calendar object.
     """
 
     def __init__(self, session: Session, area_code: str, settings: Settings) -> None:
@@ -129,6 +132,7 @@ class WorkdayCalendar:
         self._zone = settings.timezone
         self.settings = settings
         self._national = _area_rows(session, NATIONAL)
+        self._package = _package_rows()
         self._local = _area_rows(session, area_code) if area_code != NATIONAL else None
         self._fallback_years: set[int] = set()
 
@@ -138,19 +142,21 @@ class WorkdayCalendar:
         return tuple(sorted(self._fallback_years))
 
     def has_arrangement(self, year: int) -> bool:
-        """Whether the national arrangement of `year` is loaded."""
-        return year in self._national.years
+        """Whether `year` has a national arrangement: loaded, or the package's."""
+        return year in self._national.years or year in self._package.years
 
     def is_workday(self, day: date) -> bool:
-        """The area's row, else the national row, else the weekend rule."""
-        loaded = day.year in self._national.years
-        if not loaded:
+        """The area's row, else the national row, else the package's, else the weekend rule."""
+        arranged = self.has_arrangement(day.year)
+        if not arranged:
             self._fall_back(day.year)
         if self._local is not None and day in self._local.days:
             return self._local.days[day]
         if day in self._national.days:
             return self._national.days[day]
-        return day.weekday() < 5 and (loaded or (day.month, day.day) not in FALLBACK_HOLIDAYS)
+        if day.year not in self._national.years and day in self._package.days:
+            return self._package.days[day]
+        return day.weekday() < 5 and (arranged or (day.month, day.day) not in FALLBACK_HOLIDAYS)
 
     def add_workdays(self, start: date, n: int) -> date:
         """The n-th working day after `start` (see `rules.workdays.add_workdays`)."""
@@ -176,8 +182,9 @@ class WorkdayCalendar:
         if year in self._fallback_years:
             return
         self._fallback_years.add(year)
-        message = (f"no national working-day arrangement loaded for {year}: area "
-                   f"{self.area_code} counted weekends and fixed-date holidays only")
+        message = (f"no national working-day arrangement for {year} in the table or the "
+                   f"chinese-calendar package: area {self.area_code} counted weekends and "
+                   "fixed-date holidays only")
         log.warning(message)
         # ON CONFLICT keeps one row per (area, year) when two processes warn at once.
         at = clock.now()
@@ -205,17 +212,34 @@ class Day(NamedTuple):
     note: str | None
 
 
-def seed_from_chinese_calendar(session: Session, actor: Actor) -> int:
-    """Load the national arrangement of every year the chinese-calendar package covers.
+@functools.cache
+def _package_days() -> tuple[Day, ...]:
+    """The chinese-calendar package's days that differ from the weekend rule, named."""
+    holidays = [Day(day, False, _holiday_name(name))
+                for day, name in chinese_calendar.holidays.items() if day.weekday() < 5]
+    return tuple(holidays + [Day(day, True, f"{_holiday_name(name)}调休上班")
+                             for day, name in chinese_calendar.workdays.items()
+                             if day.weekday() >= 5])
 
+
+@functools.cache
+def _package_rows() -> _AreaRows:
+    """The package's days, and every year from its first to its last as arranged."""
+    days = _package_days()
+    first, last = min(d.day.year for d in days), max(d.day.year for d in days)
+    return _AreaRows({d.day: d.is_workday for d in days}, frozenset(range(first, last + 1)))
+
+
+def seed_from_chinese_calendar(session: Session, actor: Actor) -> int:
+    """Store the national arrangement of every year the chinese-calendar package covers.
+
+    Computations use the package for years the table lacks, so this is not needed for
+    right answers: it makes the package's days visible and editable as table rows.
     Only days that differ from the weekend rule are stored, named after their holiday.
     A year already holding the package's days is left as it is, and so is a year an
     administrator imported. Returns the days written: 0, with no audit event, on a rerun.
     """
-    wanted = [Day(day, False, _holiday_name(name))
-              for day, name in chinese_calendar.holidays.items() if day.weekday() < 5]
-    wanted += [Day(day, True, f"{_holiday_name(name)}调休上班")
-               for day, name in chinese_calendar.workdays.items() if day.weekday() >= 5]
+    wanted = _package_days()
     sources = dict(session.execute(select(CalendarYear.year, CalendarYear.source)
                                    .where(CalendarYear.area_code == NATIONAL)).all())
     stored: dict[int, set[Day]] = defaultdict(set)
@@ -225,8 +249,7 @@ def seed_from_chinese_calendar(session: Session, actor: Actor) -> int:
     by_year: dict[int, set[Day]] = defaultdict(set)
     for day in wanted:
         by_year[day.day.year].add(day)
-    first, last = min(by_year), max(by_year)
-    years = [year for year in range(first, last + 1) if sources.get(year) is None
+    years = [year for year in sorted(_package_rows().years) if sources.get(year) is None
              or (sources[year] == SEED_SOURCE and by_year[year] != stored[year])]
     days = [day for day in wanted if day.day.year in years]
     if years:
@@ -265,12 +288,20 @@ def replace_years(session: Session, area_code: str, years: list[int], days: list
 
 
 def days_of_year(session: Session, year: int, area_code: str = NATIONAL) -> list[CalendarDay]:
-    """A year's stored days: the national rows, replaced by the area's own where it has any."""
-    merged: dict[date, CalendarDay] = {}
+    """A year's days that differ from the weekend rule, as `is_workday` counts them.
+
+    The national rows (for a year not loaded, the package's days as unsaved rows, under
+    any stored ones), replaced by the area's own where it has any.
+    """
+    loaded = session.scalar(select(CalendarYear.id).where(
+        CalendarYear.area_code == NATIONAL, CalendarYear.year == year))
+    merged = {} if loaded is not None else {
+        d.day: CalendarDay(area_code=NATIONAL, day=d.day, is_workday=d.is_workday, note=d.note,
+                           source=SEED_SOURCE) for d in _package_days() if d.day.year == year}
     for row in session.scalars(select(CalendarDay).where(
             CalendarDay.area_code.in_({NATIONAL, area_code}),
             CalendarDay.day.between(date(year, 1, 1), date(year, 12, 31)))):
-        if row.day not in merged or row.area_code != NATIONAL:
+        if row.day not in merged or merged[row.day].area_code == NATIONAL:
             merged[row.day] = row
     return [merged[day] for day in sorted(merged)]
 

@@ -24,7 +24,10 @@ def calendar() -> None:
 @calendar.command()
 @pass_cli
 def seed(cli: CliContext) -> None:
-    """Load the national arrangement of every year the chinese-calendar package covers."""
+    """Store the chinese-calendar package's arrangements as rows (optional, for editing).
+
+    Computations already use the package for every year the table has not loaded.
+    """
     with cli.transaction() as session:
         written = workday_calendar.seed_from_chinese_calendar(session, cli.actor)
     click.echo(f"{written} day(s) written" if written else "already up to date")
@@ -62,8 +65,9 @@ def add_workdays(cli: CliContext, start: datetime, n: int, area_code: str | None
         days = workday_calendar.calendar_for(session, cli.settings, area_code)
         result = days.add_workdays(start.date(), n)
     for year in days.warnings:
-        click.echo(f"warning: no national arrangement loaded for {year}; counted weekends "
-                   "and fixed-date holidays only", err=True)
+        click.echo(f"warning: no national arrangement for {year} in the table or the "
+                   "chinese-calendar package; counted weekends and fixed-date holidays only",
+                   err=True)
     click.echo(result.isoformat())
 
 
@@ -95,7 +99,8 @@ def show(cli: CliContext, year: int, area_code: str | None) -> None:
         loaded = workday_calendar.calendar_for(session, cli.settings,
                                                area_code).has_arrangement(year)
     if not loaded:
-        click.echo(f"warning: no national arrangement loaded for {year}", err=True)
+        click.echo(f"warning: no national arrangement for {year} in the table or the "
+                   "chinese-calendar package", err=True)
     for day in days:
         kind = "workday" if day.is_workday else "holiday"
         click.echo(f"{day.day.isoformat()} {day.day:%a}\t{kind}\t{day.area_code}\t{day.note or ''}")

@@ -68,3 +68,9 @@ def test_refused_deploy_names_file_element_and_reason(run, tmp_path):
 def test_calendar_add_workdays_prints_the_date(run):
     run("calendar", "seed")
     assert run("calendar", "add-workdays", "2026-09-30", "1").output.strip() == "2026-10-08"
+
+
+def test_calendar_add_workdays_on_a_database_only_migrated_counts_make_up_days(run):
+    result = run("calendar", "add-workdays", "2026-09-28", "7")
+    assert result.stdout == "2026-10-13\n"  # past Saturday 2026-10-10, a 调休 workday
+    assert "warning" not in result.stderr

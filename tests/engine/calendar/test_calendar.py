@@ -134,9 +134,43 @@ def test_year_without_data_falls_back_and_warns_once(seeded: Session, settings: 
 
 def test_empty_calendar_never_raises(session: Session, settings: Settings):
     days = WorkdayCalendar(session, "*", settings)
-    assert days.add_workdays(date(2026, 9, 30), 1) == date(2026, 10, 8)  # fallback golden week
-    assert days.warnings == (2026,)
+    assert days.add_workdays(date(2026, 9, 30), 1) == date(2026, 10, 8)  # the package's year
+    assert days.warnings == ()
+    assert days.add_workdays(date(2031, 9, 30), 1) == date(2031, 10, 8)  # fallback golden week
+    assert days.warnings == (2031,)
     assert count(session, CalendarWarning) == 1
+
+
+def test_fresh_database_counts_the_package_arrangement(session: Session, settings: Settings):
+    days = calendar_for(session, settings)
+    assert days.add_workdays(date(2026, 9, 28), 7) == date(2026, 10, 13)
+    assert days.is_workday(date(2026, 10, 10))  # Saturday 调休
+    assert not any(days.is_workday(date(2026, 10, d)) for d in range(1, 8))
+    assert days.is_workday(date(2026, 10, 8))
+    day, differing = date(2004, 1, 1), []
+    while day.year <= LAST_PACKAGE_YEAR:
+        if days.is_workday(day) != chinese_calendar.is_workday(day):
+            differing.append(day)
+        day += timedelta(days=1)
+    assert differing == []
+    assert days.warnings == ()
+    assert count(session, CalendarWarning) == 0
+
+
+def test_table_rows_beat_the_package_on_a_fresh_database(session: Session, settings: Settings,
+                                                         tmp_path: Path):
+    national = write(tmp_path / "2026.csv", "date,type\n2026-10-08,holiday\n")
+    import_arrangement(session, SYSTEM, national)
+    local = write(tmp_path / "longling.csv", "date,type,note\n2025-10-11,holiday,本地调休\n")
+    import_arrangement(session, SYSTEM, local, area_code="530523")
+    longling = calendar_for(session, settings, "530523")
+    tengchong = calendar_for(session, settings, "530581")
+    assert not tengchong.is_workday(date(2026, 10, 8))
+    assert not tengchong.is_workday(date(2026, 10, 10))  # the file is the whole of 2026
+    assert tengchong.is_workday(date(2025, 10, 11))  # 2025 still comes from the package
+    assert not longling.is_workday(date(2025, 10, 11))  # local rest beats the package's 调休
+    assert longling.is_workday(date(2025, 9, 28))
+    assert (longling.warnings, tengchong.warnings) == ((), ())
 
 
 def test_csv_import_with_english_headers_replaces_the_fallback(seeded: Session,
@@ -318,6 +352,15 @@ def test_cli_add_workdays_past_the_data_warns_on_stderr(cli_env: str):
     assert "2031" in result.stderr
     listed = run("warnings")
     assert "530581\t2031\t1 time(s)" in listed.stdout
+
+
+def test_cli_show_lists_the_package_days_of_a_year_not_loaded(cli_env: str):
+    result = run("show", "2026", "--area", "*")
+    assert result.exit_code == 0, result.output
+    assert "2026-10-10 Sat\tworkday\t*\t国庆节调休上班\n" in result.stdout
+    assert "2026-10-07 Wed\tholiday\t*\t国庆节\n" in result.stdout
+    assert result.stderr == ""
+    assert run("show", "2031", "--area", "*").stderr != ""
 
 
 def test_cli_import_refuses_a_bad_file_and_shows_the_rows(cli_env: str, tmp_path: Path):
