@@ -50,7 +50,7 @@ def engine_error(exc: EngineError) -> tuple[Any, int]:
     database.rollback()
     status = status_of(exc)
     fields = exc.details.get("fields") if isinstance(exc, InvalidInput) else None
-    return respond(status, message_for(exc), code=exc.code, fields=fields)
+    return respond(status, message_for(exc), code=exc.kind, fields=fields)
 
 
 def csrf_error(_exc: CSRFError) -> tuple[Any, int]:
