@@ -164,6 +164,7 @@ def _take(session: Session, item: WorkItem, user: User) -> None:
     ).rowcount
     if taken != 1:
         session.expire(item)
+        _require_open(item)  # the other one finished it rather than claimed it
         holder = session.get(User, item.assignee_id) if item.assignee_id else None
         who = holder.display_name if holder else "someone else"
         raise Conflict(f"this task was just claimed by {who}",
