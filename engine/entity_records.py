@@ -62,7 +62,7 @@ def get_entity(session: Session, actor: audit.Actor, entity_id: int) -> MarketEn
         query = query.where(domains.entity_filter(session, user))
     entity = session.execute(query).scalar()
     if entity is None:
-        raise NotFound(f"no market entity {entity_id}")
+        raise NotFound(f"no market entity {entity_id}", code="no_such_entity")
     return entity
 
 
@@ -94,7 +94,8 @@ def reveal_registration(session: Session, actor: audit.Actor, entity_id: int, re
     """The registration unmasked, for an officer who says why; the read is audited."""
     shown = registration(session, actor, entity_id)
     if not shown.may_reveal:
-        raise Forbidden("only officers working on the entity may read its personal data")
+        raise Forbidden("only officers working on the entity may read its personal data",
+                        code="reveal_not_allowed")
     why = (reason or "").strip()
     if not MIN_REASON <= len(why) <= MAX_REASON:
         raise InvalidInput("say why you need the personal data", fields={"reason": "required"})

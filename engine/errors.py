@@ -4,50 +4,64 @@ from __future__ import annotations
 
 
 class EngineError(Exception):
-    """Base of every error an engine function raises on purpose."""
+    """Base of every error an engine function raises on purpose.
 
-    code = "error"
+    `kind` names the class of error; `code` names the reason, a stable snake_case
+    string the web layer turns into a translated message (it defaults to the kind);
+    `message` is English, for logs, the CLI and operators.
+    """
 
-    def __init__(self, message: str, **details: object) -> None:
+    kind = "error"
+
+    def __init__(self, message: str, *, code: str | None = None, **details: object) -> None:
         super().__init__(message)
         self.message = message
+        self.code = code or self.kind
         self.details = details
 
 
-class NotFound(EngineError):
-    """The object does not exist, or the actor may not know it exists."""
+class Refusal(EngineError):
+    """An error users meet in their work: its reason code is required, so each has a message."""
 
-    code = "not_found"
+    def __init__(self, message: str, *, code: str, **details: object) -> None:
+        super().__init__(message, code=code, **details)
 
 
-class Forbidden(EngineError):
+class NotFound(Refusal):
+    """The object does not exist, or the actor may not know it exists (the same code for both,
+    so ids do not leak)."""
+
+    kind = "not_found"
+
+
+class Forbidden(Refusal):
     """The actor may see the object but not do this to it."""
 
-    code = "forbidden"
+    kind = "forbidden"
 
 
-class Conflict(EngineError):
+class Conflict(Refusal):
     """Someone else changed the object first (claimed, completed, new version)."""
 
-    code = "conflict"
+    kind = "conflict"
 
 
 class InvalidInput(EngineError):
     """The request is malformed; `details['fields']` maps field names to messages."""
 
-    code = "invalid_input"
+    kind = "invalid_input"
 
 
 class IncidentError(EngineError):
     """The process failed while running (script error, bad data) and needs an operator."""
 
-    code = "incident"
+    kind = "incident"
 
 
 class DeploymentError(InvalidInput):
     """A diagram was refused; each problem names its file, element and reason."""
 
-    code = "deployment_refused"
+    kind = "deployment_refused"
 
     def __init__(self, problems: list[DeploymentProblem]) -> None:
         lines = "; ".join(str(p) for p in problems)
@@ -58,7 +72,7 @@ class DeploymentError(InvalidInput):
 class SandboxViolation(EngineError):
     """A script or expression tried something the sandbox does not allow."""
 
-    code = "sandbox_violation"
+    kind = "sandbox_violation"
 
 
 class DeploymentProblem:

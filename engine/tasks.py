@@ -60,10 +60,10 @@ def return_task(session: Session, actor: audit.Actor, item_id: int, reason: str,
     """Send a task back down its diagram's return flow; the next holders are told why."""
     item = runtime.get_work_item(session, actor, item_id)
     if item.status != WorkItemStatus.OPEN:
-        raise Conflict("this task is already finished", item_id=item_id)
+        raise Conflict("this task is already finished", code="already_finished", item_id=item_id)
     route = return_route(session, item)
     if route is None:
-        raise Forbidden("this task cannot be returned", item_id=item_id)
+        raise Forbidden("this task cannot be returned", code="not_returnable", item_id=item_id)
     note = (note or "").strip()
     errors = {name: code for name, code, bad in (
         ("reason", "invalid_choice", reason not in route.reasons),
@@ -95,7 +95,8 @@ def urge_task(session: Session, actor: audit.Actor, item_id: int, note: str = ""
     if item.status != WorkItemStatus.OPEN:
         raise InvalidInput("only open tasks can be urged", fields={"item": "closed"})
     if user is None or not manages(session, user, item):
-        raise Forbidden("only the holder or a manager can urge this task", item_id=item_id)
+        raise Forbidden("only the holder or a manager can urge this task",
+                        code="not_holder_or_manager", item_id=item_id)
     note = (note or "").strip()[:NOTE_MAX]
     told = notify_people_of(session, item, NotificationKind.URGED, note=note,
                             actor_name=user.display_name, skip_user_id=user.id)

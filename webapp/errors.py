@@ -11,8 +11,9 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from engine.errors import Conflict, EngineError, Forbidden, IncidentError, InvalidInput, NotFound
-from engine.models import User, WorkItem, WorkItemStatus
+from engine.models import User, WorkItem
 from webapp import database
+from webapp.messages import GENERIC, reason_text
 
 STATUS = {NotFound: 404, Forbidden: 403, Conflict: 409, InvalidInput: 422, IncidentError: 500}
 TITLES = {
@@ -26,13 +27,6 @@ TITLES = {
     422: _l("The input has errors"),
     429: _l("Too many attempts"),
     500: _l("Something went wrong"),
-}
-# The engine's messages are English for operators; users get these instead.
-FORBIDDEN_MESSAGES = {
-    "you are not a candidate": _l("You are not one of the people this task is meant for."),
-    "only the holder or a manager": _l("Only the holder of this task or a manager can do this."),
-    "only a signed-in user": _l("Only a signed-in user can hold a task."),
-    "this account is not active": _l("This account is not active."),
 }
 
 
@@ -50,13 +44,13 @@ def engine_error(exc: EngineError) -> tuple[Any, int]:
     database.rollback()
     status = status_of(exc)
     fields = exc.details.get("fields") if isinstance(exc, InvalidInput) else None
-    return respond(status, message_for(exc), code=exc.code, fields=fields)
+    return respond(status, message_for(exc), error=exc.kind, code=exc.code, fields=fields)
 
 
 def csrf_error(_exc: CSRFError) -> tuple[Any, int]:
     database.rollback()
     return respond(400, _("The form has expired or was not sent by this site. Reload the page "
-                          "and try again."), code="csrf")
+                          "and try again."), error="csrf")
 
 
 def http_error(exc: HTTPException) -> Response | tuple[Any, int]:
@@ -64,16 +58,17 @@ def http_error(exc: HTTPException) -> Response | tuple[Any, int]:
     status = exc.code or 500
     if status == 404:
         return respond(404, _("This page does not exist, or it is not in your area of work."),
-                       code="not_found")
+                       error="not_found")
     if status == 413:
-        return respond(413, _("The upload is larger than allowed."), code="too_large")
-    return respond(status, str(TITLES.get(status, exc.name)), code=exc.name.lower())
+        return respond(413, _("The upload is larger than allowed."), error="too_large")
+    return respond(status, str(TITLES.get(status, exc.name)), error=exc.name.lower())
 
 
-def respond(status: int, message: str, *, code: str,
+def respond(status: int, message: str, *, error: str, code: str | None = None,
             fields: dict[str, str] | None = None) -> tuple[Any, int]:
+    """A page, or under /api/ JSON: `error` the class of error, `code` its reason."""
     if request.path.startswith("/api/"):
-        body: dict[str, Any] = {"error": code, "message": message}
+        body: dict[str, Any] = {"error": error, "code": code or error, "message": message}
         if fields:
             body["fields"] = fields
         return jsonify(body), status
@@ -83,32 +78,17 @@ def respond(status: int, message: str, *, code: str,
 
 
 def message_for(exc: EngineError) -> str:
-    if isinstance(exc, NotFound):
-        return _("This does not exist, or it is not in your area of work.")
-    if isinstance(exc, Conflict):
-        return _conflict_message(exc)
-    if isinstance(exc, Forbidden):
-        text = exc.message.lower()
-        found = next((m for key, m in FORBIDDEN_MESSAGES.items() if key in text), None)
-        return str(found or _("You may not do this."))
-    if isinstance(exc, InvalidInput):
-        return _("The input has errors; see the marked fields.")
-    if isinstance(exc, IncidentError):
-        return _("The process failed. The operators have been told; try again later.")
-    return _("Something went wrong.")
+    """What the user reads: the sentence of the error's reason code (webapp.messages)."""
+    text = reason_text(exc)
+    if exc.code == "held_by_other":
+        holder = _holder_name(exc)
+        return str(text) % {"name": holder} if holder else str(GENERIC[Conflict])
+    return str(text)
 
 
-def _conflict_message(exc: Conflict) -> str:
-    item_id = exc.details.get("item_id")
-    item = database.session().get(WorkItem, item_id) if isinstance(item_id, int) else None
-    if item is not None:
-        if item.status != WorkItemStatus.OPEN:
-            return _("This task is already finished.")
-        holder = database.session().get(User, item.assignee_id) if item.assignee_id else None
-        if holder is not None:
-            return _("This task was just claimed by %(name)s.", name=holder.display_name)
-    if "suspended" in exc.message:
-        return _("The case is suspended.")
-    if "closed" in exc.message:
-        return _("The case is closed.")
-    return _("Someone else changed this case first. Reload the page and try again.")
+def _holder_name(exc: EngineError) -> str | None:
+    """Who holds the task now (read after the rollback), for "just claimed by"."""
+    item_id, session = exc.details.get("item_id"), database.session()
+    item = session.get(WorkItem, item_id) if isinstance(item_id, int) else None
+    holder = session.get(User, item.assignee_id) if item and item.assignee_id else None
+    return holder.display_name if holder else None

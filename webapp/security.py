@@ -82,7 +82,8 @@ def _load_token_user(req: Any) -> WebUser | None:
 
 def _unauthorized() -> Response:
     if request.path.startswith("/api/"):
-        response = jsonify(error="unauthorized", message="sign in or send an API token")
+        response = jsonify(error="unauthorized", code="unauthorized",
+                           message="sign in or send an API token")
         response.status_code = 401
         return response
     return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))

@@ -28,7 +28,8 @@ def fail(exc: EngineError, cli: CliContext | None = None) -> None:
         for problem in exc.problems:
             click.echo(f"refused: {problem}", err=True)
     else:
-        click.echo(f"error ({exc.code}): {exc.message}", err=True)
+        what = exc.kind if exc.code == exc.kind else f"{exc.kind}: {exc.code}"
+        click.echo(f"error ({what}): {exc.message}", err=True)
         for name, reason in (exc.details.get("fields") or {}).items():
             click.echo(f"  {name}: {reason}", err=True)
     raise SystemExit(1)

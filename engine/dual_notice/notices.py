@@ -74,7 +74,7 @@ def get_notice(session: Session, actor: audit.Actor, notice_id: int) -> DualNoti
         query = query.where(notice_filter(session, user))
     notice = session.execute(query).scalar()
     if notice is None:
-        raise NotFound(f"no dual notice {notice_id}")
+        raise NotFound(f"no dual notice {notice_id}", code="no_such_notice")
     return notice
 
 
@@ -131,7 +131,7 @@ def notice_reroute(session: Session, actor: audit.Actor, notice_id: int,
     keys = push_notices(session, actor, [Push(entity, item, name, department, notice.trigger,
                                               "manual", previous_id=notice.id)])
     if not keys:
-        raise Conflict("that department already has this item of the entity",
+        raise Conflict("that department already has this item of the entity", code="already_pushed",
                        notice_id=notice.id)
     moved = notice_by_key(session, keys[0])
     _audit(session, actor, notice, "reroute", to_notice=moved.id, department=department.code,
@@ -158,7 +158,8 @@ def notice_revoke_claim(session: Session, actor: audit.Actor, notice_id: int,
     department = session.get(OrgUnit, notice.department_org_id)
     if user is not None and not (user.has_role(Role.SYSADMIN) or (
             user.has_role(Role.DEPT_ADMIN) and scope.in_scope(session, user, department.path))):
-        raise Forbidden("only the department's administrator can revoke a claim")
+        raise Forbidden("only the department's administrator can revoke a claim",
+                        code="not_department_admin")
     _signal(session, notice, "claim_revoked")
     notice.state, notice.claimed_at = NoticeState.PUSHED, None
     supervision.leave_directory_if_unclaimed(session, notice)
@@ -214,7 +215,7 @@ def complete_notice_task(session: Session, actor: audit.Actor, item_id: int,
     notice = session.execute(select(DualNotice).where(
         DualNotice.instance_id == item.instance_id)).scalar()
     if notice is None or item.process_key != PROCESS_KEY:
-        raise NotFound(f"work item {item_id} is not a dual-notice task")
+        raise NotFound(f"work item {item_id} is not a dual-notice task", code="not_a_notice_task")
     task = item.task_name
     if task == "claim_or_return" and data.get("decision") == "claim":
         return notice_claim(session, actor, notice.id)
@@ -246,7 +247,8 @@ def _notice_in(session: Session, actor: audit.Actor, notice_id: int, *states: No
                ) -> DualNotice:
     notice = get_notice(session, actor, notice_id)
     if notice.state not in states:
-        raise Conflict(f"the notice is {notice.state.value}", notice_id=notice.id)
+        raise Conflict(f"the notice is {notice.state.value}",
+                       code="wrong_notice_state", notice_id=notice.id)
     return notice
 
 
@@ -262,7 +264,8 @@ def _item_for(session: Session, actor: audit.Actor, notice: DualNotice, task_nam
     user = runtime.actor_user(session, actor)
     if user is not None and item.assignee_id is None and not scope.may_work_on(
             session, user, item):
-        raise Forbidden(f"this step is for {STEP_OWNERS[task_name]}", notice_id=notice.id)
+        raise Forbidden(f"this step is for {STEP_OWNERS[task_name]}",
+                        code="not_your_step", notice_id=notice.id)
     return item.id
 
 
@@ -271,7 +274,8 @@ def _open_item(session: Session, notice: DualNotice, task_name: str) -> WorkItem
         WorkItem.instance_id == notice.instance_id, WorkItem.task_name == task_name,
         WorkItem.status == WorkItemStatus.OPEN)).scalar()
     if item is None:
-        raise Conflict("the case is not waiting for that step", notice_id=notice.id)
+        raise Conflict("the case is not waiting for that step",
+                       code="step_not_waiting", notice_id=notice.id)
     return item
 
 
@@ -289,11 +293,12 @@ def _signal(session: Session, notice: DualNotice, name: str) -> None:
     """Deliver a BPMN signal the instance is waiting for (a boundary event)."""
     case = open_case(session, notice.instance_id)
     if case.row.status in CLOSED:
-        raise Conflict("the case is closed", notice_id=notice.id)
+        raise Conflict("the case is closed", code="case_closed", notice_id=notice.id)
     waiting = [t for t in tasks_in(case.workflow, TaskState.WAITING)
                if getattr(getattr(t.task_spec, "event_definition", None), "name", None) == name]
     if not waiting:
-        raise Conflict("the case is not waiting for that step", notice_id=notice.id)
+        raise Conflict("the case is not waiting for that step",
+                       code="step_not_waiting", notice_id=notice.id)
     try:
         case.workflow.send_event(BpmnEvent(waiting[0].task_spec.event_definition))
         case.workflow.do_engine_steps()

@@ -182,11 +182,14 @@ def commitment_scan(session: Session, actor: audit.Actor, commitment_id: int
     so ids do not leak) and the content type to serve it with."""
     row = session.get(Commitment, commitment_id)
     if row is None or not row.scan_path:
-        raise NotFound(f"no scan of commitment {commitment_id}")
-    entity_for_registrar(session, actor, row.entity_id)
+        raise NotFound(f"no scan of commitment {commitment_id}", code="no_such_scan")
+    try:
+        entity_for_registrar(session, actor, row.entity_id)
+    except NotFound:  # a hidden entity's scan reads as no scan at all, so ids do not leak
+        raise NotFound(f"no scan of commitment {commitment_id}", code="no_such_scan") from None
     path = settings_of(session).upload_dir / row.scan_path
     if not path.is_file():
-        raise NotFound(f"the scan of commitment {commitment_id} is missing")
+        raise NotFound(f"the scan of commitment {commitment_id} is missing", code="file_missing")
     return path, ALLOWED_TYPES.get(path.suffix.lower(), "application/octet-stream")
 
 

@@ -95,7 +95,7 @@ def entity_notices(session: Session, actor: audit.Actor, entity_id: int,
     notices = list(session.execute(query.order_by(DualNotice.pushed_at, DualNotice.id))
                    .scalars())
     if session.get(MarketEntity, entity_id) is None:
-        raise NotFound(f"no market entity {entity_id}")
+        raise NotFound(f"no market entity {entity_id}", code="no_such_entity")
     return _rows(session, notices, calendar)
 
 

@@ -279,7 +279,8 @@ def route_manually(session: Session, actor: audit.Actor, entity_id: int, licence
     keys = push_notices(session, actor, [Push(entity, licence_item, name, department, trigger,
                                               "manual")])
     if not keys:
-        raise Conflict("this item is already pushed to that department", entity_id=entity_id)
+        raise Conflict("this item is already pushed to that department",
+                       code="already_pushed", entity_id=entity_id)
     entity.routing_state = RoutingState.MANUALLY_ROUTED.value
     entity.routed_at = clock.now()
     notice = notice_by_key(session, keys[0])
@@ -294,7 +295,7 @@ def notice_by_key(session: Session, key: DualNoticeKey) -> DualNotice:
         DualNotice.entity_id == entity_id, DualNotice.licence_item == item,
         DualNotice.department_org_id == department_id, DualNotice.live)).scalar()
     if notice is None:
-        raise NotFound("no live notice for that item and department")
+        raise NotFound("no live notice for that item and department", code="no_such_notice")
     return notice
 
 

@@ -298,7 +298,7 @@ def latest_table(session: Session, key: str = ROUTING_KEY) -> RoutingTable:
         .where(DecisionTable.key == key).order_by(DecisionTable.version.desc()).limit(1)).first()
     if head is None:
         if key != ROUTING_KEY:
-            raise NotFound(f"no decision table {key!r} is deployed")
+            raise NotFound(f"no decision table {key!r} is deployed", code="no_such_decision_table")
         head = _deploy_shipped(session)
     table_id, digest = head
     cached = _CACHE.get(digest)

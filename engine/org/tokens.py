@@ -63,7 +63,7 @@ def list_tokens(session: Session) -> list[ApiToken]:
 def revoke_token(session: Session, actor: audit.Actor, token_id: int) -> ApiToken:
     token = session.get(ApiToken, token_id)
     if token is None:
-        raise NotFound(f"no API token {token_id}")
+        raise NotFound(f"no API token {token_id}", code="no_such_token")
     if token.revoked_at is None:
         token.revoked_at = clock.now()
         audit.record(session, actor, "api_token.revoke", "api_token", token.id, name=token.name)

@@ -30,7 +30,7 @@ def add_org_unit(session: Session, code: str, name: str, kind: OrgKind, area_cod
 def org_by_code(session: Session, code: str) -> OrgUnit:
     unit = session.execute(select(OrgUnit).where(OrgUnit.code == code)).scalar()
     if unit is None:
-        raise NotFound(f"no org unit {code!r}")
+        raise NotFound(f"no org unit {code!r}", code="no_such_unit")
     return unit
 
 

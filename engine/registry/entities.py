@@ -16,9 +16,9 @@ def entity_for_registrar(session: Session, actor: audit.Actor, entity_id: int) -
     user = runtime.actor_user(session, actor)
     entity = session.get(MarketEntity, entity_id)
     if entity is None or (user is not None and not _registrar_may_see(session, user, entity)):
-        raise NotFound(f"no market entity {entity_id}")
+        raise NotFound(f"no market entity {entity_id}", code="no_such_entity")
     if user is not None and not (user.has_role(Role.OFFICER, Role.DEPT_ADMIN, Role.SYSADMIN)):
-        raise Forbidden("only AMR officers route registrations")
+        raise Forbidden("only AMR officers route registrations", code="not_registrar")
     return entity
 
 

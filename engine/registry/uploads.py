@@ -101,7 +101,7 @@ def start_import(session: Session, actor: audit.Actor, upload_id: int) -> Regist
         state=IMPORTING, stage=None, done=0, total=upload.rows_valid, updated_at=clock.now()))
     if moved.rowcount != 1:
         raise Conflict(f"the upload is {upload.state}, not waiting to be imported",
-                       upload_id=upload.id)
+                       code="wrong_upload_state", upload_id=upload.id)
     session.refresh(upload)
     return upload
 
@@ -129,7 +129,8 @@ def discard_upload(session: Session, actor: audit.Actor, upload_id: int) -> Regi
     upload = get_upload(session, actor, upload_id)
     _registrar(session, actor)
     if upload.state != CHECKED:
-        raise Conflict(f"the upload is {upload.state}", upload_id=upload.id)
+        raise Conflict(f"the upload is {upload.state}",
+                       code="wrong_upload_state", upload_id=upload.id)
     upload.state, upload.updated_at = DISCARDED, clock.now()
     upload_path(session, upload.stored_name).unlink(missing_ok=True)
     return upload
@@ -141,11 +142,11 @@ def get_upload(session: Session, actor: audit.Actor, upload_id: int) -> Registry
     query = select(RegistryUpload).where(RegistryUpload.id == upload_id)
     if user is not None:
         if not is_registrar(session, user):
-            raise NotFound(f"no registry upload {upload_id}")
+            raise NotFound(f"no registry upload {upload_id}", code="no_such_upload")
         query = query.where(upload_filter(session, user))
     upload = session.execute(query).scalar()
     if upload is None:
-        raise NotFound(f"no registry upload {upload_id}")
+        raise NotFound(f"no registry upload {upload_id}", code="no_such_upload")
     return upload
 
 
@@ -198,7 +199,8 @@ class _Progress:
 def _registrar(session: Session, actor: audit.Actor) -> User:
     user = actor_user(session, actor)
     if user is None or not is_registrar(session, user):
-        raise Forbidden("only officers of the market regulator import registrations")
+        raise Forbidden("only officers of the market regulator import registrations",
+                        code="not_registrar")
     return user
 
 
@@ -206,7 +208,7 @@ def _file_of(sessions: sessionmaker[Session], upload_id: int) -> tuple[Path, str
     with transaction(sessions) as session:
         upload = session.get(RegistryUpload, upload_id)
         if upload is None:
-            raise NotFound(f"no registry upload {upload_id}")
+            raise NotFound(f"no registry upload {upload_id}", code="no_such_upload")
         return upload_path(session, upload.stored_name), upload.file_name
 
 

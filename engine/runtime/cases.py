@@ -60,7 +60,7 @@ def open_case(session: Session, instance_id: int) -> Case:
     row = session.get(ProcessInstance, instance_id,
                       options=[joinedload(ProcessInstance.definition)])
     if row is None:
-        raise NotFound(f"no process instance {instance_id}")
+        raise NotFound(f"no process instance {instance_id}", code="no_such_case")
     calendar = calendar_for(session, settings_of(session), row.area_code)
     specs = load_spec(row.definition.sha256, lambda: row.definition.spec_json)
     workflow = load_state(row.state, specs, _engine_for(session, calendar))
@@ -91,7 +91,7 @@ def save_case(session: Session, case: Case, *, status: InstanceStatus | None = N
         session.flush()
     except StaleDataError as exc:
         raise Conflict(f"process instance {instance_id} was changed by someone else; reload it",
-                       instance_id=instance_id) from exc
+                       code="changed_by_other", instance_id=instance_id) from exc
     is_new = instance_id is None
     write_rows(session, case, is_new=is_new)
 

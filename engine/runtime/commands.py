@@ -44,7 +44,7 @@ def actor_user(session: Session, actor: audit.Actor) -> User | None:
     known: dict[int, User] = session.info.setdefault("actor_users", {})
     user = known.get(actor.user_id) or session.get(User, actor.user_id)
     if user is None or not user.active:
-        raise Forbidden("this account is not active")
+        raise Forbidden("this account is not active", code="account_inactive")
     known[actor.user_id] = user
     return user
 
@@ -102,7 +102,7 @@ def _definition(session: Session, key: str, version: int | None) -> ProcessDefin
     definition = session.execute(select(ProcessDefinition).where(
         ProcessDefinition.key == key, ProcessDefinition.version == version)).scalar()
     if definition is None:
-        raise NotFound(f"process {key!r} has no version {version}")
+        raise NotFound(f"process {key!r} has no version {version}", code="no_such_process")
     return definition
 
 
@@ -130,7 +130,7 @@ def get_work_item(session: Session, actor: audit.Actor, item_id: int) -> WorkIte
     item = session.get(WorkItem, item_id)
     user = actor_user(session, actor)
     if item is None or (user is not None and not scope.item_visible(session, user, item)):
-        raise NotFound(f"no work item {item_id}")
+        raise NotFound(f"no work item {item_id}", code="no_such_task")
     return item
 
 
@@ -139,11 +139,11 @@ def claim(session: Session, actor: audit.Actor, item_id: int) -> WorkItem:
     item = get_work_item(session, actor, item_id)
     user = _require_user(session, actor)
     if item.status != WorkItemStatus.OPEN:
-        raise Conflict("this task is already finished", item_id=item_id)
+        raise Conflict("this task is already finished", code="already_finished", item_id=item_id)
     if item.assignee_id == user.id:
         return item
     if not scope.may_work_on(session, user, item):
-        raise Forbidden("you are not a candidate for this task")
+        raise Forbidden("you are not a candidate for this task", code="not_a_candidate")
     _take(session, item, user)
     case = open_case(session, item.instance_id)
     _note_holder(case, item, user.id)
@@ -164,9 +164,11 @@ def _take(session: Session, item: WorkItem, user: User) -> None:
     ).rowcount
     if taken != 1:
         session.expire(item)
+        _require_open(item)  # the other one finished it rather than claimed it
         holder = session.get(User, item.assignee_id) if item.assignee_id else None
         who = holder.display_name if holder else "someone else"
-        raise Conflict(f"this task was just claimed by {who}", item_id=item.id)
+        raise Conflict(f"this task was just claimed by {who}",
+                       code="held_by_other", item_id=item.id)
     set_committed_value(item, "assignee_id", user.id)
     set_committed_value(item, "claimed_at", now)
 
@@ -184,14 +186,14 @@ def _note_holder(case: Case, item: WorkItem, user_id: int | None,
 def _ready_task(case: Case, item: WorkItem):  # type: ignore[no-untyped-def]
     task = case.workflow.get_task_from_id(UUID(item.task_id))
     if task is None or task.state != TaskState.READY:
-        raise Conflict("this task is no longer open", item_id=item.id)
+        raise Conflict("this task is no longer open", code="task_not_open", item_id=item.id)
     return task
 
 
 def _require_user(session: Session, actor: audit.Actor) -> User:
     user = actor_user(session, actor)
     if user is None:
-        raise Forbidden("only a signed-in user can hold a task")
+        raise Forbidden("only a signed-in user can hold a task", code="not_signed_in")
     return user
 
 
@@ -203,7 +205,8 @@ def release(session: Session, actor: audit.Actor, item_id: int) -> WorkItem:
     if item.assignee_id is None:
         return item
     if user is not None and item.assignee_id != user.id and not _manages(session, user, item):
-        raise Forbidden("only the holder or a manager can release this task")
+        raise Forbidden("only the holder or a manager can release this task",
+                        code="not_holder_or_manager")
     case = open_case(session, item.instance_id)
     _note_holder(case, item, None)
     save_case(session, case)
@@ -213,7 +216,7 @@ def release(session: Session, actor: audit.Actor, item_id: int) -> WorkItem:
 
 def _require_open(item: WorkItem) -> None:
     if item.status != WorkItemStatus.OPEN:
-        raise Conflict("this task is already finished", item_id=item.id)
+        raise Conflict("this task is already finished", code="already_finished", item_id=item.id)
 
 
 def _manages(session: Session, user: User, item: WorkItem) -> bool:
@@ -230,7 +233,8 @@ def assign(session: Session, actor: audit.Actor, item_id: int, *,
     user = actor_user(session, actor)
     _require_open(item)
     if user is not None and item.assignee_id != user.id and not _manages(session, user, item):
-        raise Forbidden("only the holder or a manager can assign this task")
+        raise Forbidden("only the holder or a manager can assign this task",
+                        code="not_holder_or_manager")
     case = open_case(session, item.instance_id)
     if user_id is not None:
         target = session.get(User, user_id)
@@ -268,9 +272,9 @@ def complete(session: Session, actor: audit.Actor, item_id: int,
         # No conditional claim needed: a racing claim or complete changes the
         # instance too, and its version check makes one of the two a conflict.
         if not scope.may_work_on(session, user, item):
-            raise Forbidden("you are not a candidate for this task")
+            raise Forbidden("you are not a candidate for this task", code="not_a_candidate")
     elif item.assignee_id != user.id:
-        raise Conflict("this task is held by someone else", item_id=item.id)
+        raise Conflict("this task is held by someone else", code="held_by_other", item_id=item.id)
     case = open_case(session, item.instance_id)
     _require_running(case)
     task = _ready_task(case, item)
@@ -288,9 +292,9 @@ def complete(session: Session, actor: audit.Actor, item_id: int,
 
 def _require_running(case: Case) -> None:
     if case.row.status == InstanceStatus.SUSPENDED:
-        raise Conflict("the case is suspended", instance_id=case.row.id)
+        raise Conflict("the case is suspended", code="case_suspended", instance_id=case.row.id)
     if case.row.status in CLOSED:
-        raise Conflict("the case is closed", instance_id=case.row.id)
+        raise Conflict("the case is closed", code="case_closed", instance_id=case.row.id)
 
 
 def fire_due_timers(session: Session, actor: audit.Actor, instance_id: int) -> list[str]:
@@ -316,9 +320,10 @@ def _lifecycle(session: Session, actor: audit.Actor, instance_id: int, action: s
     user = actor_user(session, actor)
     row = session.get(ProcessInstance, instance_id)
     if row is None or (user is not None and not _may_steer(session, user, row)):
-        raise NotFound(f"no process instance {instance_id}")
+        raise NotFound(f"no process instance {instance_id}", code="no_such_case")
     if row.status not in allowed_from:
-        raise Conflict(f"cannot {action} a case that is {row.status.value}", instance_id=row.id)
+        raise Conflict(f"cannot {action} a case that is {row.status.value}",
+                       code="wrong_case_status", instance_id=row.id)
     case = open_case(session, instance_id)
     before = row.status
     if to == InstanceStatus.TERMINATED:

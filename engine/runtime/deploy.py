@@ -69,7 +69,7 @@ def latest_definition(session: Session, key: str) -> ProcessDefinition:
         .order_by(ProcessDefinition.version.desc()).limit(1)
     ).scalar()
     if definition is None:
-        raise NotFound(f"no process {key!r} is deployed")
+        raise NotFound(f"no process {key!r} is deployed", code="no_such_process")
     return definition
 
 

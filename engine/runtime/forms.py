@@ -65,7 +65,7 @@ def form_exists(key: str, forms_dir: Path = FORMS_DIR) -> bool:
 def load_form(key: str, forms_dir: Path = FORMS_DIR) -> FormDefinition:
     """Read and check a form definition; NotFound when there is no such form."""
     if not form_exists(key, forms_dir):
-        raise NotFound(f"no form {key!r}")
+        raise NotFound(f"no form {key!r}", code="no_such_form")
     raw = tomllib.loads((forms_dir / f"{key}.toml").read_text(encoding="utf-8"))
     fields = tuple(_field(item, key) for item in raw.get("fields", []))
     return FormDefinition(key, raw.get("title_zh", key), raw.get("title_en", key), fields)

@@ -16,7 +16,7 @@ def raise_incident(session: Session, instance_id: int, source: str, message: str
     """Stop an instance with an error that an operator must look at."""
     instance = session.get(ProcessInstance, instance_id)
     if instance is None:
-        raise NotFound(f"no process instance {instance_id}")
+        raise NotFound(f"no process instance {instance_id}", code="no_such_case")
     incident = Incident(instance_id=instance_id, source=source, task_id=task_id,
                         message=message[:4000], created_at=clock.now())
     session.add(incident)
@@ -53,9 +53,9 @@ def retry(session: Session, actor: audit.Actor, incident_id: int) -> Incident:
     """Resolve an incident and let its instance run again; its timers are due at once."""
     incident = session.get(Incident, incident_id)
     if incident is None:
-        raise NotFound(f"no incident {incident_id}")
+        raise NotFound(f"no incident {incident_id}", code="no_such_incident")
     if incident.resolved_at is not None:
-        raise Conflict(f"incident {incident_id} is already resolved")
+        raise Conflict(f"incident {incident_id} is already resolved", code="incident_resolved")
     instance = session.get(ProcessInstance, incident.instance_id)
     assert instance is not None
     incident.resolved_at, incident.resolved_by = clock.now(), actor.name

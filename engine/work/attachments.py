@@ -47,7 +47,8 @@ def add_attachment(session: Session, actor: audit.Actor, item_id: int, filename:
     item = get_work_item(session, actor, item_id)
     user = actor_user(session, actor)
     if user is None or not permissions(session, user, item).upload:
-        raise Forbidden("you may not add files to this task", item_id=item_id)
+        raise Forbidden("you may not add files to this task",
+                        code="upload_not_allowed", item_id=item_id)
     name = Path(filename or "").name.strip()[:255]
     extension = os.path.splitext(name)[1].lower()
     if not name or extension not in ALLOWED_TYPES:
@@ -99,8 +100,8 @@ def open_attachment(session: Session, actor: audit.Actor, attachment_id: int) ->
     row = session.get(Attachment, attachment_id)
     user = actor_user(session, actor)
     if row is None or user is None or not visible_instance(session, user, row.instance_id):
-        raise NotFound(f"no attachment {attachment_id}")
+        raise NotFound(f"no attachment {attachment_id}", code="no_such_attachment")
     path = upload_dir(session) / row.stored_name
     if not path.is_file():
-        raise NotFound(f"the file of attachment {attachment_id} is missing")
+        raise NotFound(f"the file of attachment {attachment_id} is missing", code="file_missing")
     return StoredFile(row, path)

@@ -17,7 +17,8 @@ def add_comment(session: Session, actor: audit.Actor, item_id: int, body: str) -
     item = get_work_item(session, actor, item_id)
     user = actor_user(session, actor)
     if user is None or not permissions(session, user, item).comment:
-        raise Forbidden("you may not comment on this case", item_id=item_id)
+        raise Forbidden("you may not comment on this case",
+                        code="comment_not_allowed", item_id=item_id)
     body = (body or "").strip()
     if not body or len(body) > BODY_MAX:
         raise InvalidInput("a comment needs text", fields={"body": "required" if not body

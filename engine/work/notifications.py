@@ -140,7 +140,7 @@ def read_one(session: Session, user: User, notification_id: int) -> Notification
     """One of the user's notifications, marked read; NotFound for anyone else's."""
     row = session.get(Notification, notification_id)
     if row is None or row.user_id != user.id:
-        raise NotFound(f"no notification {notification_id}")
+        raise NotFound(f"no notification {notification_id}", code="no_such_notification")
     if row.read_at is None:
         row.read_at = clock.now()
     return row

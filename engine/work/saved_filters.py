@@ -43,5 +43,5 @@ def save_filter(session: Session, user: User, name: str, tab: str,
 def delete_filter(session: Session, user: User, filter_id: int) -> None:
     row = session.get(SavedFilter, filter_id)
     if row is None or row.user_id != user.id:
-        raise NotFound(f"no saved filter {filter_id}")
+        raise NotFound(f"no saved filter {filter_id}", code="no_such_filter")
     session.delete(row)

@@ -143,8 +143,12 @@ def _components() -> dict[str, Any]:
                     "column": {"type": "string"}, "reason": {"type": "string"}}}}}},
             "InstanceResult": {"type": "object", "properties": {
                 "instance_id": {"type": "integer"}, "status": {"type": "string"}}},
-            "Error": {"type": "object", "required": ["error", "message"], "properties": {
-                "error": {"type": "string"}, "message": {"type": "string"},
+            "Error": {"type": "object", "required": ["error", "code", "message"], "properties": {
+                "error": {"type": "string", "description": "the class of error: not_found, "
+                          "forbidden, conflict, invalid_input, ..."},
+                "code": {"type": "string", "description": "why, stable for clients: "
+                         "already_finished, held_by_other, no_such_task, ..."},
+                "message": {"type": "string", "description": "for people, in their language"},
                 "fields": {"type": "object", "additionalProperties": {"type": "string"}}}}},
         "responses": {"Error": {"description": "an error", "content": {
             "application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}},

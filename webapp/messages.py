@@ -1,0 +1,82 @@
+"""What users read when the engine refuses: one translated sentence per reason code.
+
+The engine's own messages are English, for logs, the CLI and operators; pages and the
+API show these instead. A code missing here falls back to its class's sentence.
+"""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_babel.speaklater import LazyString
+
+from engine.errors import Conflict, EngineError, Forbidden, IncidentError, InvalidInput, NotFound
+
+REASONS: dict[str, LazyString] = {
+    # Not found. One code per kind of object, whether it does not exist or is out of the
+    # user's scope: the two must read the same, so that ids do not leak.
+    "no_such_task": _l("This task does not exist, or it is not in your area of work."),
+    "no_such_case": _l("This case does not exist, or it is not in your area of work."),
+    "no_such_notice": _l("This notice does not exist, or it is not in your area of work."),
+    "no_such_entity": _l("This market entity does not exist, or it is not in your area of "
+                         "work."),
+    "no_such_upload": _l("This upload does not exist, or it is not in your area of work."),
+    "no_such_attachment": _l("This attachment does not exist, or it is not in your area of "
+                             "work."),
+    "no_such_scan": _l("This scan does not exist, or it is not in your area of work."),
+    "no_such_notification": _l("This notification does not exist, or it is not yours."),
+    "no_such_filter": _l("This saved filter does not exist, or it is not yours."),
+    "no_such_token": _l("This API token does not exist."),
+    "no_such_unit": _l("This unit does not exist."),
+    "no_such_incident": _l("This process failure is not on record."),
+    "no_such_process": _l("This process is not deployed."),
+    "no_such_form": _l("The form of this task is missing. Tell the operators."),
+    "no_such_decision_table": _l("This decision table is not deployed."),
+    "not_a_notice_task": _l("This task is not a step of a dual notice."),
+    "file_missing": _l("The stored file is missing. Tell the operators."),
+    # Forbidden: the user sees the object but may not do this to it.
+    "account_inactive": _l("This account is not active."),
+    "not_signed_in": _l("Only a signed-in user can hold a task."),
+    "not_a_candidate": _l("You are not one of the people this task is meant for."),
+    "not_holder_or_manager": _l("Only the holder of this task or a manager can do this."),
+    "not_returnable": _l("This task cannot be returned."),
+    "upload_not_allowed": _l("You may not add files to this task."),
+    "comment_not_allowed": _l("You may not comment on this case."),
+    "not_your_step": _l("This step of the case is not yours to take."),
+    "not_department_admin": _l("Only the department's administrator can revoke a claim."),
+    "not_registrar": _l("Only officers of the market regulator can do this."),
+    "reveal_not_allowed": _l("Only officers working on this entity may read its personal "
+                             "data."),
+    # Conflict: someone or something changed the object first.
+    "already_finished": _l("This task is already finished."),
+    "held_by_other": _l("This task was just claimed by %(name)s."),
+    "task_not_open": _l("This task is no longer open. Reload the page."),
+    "changed_by_other": _l("Someone else changed this case first. Reload the page and try "
+                           "again."),
+    "case_suspended": _l("The case is suspended."),
+    "case_closed": _l("The case is closed."),
+    "wrong_case_status": _l("The status of the case does not allow this."),
+    "step_not_waiting": _l("The case is not waiting for this step. Reload the page."),
+    "wrong_notice_state": _l("This notice is not at this step. Reload the page to see where "
+                             "it stands."),
+    "already_pushed": _l("This licence item is already pushed to that department."),
+    "wrong_upload_state": _l("This upload is not waiting for this any more. Reload the page."),
+    "incident_resolved": _l("This process failure is already resolved."),
+}
+
+# For a code missing above, and for the classes that carry no reason of their own.
+GENERIC: dict[type[EngineError], LazyString] = {
+    NotFound: _l("This does not exist, or it is not in your area of work."),
+    Forbidden: _l("You may not do this."),
+    Conflict: _l("Someone else changed this case first. Reload the page and try again."),
+    InvalidInput: _l("The input has errors; see the marked fields."),
+    IncidentError: _l("The process failed. The operators have been told; try again later."),
+}
+SOMETHING_WRONG = _l("Something went wrong.")
+
+
+def reason_text(exc: EngineError) -> LazyString:
+    """The sentence for an error's code, else for its class (never the English message)."""
+    if exc.code in REASONS:
+        return REASONS[exc.code]
+    return next((text for kind, text in GENERIC.items() if isinstance(exc, kind)),
+                SOMETHING_WRONG)
