@@ -5,13 +5,15 @@ from __future__ import annotations
 import io
 import re
 
+import pytest
 from sqlalchemy import select
 
 from engine.models import Commitment
-from tests.webapp import notice_world
-from tests.webapp.notice_world import push
+from tests.webapp.dual_notice import notice_world
+from tests.webapp.dual_notice.notice_world import push
 
-world, traveller = notice_world.world, notice_world.traveller  # fixtures
+world = notice_world.world  # fixture
+pytestmark = pytest.mark.usefixtures("traveller")
 
 MESSAGE = re.compile(r'<p class="message" role="alert">(.*?)</p>', re.S)
 
