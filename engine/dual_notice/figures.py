@@ -31,8 +31,7 @@ from sqlalchemy.orm import Session
 from engine import clock
 from engine.calendar import WorkdayCalendar, calendar_for
 from engine.db import settings_of
-from engine.dual_notice.lights import local_date
-from engine.dual_notice.routing import claim_limits
+from engine.dual_notice.lights import days_waited, light_after, local_date
 from engine.errors import InvalidInput
 from engine.models import DualNotice, NoticeState, OrgUnit, User
 from engine.org import scope
@@ -105,14 +104,15 @@ def notice_figures(session: Session, user: User | None, start: date, end: date,
 def _figures(unit: OrgUnit, notices: list[tuple], calendar: WorkdayCalendar  # type: ignore[type-arg]
              ) -> DepartmentFigures:
     days_to_claim = [
-        calendar.workdays_between(local_date(calendar, pushed), local_date(calendar, claimed))
+        days_waited(calendar, local_date(calendar, pushed), local_date(calendar, claimed))
         for pushed, claimed, _returned, _state in notices if claimed is not None]
+    on_time = [d for d in days_to_claim if light_after(d, calendar.settings) == "green"]
     return DepartmentFigures(
         department_org_id=unit.id, department_code=unit.code, department_name=unit.name,
         area_code=unit.area_code, received=len(notices), claimed=len(days_to_claim),
         returned=sum(1 for n in notices if n[2] is not None),
         waiting=sum(1 for n in notices if n[3] == NoticeState.PUSHED),
-        claimed_on_time=sum(1 for d in days_to_claim if d <= claim_limits(calendar.settings)[0]),
+        claimed_on_time=len(on_time),
         median_days_to_claim=float(statistics.median(days_to_claim)) if days_to_claim
         else None, days_to_claim=tuple(days_to_claim))
 

@@ -13,9 +13,8 @@ from sqlalchemy.orm import Session
 from engine import audit, runtime
 from engine.calendar import WorkdayCalendar
 from engine.dual_notice.history import notice_histories
-from engine.dual_notice.lights import Light, notice_light
+from engine.dual_notice.lights import Light, light_filter, notice_light
 from engine.dual_notice.notices import get_notice, notice_filter
-from engine.dual_notice.routing import claim_limits
 from engine.dual_notice.routing_table import latest_table
 from engine.errors import NotFound
 from engine.models import (
@@ -248,30 +247,8 @@ def _conditions(filters: NoticeFilter, calendar: WorkdayCalendar) -> list:  # ty
     if filters.pushed_to:
         conditions.append(DualNotice.pushed_at <= calendar.end_of_day(filters.pushed_to))
     if filters.light:
-        conditions.extend(_light_conditions(filters.light, calendar))
+        conditions.append(light_filter(filters.light, calendar))
     return conditions
-
-
-def _light_conditions(light: Light, calendar: WorkdayCalendar) -> list:  # type: ignore[type-arg]
-    """Unclaimed notices whose push lies in the light's band of working days before today."""
-    claim, escalate = claim_limits(calendar.settings)
-    yellow_by = calendar.end_of_day(_last_day_over(calendar, claim))
-    red_by = calendar.end_of_day(_last_day_over(calendar, escalate))
-    waiting = DualNotice.state == NoticeState.PUSHED
-    if light == "red":
-        return [waiting, DualNotice.pushed_at <= red_by]
-    if light == "yellow":
-        return [waiting, DualNotice.pushed_at <= yellow_by, DualNotice.pushed_at > red_by]
-    return [waiting, DualNotice.pushed_at > yellow_by]
-
-
-def _last_day_over(calendar: WorkdayCalendar, workdays: int) -> date:
-    """The latest push day from which more than `workdays` working days have passed today."""
-    today = calendar.today()
-    day = calendar.add_workdays(today, -workdays)
-    while calendar.workdays_between(day, today) <= workdays:
-        day -= timedelta(days=1)
-    return day
 
 
 def _end_of_day_before(calendar: WorkdayCalendar, day: date) -> datetime:

@@ -19,9 +19,10 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from engine import audit, clock, runtime
-from engine.calendar import WorkdayCalendar, calendar_for
-from engine.config import PROJECT_DIR, Settings
+from engine.calendar import calendar_for
+from engine.config import PROJECT_DIR
 from engine.db import settings_of
+from engine.dual_notice.lights import light_deadlines
 from engine.dual_notice.routing_table import LicenceMatch, latest_table
 from engine.errors import Conflict, InvalidInput, NotFound
 from engine.models import (
@@ -40,10 +41,6 @@ from engine.runtime.deploy import deploy_paths, latest_definition
 
 PROCESS_KEY = "dual_notice"
 DIAGRAM = PROJECT_DIR / "bpmn" / "dual_notice.bpmn"
-def claim_limits(settings: Settings) -> tuple[int, int]:
-    """Working days to claim (green up to it, then yellow and a reminder) and to
-    escalation (red beyond it), from the settings (7 and 10 by default)."""
-    return settings.notice_claim_workdays, settings.notice_escalate_workdays
 ROUTED_STATES = (RoutingState.AUTO_ROUTED, RoutingState.MANUALLY_ROUTED)
 
 
@@ -225,16 +222,9 @@ class _Deadlines:
     def of(self, area_code: str) -> tuple[str, str]:
         if area_code not in self.known:
             calendar = calendar_for(self.session, self.settings, area_code)
-            claim, escalate = claim_limits(self.settings)
-            self.known[area_code] = (self._past(calendar, claim),
-                                     self._past(calendar, escalate))
+            claim_due, escalate_due = light_deadlines(calendar, calendar.today())
+            self.known[area_code] = (claim_due.isoformat(), escalate_due.isoformat())
         return self.known[area_code]
-
-    def _past(self, calendar: WorkdayCalendar, workdays: int) -> str:
-        """The start of the first working day beyond `workdays` after today: from then
-        on, more than `workdays` working days have passed (rest days never count)."""
-        day = calendar.add_workdays(calendar.today(), workdays + 1)
-        return clock.start_of_day(day, self.settings.timezone).isoformat()
 
 
 class DepartmentUnits:

@@ -10,6 +10,7 @@ from flask.typing import ResponseReturnValue
 
 from engine.dual_notice import figures as notice_figures
 from engine.dual_notice.figures import FigureReport
+from engine.dual_notice.lights import claim_limits
 from engine.org.areas import areas
 from webapp import database
 from webapp.access import MANAGER_ROLES, roles_required, user
@@ -43,7 +44,7 @@ def index() -> ResponseReturnValue:
     args = {"start": form.start.data, "end": form.end.data,
             **({"area": form.area.data} if form.area.data else {})}
     return render_template("notices/figures.html", form=form, figures=figures, args=args,
-                           claim_days=settings().notice_claim_workdays)
+                           claim_days=claim_limits(settings())[0])
 
 
 @roles_required(*MANAGER_ROLES)
