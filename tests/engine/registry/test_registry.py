@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import io
 import random
-import time
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -472,23 +471,19 @@ def test_progress_is_reported_per_stage(sessions, tmp_path):
 
 
 @pytest.mark.slow
-def test_100000_rows_import_in_reasonable_time(sessions, tmp_path, backend):
+def test_a_large_file_imports_batch_by_batch_and_reimports_unchanged(sessions, tmp_path):
+    """The throughput target (2,000 rows/s) is measured by bench/import.py, not here."""
     with sessions.begin() as session:
         make_world(session, calendar=False)
-    path = write_sample_csv(tmp_path / "amr.csv", 100_000)
+    path = write_sample_csv(tmp_path / "amr.csv", 12_000)
     batches = Batches()
 
-    started = time.perf_counter()
     report = import_file(sessions, CLERK, path, on_batch=lambda s, c: len(c))
-    seconds = time.perf_counter() - started
     again = import_file(sessions, CLERK, path, on_batch=batches)
 
-    print(f"\n{backend}: 100,000 rows in {seconds:.1f} s, {100_000 / seconds:,.0f} rows/s")
-    assert report.summary_line() == ("rows read 100000, valid 100000, invalid 0, "
-                                     "imported 100000, notices started 100000")
-    assert (again.imported, again.unchanged, batches.changes) == (0, 100_000, [])
-    if backend == "sqlite":  # the target; a shared PostgreSQL server is too noisy to assert
-        assert 100_000 / seconds >= 2000
+    assert report.summary_line() == ("rows read 12000, valid 12000, invalid 0, "
+                                     "imported 12000, notices started 12000")
+    assert (again.imported, again.unchanged, batches.changes) == (0, 12_000, [])
 
 
 # The command line ---------------------------------------------------------------------------

@@ -25,8 +25,7 @@ from engine.dual_notice.lights import (
     notice_light,
 )
 from engine.models import DualNotice, NoticeState
-from tests.factories import make_world
-from tests.notice_factories import CST, MONDAY, make_entity
+from tests.factories import CST, MONDAY, make_entity, make_world
 
 TICK = timedelta(microseconds=1)
 FIRST_PUSH, LAST_PUSH = date(2026, 1, 26), date(2026, 3, 4)
