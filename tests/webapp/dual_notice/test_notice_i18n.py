@@ -10,8 +10,8 @@ import pytest
 
 from tests.webapp.dual_notice import notice_world
 from tests.webapp.dual_notice.notice_world import push
-from tests.webapp.test_i18n import SAME_IN_BOTH, catalog, visible_text
 from tests.webapp.registry.test_registry import finish, registration_file
+from tests.webapp.test_i18n import SAME_IN_BOTH, catalog, visible_text
 
 world = notice_world.world  # fixture
 pytestmark = pytest.mark.usefixtures("traveller")
