@@ -19,7 +19,7 @@ from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from engine import audit, clock
-from engine.db import settings_of, transaction
+from engine.db import rowcount, settings_of, transaction
 from engine.errors import Conflict, Forbidden, InvalidInput, NotFound
 from engine.models import RegistryUpload, Role, User
 from engine.org import scope
@@ -99,7 +99,7 @@ def start_import(session: Session, actor: audit.Actor, upload_id: int) -> Regist
         RegistryUpload.id == upload.id, RegistryUpload.state == CHECKED,
         RegistryUpload.rows_valid > 0).values(
         state=IMPORTING, stage=None, done=0, total=upload.rows_valid, updated_at=clock.now()))
-    if moved.rowcount != 1:
+    if rowcount(moved) != 1:
         raise Conflict(f"the upload is {upload.state}, not waiting to be imported",
                        upload_id=upload.id)
     session.refresh(upload)

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
 from engine import audit, clock
+from engine.db import rowcount
 from engine.errors import Conflict, EngineError, Forbidden, IncidentError, InvalidInput, NotFound
 from engine.models import (
     InstanceStatus,
@@ -155,13 +156,13 @@ def claim(session: Session, actor: audit.Actor, item_id: int) -> WorkItem:
 
 def _take(session: Session, item: WorkItem, user: User) -> None:
     now = clock.now()
-    taken = session.execute(
+    taken = rowcount(session.execute(
         update(WorkItem)
         .where(WorkItem.id == item.id, WorkItem.assignee_id.is_(None),
                WorkItem.status == WorkItemStatus.OPEN)
         .values(assignee_id=user.id, claimed_at=now)
         .execution_options(synchronize_session=False)
-    ).rowcount
+    ))
     if taken != 1:
         session.expire(item)
         holder = session.get(User, item.assignee_id) if item.assignee_id else None

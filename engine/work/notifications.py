@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from engine import clock
 from engine.calendar import calendar_for
-from engine.db import settings_of
+from engine.db import rowcount, settings_of
 from engine.errors import NotFound
 from engine.models import (
     Notification,
@@ -152,5 +152,5 @@ def mark_read(session: Session, user: User, notification_id: int | None = None) 
                                        Notification.read_at.is_(None))
     if notification_id is not None:
         query = query.where(Notification.id == notification_id)
-    return session.execute(query.values(read_at=clock.now())
-                           .execution_options(synchronize_session=False)).rowcount
+    return rowcount(session.execute(query.values(read_at=clock.now())
+                                    .execution_options(synchronize_session=False)))
