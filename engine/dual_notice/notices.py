@@ -24,7 +24,7 @@ from typing import Any
 from SpiffWorkflow.bpmn.util import BpmnEvent
 from SpiffWorkflow.exceptions import WorkflowException
 from SpiffWorkflow.util.task import TaskState
-from sqlalchemy import or_, select
+from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.orm import Session
 
 from engine import audit, clock, runtime
@@ -57,7 +57,7 @@ from engine.runtime.derive import tasks_in
 CLAIMED = (NoticeState.CLAIMED, NoticeState.DISPATCHED)
 
 
-def notice_filter(session: Session, user: User):  # type: ignore[no-untyped-def]
+def notice_filter(session: Session, user: User) -> ColumnElement[bool]:
     """SQL: notices the user may see — of a department or registrar unit in scope (a
     joint-meeting office's scope is its whole area), or whose case was dispatched to them."""
     dispatched = select(WorkItem.instance_id).where(scope.work_item_filter(session, user))

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Literal
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session
 
 from engine import audit, runtime
@@ -230,11 +230,13 @@ def _rows(session: Session, notices: list[DualNotice], calendar: WorkdayCalendar
         WorkItem.status == WorkItemStatus.OPEN, WorkItem.task_name != "urge_claim")).all())
     return [NoticeRow(n, entities[n.entity_id].name, entities[n.entity_id].uscc,
                       departments.get(n.department_org_id, ""), notice_light(n, calendar),
-                      items.get(n.instance_id)) for n in notices]
+                      items.get(n.instance_id) if n.instance_id is not None else None)
+            for n in notices]
 
 
-def _conditions(filters: NoticeFilter, calendar: WorkdayCalendar) -> list:  # type: ignore[type-arg]
-    conditions = []
+def _conditions(filters: NoticeFilter, calendar: WorkdayCalendar
+                ) -> list[ColumnElement[bool]]:
+    conditions: list[ColumnElement[bool]] = []
     if filters.department_org_id is not None:
         conditions.append(DualNotice.department_org_id == filters.department_org_id)
     if filters.text:
@@ -252,7 +254,7 @@ def _conditions(filters: NoticeFilter, calendar: WorkdayCalendar) -> list:  # ty
     return conditions
 
 
-def _light_conditions(light: Light, calendar: WorkdayCalendar) -> list:  # type: ignore[type-arg]
+def _light_conditions(light: Light, calendar: WorkdayCalendar) -> list[ColumnElement[bool]]:
     """Unclaimed notices whose push lies in the light's band of working days before today."""
     claim, escalate = claim_limits(calendar.settings)
     yellow_by = calendar.end_of_day(_last_day_over(calendar, claim))

@@ -17,6 +17,7 @@ from sqlalchemy import select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.dml import ReturningInsert
 
 from engine import audit, clock, runtime
 from engine.calendar import WorkdayCalendar, calendar_for
@@ -189,7 +190,7 @@ def ensure_deployed(session: Session) -> None:
             latest_definition(session, PROCESS_KEY)
 
 
-def _insert_new(session: Session):  # type: ignore[no-untyped-def]
+def _insert_new(session: Session) -> ReturningInsert[int, int, str, int]:
     dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
     table = DualNotice.__table__
     return (dialect.insert(table)

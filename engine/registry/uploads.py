@@ -15,7 +15,7 @@ from datetime import timedelta
 from pathlib import Path, PurePosixPath
 from typing import Any, BinaryIO
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import ColumnElement, or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from engine import audit, clock
@@ -149,7 +149,7 @@ def get_upload(session: Session, actor: audit.Actor, upload_id: int) -> Registry
     return upload
 
 
-def upload_filter(session: Session, user: User):  # type: ignore[no-untyped-def]
+def upload_filter(session: Session, user: User) -> ColumnElement[bool]:
     """SQL: uploads made in the user's scope, or by the user."""
     return or_(scope.org_filter(session, user, RegistryUpload.org_unit_id),
                RegistryUpload.uploaded_by_id == user.id)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select, update
+from sqlalchemy import ColumnElement, func, select, update
 from sqlalchemy.orm import Session
 
 from engine import clock
@@ -101,7 +101,7 @@ def sweep_deadlines(session: Session, batch: int = 500) -> DeadlineSweep:
 
 
 def _unnotified(session: Session, kind: NotificationKind, now: datetime,
-                conditions: tuple, batch: int) -> list[WorkItem]:  # type: ignore[type-arg]
+                conditions: tuple[ColumnElement[bool], ...], batch: int) -> list[WorkItem]:
     told = select(Notification.work_item_id).where(Notification.kind == kind,
                                                    Notification.once_key.is_not(None))
     return list(session.execute(
