@@ -73,6 +73,10 @@ class FigureReport:
         return _total(self.rows)
 
 
+# pushed_at, claimed_at, returned_at and state of one notice
+_Notice = tuple[datetime, datetime | None, datetime | None, NoticeState]
+
+
 def notice_figures(session: Session, user: User | None, start: date, end: date,
                    area_code: str | None = None) -> FigureReport:
     """The figures of each department in the user's scope (all for None) with notices
@@ -86,9 +90,9 @@ def notice_figures(session: Session, user: User | None, start: date, end: date,
                     DualNotice.pushed_at <= clock.end_of_day(end, settings.timezone)))
     if user is not None:
         query = query.where(scope.org_filter(session, user, DualNotice.department_org_id))
-    by_department: dict[int, list[tuple]] = defaultdict(list)  # type: ignore[type-arg]
-    for row in session.execute(query):
-        by_department[row[0]].append(tuple(row[1:]))
+    by_department: dict[int, list[_Notice]] = defaultdict(list)
+    for department_id, pushed, claimed, returned, state in session.execute(query):
+        by_department[department_id].append((pushed, claimed, returned, state))
     units = {u.id: u for u in session.execute(
         select(OrgUnit).where(OrgUnit.id.in_(by_department))).scalars()}
     if area_code:
@@ -102,7 +106,7 @@ def notice_figures(session: Session, user: User | None, start: date, end: date,
     return FigureReport(start, end, rows)
 
 
-def _figures(unit: OrgUnit, notices: list[tuple], calendar: WorkdayCalendar  # type: ignore[type-arg]
+def _figures(unit: OrgUnit, notices: list[_Notice], calendar: WorkdayCalendar
              ) -> DepartmentFigures:
     days_to_claim = [
         calendar.workdays_between(local_date(calendar, pushed), local_date(calendar, claimed))

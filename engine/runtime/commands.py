@@ -12,6 +12,7 @@ from typing import Any
 from uuid import UUID
 
 from SpiffWorkflow.exceptions import WorkflowException
+from SpiffWorkflow.task import Task
 from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
@@ -182,7 +183,7 @@ def _note_holder(case: Case, item: WorkItem, user_id: int | None,
         notes["candidate_org_id"] = candidate_org_id
 
 
-def _ready_task(case: Case, item: WorkItem):  # type: ignore[no-untyped-def]
+def _ready_task(case: Case, item: WorkItem) -> Task:
     task = case.workflow.get_task_from_id(UUID(item.task_id))
     if task is None or task.state != TaskState.READY:
         raise Conflict("this task is no longer open", item_id=item.id)
