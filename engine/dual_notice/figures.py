@@ -25,6 +25,7 @@ from typing import BinaryIO
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -145,6 +146,7 @@ def export_figures_xlsx(figures: FigureReport, path_or_stream: str | Path | Bina
     a total row; rates as percentages."""
     book = Workbook()
     sheet = book.active
+    assert isinstance(sheet, Worksheet)  # a new workbook has one sheet, and it is active
     sheet.title = "双告知认领 Dual notices"
     sheet.append([f"双告知认领情况 Dual-notice claims {figures.start.isoformat()} — "
                   f"{figures.end.isoformat()}"])

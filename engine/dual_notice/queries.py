@@ -179,7 +179,7 @@ def notice_page(session: Session, actor: audit.Actor, notice_id: int,
     user = runtime.actor_user(session, actor)
     (row,) = _rows(session, [notice], calendar)
     return NoticePage(
-        notice=notice, entity=session.get(MarketEntity, notice.entity_id),
+        notice=notice, entity=session.get_one(MarketEntity, notice.entity_id),
         department=session.get(OrgUnit, notice.department_org_id),
         registrar=session.get(OrgUnit, notice.registrar_org_id)
         if notice.registrar_org_id else None,

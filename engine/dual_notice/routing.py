@@ -245,7 +245,8 @@ class DepartmentUnits:
         self.session = session
         self.by_code = {u.code: u for u in session.execute(
             select(OrgUnit).where(OrgUnit.kind == OrgKind.DEPARTMENT)).scalars()}
-        self.by_id: dict[int, OrgUnit] = {u.id: u for u in self.by_code.values()}
+        # A registrar unit that is not found is remembered as None.
+        self.by_id: dict[int, OrgUnit | None] = {u.id: u for u in self.by_code.values()}
         self.city = city_code(session)
 
     def department(self, area_code: str, suffix: str) -> OrgUnit | None:

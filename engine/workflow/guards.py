@@ -118,6 +118,7 @@ _INPLACE = {"+=": operator.iadd, "-=": operator.isub, "*=": operator.imul, "@=":
 _PRINTF = re.compile(r"%(?:\([^)]*\))?[-#0 +]*(\*|\d*)(?:\.(\*|\d*))?")
 _DIGITS = re.compile(r"\d+")
 _BITS_PER_DIGIT = math.log2(10)
+_CONVERSIONS: dict[str, Callable[[object], str]] = {"r": repr, "s": str, "a": ascii}
 
 
 def _sum(values: Iterable[Any], /, start: Any = 0) -> Any:
@@ -216,7 +217,7 @@ class _Guards:
 
     def format_value(self, value: Any, conversion: str, spec: str) -> str:
         if conversion:
-            value = {"r": repr, "s": str, "a": ascii}[conversion](value)
+            value = _CONVERSIONS[conversion](value)
         self.check_spec(spec)
         return format(value, spec)
 
