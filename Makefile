@@ -17,7 +17,7 @@ BENCHES := $(filter-out bench/_%,$(sort $(wildcard bench/*.py)))
 help:
 	@echo "make run            venv, assets, db upgrade, seed, then the web server"
 	@echo "make test           the whole test suite (installs chromium when root)"
-	@echo "make lint           ruff check"
+	@echo "make lint           ruff check, and mypy on engine/ and rules/"
 	@echo "make translations   compile the web app's message catalogs"
 	@echo "make bench-quick    every bench/*.py with --quick"
 	@echo "make revision m=... autogenerate a migration from the models"
@@ -89,6 +89,7 @@ chromium:
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
+	$(BIN)/mypy
 
 bench-quick: $(STAMP)
 	@set -e; for bench in $(BENCHES); do echo "== $$bench" >&2; $(BIN)/python $$bench --quick; done

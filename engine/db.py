@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, CursorResult, Engine, Result, create_engine, event
+from sqlalchemy.engine.interfaces import DBAPIConnection
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.pool import ConnectionPoolEntry
 
 from engine.config import Settings
 
@@ -29,7 +32,7 @@ def make_engine(url: str, **kwargs: object) -> Engine:
     return create_engine(url, **kwargs)
 
 
-def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
+def _sqlite_pragmas(dbapi_connection: DBAPIConnection, _record: ConnectionPoolEntry) -> None:
     # The driver's own transaction handling is switched off so that BEGIN is ours.
     dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
@@ -40,7 +43,7 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyp
     cursor.close()
 
 
-def _sqlite_begin_immediate(connection) -> None:  # type: ignore[no-untyped-def]
+def _sqlite_begin_immediate(connection: Connection) -> None:
     # Writers take the lock up front: a read-then-write transaction never dies
     # half-way with "database is locked" when another writer got there first.
     # Read-only sessions (see read_session_factory) begin deferred instead, so
@@ -71,6 +74,13 @@ def read_session_factory(engine: Engine, settings: Settings | None = None
 def settings_of(session: Session) -> Settings:
     """The settings a session was made with (defaults for a bare session)."""
     return session.info.get("settings") or Settings()
+
+
+def rowcount(result: Result[*tuple[Any, ...]]) -> int:
+    """How many rows an UPDATE or DELETE matched (Session.execute types its result as a
+    plain Result; for these statements it is a CursorResult)."""
+    assert isinstance(result, CursorResult)
+    return result.rowcount
 
 
 @contextmanager

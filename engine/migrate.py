@@ -69,6 +69,7 @@ def migration_connection(engine: Engine) -> Iterator[Connection]:
                 yield connection
             return
         raw = connection.connection.driver_connection
+        assert raw is not None  # None only once the connection is invalidated
         raw.execute("PRAGMA foreign_keys=OFF")  # outside any transaction, or it is ignored
         try:
             with connection.begin():

@@ -23,8 +23,8 @@ class Page(Generic[T]):
         return max(1, -(-self.total // self.per_page))
 
 
-def page_of(session: Session, query: Select[Any], order: tuple[Any, ...], page: int = 1,
-            per_page: int = 50) -> Page[Any]:
+def page_of(session: Session, query: Select[*tuple[Any, ...]], order: tuple[Any, ...],
+            page: int = 1, per_page: int = 50) -> Page[Any]:
     """One page of a select of one entity (or of rows), clamped to the pages there are."""
     total = session.execute(select(func.count()).select_from(query.subquery())).scalar_one()
     per_page = max(1, per_page)

@@ -5,7 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar, overload
+
+F = TypeVar("F", bound=Callable[..., Any])
 
 
 class RuleContext(Protocol):
@@ -35,8 +37,8 @@ class Registry:
     def __init__(self) -> None:
         self._rules: dict[str, Rule] = {}
 
-    def register(self, function: Callable[..., Any], *, needs_context: bool = False,
-                 name: str | None = None) -> Callable[..., Any]:
+    def register(self, function: F, *, needs_context: bool = False, name: str | None = None
+                 ) -> F:
         key = name or function.__name__
         if key in self._rules:
             raise ValueError(f"rule {key!r} registered twice")
@@ -71,9 +73,20 @@ def _bind(function: Callable[..., Any], context: RuleContext | None) -> Callable
 REGISTRY = Registry()
 
 
-def rule(function: Callable[..., Any] | None = None, *, needs_context: bool = False,
-         name: str | None = None) -> Any:
+@overload
+def rule(function: F) -> F: ...
+
+
+@overload
+def rule(*, needs_context: bool = False, name: str | None = None) -> Callable[[F], F]: ...
+
+
+def rule(function: F | None = None, *, needs_context: bool = False,
+         name: str | None = None) -> F | Callable[[F], F]:
     """Decorator: `@rule` or `@rule(needs_context=True)`."""
     if function is None:
-        return lambda f: REGISTRY.register(f, needs_context=needs_context, name=name)
+        def decorate(f: F) -> F:
+            return REGISTRY.register(f, needs_context=needs_context, name=name)
+
+        return decorate
     return REGISTRY.register(function, needs_context=needs_context, name=name)

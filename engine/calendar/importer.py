@@ -83,6 +83,7 @@ def _read_rows(path: Path) -> list[_Row]:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
         raise _refused(path, f"not JSON ({exc})") from exc
+    lists: list[tuple[str, list[Any], bool | None]]
     if isinstance(data, dict) and {"holidays", "workdays"} & set(data):
         lists = [("holidays ", data.get("holidays") or [], False),
                  ("workdays ", data.get("workdays") or [], True)]

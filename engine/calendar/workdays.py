@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session, SessionTransaction
 from engine import audit, clock
 from engine.audit import Actor
 from engine.config import Settings
+from engine.db import rowcount
 from engine.models import CalendarDay, CalendarWarning, CalendarYear
 from rules import workdays
 
@@ -284,7 +285,7 @@ def replace_years(session: Session, area_code: str, years: list[int], days: list
             session.add(CalendarYear(area_code=area_code, year=year, source=source))
     session.flush()
     calendar_changed(session)
-    return removed.rowcount
+    return rowcount(removed)
 
 
 def days_of_year(session: Session, year: int, area_code: str = NATIONAL) -> list[CalendarDay]:

@@ -8,6 +8,7 @@ from typing import Any
 
 import click
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from engine import runtime
 from engine.audit import Actor
@@ -30,7 +31,8 @@ def fail(exc: EngineError, cli: CliContext | None = None) -> None:
     else:
         what = exc.kind if exc.code == exc.kind else f"{exc.kind}: {exc.code}"
         click.echo(f"error ({what}): {exc.message}", err=True)
-        for name, reason in (exc.details.get("fields") or {}).items():
+        fields = exc.details.get("fields")
+        for name, reason in fields.items() if isinstance(fields, dict) else ():
             click.echo(f"  {name}: {reason}", err=True)
     raise SystemExit(1)
 
@@ -122,7 +124,7 @@ def tasks(cli: CliContext, only_open: bool, limit: int) -> None:
                        f"{item.status.value}\tdue {due}\tholder {item.assignee_id or '-'}")
 
 
-def _task_command(name: str, help_text: str):  # type: ignore[no-untyped-def]
+def _task_command(name: str, help_text: str) -> click.Command:
     @click.command(name=name, help=help_text)
     @click.argument("item_id", type=int)
     @click.option("--as", "username", required=True, help="Act as this user.")
@@ -143,7 +145,8 @@ def _task_command(name: str, help_text: str):  # type: ignore[no-untyped-def]
     return command
 
 
-def _dispatch(session, name, actor, item_id, data, to_user, to_unit):  # type: ignore[no-untyped-def]
+def _dispatch(session: Session, name: str, actor: Actor, item_id: int, data: dict[str, Any],
+              to_user: str | None, to_unit: str | None) -> None:
     if name == "claim":
         runtime.claim(session, actor, item_id)
     elif name == "release":
@@ -162,7 +165,7 @@ def _dispatch(session, name, actor, item_id, data, to_user, to_unit):  # type: i
         runtime.assign(session, actor, item_id, user_id=user_id, org_unit_id=org_id)
 
 
-def _lifecycle_command(name: str):  # type: ignore[no-untyped-def]
+def _lifecycle_command(name: str) -> click.Command:
     @click.command(name=name, help=f"{name.capitalize()} a process instance.")
     @click.argument("instance_id", type=int)
     @click.option("--reason", default="", help="Why (kept in the audit trail).")

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import and_, exists, func, or_, select
+from sqlalchemy import ColumnElement, and_, exists, func, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -87,7 +87,7 @@ class DirectoryRow:
     active: bool
 
 
-def directory_filter(session: Session, user: User):  # type: ignore[no-untyped-def]
+def directory_filter(session: Session, user: User) -> ColumnElement[bool]:
     """SQL: directory entries the user may see — of departments in scope, and of the
     user's own department (its sections and stations supervise the same entities)."""
     own = scope.department_of(session, user)
@@ -112,8 +112,8 @@ def directory(session: Session, user: User, filters: DirectoryFilter | None = No
                 result.per_page)
 
 
-def _conditions(filters: DirectoryFilter) -> list:  # type: ignore[type-arg]
-    conditions = []
+def _conditions(filters: DirectoryFilter) -> list[ColumnElement[bool]]:
+    conditions: list[ColumnElement[bool]] = []
     if not filters.include_inactive:
         conditions.append(SupervisionEntry.active.is_(True))
     if filters.department_org_id is not None:

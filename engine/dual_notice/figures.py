@@ -25,6 +25,7 @@ from typing import BinaryIO
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -72,6 +73,10 @@ class FigureReport:
         return _total(self.rows)
 
 
+# pushed_at, claimed_at, returned_at and state of one notice
+_Notice = tuple[datetime, datetime | None, datetime | None, NoticeState]
+
+
 def notice_figures(session: Session, user: User | None, start: date, end: date,
                    area_code: str | None = None) -> FigureReport:
     """The figures of each department in the user's scope (all for None) with notices
@@ -85,9 +90,9 @@ def notice_figures(session: Session, user: User | None, start: date, end: date,
                     DualNotice.pushed_at <= clock.end_of_day(end, settings.timezone)))
     if user is not None:
         query = query.where(scope.org_filter(session, user, DualNotice.department_org_id))
-    by_department: dict[int, list[tuple]] = defaultdict(list)  # type: ignore[type-arg]
-    for row in session.execute(query):
-        by_department[row[0]].append(tuple(row[1:]))
+    by_department: dict[int, list[_Notice]] = defaultdict(list)
+    for department_id, pushed, claimed, returned, state in session.execute(query):
+        by_department[department_id].append((pushed, claimed, returned, state))
     units = {u.id: u for u in session.execute(
         select(OrgUnit).where(OrgUnit.id.in_(by_department))).scalars()}
     if area_code:
@@ -101,7 +106,7 @@ def notice_figures(session: Session, user: User | None, start: date, end: date,
     return FigureReport(start, end, rows)
 
 
-def _figures(unit: OrgUnit, notices: list[tuple], calendar: WorkdayCalendar  # type: ignore[type-arg]
+def _figures(unit: OrgUnit, notices: list[_Notice], calendar: WorkdayCalendar
              ) -> DepartmentFigures:
     days_to_claim = [
         days_waited(calendar, local_date(calendar, pushed), local_date(calendar, claimed))
@@ -141,6 +146,7 @@ def export_figures_xlsx(figures: FigureReport, path_or_stream: str | Path | Bina
     a total row; rates as percentages."""
     book = Workbook()
     sheet = book.active
+    assert isinstance(sheet, Worksheet)  # a new workbook has one sheet, and it is active
     sheet.title = "双告知认领 Dual notices"
     sheet.append([f"双告知认领情况 Dual-notice claims {figures.start.isoformat()} — "
                   f"{figures.end.isoformat()}"])

@@ -24,7 +24,7 @@ from typing import Any
 from SpiffWorkflow.bpmn.util import BpmnEvent
 from SpiffWorkflow.exceptions import WorkflowException
 from SpiffWorkflow.util.task import TaskState
-from sqlalchemy import or_, select
+from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.orm import Session
 
 from engine import audit, clock, runtime
@@ -57,7 +57,7 @@ from engine.runtime.derive import tasks_in
 CLAIMED = (NoticeState.CLAIMED, NoticeState.DISPATCHED)
 
 
-def notice_filter(session: Session, user: User):  # type: ignore[no-untyped-def]
+def notice_filter(session: Session, user: User) -> ColumnElement[bool]:
     """SQL: notices the user may see — of a department or registrar unit in scope (a
     joint-meeting office's scope is its whole area), or whose case was dispatched to them."""
     dispatched = select(WorkItem.instance_id).where(scope.work_item_filter(session, user))
@@ -127,7 +127,7 @@ def notice_reroute(session: Session, actor: audit.Actor, notice_id: int,
         "action_note": note_text(note)})
     _end(notice, NoticeState.REROUTED)
     session.flush()
-    entity = session.get(MarketEntity, notice.entity_id)
+    entity = session.get_one(MarketEntity, notice.entity_id)
     keys = push_notices(session, actor, [Push(entity, item, name, department, notice.trigger,
                                               "manual", previous_id=notice.id)])
     if not keys:
@@ -155,7 +155,7 @@ def notice_revoke_claim(session: Session, actor: audit.Actor, notice_id: int,
     """A department administrator revokes a claim: the notice is claimable again."""
     notice = _notice_in(session, actor, notice_id, *CLAIMED)
     user = runtime.actor_user(session, actor)
-    department = session.get(OrgUnit, notice.department_org_id)
+    department = session.get_one(OrgUnit, notice.department_org_id)
     if user is not None and not (user.has_role(Role.SYSADMIN) or (
             user.has_role(Role.DEPT_ADMIN) and scope.in_scope(session, user, department.path))):
         raise Forbidden("only the department's administrator can revoke a claim",
@@ -172,7 +172,7 @@ def notice_dispatch(session: Session, actor: audit.Actor, notice_id: int, *,
     """After claiming, hand the case (its outcome task) to a sub-unit, station or officer
     of the department (分派)."""
     notice = _notice_in(session, actor, notice_id, *CLAIMED)
-    department = session.get(OrgUnit, notice.department_org_id)
+    department = session.get_one(OrgUnit, notice.department_org_id)
     person = session.get(User, user_id) if user_id is not None else None
     target = person.org_unit if person is not None else (
         session.get(OrgUnit, org_unit_id) if org_unit_id is not None else None)
@@ -291,6 +291,7 @@ def _end(notice: DualNotice, state: NoticeState) -> None:
 
 def _signal(session: Session, notice: DualNotice, name: str) -> None:
     """Deliver a BPMN signal the instance is waiting for (a boundary event)."""
+    assert notice.instance_id is not None  # push_notices starts every notice's case
     case = open_case(session, notice.instance_id)
     if case.row.status in CLOSED:
         raise Conflict("the case is closed", code="case_closed", notice_id=notice.id)
@@ -310,7 +311,7 @@ def _signal(session: Session, notice: DualNotice, name: str) -> None:
 
 
 def _open_lead(session: Session, actor: audit.Actor, notice: DualNotice, note: str) -> None:
-    entity = session.get(MarketEntity, notice.entity_id)
+    entity = session.get_one(MarketEntity, notice.entity_id)
     lead = UnlicensedLead(
         entity_id=notice.entity_id, source="dual_notice", notice_id=notice.id,
         department_org_id=notice.department_org_id, state="open", created_at=clock.now(),

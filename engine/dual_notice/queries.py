@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Literal
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session
 
 from engine import audit, runtime
@@ -178,7 +178,7 @@ def notice_page(session: Session, actor: audit.Actor, notice_id: int,
     user = runtime.actor_user(session, actor)
     (row,) = _rows(session, [notice], calendar)
     return NoticePage(
-        notice=notice, entity=session.get(MarketEntity, notice.entity_id),
+        notice=notice, entity=session.get_one(MarketEntity, notice.entity_id),
         department=session.get(OrgUnit, notice.department_org_id),
         registrar=session.get(OrgUnit, notice.registrar_org_id)
         if notice.registrar_org_id else None,
@@ -229,11 +229,13 @@ def _rows(session: Session, notices: list[DualNotice], calendar: WorkdayCalendar
         WorkItem.status == WorkItemStatus.OPEN, WorkItem.task_name != "urge_claim")).all())
     return [NoticeRow(n, entities[n.entity_id].name, entities[n.entity_id].uscc,
                       departments.get(n.department_org_id, ""), notice_light(n, calendar),
-                      items.get(n.instance_id)) for n in notices]
+                      items.get(n.instance_id) if n.instance_id is not None else None)
+            for n in notices]
 
 
-def _conditions(filters: NoticeFilter, calendar: WorkdayCalendar) -> list:  # type: ignore[type-arg]
-    conditions = []
+def _conditions(filters: NoticeFilter, calendar: WorkdayCalendar
+                ) -> list[ColumnElement[bool]]:
+    conditions: list[ColumnElement[bool]] = []
     if filters.department_org_id is not None:
         conditions.append(DualNotice.department_org_id == filters.department_org_id)
     if filters.text:

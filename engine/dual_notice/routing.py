@@ -17,6 +17,7 @@ from sqlalchemy import select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.dml import ReturningInsert
 
 from engine import audit, clock, runtime
 from engine.calendar import calendar_for
@@ -186,7 +187,7 @@ def ensure_deployed(session: Session) -> None:
             latest_definition(session, PROCESS_KEY)
 
 
-def _insert_new(session: Session):  # type: ignore[no-untyped-def]
+def _insert_new(session: Session) -> ReturningInsert[int, int, str, int]:
     dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
     table = DualNotice.__table__
     return (dialect.insert(table)
@@ -234,7 +235,8 @@ class DepartmentUnits:
         self.session = session
         self.by_code = {u.code: u for u in session.execute(
             select(OrgUnit).where(OrgUnit.kind == OrgKind.DEPARTMENT)).scalars()}
-        self.by_id: dict[int, OrgUnit] = {u.id: u for u in self.by_code.values()}
+        # A registrar unit that is not found is remembered as None.
+        self.by_id: dict[int, OrgUnit | None] = {u.id: u for u in self.by_code.values()}
         self.city = city_code(session)
 
     def department(self, area_code: str, suffix: str) -> OrgUnit | None:

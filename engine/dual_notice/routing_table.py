@@ -159,14 +159,15 @@ def parse_table(content: bytes | str, file_name: str = "table.dmn",
         raise DeploymentError([DeploymentProblem(file_name, None, str(exc))]) from exc
     if kind_of(root) != "dmn":
         raise DeploymentError([DeploymentProblem(file_name, None, "not a DMN document")])
-    ns = {"dmn": etree.QName(root).namespace}
-    decisions = [d for d in root.findall("dmn:decision", ns)
-                 if d.find("dmn:decisionTable", ns) is not None]
+    namespace = etree.QName(root).namespace
+    assert namespace is not None  # kind_of found a DMN namespace
+    ns = {"dmn": namespace}
+    decisions = [(d, t) for d in root.findall("dmn:decision", ns)
+                 if (t := d.find("dmn:decisionTable", ns)) is not None]
     if len(decisions) != 1:
         raise DeploymentError([DeploymentProblem(
             file_name, None, f"expected one decision with a table, found {len(decisions)}")])
-    decision = decisions[0]
-    table = decision.find("dmn:decisionTable", ns)
+    decision, table = decisions[0]
     if table.get("hitPolicy", "UNIQUE") != "COLLECT":
         refuse(table.get("id"), "the routing table needs hit policy COLLECT")
     inputs = table.findall("dmn:input", ns)
@@ -217,10 +218,11 @@ def _rule(row: etree._Element, ns: dict[str, str], columns: int,
         else:
             required.append(tuple(terms))
     values = [_strings(text) for text in outputs]
-    if any(v is None or len(v) != 1 or not v[0] for v in values):
+    singles = [v[0] for v in values if v is not None and len(v) == 1 and v[0]]
+    if len(singles) != len(values):
         refuse(rule_id, "each output must be one quoted, non-empty string")
         return None
-    item, name, department = (v[0] for v in values)  # type: ignore[index]
+    item, name, department = singles
     if departments is not None and department not in departments:
         refuse(rule_id, f"unknown department code suffix {department!r}")
         return None
@@ -299,8 +301,9 @@ def latest_table(session: Session, key: str = ROUTING_KEY) -> RoutingTable:
     if head is None:
         if key != ROUTING_KEY:
             raise NotFound(f"no decision table {key!r} is deployed", code="no_such_decision_table")
-        head = _deploy_shipped(session)
-    table_id, digest = head
+        table_id, digest = _deploy_shipped(session)
+    else:
+        table_id, digest = head
     cached = _CACHE.get(digest)
     if cached is None:
         xml = session.execute(select(DecisionTable.xml).where(DecisionTable.id == table_id))

@@ -52,5 +52,5 @@ class SavedFilter(Base):
     user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"))
     name: Mapped[str] = mapped_column(String(60))
     tab: Mapped[str] = mapped_column(String(20))
-    params: Mapped[dict] = mapped_column(JSON, default=dict)
+    params: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
@@ -48,9 +49,9 @@ class RegistryUpload(Base):
     rows_valid: Mapped[int] = mapped_column(Integer, default=0)
     rows_invalid: Mapped[int] = mapped_column(Integer, default=0)
     # [row, column, reason] of every refused row; deferred: the progress polls skip it
-    problems: Mapped[list] = mapped_column(JSON, default=list, deferred=True)
+    problems: Mapped[list[list[int | str]]] = mapped_column(JSON, default=list, deferred=True)
     error: Mapped[str | None] = mapped_column(Text)
-    result: Mapped[dict | None] = mapped_column(JSON)  # the import's counts
+    result: Mapped[dict[str, Any] | None] = mapped_column(JSON)  # the import's counts
     import_id: Mapped[int | None] = mapped_column(ForeignKey("registry_import.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)

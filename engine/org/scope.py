@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, or_, select, true
+from sqlalchemy import ColumnElement, SQLColumnExpression, or_, select, true
 from sqlalchemy.orm import Session
 
 from engine.models import OrgKind, OrgUnit, Role, User, WorkItem
@@ -54,7 +54,7 @@ def in_scope(session: Session, user: User, path: str) -> bool:
     return roots is None or any(path.startswith(r) for r in roots)
 
 
-def org_filter(session: Session, user: User, org_id_column: ColumnElement[int]
+def org_filter(session: Session, user: User, org_id_column: SQLColumnExpression[int | None]
                ) -> ColumnElement[bool]:
     """SQL: the org id in the column lies within the user's scope."""
     roots = scope_roots(session, user)

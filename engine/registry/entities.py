@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import ColumnElement, and_, or_, select
 from sqlalchemy.orm import Session
 
 from engine import audit, runtime
@@ -27,7 +27,7 @@ def _registrar_may_see(session: Session, user: User, entity: MarketEntity) -> bo
         MarketEntity.id == entity.id, registrar_filter(session, user))).first() is not None
 
 
-def registrar_filter(session: Session, user: User):  # type: ignore[no-untyped-def]
+def registrar_filter(session: Session, user: User) -> ColumnElement[bool]:
     """SQL: entities whose registering AMR unit (or, without one, the AMR of their area)
     lies within the user's scope."""
     amr_areas = select(OrgUnit.area_code).where(

@@ -128,7 +128,7 @@ def open_source(source: Source) -> Iterator[IO[bytes]]:
         with tempfile.SpooledTemporaryFile(max_size=32 << 20) as spool:
             shutil.copyfileobj(source, spool)
             spool.seek(0)
-            yield spool  # type: ignore[misc]
+            yield spool
 
 
 def open_table(stream: IO[bytes]) -> Table:

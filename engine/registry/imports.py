@@ -151,7 +151,8 @@ class _Import:
 
     def _check(self, table: Table, reader: RowReader, valid: RowSpool) -> None:
         """Read every row: the refused ones go to the report, the others to `valid`."""
-        report, first_row, rejected = self.report, {}, 0
+        report, rejected = self.report, 0
+        first_row: dict[str, int] = {}  # USCC -> the row it first appeared in
         for number, cells in table.rows():
             values, problems = reader.read(number, cells)
             code = values.get("uscc")

@@ -15,11 +15,11 @@ from datetime import timedelta
 from pathlib import Path, PurePosixPath
 from typing import Any, BinaryIO
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import ColumnElement, or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from engine import audit, clock
-from engine.db import settings_of, transaction
+from engine.db import rowcount, settings_of, transaction
 from engine.errors import Conflict, Forbidden, InvalidInput, NotFound
 from engine.models import RegistryUpload, Role, User
 from engine.org import scope
@@ -99,7 +99,7 @@ def start_import(session: Session, actor: audit.Actor, upload_id: int) -> Regist
         RegistryUpload.id == upload.id, RegistryUpload.state == CHECKED,
         RegistryUpload.rows_valid > 0).values(
         state=IMPORTING, stage=None, done=0, total=upload.rows_valid, updated_at=clock.now()))
-    if moved.rowcount != 1:
+    if rowcount(moved) != 1:
         raise Conflict(f"the upload is {upload.state}, not waiting to be imported",
                        code="wrong_upload_state", upload_id=upload.id)
     session.refresh(upload)
@@ -150,7 +150,7 @@ def get_upload(session: Session, actor: audit.Actor, upload_id: int) -> Registry
     return upload
 
 
-def upload_filter(session: Session, user: User):  # type: ignore[no-untyped-def]
+def upload_filter(session: Session, user: User) -> ColumnElement[bool]:
     """SQL: uploads made in the user's scope, or by the user."""
     return or_(scope.org_filter(session, user, RegistryUpload.org_unit_id),
                RegistryUpload.uploaded_by_id == user.id)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.util.task import TaskState
 from sqlalchemy.orm import Session, joinedload
@@ -42,7 +43,7 @@ class Case:
         return self.workflow.data
 
 
-def _engine_for(session: Session, calendar: WorkdayCalendar):  # type: ignore[no-untyped-def]
+def _engine_for(session: Session, calendar: WorkdayCalendar) -> PythonScriptEngine:
     settings = settings_of(session)
     limits = sandbox.Limits(settings.sandbox_timeout_seconds, settings.sandbox_max_size)
     return script_engine(calendar, limits)

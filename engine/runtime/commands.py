@@ -12,12 +12,14 @@ from typing import Any
 from uuid import UUID
 
 from SpiffWorkflow.exceptions import WorkflowException
+from SpiffWorkflow.task import Task
 from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
 from engine import audit, clock
+from engine.db import rowcount
 from engine.errors import Conflict, EngineError, Forbidden, IncidentError, InvalidInput, NotFound
 from engine.models import (
     InstanceStatus,
@@ -155,13 +157,13 @@ def claim(session: Session, actor: audit.Actor, item_id: int) -> WorkItem:
 
 def _take(session: Session, item: WorkItem, user: User) -> None:
     now = clock.now()
-    taken = session.execute(
+    taken = rowcount(session.execute(
         update(WorkItem)
         .where(WorkItem.id == item.id, WorkItem.assignee_id.is_(None),
                WorkItem.status == WorkItemStatus.OPEN)
         .values(assignee_id=user.id, claimed_at=now)
         .execution_options(synchronize_session=False)
-    ).rowcount
+    ))
     if taken != 1:
         session.expire(item)
         _require_open(item)  # the other one finished it rather than claimed it
@@ -183,7 +185,7 @@ def _note_holder(case: Case, item: WorkItem, user_id: int | None,
         notes["candidate_org_id"] = candidate_org_id
 
 
-def _ready_task(case: Case, item: WorkItem):  # type: ignore[no-untyped-def]
+def _ready_task(case: Case, item: WorkItem) -> Task:
     task = case.workflow.get_task_from_id(UUID(item.task_id))
     if task is None or task.state != TaskState.READY:
         raise Conflict("this task is no longer open", code="task_not_open", item_id=item.id)

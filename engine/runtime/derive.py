@@ -194,7 +194,7 @@ def waiting_timers(case: Case) -> list[tuple[Task, datetime]]:
         if isinstance(event, CycleTimerEventDefinition):
             if not isinstance(value, dict) or value.get("cycles") == 0:
                 continue
-            due = datetime.fromisoformat(value["next"])
+            due: datetime | None = datetime.fromisoformat(value["next"])
         else:
             parsed = TimerEventDefinition.parse_time_or_duration(value)
             due = parsed if isinstance(parsed, datetime) else None

@@ -14,6 +14,8 @@ from engine.runtime.derive import sync_rows
 _ITEM_FIELDS = ("task_id", "status", "assignee_id", "candidate_org_id", "candidate_role",
                 "due_at", "form_key", "priority")
 _TIMER_FIELDS = ("task_id", "due_at", "interrupting")
+# The fields above of each work item and each timer of an instance.
+Snapshot = tuple[set[tuple[str, *tuple[object, ...]]], set[tuple[str, *tuple[object, ...]]]]
 
 
 @dataclass
@@ -27,7 +29,7 @@ class DoctorReport:
         return not self.mismatched and not self.failed
 
 
-def _snapshot(session: Session, instance_id: int) -> tuple[set[tuple], set[tuple]]:
+def _snapshot(session: Session, instance_id: int) -> Snapshot:
     items = session.execute(select(WorkItem).where(WorkItem.instance_id == instance_id)).scalars()
     timers = session.execute(select(Timer).where(Timer.instance_id == instance_id)).scalars()
     return ({tuple(getattr(w, f) for f in _ITEM_FIELDS) for w in items},
@@ -62,8 +64,7 @@ def examine(session: Session, repair: bool = False) -> DoctorReport:
     return report
 
 
-def _differences(before: tuple[set[tuple], set[tuple]],
-                 after: tuple[set[tuple], set[tuple]]) -> list[str]:
+def _differences(before: Snapshot, after: Snapshot) -> list[str]:
     problems = []
     for label, old, new in (("work item", before[0], after[0]), ("timer", before[1], after[1])):
         for row in sorted(new - old, key=str):

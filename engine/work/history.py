@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -46,7 +47,7 @@ def case_history(session: Session, instance_id: int, limit: int = 500) -> list[H
     return entries
 
 
-def _targets(events: list[AuditEvent], key: str) -> set[str]:
+def _targets(events: Sequence[AuditEvent], key: str) -> set[str]:
     return {str(e.summary[key]) for e in events if isinstance(e.summary, dict) and key in e.summary}
 
 

@@ -4,9 +4,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import Literal
+from typing import Any, Literal
 
-from sqlalchemy import ColumnElement, Select, and_, case, func, or_, select, true
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    SQLColumnExpression,
+    and_,
+    case,
+    func,
+    or_,
+    select,
+    true,
+)
 from sqlalchemy.orm import Session
 
 from engine import clock
@@ -27,6 +37,7 @@ Light = Literal["green", "yellow", "red", "none"]
 DONE_DAYS = 30
 DUE_SOON_WORKDAYS = 2
 ONE_DAY = timedelta(days=1)
+Order = tuple[SQLColumnExpression[Any], ...]
 
 
 @dataclass(frozen=True)
@@ -69,14 +80,15 @@ def candidate_units(user: User) -> list[int]:
 
 
 def candidate_roles(user: User) -> list[str]:
-    return [role.value for role, allowed in scope.SATISFIES.items() if user.roles & allowed]
+    return [str(role) for role, allowed in scope.SATISFIES.items() if user.roles & allowed]
 
 
 def due_soon_limit(calendar: WorkdayCalendar) -> datetime:
     return calendar.end_of_day(calendar.add_workdays(calendar.today(), DUE_SOON_WORKDAYS))
 
 
-def tab_condition(session: Session, user: User, tab: Tab, calendar: WorkdayCalendar):  # type: ignore[no-untyped-def]
+def tab_condition(session: Session, user: User, tab: Tab, calendar: WorkdayCalendar
+                  ) -> ColumnElement[bool]:
     """The SQL condition of one tab (scope included)."""
     return tab_conditions(session, user, calendar)[tab]
 
@@ -109,7 +121,8 @@ def _watches_area(user: User) -> bool:
     return user.has_role(Role.SUPERVISOR, Role.SYSADMIN, Role.AUDITOR, Role.DEPT_ADMIN)
 
 
-def _watched(session: Session, user: User, mine, claimable):  # type: ignore[no-untyped-def]
+def _watched(session: Session, user: User, mine: ColumnElement[bool],
+             claimable: ColumnElement[bool]) -> ColumnElement[bool]:
     """Whose overdue work a user watches: supervisors their area (an indexed
     area_code match), department administrators their unit's subtree, officers
     their own and their unit's claimable items."""
@@ -121,7 +134,8 @@ def _watched(session: Session, user: User, mine, claimable):  # type: ignore[no-
     return or_(mine, claimable)
 
 
-def _filtered(query: Select, filters: InboxFilter, calendar: WorkdayCalendar) -> Select:
+def _filtered(query: Select[WorkItem], filters: InboxFilter, calendar: WorkdayCalendar
+              ) -> Select[WorkItem]:
     if filters.process_key:
         query = query.where(WorkItem.process_key == filters.process_key)
     if filters.priority:
@@ -149,7 +163,7 @@ def inbox_page(session: Session, user: User, tab: Tab, calendar: WorkdayCalendar
         condition = tab_condition(session, user, tab, calendar)
     base = _filtered(select(WorkItem).where(condition), filters, calendar)
     if tab == "done":
-        order: tuple = (WorkItem.completed_at.desc(), WorkItem.id.desc())  # type: ignore[type-arg]
+        order: Order = (WorkItem.completed_at.desc(), WorkItem.id.desc())
     elif tab in ("overdue", "due_soon"):  # due_at is set: a plain order can walk an index
         order = (WorkItem.due_at, WorkItem.id)
     else:
@@ -157,7 +171,7 @@ def inbox_page(session: Session, user: User, tab: Tab, calendar: WorkdayCalendar
     return page_of(session, base, calendar, order, page, per_page, total)
 
 
-def page_of(session: Session, base: Select, calendar: WorkdayCalendar, order: tuple,  # type: ignore[type-arg]
+def page_of(session: Session, base: Select[WorkItem], calendar: WorkdayCalendar, order: Order,
             page: int, per_page: int, total: int | None = None) -> InboxPage:
     """A page of work items (a select of WorkItem) as inbox rows, with the total count.
 
@@ -179,10 +193,11 @@ def page_of(session: Session, base: Select, calendar: WorkdayCalendar, order: tu
     today = calendar.today()
     rows = []
     for item in items:
-        entity = entities.get(item.entity_id)
+        entity = entities.get(item.entity_id) if item.entity_id is not None else None
+        holder = holders.get(item.assignee_id) if item.assignee_id is not None else None
         rows.append(InboxRow(
             item, entity.name if entity else None, entity.uscc if entity else None,
-            holders.get(item.assignee_id), deadline_light(item, calendar),
+            holder, deadline_light(item, calendar),
             calendar.workdays_between(clock.to_local_date(item.created_at), today)))
     return InboxPage(rows, total, page, per_page)
 

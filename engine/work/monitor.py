@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from sqlalchemy import and_, case, func, select
+from sqlalchemy import ColumnElement, and_, case, func, select
 from sqlalchemy.orm import Session
 
 from engine import clock
@@ -32,7 +32,8 @@ class MonitorGroup:
     due_soon: int = 0
 
 
-def _conditions(session: Session, user: User, calendar: WorkdayCalendar, kind: Kind):  # type: ignore[no-untyped-def]
+def _conditions(session: Session, user: User, calendar: WorkdayCalendar, kind: Kind
+                ) -> ColumnElement[bool]:
     now = clock.now()
     late = WorkItem.due_at < now if kind == "overdue" else and_(
         WorkItem.due_at >= now, WorkItem.due_at <= due_soon_limit(calendar))

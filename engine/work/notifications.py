@@ -5,12 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select, update
+from sqlalchemy import ColumnElement, func, select, update
 from sqlalchemy.orm import Session
 
 from engine import clock
 from engine.calendar import calendar_for
-from engine.db import settings_of
+from engine.db import rowcount, settings_of
 from engine.errors import NotFound
 from engine.models import (
     Notification,
@@ -101,7 +101,7 @@ def sweep_deadlines(session: Session, batch: int = 500) -> DeadlineSweep:
 
 
 def _unnotified(session: Session, kind: NotificationKind, now: datetime,
-                conditions: tuple, batch: int) -> list[WorkItem]:  # type: ignore[type-arg]
+                conditions: tuple[ColumnElement[bool], ...], batch: int) -> list[WorkItem]:
     told = select(Notification.work_item_id).where(Notification.kind == kind,
                                                    Notification.once_key.is_not(None))
     return list(session.execute(
@@ -152,5 +152,5 @@ def mark_read(session: Session, user: User, notification_id: int | None = None) 
                                        Notification.read_at.is_(None))
     if notification_id is not None:
         query = query.where(Notification.id == notification_id)
-    return session.execute(query.values(read_at=clock.now())
-                           .execution_options(synchronize_session=False)).rowcount
+    return rowcount(session.execute(query.values(read_at=clock.now())
+                                    .execution_options(synchronize_session=False)))

@@ -88,8 +88,9 @@ def _route_through(gateway: etree._Element, flows: list[etree._Element],
     for flow in out:
         if not _is_return(flow.get("name") or ""):
             continue
-        if conditions[flow.get("id")] is not None:
-            field, value = conditions[flow.get("id")]
+        condition = conditions[flow.get("id")]
+        if condition is not None:
+            field, value = condition
             return ReturnRoute(field, value)
         if flow.get("id") == gateway.get("default"):
             return _default_route([c for c in conditions.values() if c], form_key)

@@ -109,15 +109,18 @@ _ATTRIBUTES: dict[type, frozenset[str]] = {k: frozenset(v.split()) for k, v in {
     dt.timedelta: "days microseconds seconds total_seconds",
     BaseException: "args",
 }.items()}
-_OPERATORS = {"+": operator.add, "*": operator.mul, "**": operator.pow, "<<": operator.lshift,
-              "%": operator.mod, "//": operator.floordiv}
-_INPLACE = {"+=": operator.iadd, "-=": operator.isub, "*=": operator.imul, "@=": operator.imatmul,
-            "/=": operator.itruediv, "//=": operator.ifloordiv, "%=": operator.imod,
-            "**=": operator.ipow, "<<=": operator.ilshift, ">>=": operator.irshift,
-            "&=": operator.iand, "|=": operator.ior, "^=": operator.ixor}
+_OPERATORS: dict[str, Callable[[Any, Any], Any]] = {
+    "+": operator.add, "*": operator.mul, "**": operator.pow, "<<": operator.lshift,
+    "%": operator.mod, "//": operator.floordiv}
+_INPLACE: dict[str, Callable[[Any, Any], Any]] = {
+    "+=": operator.iadd, "-=": operator.isub, "*=": operator.imul, "@=": operator.imatmul,
+    "/=": operator.itruediv, "//=": operator.ifloordiv, "%=": operator.imod,
+    "**=": operator.ipow, "<<=": operator.ilshift, ">>=": operator.irshift,
+    "&=": operator.iand, "|=": operator.ior, "^=": operator.ixor}
 _PRINTF = re.compile(r"%(?:\([^)]*\))?[-#0 +]*(\*|\d*)(?:\.(\*|\d*))?")
 _DIGITS = re.compile(r"\d+")
 _BITS_PER_DIGIT = math.log2(10)
+_CONVERSIONS: dict[str, Callable[[object], str]] = {"r": repr, "s": str, "a": ascii}
 
 
 def _sum(values: Iterable[Any], /, start: Any = 0) -> Any:
@@ -216,7 +219,7 @@ class _Guards:
 
     def format_value(self, value: Any, conversion: str, spec: str) -> str:
         if conversion:
-            value = {"r": repr, "s": str, "a": ascii}[conversion](value)
+            value = _CONVERSIONS[conversion](value)
         self.check_spec(spec)
         return format(value, spec)
 

@@ -64,7 +64,7 @@ class _Policy(RestrictingNodeTransformer):
     def refuse(self, node: ast.AST, what: str = "") -> None:
         self.error(node, f"{what or type(node).__name__} statements are not allowed.")
 
-    def visit_Import(self, node: ast.Import) -> Any:
+    def visit_Import(self, node: ast.Import | ast.ImportFrom) -> Any:
         self.refuse(node, "Import")
 
     visit_ImportFrom = visit_Import
@@ -99,20 +99,26 @@ class _Policy(RestrictingNodeTransformer):
     visit_For = visit_While = visit_FunctionDef = visit_loop
 
     def visit_comprehension(self, node: ast.comprehension) -> Any:
-        node = super().visit_comprehension(node)
-        node.ifs.insert(0, _call("_check_"))
-        return node
+        visited = super().visit_comprehension(node)
+        assert isinstance(visited, ast.comprehension)
+        visited.ifs.insert(0, _call("_check_"))
+        return visited
 
     def visit_Lambda(self, node: ast.Lambda) -> Any:
-        node = super().visit_Lambda(node)
-        node.body = ast.BoolOp(op=ast.And(), values=[_call("_check_"), node.body])
-        return node
+        visited = super().visit_Lambda(node)
+        assert isinstance(visited, ast.Lambda)
+        visited.body = ast.BoolOp(op=ast.And(), values=[_call("_check_"), visited.body])
+        return visited
 
     def visit_Module(self, node: ast.Module) -> Any:
-        return ast.fix_missing_locations(super().visit_Module(node))
+        visited = super().visit_Module(node)
+        assert isinstance(visited, ast.Module)
+        return ast.fix_missing_locations(visited)
 
     def visit_Expression(self, node: ast.Expression) -> Any:
-        return ast.fix_missing_locations(super().visit_Expression(node))
+        visited = super().visit_Expression(node)
+        assert isinstance(visited, ast.Expression)
+        return ast.fix_missing_locations(visited)
 
 
 @functools.lru_cache(maxsize=4096)

@@ -9,7 +9,7 @@ from threading import Lock
 from typing import Any
 
 from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
-from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer
+from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer, DefaultRegistry
 from SpiffWorkflow.bpmn.serializer.default.workflow import BpmnWorkflowConverter
 from SpiffWorkflow.bpmn.serializer.helpers.encoder import create_encoder
 from SpiffWorkflow.bpmn.specs.bpmn_process_spec import BpmnProcessSpec
@@ -50,7 +50,7 @@ class StateConverter(BpmnWorkflowConverter):
         return workflow
 
 
-def _registry():  # type: ignore[no-untyped-def]
+def _registry() -> DefaultRegistry:
     config = dict(SPIFF_CONFIG)
     config[BpmnWorkflow] = StateConverter
     return BpmnWorkflowSerializer.configure(config)

@@ -12,12 +12,6 @@ DMN_NAMESPACES = frozenset({
     "https://www.omg.org/spec/DMN/20230324/MODEL/",
 })
 
-_PARSER_OPTIONS = dict(
-    resolve_entities=False, no_network=True, load_dtd=False, dtd_validation=False,
-    huge_tree=False, remove_comments=False,
-)
-
-
 class UnsafeXml(ValueError):
     """The document is not well-formed, or uses DTDs or entities."""
 
@@ -32,7 +26,10 @@ def parse_xml(content: bytes | str) -> etree._Element:
     head = raw[:4096].lstrip().lower()
     if b"<!doctype" in raw.lower() or b"<!entity" in head:
         raise UnsafeXml("document type declarations (DTD) and entities are not allowed")
-    parser = etree.XMLParser(**_PARSER_OPTIONS)
+    parser = etree.XMLParser(
+        resolve_entities=False, no_network=True, load_dtd=False, dtd_validation=False,
+        huge_tree=False, remove_comments=False,
+    )
     try:
         root = etree.fromstring(raw, parser)
     except etree.XMLSyntaxError as exc:
