@@ -3,7 +3,8 @@
 kernel → platform → domains → composition → webapp: a module imports only from its own
 layer or the ones before it. The engine and the rules never import the web stack. One
 domain reaches another only through that package's `__init__`. First-party imports sit at
-the top of a module, never inside a function, where they would hide a cycle.
+the top of a module, never inside a function, where they would hide a cycle. SpiffWorkflow is
+the platform's: domains and the web reach processes through the runtime.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ ENGINE_LAYERS = {
     **dict.fromkeys(("domains", "tasks", "entity_records", "entity_page", "scheduler", "seed",
                      "cli"), COMPOSITION),
 }
+WORKFLOW_ENGINE = "SpiffWorkflow"
 WEB_STACK = frozenset({"flask", "flask_login", "flask_wtf", "flask_babel", "jinja2",
                        "werkzeug", "webapp"})
 
@@ -112,6 +114,9 @@ def _check(name: str, layer: int, imp: Import) -> list[str]:
     if top in WEB_STACK and layer < WEBAPP:
         return [f"{where}: {name} imports {imp.target}: the engine and the rules never "
                 f"import the web stack"]
+    if top == WORKFLOW_ENGINE and layer != PLATFORM:
+        return [f"{where}: {name} imports {imp.target}: only the platform (workflow/, "
+                f"runtime/, work/) drives SpiffWorkflow"]
     if top not in FIRST_PARTY:
         return []
     problems = []
@@ -145,7 +150,8 @@ FIXTURE_TREE = {
     "engine/dual_notice/notices.py": ("from engine.registry import parse\n"
                                       "from engine.registry.rows import parse as p\n"
                                       "from engine.registry import rows\n"
-                                      "import flask\n"),
+                                      "import flask\n"
+                                      "from SpiffWorkflow.util.task import TaskState\n"),
     "engine/tasks.py": "from engine.dual_notice import notices\nfrom engine import domains\n",
     "engine/domains.py": "from engine.registry import parse\n",
     "engine/gadgets.py": "",
@@ -167,6 +173,9 @@ def test_the_check_finds_each_kind_of_violation(tmp_path: Path):
         "engine.registry.rows: another domain is used through engine.registry only",
         "engine/dual_notice/notices.py:4: engine.dual_notice.notices imports flask: the "
         "engine and the rules never import the web stack",
+        "engine/dual_notice/notices.py:5: engine.dual_notice.notices imports "
+        "SpiffWorkflow.util.task: only the platform (workflow/, runtime/, work/) drives "
+        "SpiffWorkflow",
         "engine/gadgets.py:1: engine.gadgets is in no layer (place it in ENGINE_LAYERS)",
         "engine/registry/rows.py:2: engine.registry.rows (domain) imports engine.tasks "
         "(composition)",

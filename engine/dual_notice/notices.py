@@ -21,9 +21,6 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from SpiffWorkflow.bpmn.util import BpmnEvent
-from SpiffWorkflow.exceptions import WorkflowException
-from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.orm import Session
 
@@ -37,7 +34,7 @@ from engine.dual_notice.routing import (
     push_notices,
 )
 from engine.dual_notice.routing_table import latest_table
-from engine.errors import Conflict, EngineError, Forbidden, IncidentError, InvalidInput, NotFound
+from engine.errors import Conflict, Forbidden, InvalidInput, NotFound
 from engine.models import (
     DualNotice,
     MarketEntity,
@@ -51,8 +48,7 @@ from engine.models import (
     WorkItemStatus,
 )
 from engine.org import scope
-from engine.runtime.cases import CLOSED, open_case, save_case
-from engine.runtime.derive import tasks_in
+from engine.runtime.signals import deliver_signal
 
 CLAIMED = (NoticeState.CLAIMED, NoticeState.DISPATCHED)
 
@@ -160,7 +156,8 @@ def notice_revoke_claim(session: Session, actor: audit.Actor, notice_id: int,
             user.has_role(Role.DEPT_ADMIN) and scope.in_scope(session, user, department.path))):
         raise Forbidden("only the department's administrator can revoke a claim",
                         code="not_department_admin")
-    _signal(session, notice, "claim_revoked")
+    assert notice.instance_id is not None  # push_notices starts every notice's case
+    deliver_signal(session, notice.instance_id, "claim_revoked", notice_id=notice.id)
     notice.state, notice.claimed_at = NoticeState.PUSHED, None
     supervision.leave_directory_if_unclaimed(session, notice)
     _audit(session, actor, notice, "revoke_claim", reason=note_text(reason))
@@ -287,27 +284,6 @@ def _audit(session: Session, actor: audit.Actor, notice: DualNotice, verb: str,
 
 def _end(notice: DualNotice, state: NoticeState) -> None:
     notice.state, notice.live, notice.closed_at = state, False, clock.now()
-
-
-def _signal(session: Session, notice: DualNotice, name: str) -> None:
-    """Deliver a BPMN signal the instance is waiting for (a boundary event)."""
-    assert notice.instance_id is not None  # push_notices starts every notice's case
-    case = open_case(session, notice.instance_id)
-    if case.row.status in CLOSED:
-        raise Conflict("the case is closed", code="case_closed", notice_id=notice.id)
-    waiting = [t for t in tasks_in(case.workflow, TaskState.WAITING)
-               if getattr(getattr(t.task_spec, "event_definition", None), "name", None) == name]
-    if not waiting:
-        raise Conflict("the case is not waiting for that step",
-                       code="step_not_waiting", notice_id=notice.id)
-    try:
-        case.workflow.send_event(BpmnEvent(waiting[0].task_spec.event_definition))
-        case.workflow.do_engine_steps()
-    except EngineError:
-        raise
-    except (WorkflowException, Exception) as exc:  # scripts may raise anything
-        raise IncidentError(f"the process failed: {exc}", instance_id=case.row.id) from exc
-    save_case(session, case)
 
 
 def _open_lead(session: Session, actor: audit.Actor, notice: DualNotice, note: str) -> None:

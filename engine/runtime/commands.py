@@ -88,7 +88,7 @@ def start_processes(session: Session, actor: audit.Actor, key: str,
 
 def _start_steps(case: Case, data: dict[str, Any]) -> None:
     """Run a new case to its first wait, the start data on its start event."""
-    _run(case, lambda: _first_steps(case, data))
+    run_steps(case, lambda: _first_steps(case, data))
 
 
 def _first_steps(case: Case, data: dict[str, Any]) -> None:
@@ -108,7 +108,7 @@ def _definition(session: Session, key: str, version: int | None) -> ProcessDefin
     return definition
 
 
-def _run(case: Case, step: Any) -> None:
+def run_steps(case: Case, step: Any) -> None:
     """Run engine steps; a failing script or expression becomes a typed incident error."""
     try:
         step()
@@ -285,7 +285,7 @@ def complete(session: Session, actor: audit.Actor, item_id: int,
                  completed_at=clock.now().isoformat())
     notes.setdefault("claimed_at", clock.now().isoformat())
     task.data.update(data or {})
-    _run(case, lambda: (task.run(), case.workflow.do_engine_steps()))
+    run_steps(case, lambda: (task.run(), case.workflow.do_engine_steps()))
     save_case(session, case)
     audit.record(session, actor, "task.complete", "work_item", item.id, task=item.task_name,
                  instance_id=case.row.id, fields=sorted((data or {}).keys()))
@@ -307,7 +307,7 @@ def fire_due_timers(session: Session, actor: audit.Actor, instance_id: int) -> l
     case = open_case(session, instance_id)
     _require_running(case)
     before = {str(task.id): task for task, _due in waiting_timers(case)}
-    _run(case, lambda: (case.workflow.refresh_timers(), case.workflow.do_engine_steps()))
+    run_steps(case, lambda: (case.workflow.refresh_timers(), case.workflow.do_engine_steps()))
     fired = [task for key, task in before.items() if task.state != TaskState.WAITING]
     save_case(session, case)
     for task in fired:
