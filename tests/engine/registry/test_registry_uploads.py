@@ -6,7 +6,6 @@ import csv
 import io
 
 import pytest
-import time_machine
 from sqlalchemy import func, select
 
 from engine.db import session_factory
@@ -32,7 +31,6 @@ from engine.registry.uploads import (
     upload_path,
 )
 from engine.seed.samples import HEADERS, sample_rows
-from tests.factories import MONDAY, make_notice_world
 
 
 @pytest.fixture
@@ -41,11 +39,8 @@ def sessions(db_engine, settings):
 
 
 @pytest.fixture
-def world(sessions):
-    with time_machine.travel(MONDAY, tick=False), sessions() as session:
-        world = make_notice_world(session)
-        session.commit()
-    return world
+def world(notice_world):
+    return notice_world
 
 
 def registration_file(bad: bool = True) -> bytes:

@@ -22,17 +22,9 @@ from engine.models import (
 )
 from engine.runtime import complete, incidents
 from engine.runtime.timers import lease_due, sweep
-from tests.factories import MONDAY, make_world, start_sample
+from tests.factories import MONDAY, start_sample
 
 CST = ZoneInfo("Asia/Shanghai")
-
-
-@pytest.fixture
-def world(sessions):
-    with time_machine.travel(MONDAY, tick=False), sessions() as session:
-        world = make_world(session)
-        session.commit()
-    return world
 
 
 def start(sessions, area="530502"):

@@ -5,23 +5,15 @@ from __future__ import annotations
 import re
 
 import pytest
-import time_machine
 from sqlalchemy import select
 
 from engine import audit
 from engine.dual_notice.routing import route_entities
 from engine.models import DualNotice, Notification, NotificationKind, WorkItem, WorkItemStatus
-from tests.factories import MONDAY, Change, make_entity, make_notice_world, notices_of
+from tests.factories import Change, make_entity, notices_of
+from tests.webapp.dual_notice import notice_world
 
-
-@pytest.fixture
-def world(sessions):
-    with time_machine.travel(MONDAY, tick=False), sessions() as session:
-        world = make_notice_world(session)
-        session.commit()
-    return world
-
-
+world = notice_world.world  # fixture
 pytestmark = pytest.mark.usefixtures("traveller")
 
 
