@@ -1,6 +1,6 @@
 """The registry's reasons for refusing a row or a file, in the user's language.
 
-The engine words them in English for operators (engine.registry.rows, registry_files,
+The engine words them in English for operators (engine.registry.rows, files and
 uscc); each pattern here turns one of them into a translated sentence with its values.
 """
 
