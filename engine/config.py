@@ -35,6 +35,13 @@ class Settings:
     registry_upload_max_bytes: int = 100 * 1024 * 1024
     notice_claim_workdays: int = 7
     notice_escalate_workdays: int = 10
+    # Bounds on what a diagram may ask of the engine (timers, loops, rule arguments).
+    timer_max_years: int = 10
+    timer_min_cycle_seconds: int = 60
+    timer_max_cycle_repetitions: int = 1000
+    max_loop_cardinality: int = 1000
+    rule_max_years: int = 100
+    rule_max_workdays: int = 2500
     host: str = "127.0.0.1"
     port: int = 5000
     log_level: str = "INFO"

@@ -37,6 +37,7 @@ from engine.workflow import (
     sandbox,
     script_engine,
 )
+from engine.workflow.bounds import Bounds
 
 FirstSteps = Callable[[Case, dict[str, Any]], None]
 # The human tasks that have a work item (derive.sync_work_items looks at the same ones).
@@ -92,7 +93,8 @@ def _run_all(session: Session, actor: audit.Actor, definition: ProcessDefinition
         )
         if row.area_code not in engines:
             calendar = calendar_for(session, settings, row.area_code)
-            engines[row.area_code] = (calendar, script_engine(calendar, limits))
+            engines[row.area_code] = (calendar, script_engine(calendar, limits,
+                                                              Bounds.of(settings)))
         calendar, engine = engines[row.area_code]
         case = Case(row, new_workflow(specs, engine), calendar)
         case.workflow.data.update(data)

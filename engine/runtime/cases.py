@@ -26,6 +26,7 @@ from engine.workflow import (
     script_engine,
 )
 from engine.workflow import new_workflow as spiff_new_workflow
+from engine.workflow.bounds import Bounds
 
 CLOSED = frozenset({InstanceStatus.COMPLETED, InstanceStatus.TERMINATED})
 
@@ -46,7 +47,7 @@ class Case:
 def _engine_for(session: Session, calendar: WorkdayCalendar) -> PythonScriptEngine:
     settings = settings_of(session)
     limits = sandbox.Limits(settings.sandbox_timeout_seconds, settings.sandbox_max_size)
-    return script_engine(calendar, limits)
+    return script_engine(calendar, limits, Bounds.of(settings))
 
 
 def new_case(session: Session, definition: ProcessDefinition, row: ProcessInstance) -> Case:

@@ -7,16 +7,20 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from SpiffWorkflow.bpmn.specs.bpmn_process_spec import BpmnProcessSpec
-from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
+from SpiffWorkflow.bpmn.specs.mixins.multiinstance_task import StandardLoopTask
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from engine import audit, clock
+from engine.config import Settings
+from engine.db import settings_of
 from engine.errors import DeploymentError, DeploymentProblem, NotFound, SandboxViolation
 from engine.models import ProcessDefinition
 from engine.runtime.derive import PRIORITIES
 from engine.runtime.forms import FORMS_DIR, form_exists
-from engine.workflow import ParsedProcess, dump_spec, parse_process, sandbox
+from engine.workflow import ParsedProcess, bounds, dump_spec, parse_process, sandbox
+from engine.workflow.bounds import Bounds, OutOfBounds
+from engine.workflow.expressions import Code, code_of, is_literal
 from rules.lanes import lane_rule
 
 
@@ -30,7 +34,7 @@ def deploy(session: Session, actor: audit.Actor, files: Iterable[tuple[str, byte
     """
     files = list(files)
     parsed = parse_process(files)
-    problems = check_process(parsed, forms_dir)
+    problems = check_process(parsed, forms_dir, settings_of(session))
     if problems:
         raise DeploymentError(problems)
     digest = _sha256(files)
@@ -80,48 +84,73 @@ def _sha256(files: list[tuple[str, bytes]]) -> str:
     return digest.hexdigest()
 
 
-def check_process(parsed: ParsedProcess, forms_dir: Path = FORMS_DIR) -> list[DeploymentProblem]:
-    """Every reason the parsed process may not run here: lanes, forms, unsafe code."""
+def check_process(parsed: ParsedProcess, forms_dir: Path = FORMS_DIR,
+                  settings: Settings | None = None) -> list[DeploymentProblem]:
+    """Every reason the parsed process may not run here: lanes, forms, unsafe code, bounds."""
+    settings = settings or Settings()
     problems: list[DeploymentProblem] = []
     for spec in [parsed.spec, *parsed.subprocess_specs.values()]:
-        problems.extend(_check_spec(spec, parsed.bpmn_file, forms_dir))
+        problems.extend(_check_spec(spec, parsed.bpmn_file, forms_dir, settings))
     return problems
 
 
-def _check_spec(spec: BpmnProcessSpec, file: str, forms_dir: Path) -> list[DeploymentProblem]:
+def _check_spec(spec: BpmnProcessSpec, file: str, forms_dir: Path,
+                settings: Settings) -> list[DeploymentProblem]:
     problems: list[DeploymentProblem] = []
-
-    def refuse(task_spec: object, reason: str) -> None:
-        problems.append(DeploymentProblem(file, getattr(task_spec, "bpmn_id", None) or
-                                          getattr(task_spec, "name", None), reason))
-
-    def check_code(task_spec: object, what: str, source: str | None, expression: bool) -> None:
-        if not source:
-            return
-        try:
-            (sandbox.check_expression if expression else sandbox.check_script)(source)
-        except SandboxViolation as exc:
-            refuse(task_spec, f"{what} refused by the sandbox: {exc.message}")
-        except SyntaxError as exc:
-            refuse(task_spec, f"{what} is not valid: {exc.msg}")
-
     for task_spec in spec.task_specs.values():
+        element = getattr(task_spec, "bpmn_id", None) or task_spec.name
+        reasons = _loop_problems(task_spec, settings)
         if getattr(task_spec, "manual", False):
-            for reason in _user_task_problems(task_spec, forms_dir):
-                refuse(task_spec, reason)
-        check_code(task_spec, "script", getattr(task_spec, "script", None), False)
-        check_code(task_spec, "pre-script", getattr(task_spec, "prescript", None), False)
-        check_code(task_spec, "post-script", getattr(task_spec, "postscript", None), False)
-        for condition, _target in getattr(task_spec, "cond_task_specs", None) or []:
-            if condition is not None:
-                check_code(task_spec, "condition", condition.args[0], True)
-        event = getattr(task_spec, "event_definition", None)
-        if isinstance(event, TimerEventDefinition):
-            check_code(task_spec, "timer expression", event.expression, True)
+            reasons += _user_task_problems(task_spec, forms_dir, settings)
+        problems.extend(DeploymentProblem(file, element, reason) for reason in reasons)
+    for code in code_of(spec):
+        reason = _code_problem(code, Bounds.of(settings))
+        if reason is not None:
+            problems.append(DeploymentProblem(file, code.element, reason))
     return problems
 
 
-def _user_task_problems(task_spec: object, forms_dir: Path) -> list[str]:
+def _code_problem(code: Code, limits: Bounds) -> str | None:
+    """Why a script or expression may not run: the sandbox refuses it, or, where its value
+    is literal, that value is beyond the bounds."""
+    try:
+        if code.statements:
+            sandbox.check_script(code.source)
+            return None
+        sandbox.check_expression(code.source)
+        if code.bounded and is_literal(code.source):
+            _check_literal(code.bounded, sandbox.evaluate(code.source, {}), limits)
+    except SandboxViolation as exc:
+        return f"{code.what} refused by the sandbox: {exc.message}"
+    except SyntaxError as exc:
+        return f"{code.what} is not valid: {exc.msg}"
+    except OutOfBounds as exc:
+        return f"{code.what} refused: {exc}"
+    except Exception as exc:  # a literal that fails to evaluate, e.g. 1 / 0
+        return f"{code.what} cannot be evaluated: {exc}"
+    return None
+
+
+def _check_literal(kind: str, value: object, limits: Bounds) -> None:
+    if kind == "cardinality":
+        bounds.check_cardinality(value, limits)
+    else:
+        bounds.check_timer(kind, value, limits, clock.now())
+
+
+def _loop_problems(task_spec: object, settings: Settings) -> list[str]:
+    """A standard loop ends by its maximum or its condition; a maximum within the bound."""
+    if not isinstance(task_spec, StandardLoopTask):
+        return []
+    if task_spec.maximum is None and not task_spec.condition:
+        return ["a standard loop needs a loopMaximum or a loopCondition, or it never ends"]
+    if task_spec.maximum is not None and task_spec.maximum > settings.max_loop_cardinality:
+        return [f"loopMaximum {task_spec.maximum:,} is more than "
+                f"{settings.max_loop_cardinality:,} (setting max_loop_cardinality)"]
+    return []
+
+
+def _user_task_problems(task_spec: object, forms_dir: Path, settings: Settings) -> list[str]:
     problems: list[str] = []
     lane = getattr(task_spec, "lane", None)
     if lane_rule(lane) is None:
@@ -134,6 +163,9 @@ def _user_task_problems(task_spec: object, forms_dir: Path) -> list[str]:
     due = properties.get("dueWorkingDays")
     if due is not None and not due.strip().isdigit():
         problems.append(f"dueWorkingDays must be a whole number of working days, got {due!r}")
+    elif due is not None and int(due) > settings.rule_max_workdays:
+        problems.append(f"dueWorkingDays {int(due):,} is more than {settings.rule_max_workdays:,}"
+                        " working days (setting rule_max_workdays)")
     priority = properties.get("priority")
     if priority is not None and priority not in PRIORITIES:
         problems.append(f"priority must be one of {sorted(PRIORITIES)}, got {priority!r}")

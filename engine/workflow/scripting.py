@@ -7,10 +7,16 @@ from typing import Any
 
 from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
 from SpiffWorkflow.bpmn.script_engine.python_environment import BasePythonScriptEngineEnvironment
+from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
+from SpiffWorkflow.bpmn.specs.mixins.multiinstance_task import MultiInstanceTask, StandardLoopTask
+from SpiffWorkflow.task import Task
 
 import rules
+from engine import clock
 from engine.errors import SandboxViolation
-from engine.workflow import sandbox
+from engine.workflow import bounds, sandbox
+from engine.workflow.bounds import Bounds, OutOfBounds
+from engine.workflow.expressions import timer_kind
 from rules.registry import RuleContext
 
 
@@ -46,6 +52,42 @@ class SandboxEnvironment(BasePythonScriptEngineEnvironment):
         raise SandboxViolation("service tasks are not available to diagrams")
 
 
-def script_engine(context: RuleContext | None, limits: sandbox.Limits) -> PythonScriptEngine:
+class BoundedScriptEngine(PythonScriptEngine):
+    """Checks the values SpiffWorkflow works in proportion to before it sees them.
+
+    Timer values, loop cardinalities and loop rounds come out of `evaluate`; one beyond
+    its bound raises OutOfBounds naming the element, which the runtime makes an incident.
+    """
+
+    def __init__(self, environment: SandboxEnvironment, limits: Bounds) -> None:
+        super().__init__(environment=environment)
+        self.bounds = limits
+
+    def evaluate(self, task: Task, expression: str,
+                 external_context: dict[str, Any] | None = None) -> Any:
+        value = super().evaluate(task, expression, external_context)
+        try:
+            return self._checked(task, expression, value)
+        except OutOfBounds as exc:
+            spec = task.task_spec
+            element = getattr(spec, "bpmn_id", None) or spec.name
+            raise OutOfBounds(f"element {element!r}: {exc}") from None
+
+    def _checked(self, task: Task, expression: str, value: Any) -> Any:
+        spec = task.task_spec
+        event = getattr(spec, "event_definition", None)
+        if isinstance(event, TimerEventDefinition) and expression == event.expression:
+            kind = timer_kind(event) or "date"
+            return bounds.check_timer(kind, value, self.bounds, clock.now())
+        if isinstance(spec, MultiInstanceTask) and expression == spec.cardinality:
+            return bounds.check_cardinality(value, self.bounds)
+        if isinstance(spec, StandardLoopTask) and expression == spec.condition and value:
+            bounds.check_rounds(len(task.internal_data.get("merged", [])), self.bounds)
+        return value
+
+
+def script_engine(context: RuleContext | None, limits: sandbox.Limits,
+                  bounded: Bounds | None = None) -> PythonScriptEngine:
     """A script engine whose rule functions see this command's context (clock, calendar)."""
-    return PythonScriptEngine(environment=SandboxEnvironment(rules.REGISTRY.bind(context), limits))
+    environment = SandboxEnvironment(rules.REGISTRY.bind(context), limits)
+    return BoundedScriptEngine(environment, bounded or Bounds())
