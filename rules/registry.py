@@ -11,9 +11,16 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 
 class RuleContext(Protocol):
-    """What the engine lends a rule: the clock, the zone and the working-day calendar."""
+    """What the engine lends a rule: the clock, the zone, the working-day calendar, and the
+    bounds of the arguments a rule accepts (settings rule_max_years, rule_max_workdays)."""
 
     area_code: str
+
+    @property
+    def rule_max_years(self) -> int: ...
+
+    @property
+    def rule_max_workdays(self) -> int: ...
 
     def now(self) -> datetime: ...
 
@@ -22,6 +29,10 @@ class RuleContext(Protocol):
     def is_workday(self, day: date) -> bool: ...
 
     def end_of_day(self, day: date) -> datetime: ...
+
+
+class RuleArgumentError(ValueError):
+    """A rule was called with an argument it refuses: malformed, or beyond its bounds."""
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
 
-from rules.registry import RuleContext, rule
+from rules.registry import RuleArgumentError, RuleContext, rule
 
 IsWorkday = Callable[[date], bool]
 
@@ -58,20 +58,53 @@ def workdays_between(start: date, end: date, is_workday: IsWorkday) -> int:
 @rule(needs_context=True)
 def workdays_from_today(ctx: RuleContext, n: int) -> str:
     """ISO end of the n-th working day after today: a timer's `timeDate` expression."""
-    return ctx.end_of_day(add_workdays(ctx.today(), int(n), ctx.is_workday)).isoformat()
+    count = workday_count(ctx, "workdays_from_today", n)
+    return ctx.end_of_day(add_workdays(ctx.today(), count, ctx.is_workday)).isoformat()
 
 
 @rule(needs_context=True)
 def workdays_since(ctx: RuleContext, moment: str) -> int:
     """Working days elapsed from an ISO date or datetime until today."""
-    start = datetime.fromisoformat(moment).date() if "T" in moment else date.fromisoformat(moment)
+    start = day_of(ctx, "workdays_since", moment)
     return workdays_between(start, ctx.today(), ctx.is_workday)
 
 
 @rule(needs_context=True)
 def is_workday(ctx: RuleContext, day: str) -> bool:
     """Whether an ISO date is a working day in the case's area."""
-    return ctx.is_workday(date.fromisoformat(day))
+    return ctx.is_workday(day_of(ctx, "is_workday", day))
+
+
+def workday_count(ctx: RuleContext, name: str, n: object) -> int:
+    """A whole number of working days within the bound: counting walks the calendar day by
+    day, so a huge count would hold the engine far longer than any script may run."""
+    if isinstance(n, bool) or not isinstance(n, (int, float, str)):
+        raise RuleArgumentError(f"{name}() counts whole working days, not {n!r:.40}")
+    try:
+        count = int(n)
+    except (ValueError, OverflowError):
+        raise RuleArgumentError(f"{name}() counts whole working days, not {n!r:.40}") from None
+    if abs(count) > ctx.rule_max_workdays:
+        raise RuleArgumentError(f"{name}() counts at most {ctx.rule_max_workdays:,} working "
+                                f"days, not {count:,} (setting rule_max_workdays)")
+    return count
+
+
+def day_of(ctx: RuleContext, name: str, text: object) -> date:
+    """An ISO date (or datetime) within the bound around today: a day far away walks the
+    calendar through every year between and warns about each year it has no data for."""
+    if not isinstance(text, str):
+        raise RuleArgumentError(f"{name}() takes an ISO date such as '2026-03-02', "
+                                f"not {text!r:.40}")
+    try:
+        day = datetime.fromisoformat(text).date() if "T" in text else date.fromisoformat(text)
+    except ValueError:
+        raise RuleArgumentError(f"{name}() takes an ISO date such as '2026-03-02', "
+                                f"not {text!r:.40}") from None
+    if abs(day.year - ctx.today().year) > ctx.rule_max_years:
+        raise RuleArgumentError(f"{name}() takes dates within {ctx.rule_max_years} years of "
+                                f"today, not {day.isoformat()} (setting rule_max_years)")
+    return day
 
 
 @rule(needs_context=True)

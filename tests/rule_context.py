@@ -14,6 +14,8 @@ class CalendarContext:
     """The rule context with the State Council arrangement, as the engine lends it."""
 
     area_code = "530502"
+    rule_max_years = 100
+    rule_max_workdays = 2500
 
     def now(self) -> datetime:
         return datetime.now(UTC)

@@ -138,6 +138,14 @@ class WorkdayCalendar:
         self._fallback_years: set[int] = set()
 
     @property
+    def rule_max_years(self) -> int:
+        return self.settings.rule_max_years
+
+    @property
+    def rule_max_workdays(self) -> int:
+        return self.settings.rule_max_workdays
+
+    @property
     def warnings(self) -> tuple[int, ...]:
         """The years that fell back to the weekend rule during this object's life."""
         return tuple(sorted(self._fallback_years))

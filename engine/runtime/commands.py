@@ -121,7 +121,8 @@ def run_steps(case: Case, step: Any) -> None:
 
 def _describe(exc: BaseException) -> str:
     text = str(exc) or exc.__class__.__name__
-    cause = exc.__cause__ or getattr(exc, "exception", None)
+    # SpiffWorkflow wraps an expression's error without chaining it: the error is the context.
+    cause = exc.__cause__ or getattr(exc, "exception", None) or exc.__context__
     if cause is not None and str(cause) not in text:
         text += f" ({cause.__class__.__name__}: {cause})"
     return text[:2000]

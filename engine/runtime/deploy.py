@@ -139,11 +139,10 @@ def _check_literal(kind: str, value: object, limits: Bounds) -> None:
 
 
 def _loop_problems(task_spec: object, settings: Settings) -> list[str]:
-    """A standard loop ends by its maximum or its condition; a maximum within the bound."""
+    """A standard loop's maximum within the bound (the parser asks for a maximum or a
+    condition; a condition that stays true is stopped at run time)."""
     if not isinstance(task_spec, StandardLoopTask):
         return []
-    if task_spec.maximum is None and not task_spec.condition:
-        return ["a standard loop needs a loopMaximum or a loopCondition, or it never ends"]
     if task_spec.maximum is not None and task_spec.maximum > settings.max_loop_cardinality:
         return [f"loopMaximum {task_spec.maximum:,} is more than "
                 f"{settings.max_loop_cardinality:,} (setting max_loop_cardinality)"]

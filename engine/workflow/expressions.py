@@ -116,23 +116,23 @@ def _dmn_code(task_spec: Any) -> Iterator[Code]:
         for entry in rule.inputEntries:
             for cell in entry.lhs:
                 if cell:
-                    yield Code(entry.id, f"DMN rule {rule.id!r}",
-                               _dmn_match(entry.input.expression or "None", cell))
+                    yield Code(entry.id, f"DMN rule {rule.id!r}", _dmn_match(cell))
         for entry in rule.outputEntries:
             if getattr(entry, "text", ""):
                 yield Code(entry.id, f"DMN rule {rule.id!r}", entry.text)
 
 
-def _dmn_match(input_expression: str, cell: str) -> str:
-    """The expression SpiffWorkflow's DMNEngine.evaluate builds from an input cell."""
+def _dmn_match(cell: str) -> str:
+    """The expression SpiffWorkflow's DMNEngine.evaluate builds from an input cell, with
+    the input's value standing for its expression (which is checked on its own)."""
     cell = _QUESTION_MARK.sub("dmninputexpr", cell)
     if "dmninputexpr" in cell:
         return cell
     try:
         ast.parse(cell, mode="eval")
     except SyntaxError:
-        return f"({input_expression}) {cell}"
-    return f"({input_expression}) == ({cell})"
+        return f"dmninputexpr {cell}"
+    return f"(dmninputexpr) == ({cell})"
 
 
 def is_literal(source: str) -> bool:
