@@ -6,6 +6,8 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
+from engine.config import Settings
+from engine.db import session_factory
 from engine.errors import DeploymentError
 from engine.models import CalendarWarning, InstanceStatus, ProcessDefinition, ProcessInstance
 from engine.runtime.deploy import deploy
@@ -84,8 +86,6 @@ COMPUTED = {
                               "'fan_out'", "a loop cardinality of 1,000,000 is outside"),
     "loopCardinality 1001": (diagram(WAIT, multi_instance("n")), {"n": 1001},
                              "'fan_out'", "setting max_loop_cardinality"),
-    "a loop whose condition holds": (diagram(WAIT, standard_loop("more")), {"more": True},
-                                     "'again'", "the loop ran 1,000 rounds"),
     "workdays_from_today(3000000)": (
         diagram(WAIT, timer("late", "timeDate", "workdays_from_today(n)")), {"n": 3_000_000},
         "workdays_from_today()", "at most 2,500 working days, not 3,000,000"),
@@ -117,3 +117,13 @@ def test_an_unbounded_cycle_stops_after_the_most_repetitions(sessions):
         row = session.get(ProcessInstance, instance_id)
         assert row.status == InstanceStatus.RUNNING
         assert '"cycles": 1000' in row.state
+
+
+@pytest.mark.parametrize("node, data, reason", [
+    (standard_loop("more"), {"more": True}, "the loop ran 50 rounds and its condition still holds"),
+    (multi_instance("n"), {"n": 51}, "a loop cardinality of 51 is outside 0 to 50"),
+])
+def test_the_loop_bounds_are_the_configured_ones(db_engine, node, data, reason):
+    sessions = session_factory(db_engine, Settings(max_loop_cardinality=50))
+    incident = fail_after_the_wait(sessions, diagram(WAIT, node), data)
+    assert reason in incident.message
