@@ -159,13 +159,21 @@ def _user_task_problems(task_spec: object, forms_dir: Path, settings: Settings) 
     form_key = properties.get("formKey")
     if form_key and not form_exists(form_key, forms_dir):
         problems.append(f"form key {form_key!r} has no form in forms/")
-    due = properties.get("dueWorkingDays")
-    if due is not None and not due.strip().isdigit():
-        problems.append(f"dueWorkingDays must be a whole number of working days, got {due!r}")
-    elif due is not None and int(due) > settings.rule_max_workdays:
-        problems.append(f"dueWorkingDays {int(due):,} is more than {settings.rule_max_workdays:,}"
-                        " working days (setting rule_max_workdays)")
+    for name in ("dueWorkingDays", "followUpWorkingDays"):
+        problems.extend(_workdays_problems(name, properties.get(name), settings))
     priority = properties.get("priority")
     if priority is not None and priority not in PRIORITIES:
         problems.append(f"priority must be one of {sorted(PRIORITIES)}, got {priority!r}")
     return problems
+
+
+def _workdays_problems(name: str, value: str | None, settings: Settings) -> list[str]:
+    """A task's count of working days: whole, and within what the calendar may count."""
+    if value is None:
+        return []
+    if not value.strip().isdecimal():
+        return [f"{name} must be a whole number of working days, got {value!r}"]
+    if int(value) > settings.rule_max_workdays:
+        return [f"{name} {int(value):,} is more than {settings.rule_max_workdays:,} working "
+                "days (setting rule_max_workdays)"]
+    return []

@@ -51,6 +51,11 @@ LITERALS = {
                           "loopMaximum 1,000,000 is more than 1,000"),
     "dueWorkingDays 3000000": (diagram(REVIEW.format(due="3000000"), lane=True), "review",
                                "dueWorkingDays 3,000,000 is more than 2,500 working days"),
+    "followUpWorkingDays 3000000": (
+        diagram(REVIEW.format(due="3000000").replace("due", "followUp"), lane=True), "review",
+        "followUpWorkingDays 3,000,000 is more than 2,500 working days"),
+    "dueWorkingDays ²": (diagram(REVIEW.format(due="²"), lane=True), "review",
+                         "dueWorkingDays must be a whole number of working days, got '²'"),
 }
 
 
