@@ -68,20 +68,24 @@ def _task_code(task_spec: Any) -> Iterator[_Found]:
     yield from _event_code(getattr(task_spec, "event_definition", None))
 
 
-def _event_code(event: Any) -> Iterator[_Found]:
+def events_of(event: Any) -> list[Any]:
+    """The event definitions an event holds: itself, or each of a multiple event's."""
     if event is None:
-        return
+        return []
     if isinstance(event, MultipleEventDefinition):
-        for each in event.event_definitions:
-            yield from _event_code(each)
-        return
-    kind = timer_kind(event)
-    what = "timer expression" if kind else f"{_event_name(event)} expression"
-    yield what, getattr(event, "expression", None), False, kind
-    properties = (getattr(event, "correlation_properties", None) or []) + (
-        getattr(event, "process_correlations", None) or [])
-    for prop in properties:
-        yield (f"correlation property {prop.name!r}", prop.retrieval_expression, False, None)
+        return [each for inner in event.event_definitions for each in events_of(inner)]
+    return [event]
+
+
+def _event_code(event: Any) -> Iterator[_Found]:
+    for each in events_of(event):
+        kind = timer_kind(each)
+        what = "timer expression" if kind else f"{_event_name(each)} expression"
+        yield what, getattr(each, "expression", None), False, kind
+        properties = (getattr(each, "correlation_properties", None) or []) + (
+            getattr(each, "process_correlations", None) or [])
+        for prop in properties:
+            yield f"correlation property {prop.name!r}", prop.retrieval_expression, False, None
 
 
 def timer_kind(event: Any) -> str | None:

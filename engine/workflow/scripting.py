@@ -7,7 +7,6 @@ from typing import Any
 
 from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
 from SpiffWorkflow.bpmn.script_engine.python_environment import BasePythonScriptEngineEnvironment
-from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 from SpiffWorkflow.bpmn.specs.mixins.multiinstance_task import MultiInstanceTask, StandardLoopTask
 from SpiffWorkflow.task import Task
 
@@ -16,7 +15,7 @@ from engine import clock
 from engine.errors import SandboxViolation
 from engine.workflow import bounds, sandbox
 from engine.workflow.bounds import Bounds, OutOfBounds
-from engine.workflow.expressions import timer_kind
+from engine.workflow.expressions import events_of, timer_kind
 from rules.registry import RuleContext
 
 
@@ -75,10 +74,10 @@ class BoundedScriptEngine(PythonScriptEngine):
 
     def _checked(self, task: Task, expression: str, value: Any) -> Any:
         spec = task.task_spec
-        event = getattr(spec, "event_definition", None)
-        if isinstance(event, TimerEventDefinition) and expression == event.expression:
-            kind = timer_kind(event) or "date"
-            return bounds.check_timer(kind, value, self.bounds, clock.now())
+        for event in events_of(getattr(spec, "event_definition", None)):
+            kind = timer_kind(event)
+            if kind is not None and expression == event.expression:
+                return bounds.check_timer(kind, value, self.bounds, clock.now())
         if isinstance(spec, MultiInstanceTask) and expression == spec.cardinality:
             return bounds.check_cardinality(value, self.bounds)
         if isinstance(spec, StandardLoopTask) and expression == spec.condition and value:

@@ -28,6 +28,13 @@ REVIEW = ('<bpmn:userTask id="review"><bpmn:extensionElements><spiffworkflow:pro
           '<spiffworkflow:property name="dueWorkingDays" value="{due}" />'
           "</spiffworkflow:properties></bpmn:extensionElements></bpmn:userTask>")
 
+# A catch event that waits for a timer or a condition, whichever comes first.
+MULTIPLE = ('<bpmn:intermediateCatchEvent id="either"><bpmn:timerEventDefinition>'
+            '<bpmn:timeDuration xsi:type="bpmn:tFormalExpression">{span}</bpmn:timeDuration>'
+            "</bpmn:timerEventDefinition><bpmn:conditionalEventDefinition><bpmn:condition "
+            'xsi:type="bpmn:tFormalExpression">ready</bpmn:condition>'
+            "</bpmn:conditionalEventDefinition></bpmn:intermediateCatchEvent>")
+
 
 def review(cycle: str) -> dict[str, object]:
     """A user task with a cycle timer on its boundary, as `diagram` keywords."""
@@ -38,6 +45,8 @@ def review(cycle: str) -> dict[str, object]:
 LITERALS = {
     "P99999999Y": (diagram(timer("late", "timeDuration", '"P99999999Y"')), "late",
                    "timer expression refused: the duration 'P99999999Y' reaches beyond 10 years"),
+    "P99999999Y of a multiple event": (diagram(MULTIPLE.format(span='"P99999999Y"')), "either",
+                                       "the duration 'P99999999Y' reaches beyond 10 years"),
     "a date in 9999": (diagram(timer("late", "timeDate", '"9999-12-31T00:00:00+08:00"')),
                        "late", "lies more than 10 years ahead"),
     "R/PT0S": (diagram(REVIEW.format(due="3"), **review('"R/PT0S"')), "remind",
@@ -81,6 +90,9 @@ def test_values_within_the_bounds_deploy(session):
 COMPUTED = {
     "P99999999Y": (diagram(WAIT, timer("late", "timeDuration", "span")),
                    {"span": "P99999999Y"}, "'late'", "reaches beyond 10 years"),
+    "P99999999Y of a multiple event": (diagram(WAIT, MULTIPLE.format(span="span")),
+                                       {"span": "P99999999Y", "ready": False}, "'either'",
+                                       "beyond 10 years"),
     "P11Y": (diagram(WAIT, timer("late", "timeDuration", "span")),
              {"span": "P11Y"}, "'late'", "reaches beyond 10 years"),
     "not a duration": (diagram(WAIT, timer("late", "timeDuration", "span")),
