@@ -3,7 +3,10 @@ where the diagram states them, stopped as an incident where a case computes them
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
+import time_machine
 from sqlalchemy import func, select
 
 from engine.config import Settings
@@ -11,6 +14,7 @@ from engine.db import session_factory
 from engine.errors import DeploymentError
 from engine.models import CalendarWarning, InstanceStatus, ProcessDefinition, ProcessInstance
 from engine.runtime.deploy import deploy
+from engine.runtime.timers import sweep
 from tests.engine.runtime.diagrams import (
     WAIT,
     diagram,
@@ -22,7 +26,7 @@ from tests.engine.runtime.diagrams import (
     start_waiting,
     timer,
 )
-from tests.factories import SETUP
+from tests.factories import MONDAY, SETUP
 
 REVIEW = ('<bpmn:userTask id="review"><bpmn:extensionElements><spiffworkflow:properties>'
           '<spiffworkflow:property name="dueWorkingDays" value="{due}" />'
@@ -144,3 +148,12 @@ def test_the_loop_bounds_are_the_configured_ones(db_engine, node, data, reason):
     sessions = session_factory(db_engine, Settings(max_loop_cardinality=50))
     incident = fail_after_the_wait(sessions, diagram(WAIT, node), data)
     assert reason in incident.message
+
+
+def test_the_scheduler_meets_a_computed_bound_as_a_failed_timer_not_a_hang(sessions):
+    start_waiting(sessions, diagram(WAIT, timer("late", "timeDuration", "span")),
+                  {"span": "P99999999Y"})
+    with time_machine.travel(MONDAY + timedelta(hours=2), tick=False):
+        result = sweep(sessions)
+    assert (result.leased, result.fired, result.retried) == (1, 0, 1)
+    assert "element 'late': the duration 'P99999999Y' reaches beyond" in result.errors[0]
