@@ -56,11 +56,16 @@ class Duration:
     shortest: float
 
 
+def _quoted(text: str) -> str:
+    """A value as a reason quotes it: a diagram's value may be arbitrarily long."""
+    return repr(text if len(text) <= 40 else text[:37] + "...")
+
+
 def parse_duration(text: str) -> Duration:
     """`PnYnMnDTnHnMnS` or `PnW`; OutOfBounds for anything else."""
     match = _DURATION.fullmatch(text.strip())
     if match is None or not any(match.groups()) or text.strip().upper().endswith("T"):
-        raise OutOfBounds(f"{text!r} is not an ISO 8601 duration such as P3D or PT2H")
+        raise OutOfBounds(f"{_quoted(text)} is not an ISO 8601 duration such as P3D or PT2H")
     amounts = [float(g.replace(",", ".")) if g else 0.0 for g in match.groups()]
     return Duration(text, sum(a * s for a, s in zip(amounts, _LONGEST, strict=True)),
                     sum(a * s for a, s in zip(amounts, _SHORTEST, strict=True)))
@@ -69,22 +74,22 @@ def parse_duration(text: str) -> Duration:
 def check_duration(text: str, bounds: Bounds) -> Duration:
     duration = parse_duration(text)
     if duration.longest > bounds.timer_max_years * _LONGEST[0]:
-        raise OutOfBounds(f"the duration {text!r} reaches beyond {bounds.timer_max_years} "
+        raise OutOfBounds(f"the duration {_quoted(text)} reaches beyond {bounds.timer_max_years} "
                           "years (setting timer_max_years)")
     return duration
 
 
 def check_date(text: str, bounds: Bounds, now: datetime) -> None:
     """A timer date (ISO 8601) may lie in the past, but no further ahead than the bound."""
+    if text.strip().upper().startswith("P"):
+        raise OutOfBounds(f"a timer date takes a date and time, not the duration {_quoted(text)}")
     try:
         moment = datetime.fromisoformat(text.strip())
-    except ValueError:
-        if "W" in text.upper():
-            return  # an ISO week date, which SpiffWorkflow parses itself; years have 4 digits
-        raise OutOfBounds(f"{text!r} is not an ISO 8601 date and time") from None
+    except ValueError:  # Python 3.11 reads every ISO 8601 form SpiffWorkflow does, weeks too
+        raise OutOfBounds(f"{_quoted(text)} is not an ISO 8601 date and time") from None
     moment = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
     if (moment - now).total_seconds() > bounds.timer_max_years * _LONGEST[0]:
-        raise OutOfBounds(f"the date {text!r} lies more than {bounds.timer_max_years} years "
+        raise OutOfBounds(f"the date {_quoted(text)} lies more than {bounds.timer_max_years} years "
                           "ahead (setting timer_max_years)")
 
 
@@ -96,21 +101,21 @@ def check_cycle(text: str, bounds: Bounds, now: datetime) -> str:
     """
     match = _CYCLE.fullmatch(text.strip().replace("--", "/"))
     if match is None:
-        raise OutOfBounds(f"{text!r} is not an ISO 8601 cycle such as R3/PT1H")
+        raise OutOfBounds(f"{_quoted(text)} is not an ISO 8601 cycle such as R3/PT1H")
     count, first, second = match.groups()
     periods = [part for part in (first, second) if part and part.upper().startswith("P")]
     if len(periods) != 1:
-        raise OutOfBounds(f"the cycle {text!r} needs exactly one period such as PT1H")
+        raise OutOfBounds(f"the cycle {_quoted(text)} needs exactly one period such as PT1H")
     period = check_duration(periods[0], bounds)
     for part in (first, second):
         if part and part is not periods[0]:
             check_date(part, bounds, now)
     if period.shortest < bounds.timer_min_cycle_seconds:
-        raise OutOfBounds(f"the cycle {text!r} repeats more often than every "
+        raise OutOfBounds(f"the cycle {_quoted(text)} repeats more often than every "
                           f"{bounds.timer_min_cycle_seconds} seconds "
                           "(setting timer_min_cycle_seconds)")
     if count and int(count) > bounds.timer_max_cycle_repetitions:
-        raise OutOfBounds(f"the cycle {text!r} repeats more than "
+        raise OutOfBounds(f"the cycle {_quoted(text)} repeats more than "
                           f"{bounds.timer_max_cycle_repetitions} times "
                           "(setting timer_max_cycle_repetitions)")
     rest = "/".join(part for part in (first, second) if part)
