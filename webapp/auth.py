@@ -36,9 +36,8 @@ def login() -> ResponseReturnValue:
         return redirect(target)
     if not form.validate_on_submit():
         return render_template("auth/login.html", form=form)
-    result = accounts.login(database.session(), form.username.data, form.password.data,
+    result = accounts.login(database.sessions(), form.username.data, form.password.data,
                             request.remote_addr or "web")
-    database.commit()
     if result.user is None:
         error = (_("Too many failed attempts. Try again in %(seconds)d seconds.",
                    seconds=result.retry_after) if result.retry_after
