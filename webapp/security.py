@@ -73,7 +73,8 @@ def _load_user(user_id: str) -> WebUser | None:
     if user is None or not user.active:
         return None
     # Signed out, new password, deactivated or signed out by an administrator since.
-    return WebUser(user) if session.get(GENERATION) == user.session_generation else None
+    # A session from before generations were kept counts as the first generation.
+    return WebUser(user) if session.get(GENERATION, 0) == user.session_generation else None
 
 
 def _load_token_user(req: Any) -> WebUser | None:
