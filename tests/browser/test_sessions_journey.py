@@ -3,19 +3,23 @@ user's open page falls back to the sign-in page."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from tests.browser.conftest import sign_in
 
 
-def test_administrator_signs_a_user_out_everywhere(server, new_page):  # type: ignore[no-untyped-def]
+def test_administrator_signs_a_user_out_everywhere(server: str,
+                                                   new_page: Callable[..., Any]) -> None:
     officer = new_page()
     sign_in(officer, server, "chen")
     admin = new_page()
     sign_in(admin, server, "admin")
     admin.click("nav.mainnav >> text=系统管理")
     admin.click("table >> text=chen")
-    asked = []
+    asked: list[str] = []
 
-    def answer(dialog):  # type: ignore[no-untyped-def]
+    def answer(dialog: Any) -> None:
         asked.append(dialog.message)
         dialog.accept()
 

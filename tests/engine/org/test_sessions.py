@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 import pytest
+from sqlalchemy.orm import Session
 
 from engine.errors import Forbidden, InvalidInput
 from engine.models import Role
 from engine.org import sessions
 from engine.org.passwords import verify_password
 from engine.org.units import add_user
-from tests.factories import PASSWORD, SETUP, make_world
+from tests.factories import PASSWORD, SETUP, World, make_world
 
 
 @pytest.fixture
-def world(session):  # type: ignore[no-untyped-def]
+def world(session: Session) -> World:
     world = make_world(session, calendar=False)
     session.commit()
     return world
