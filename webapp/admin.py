@@ -1,4 +1,4 @@
-"""Administration (system administrators): API tokens for other systems."""
+"""Administration (system administrators): user accounts and API tokens for other systems."""
 
 from __future__ import annotations
 
@@ -13,7 +13,9 @@ from wtforms.validators import Length
 
 from engine.errors import InvalidInput
 from engine.models import Role
+from engine.org import sessions
 from engine.org import tokens as api_tokens
+from engine.org.users import list_users, user_by_id
 from webapp import database
 from webapp.access import actor, roles_required
 from webapp.forms import required
@@ -53,3 +55,41 @@ def revoke(token_id: int) -> ResponseReturnValue:
     database.commit()
     flash(_("The token was revoked."), "success")
     return redirect(url_for("admin.tokens"))
+
+
+@bp.get("/users")
+@roles_required(Role.SYSADMIN)
+def users() -> ResponseReturnValue:
+    return render_template("admin/users.html", users=list_users(database.session()))
+
+
+@bp.get("/users/<int:user_id>")
+@roles_required(Role.SYSADMIN)
+def user(user_id: int) -> ResponseReturnValue:
+    return render_template("admin/user.html", account=user_by_id(database.session(), user_id),
+                           form=FlaskForm())
+
+
+@bp.post("/users/<int:user_id>/sign-out")
+@roles_required(Role.SYSADMIN)
+def sign_out(user_id: int) -> ResponseReturnValue:
+    """End every sign-in session of the user (a lost phone, a shared computer)."""
+    if not FlaskForm().validate_on_submit():
+        raise BadRequest()
+    account = user_by_id(database.session(), user_id)
+    sessions.sign_out_everywhere(database.session(), actor(), account)
+    database.commit()
+    flash(_("%(name)s was signed out everywhere.", name=account.display_name), "success")
+    return redirect(url_for("admin.user", user_id=user_id))
+
+
+@bp.post("/users/<int:user_id>/deactivate")
+@roles_required(Role.SYSADMIN)
+def deactivate(user_id: int) -> ResponseReturnValue:
+    if not FlaskForm().validate_on_submit():
+        raise BadRequest()
+    account = user_by_id(database.session(), user_id)
+    sessions.deactivate_user(database.session(), actor(), account)
+    database.commit()
+    flash(_("%(name)s can no longer sign in.", name=account.display_name), "success")
+    return redirect(url_for("admin.user", user_id=user_id))

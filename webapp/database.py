@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from flask import Flask, current_app, g, has_request_context, request
 from sqlalchemy import Engine
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
 from engine.config import Settings
 from engine.db import engine_from_settings, read_session_factory, session_factory
@@ -31,6 +31,11 @@ def session() -> Session:
         kind = "read_sessions" if reads else "sessions"
         g.db = current_app.extensions[f"creditflow.{kind}"]()
     return g.db
+
+
+def sessions() -> sessionmaker[Session]:
+    """For engine functions that own their transactions."""
+    return current_app.extensions["creditflow.sessions"]
 
 
 def commit() -> None:

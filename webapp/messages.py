@@ -27,6 +27,7 @@ REASONS: dict[str, LazyString] = {
     "no_such_filter": _l("This saved filter does not exist, or it is not yours."),
     "no_such_token": _l("This API token does not exist."),
     "no_such_unit": _l("This unit does not exist."),
+    "no_such_user": _l("This user does not exist."),
     "no_such_incident": _l("This process failure is not on record."),
     "no_such_process": _l("This process is not deployed."),
     "no_such_form": _l("The form of this task is missing. Tell the operators."),
@@ -35,6 +36,7 @@ REASONS: dict[str, LazyString] = {
     "file_missing": _l("The stored file is missing. Tell the operators."),
     # Forbidden: the user sees the object but may not do this to it.
     "account_inactive": _l("This account is not active."),
+    "own_account": _l("You cannot deactivate your own account."),
     "not_signed_in": _l("Only a signed-in user can hold a task."),
     "not_a_candidate": _l("You are not one of the people this task is meant for."),
     "not_holder_or_manager": _l("Only the holder of this task or a manager can do this."),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, Response, jsonify, redirect, request, url_for
+from flask import Flask, Response, jsonify, redirect, request, session, url_for
 from flask_login import LoginManager
 from flask_wtf.csrf import CSRFProtect
 from sqlalchemy.orm import joinedload
@@ -15,6 +15,8 @@ from webapp import database
 
 login_manager = LoginManager()
 csrf = CSRFProtect()
+# The user's session generation when this session began (engine.org.sessions).
+GENERATION = "generation"
 
 CONTENT_SECURITY_POLICY = "; ".join([
     "default-src 'self'",
@@ -59,11 +61,20 @@ def init_app(app: Flask) -> None:
     app.after_request(_headers)
 
 
+def keep_generation(generation: int) -> None:
+    """The session goes on only while the user's session generation stays this one."""
+    session[GENERATION] = generation
+
+
 def _load_user(user_id: str) -> WebUser | None:
     # Every page needs the user's unit (scope, calendar): load it with the user.
     user = database.session().get(User, int(user_id), options=[joinedload(User.org_unit)]) \
         if user_id.isdigit() else None
-    return WebUser(user) if user is not None and user.active else None
+    if user is None or not user.active:
+        return None
+    # Signed out, new password, deactivated or signed out by an administrator since.
+    # A session from before generations were kept counts as the first generation.
+    return WebUser(user) if session.get(GENERATION, 0) == user.session_generation else None
 
 
 def _load_token_user(req: Any) -> WebUser | None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime
 
-from sqlalchemy import Boolean, Date, Enum, ForeignKey, String, UniqueConstraint
+from sqlalchemy import Boolean, Date, Enum, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from engine.models.base import Base, UTCDateTime
@@ -67,6 +67,8 @@ class User(Base):
     certificate_no: Mapped[str | None] = mapped_column(String(64))
     certificate_expires: Mapped[date | None] = mapped_column(Date)
     created_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Kept in every sign-in session; raising it ends them all (sign-out, password, deactivation).
+    session_generation: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     # Loaded with the user: every permission check needs both.
     org_unit: Mapped[OrgUnit] = relationship(lazy="joined")

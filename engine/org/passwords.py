@@ -6,6 +6,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 _HASHER = PasswordHasher()
+MIN_PASSWORD_LENGTH = 8
 
 
 def hash_password(password: str) -> str:

@@ -10,7 +10,8 @@ from sqlalchemy.orm import Session
 from engine import audit, clock
 from engine.errors import InvalidInput, NotFound
 from engine.models import OrgKind, OrgUnit, Role, User, UserRole
-from engine.org.passwords import hash_password
+from engine.org.passwords import MIN_PASSWORD_LENGTH, hash_password
+from engine.org.sessions import end_sessions
 
 
 def add_org_unit(session: Session, code: str, name: str, kind: OrgKind, area_code: str,
@@ -39,7 +40,7 @@ def add_user(session: Session, actor: audit.Actor, username: str, display_name: 
              certificate_no: str | None = None, certificate_expires: date | None = None
              ) -> User:
     """Create a user (or reset an existing one's details and password)."""
-    if len(password) < 8:
+    if len(password) < MIN_PASSWORD_LENGTH:
         raise InvalidInput("password too short", fields={"password": "min_length_8"})
     unit = org_by_code(session, org_code)
     user = session.execute(select(User).where(User.username == username)).scalar()
@@ -54,6 +55,8 @@ def add_user(session: Session, actor: audit.Actor, username: str, display_name: 
     user.role_rows = [r for r in user.role_rows if r.role in roles]
     user.role_rows += [UserRole(role=r) for r in roles if r not in user.roles]
     session.flush()
+    if not created:  # a reset password: whoever held the old one is signed out
+        end_sessions(session, user)
     audit.record(session, actor, "user.create" if created else "user.update", "user",
                  user.id, username=username, org=org_code, roles=[r.value for r in roles])
     return user

@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from engine import clock
 from engine.models import AuditEvent, LoginThrottle
-from engine.org import accounts
+from engine.org import throttle
 
 
 def test_login_page_is_chinese_by_default(client):
@@ -47,18 +47,18 @@ def test_wrong_password_is_refused_and_audited(client, app_sessions):
 
 def test_repeated_failures_slow_down_then_lock(client, app_sessions):
     with time_machine.travel(clock.now(), tick=False) as traveller:
-        for _ in range(accounts.FREE_FAILURES["user"]):
+        for _ in range(throttle.FREE_FAILURES["user"]):
             assert client.post("/auth/login", {"username": "chen", "password": "x"}
                                ).status_code == 401
         throttled = client.post("/auth/login", {"username": "chen", "password": "secret-pass-1"})
         assert throttled.status_code == 429, "even the right password waits while throttled"
-        for _ in range(accounts.LOCK_AFTER["user"]):
-            traveller.shift(accounts.MAX_DELAY_SECONDS + 1)
+        for _ in range(throttle.LOCK_AFTER["user"]):
+            traveller.shift(throttle.MAX_DELAY_SECONDS + 1)
             client.post("/auth/login", {"username": "chen", "password": "x"})
-        traveller.shift(accounts.MAX_DELAY_SECONDS + 1)
+        traveller.shift(throttle.MAX_DELAY_SECONDS + 1)
         locked = client.post("/auth/login", {"username": "chen", "password": "secret-pass-1"})
         assert locked.status_code == 429
-        traveller.shift(accounts.LOCK_FOR.total_seconds() + 1)
+        traveller.shift(throttle.LOCK_FOR.total_seconds() + 1)
         assert client.post("/auth/login", {"username": "chen", "password": "secret-pass-1"}
                            ).status_code == 302
     with app_sessions() as session:

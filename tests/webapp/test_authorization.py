@@ -87,6 +87,16 @@ ROUTES: list[tuple[str, str, dict[str, Any] | None, str, dict[str, Any]]] = [
      expect(dict.fromkeys(USERS[1:], 404), admin=200)),
     ("POST", "/admin/tokens/{token}/revoke", {}, "open",
      expect(dict.fromkeys(USERS[1:], 404), admin=302)),
+    ("GET", "/admin/users", None, "open", expect(dict.fromkeys(USERS[1:], 404), admin=200)),
+    ("GET", "/admin/users/{yang}", None, "open",
+     expect(dict.fromkeys(USERS[1:], 404), admin=200)),
+    ("POST", "/admin/users/{yang}/sign-out", {}, "open",
+     expect(dict.fromkeys(USERS[1:], 404), admin=302)),
+    ("POST", "/admin/users/{yang}/deactivate", {}, "open",
+     expect(dict.fromkeys(USERS[1:], 404), admin=302)),
+    ("GET", "/auth/password", None, "open", expect(EVERYONE)),
+    ("POST", "/auth/password", {"current": "not-it", "new": "another-pass-2",
+                                "again": "another-pass-2"}, "open", expect(EVERYONE)),
     ("POST", "/auth/language", {"locale": "en"}, "open", {u: 302 for u in USERS}),
     ("POST", "/auth/logout", {}, "open", {u: LOGIN for u in USERS}),
     ("JSON", "/api/v1/tasks/{item}/claim", {}, "open",
@@ -227,6 +237,7 @@ def test_every_route_is_in_the_matrix(app: Flask):
               .replace("{notice}", "<int:notice_id>").replace("{entity}", "<int:entity_id>")
               .replace("{upload}", "<int:upload_id>")
               .replace("{commitment}", "<int:commitment_id>")
+              .replace("{yang}", "<int:user_id>")
               for _m, url, *_ in ROUTES}
     routes = {rule.rule for rule in app.url_map.iter_rules()} - {"/", "/static/<path:filename>"}
     assert routes - walked == set()
