@@ -12,6 +12,7 @@ from SpiffWorkflow.dmn.parser.BpmnDmnParser import BpmnDmnParser
 from sqlalchemy import func, select
 
 from engine import audit
+from engine.config import Settings
 from engine.dual_notice.routing import route_entities, route_manually, routing_failed_pool
 from engine.dual_notice.routing_table import (
     SHIPPED_TABLE,
@@ -269,14 +270,14 @@ def test_each_routing_is_audited_per_entity(session, world, traveller):
 
 
 @pytest.mark.parametrize("first_use", [False, True], ids=["table_deployed", "first_use"])
-def test_two_imports_routing_one_entity_at_once_push_it_once(pg_engine, first_use):
+def test_two_imports_routing_one_entity_at_once_push_it_once(pg_engine, first_use, tmp_path):
     """PostgreSQL: the second insert waits for the first and then skips the live triple
     (and on first use, the second deployment of the shipped table gives way)."""
     import threading
 
     from engine.db import session_factory
 
-    sessions = session_factory(pg_engine)
+    sessions = session_factory(pg_engine, Settings(var_dir=tmp_path / "var"))
     with time_machine.travel(MONDAY, tick=False), sessions() as session:
         make_notice_world(session)
         entity_id = make_entity(session, "烟草制品零售；印章刻制").id
