@@ -22,8 +22,9 @@ from __future__ import annotations
 
 import hmac
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Row, select
 from sqlalchemy.orm import Session
 
 from engine.audit.chain import GENESIS, keyed_digest, legacy_digest
@@ -39,6 +40,8 @@ from engine.audit.checkpoints import (
 from engine.config import Settings
 from engine.db import settings_of
 from engine.models import AuditEvent, AuditHead
+
+EVENTS = AuditEvent.__table__
 
 
 @dataclass(frozen=True)
@@ -125,19 +128,20 @@ class _Walk:
         self.anchors = _anchors(self.settings, self.key)
         after_id = 0
         while True:
+            # Rows, not objects: what the database holds now, whatever the session
+            # has loaded before.
             rows = self.session.execute(
-                select(AuditEvent).where(AuditEvent.id > after_id).order_by(AuditEvent.id)
-                .limit(batch)).scalars().all()
+                select(EVENTS).where(EVENTS.c.id > after_id).order_by(EVENTS.c.id)
+                .limit(batch)).all()
             if not rows:
                 break
             for event in rows:
                 self.check(event)
             after_id = rows[-1].id
-            self.session.expunge_all()
         self.check_end()
         self.check_head()
 
-    def check(self, event: AuditEvent) -> None:
+    def check(self, event: Row[Any]) -> None:
         self.count += 1
         content = (event.prev_hash, event.at, event.actor, event.action, event.object_type,
                    event.object_id, event.summary, event.origin)
@@ -169,7 +173,7 @@ class _Walk:
             return False
         return self.anchors is None or self.count <= self.anchors.opening.count
 
-    def check_keyed(self, event: AuditEvent) -> None:
+    def check_keyed(self, event: Row[Any]) -> None:
         if self.anchors is None:
             raise Broken(None, f"the checkpoint file {checkpoint_file(self.settings)} is "
                                "missing")
@@ -186,7 +190,9 @@ class _Walk:
                                        f"after {self.describe_last()} were deleted")
 
     def check_head(self) -> None:
-        head = self.session.get(AuditHead, 1)
+        head = self.session.execute(
+            select(AuditHead.last_event_id, AuditHead.last_hash).where(AuditHead.id == 1)
+        ).one_or_none()
         if head is None:
             if self.count:
                 raise Broken(self.last_id, "the head row (audit_head) was deleted")
