@@ -8,6 +8,7 @@ of the chain, or rewrite it, without a checkpoint giving them away.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
 import json
@@ -45,6 +46,13 @@ def chain_key(settings: Settings, create: bool = True) -> bytes | None:
     path = key_file(settings)
     if not create and not path.exists():
         return None
+    return _key_in(path)
+
+
+@functools.lru_cache(maxsize=8)
+def _key_in(path: Path) -> bytes:
+    # Read once per process: every command appends events, and a key file removed
+    # while the platform runs must not be replaced by another key.
     return generated_secret(path).encode("utf-8")
 
 
@@ -83,7 +91,8 @@ def write_checkpoint(settings: Settings, count: int, head: str) -> Checkpoint:
     checkpoint = Checkpoint(count, head, clock.as_utc(clock.now()).isoformat())
     text = checkpoint.to_line(key)
     path = checkpoint_file(settings)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    if not path.parent.exists():
+        path.parent.mkdir(parents=True)
     with path.open("a", encoding="utf-8") as out:
         out.write(text + "\n")
     log.info("audit checkpoint %s", text)
