@@ -157,3 +157,26 @@ def test_the_cli_checkpoints_and_verifies_with_the_sessions_var_folder(
     assert result.exit_code == 1
     assert result.output.startswith(f"audit chain broken at event {last.id - 1}: the table "
                                     "holds 4 events but the checkpoint of")
+
+
+def test_writers_at_once_keep_one_chain_and_one_checkpoint_per_commit(sessions, settings):
+    errors = []
+
+    def writer(n):
+        try:
+            with sessions() as session:
+                record(session, 10)
+        except Exception as exc:  # reported below, with the thread's error
+            errors.append(exc)
+
+    threads = [threading.Thread(target=writer, args=(n,)) for n in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not errors, errors
+    counts = [c["count"] for c in checkpoints(settings)]
+    assert counts[0] == 0 and sorted(counts[1:]) == list(range(1, 41))
+    with sessions() as session:
+        report = audit.verify(session)
+    assert report.intact and report.events == 40
