@@ -66,6 +66,8 @@ class ChainReport:
 
 
 class Broken(Exception):
+    """Raised by the walk at the first fault; verify turns it into the report's break."""
+
     def __init__(self, event_id: int | None, reason: str) -> None:
         super().__init__(reason)
         self.found = ChainBreak(event_id, reason)
@@ -123,6 +125,7 @@ class _Walk:
         self.count = self.legacy = 0
         self.last_id: int | None = None
         self.prev_hash = GENESIS
+        self.anchors: Anchors | None = None
 
     def run(self, batch: int) -> None:
         self.anchors = _anchors(self.settings, self.key)
