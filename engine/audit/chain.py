@@ -23,7 +23,6 @@ log = logging.getLogger(__name__)
 GENESIS = "0" * 64
 # session.info: the head this transaction wrote, to checkpoint once it is committed.
 PENDING = "audit.pending_checkpoint"
-LISTENING = "audit.listening"
 
 
 @dataclass(frozen=True)
@@ -132,13 +131,14 @@ def _checkpoint_after_commit(session: Session, before: int, count: int, head: st
     back would accuse an intact chain."""
     pending = session.info.get(PENDING)
     session.info[PENDING] = (pending[0] if pending else before, count, head)
-    if not session.info.get(LISTENING):
-        event.listen(session, "after_commit", _write_pending_checkpoint)
-        event.listen(session, "after_soft_rollback", _forget_pending_checkpoint)
-        session.info[LISTENING] = True
 
 
+# Listeners on the class, not on each session: one listen per request would cost
+# more than the checkpoint itself; sessions that wrote no event return at once.
+@event.listens_for(Session, "after_commit")
 def _write_pending_checkpoint(session: Session) -> None:
+    if session.in_nested_transaction():
+        return  # a savepoint released: the transaction around it may still roll back
     pending = session.info.pop(PENDING, None)
     if pending is None:
         return
@@ -153,6 +153,7 @@ def _write_pending_checkpoint(session: Session) -> None:
         log.exception("audit checkpoint of %d events not written", count)
 
 
+@event.listens_for(Session, "after_soft_rollback")
 def _forget_pending_checkpoint(session: Session, _previous: SessionTransaction) -> None:
     # Any rollback, a savepoint's too, may have undone the head we meant to checkpoint.
     session.info.pop(PENDING, None)

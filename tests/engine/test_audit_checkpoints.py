@@ -97,6 +97,21 @@ def test_checkpoints_every_tenth_event_and_never_a_rolled_back_head(db_engine, s
     session.close()
 
 
+def test_a_released_savepoint_is_checkpointed_only_when_its_transaction_commits(
+        session, settings):
+    record(session, 1)
+    with session.begin_nested():
+        audit.record(session, SETUP, "thing.do", "thing", "inner")
+    assert [c["count"] for c in checkpoints(settings)] == [0, 1]
+    session.rollback()
+    assert [c["count"] for c in checkpoints(settings)] == [0, 1]
+    assert audit.verify(session).intact
+    with session.begin_nested():
+        audit.record(session, SETUP, "thing.do", "thing", "inner")
+    session.commit()
+    assert [c["count"] for c in checkpoints(settings)] == [0, 1, 2]
+
+
 def test_checkpoints_go_to_the_syslog_receiver(db_engine, settings):
     with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as receiver:
         receiver.bind(("127.0.0.1", 0))
