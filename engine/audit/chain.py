@@ -23,6 +23,7 @@ log = logging.getLogger(__name__)
 GENESIS = "0" * 64
 # session.info: the head this transaction wrote, to checkpoint once it is committed.
 PENDING = "audit.pending_checkpoint"
+SAVEPOINTS = "audit.pending_at_savepoints"  # what PENDING was when each savepoint began
 
 
 @dataclass(frozen=True)
@@ -139,6 +140,7 @@ def _checkpoint_after_commit(session: Session, before: int, count: int, head: st
 def _write_pending_checkpoint(session: Session) -> None:
     if session.in_nested_transaction():
         return  # a savepoint released: the transaction around it may still roll back
+    session.info.pop(SAVEPOINTS, None)
     pending = session.info.pop(PENDING, None)
     if pending is None:
         return
@@ -153,7 +155,20 @@ def _write_pending_checkpoint(session: Session) -> None:
         log.exception("audit checkpoint of %d events not written", count)
 
 
+@event.listens_for(Session, "after_transaction_create")
+def _remember_at_savepoint(session: Session, transaction: SessionTransaction) -> None:
+    if transaction.nested:
+        session.info.setdefault(SAVEPOINTS, {})[transaction] = session.info.get(PENDING)
+
+
 @event.listens_for(Session, "after_soft_rollback")
-def _forget_pending_checkpoint(session: Session, _previous: SessionTransaction) -> None:
-    # Any rollback, a savepoint's too, may have undone the head we meant to checkpoint.
-    session.info.pop(PENDING, None)
+def _forget_pending_checkpoint(session: Session, previous: SessionTransaction) -> None:
+    # A savepoint rolled back leaves the head as it was when the savepoint began; any
+    # other rollback leaves nothing to checkpoint.
+    at_savepoint = session.info.get(SAVEPOINTS, {}).pop(previous, None)
+    if previous.nested and at_savepoint is not None:
+        session.info[PENDING] = at_savepoint
+    else:
+        session.info.pop(PENDING, None)
+    if not previous.nested:
+        session.info.pop(SAVEPOINTS, None)

@@ -112,6 +112,17 @@ def test_a_released_savepoint_is_checkpointed_only_when_its_transaction_commits(
     assert [c["count"] for c in checkpoints(settings)] == [0, 1, 2]
 
 
+def test_a_savepoint_rolled_back_keeps_the_checkpoint_of_the_events_before_it(
+        session, settings):
+    audit.record(session, SETUP, "thing.do", "thing", "kept")
+    with pytest.raises(ZeroDivisionError), session.begin_nested():
+        audit.record(session, SETUP, "thing.do", "thing", "undone")
+        1 / 0  # noqa: B018
+    session.commit()
+    assert [c["count"] for c in checkpoints(settings)] == [0, 1]
+    assert audit.verify(session).intact
+
+
 def test_checkpoints_go_to_the_syslog_receiver(db_engine, settings):
     with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as receiver:
         receiver.bind(("127.0.0.1", 0))
