@@ -162,7 +162,7 @@ def main() -> None:
         for backend in backends():
             with database(backend, Path(tmp)) as engine:
                 progress(f"{backend}: building {items:,} work items")
-                build_dataset(engine, items=items)
+                build_dataset(engine, Path(tmp) / backend, items=items)
                 port = free_port()
                 server = start_server(database_url(engine), Path(tmp) / backend, port)
                 try:

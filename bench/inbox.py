@@ -57,15 +57,16 @@ class Dataset:
     items: int
 
 
-def build_dataset(target: str | Engine, items: int = 200_000, units: int = 100,
-                  users: int = 2_000, seed: int = 1) -> Dataset:
+def build_dataset(target: str | Engine, var_dir: Path, items: int = 200_000,
+                  units: int = 100, users: int = 2_000, seed: int = 1) -> Dataset:
     """Fill an empty, migrated database with a realistic inbox load.
 
     Every user's password is BENCH_PASSWORD. Instances carry no restorable
-    state: only the inbox (which never loads a workflow) is exercised.
+    state: only the inbox (which never loads a workflow) is exercised. The audit
+    key and checkpoints go to var_dir, the var folder of the server that reads it.
     """
     engine = make_engine(target) if isinstance(target, str) else target
-    sessions = session_factory(engine)
+    sessions = session_factory(engine, Settings(var_dir=var_dir))
     rng = random.Random(seed)
     now = clock.now()
     actor = Actor("bench", "bench")
@@ -176,7 +177,7 @@ def main() -> None:
             with database(backend, Path(tmp)) as engine:
                 progress(f"{backend}: building {items:,} work items")
                 began = time.perf_counter()
-                data = build_dataset(engine, items=items)
+                data = build_dataset(engine, Path(tmp), items=items)
                 progress(f"{backend}: built in {time.perf_counter() - began:.1f}s; timing")
                 for name, seconds in measure(engine, data, samples, Path(tmp)).items():
                     figures = summary_ms(seconds)

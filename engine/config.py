@@ -7,7 +7,7 @@ import os
 import secrets
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
@@ -45,6 +45,13 @@ class Settings:
     host: str = "127.0.0.1"
     port: int = 5000
     log_level: str = "INFO"
+
+    # The audit chain: its HMAC key (from CREDITFLOW_AUDIT_KEY, never from config.toml;
+    # empty: generated into the var folder), how often a checkpoint anchors it outside
+    # the database, and where checkpoints are also sent (syslog over UDP, "host:port").
+    audit_key: str = field(default="", repr=False)
+    audit_checkpoint_every: int = 1
+    audit_syslog_address: str = ""
 
     @property
     def effective_database_url(self) -> str:
@@ -100,9 +107,25 @@ def load_settings(
 
 def secret_key(settings: Settings) -> str:
     """The web secret key, generated into the var folder on first use."""
-    key_file = settings.var_dir / "secret_key"
-    if not key_file.exists():
-        settings.var_dir.mkdir(parents=True, exist_ok=True)
-        key_file.write_text(secrets.token_hex(32), encoding="utf-8")
-        key_file.chmod(0o600)
-    return key_file.read_text(encoding="utf-8").strip()
+    return generated_secret(settings.var_dir / "secret_key")
+
+
+def generated_secret(path: Path) -> str:
+    """A random key in a file only its owner may read, made on first use.
+
+    The key is written under a name of its own and linked into place, so two
+    processes that start together end up with one key, never half a file.
+    """
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        draft = path.with_name(f".{path.name}.{secrets.token_hex(4)}")
+        descriptor = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "w", encoding="utf-8") as out:
+            out.write(secrets.token_hex(32))
+        try:
+            os.link(draft, path)
+        except FileExistsError:
+            pass  # another process made it first: use theirs
+        finally:
+            draft.unlink()
+    return path.read_text(encoding="utf-8").strip()

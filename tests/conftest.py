@@ -100,8 +100,10 @@ def db_engine(bare_engine: Engine) -> Engine:
 
 
 @pytest.fixture
-def sessions(db_engine: Engine) -> sessionmaker[Session]:
-    return session_factory(db_engine)
+def sessions(db_engine: Engine, settings: Settings) -> sessionmaker[Session]:
+    """Sessions whose settings name the test's own var folder (the audit key and
+    checkpoints live there), the one the test's app and CLI are given."""
+    return session_factory(db_engine, settings)
 
 
 @pytest.fixture

@@ -86,20 +86,32 @@ def doctor_command(cli: CliContext, repair: bool) -> None:
 
 @click.group("audit")
 def audit_group() -> None:
-    """The hash-chained audit trail."""
+    """The audit trail, chained with HMAC and anchored by checkpoints in the var folder."""
 
 
 @audit_group.command("verify")
 @pass_cli
 def audit_verify(cli: CliContext) -> None:
-    """Walk the chain; report the first edited, inserted or deleted row."""
+    """Walk the chain; report the first edited, inserted, moved or deleted event."""
     with cli.transaction() as session:
-        broken = audit.verify(session)
-    if broken is None:
-        click.echo("audit chain intact")
+        report = audit.verify(session)
+    if report.broken is None:
+        legacy = f" ({report.legacy} legacy, unkeyed)" if report.legacy else ""
+        click.echo(f"audit chain intact: {report.events} events{legacy}")
         return
-    click.echo(f"audit chain broken at event {broken.event_id}: {broken.reason}")
+    where = f" at event {report.broken.event_id}" if report.broken.event_id else ""
+    click.echo(f"audit chain broken{where}: {report.broken.reason}")
     raise SystemExit(1)
+
+
+@audit_group.command("checkpoint")
+@pass_cli
+def audit_checkpoint(cli: CliContext) -> None:
+    """Append a signed checkpoint of the chain as committed to the checkpoint file."""
+    with cli.transaction() as session:
+        count, head = audit.committed_head(session)
+    checkpoint = audit.write_checkpoint(cli.settings, count, head)
+    click.echo(f"audit checkpoint: {checkpoint.count} events, last hash {checkpoint.head}")
 
 
 @click.group()

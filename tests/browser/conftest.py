@@ -13,7 +13,6 @@ from sqlalchemy.orm import Session, sessionmaker
 from werkzeug.serving import make_server
 
 from engine.config import Settings
-from engine.db import session_factory
 from tests.factories import World
 from tests.webapp.conftest import database_url, world  # noqa: F401
 from webapp import create_app, database
@@ -52,8 +51,8 @@ def server(db_engine: Engine, world: World, tmp_path: Path) -> Iterator[str]:  #
 
 
 @pytest.fixture
-def server_sessions(db_engine: Engine) -> sessionmaker[Session]:
-    return session_factory(db_engine)
+def server_sessions(sessions: sessionmaker[Session]) -> sessionmaker[Session]:
+    return sessions
 
 
 @pytest.fixture(scope="session")

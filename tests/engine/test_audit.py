@@ -1,95 +1,192 @@
-"""The audit chain: intact after normal work, and every kind of tampering found."""
+"""The audit chain: intact after normal work, and each of nine tamperings found."""
 
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import delete, select, text, update
+from sqlalchemy import delete, insert, select, update
 
 from engine import audit
-from engine.models import AuditEvent
+from engine.audit.chain import keyed_digest, legacy_digest
+from engine.audit.checkpoints import checkpoint_file, key_file
+from engine.models import AuditEvent, AuditHead
 from tests.factories import SETUP
+
+# Tampering goes through the table, as an intruder's SQL would, not through the session.
+EVENTS = AuditEvent.__table__
+
+
+def record_five(session):
+    for i in range(5):
+        audit.record(session, SETUP, "thing.do", "thing", i, before={"n": i}, after={"n": i + 1})
+        session.commit()
+    return session.execute(select(AuditEvent).order_by(AuditEvent.id)).scalars().all()
 
 
 @pytest.fixture
 def chain(session):
-    for i in range(5):
-        audit.record(session, SETUP, "thing.do", "thing", i, before={"n": i}, after={"n": i + 1})
-    session.commit()
-    return session.execute(select(AuditEvent).order_by(AuditEvent.id)).scalars().all()
+    return record_five(session)
 
 
-def test_an_untouched_chain_verifies(session, chain):
-    assert audit.verify(session) is None
+def broken(session):
+    found = audit.verify(session).broken
+    assert found is not None, "the tampering went unnoticed"
+    return found
+
+
+def content(event, prev_hash):
+    return (prev_hash, event.at, event.actor, event.action, event.object_type, event.object_id,
+            event.summary, event.origin)
+
+
+def rehash(session, events, digest):
+    """What a database user without the key can do: recompute every hash from the first
+    event given, and the head row after them."""
+    prev_hash = events[0].prev_hash
+    for event in events:
+        new = digest(*content(event, prev_hash))
+        session.execute(update(EVENTS).where(EVENTS.c.id == event.id)
+                        .values(prev_hash=prev_hash, hash=new))
+        prev_hash = new
+    session.execute(update(AuditHead).values(last_hash=prev_hash))
+
+
+def test_an_untouched_chain_verifies(session, chain, settings):
+    report = audit.verify(session)
+    assert report.intact and report.events == 5 and report.legacy == 0
     assert chain[0].prev_hash == audit.GENESIS
     assert all(b.prev_hash == a.hash for a, b in zip(chain, chain[1:], strict=False))
+    assert key_file(settings).stat().st_mode & 0o777 == 0o600
 
 
-def test_an_edited_row_is_found(session, chain):
-    session.execute(update(AuditEvent).where(AuditEvent.id == chain[2].id)
+# 1
+def test_an_edited_payload_is_found(session, chain):
+    session.execute(update(EVENTS).where(EVENTS.c.id == chain[2].id)
                     .values(summary={"before": {"n": 99}}))
-    broken = audit.verify(session)
-    assert broken.event_id == chain[2].id and broken.reason == "the row was edited"
+    found = broken(session)
+    assert found.event_id == chain[2].id
+    assert found.reason == f"event {chain[2].id} was edited or forged: its hash does not " \
+                           "match its content"
 
 
-def test_an_edited_actor_is_found(session, chain):
-    session.execute(update(AuditEvent).where(AuditEvent.id == chain[1].id).values(actor="bob"))
-    assert audit.verify(session).event_id == chain[1].id
+# 2
+@pytest.mark.parametrize("digest", [
+    legacy_digest, lambda *c: keyed_digest(b"a guessed key", *c)], ids=["sha256", "guessed_key"])
+def test_an_edit_with_every_later_hash_recomputed_is_found(session, chain, digest):
+    session.execute(update(EVENTS).where(EVENTS.c.id == chain[1].id).values(actor="bob"))
+    rehash(session, session.execute(select(EVENTS).where(EVENTS.c.id >= chain[1].id)
+                                    .order_by(EVENTS.c.id)).all(), digest)
+    found = broken(session)
+    assert found.event_id == chain[1].id and "edited or forged" in found.reason
 
 
-def test_a_deleted_row_is_found_at_the_row_after_it(session, chain):
-    session.execute(delete(AuditEvent).where(AuditEvent.id == chain[2].id))
-    broken = audit.verify(session)
-    assert broken.event_id == chain[3].id and "deleted or inserted" in broken.reason
+# 3
+def test_a_deleted_middle_row_is_found_at_the_row_after_it(session, chain):
+    session.execute(delete(EVENTS).where(EVENTS.c.id == chain[2].id))
+    found = broken(session)
+    assert found.event_id == chain[3].id
+    assert found.reason == (f"event {chain[3].id} does not follow the event before it (event "
+                            f"{chain[1].id}): events were deleted, inserted or moved")
 
 
+# 4
 def test_an_inserted_row_is_found(session, chain):
-    fake = AuditEvent(at=chain[1].at, actor="x", action="thing.do", object_type="thing",
-                      object_id="9", summary={}, origin="sql", prev_hash=chain[1].hash,
-                      hash="f" * 64)
-    session.add(fake)
-    session.flush()
-    session.execute(update(AuditEvent).where(AuditEvent.id == fake.id).values(id=10_000))
-    session.execute(text("UPDATE audit_head SET last_event_id = 10000"))
-    broken = audit.verify(session)
-    assert broken.event_id == 10_000
+    for event in reversed(chain[3:]):
+        session.execute(update(EVENTS).where(EVENTS.c.id == event.id)
+                        .values(id=event.id + 100))
+    fake = AuditEvent(id=chain[3].id, at=chain[2].at, actor="x", action="thing.do",
+                      object_type="thing", object_id="9", summary={}, origin="sql")
+    session.execute(insert(EVENTS).values(
+        id=fake.id, at=fake.at, actor=fake.actor, action=fake.action, object_type="thing",
+        object_id="9", summary={}, origin="sql", prev_hash=chain[2].hash,
+        hash=legacy_digest(*content(fake, chain[2].hash))))
+    found = broken(session)
+    assert found.event_id == chain[3].id and "edited or forged" in found.reason
 
 
-def test_rows_cut_from_the_end_are_found(session, chain):
-    session.execute(delete(AuditEvent).where(AuditEvent.id == chain[-1].id))
-    broken = audit.verify(session)
-    assert broken is not None and "after this one were deleted" in broken.reason
+# 5
+def test_reordered_rows_are_found(session, chain):
+    first, second = chain[1].id, chain[2].id
+    for old, new in [(first, 10_000), (second, first), (10_000, second)]:
+        session.execute(update(EVENTS).where(EVENTS.c.id == old).values(id=new))
+    found = broken(session)
+    assert found.event_id == first and "does not follow the event before it" in found.reason
 
 
-def test_verify_from_the_cli(session, chain, tmp_path, monkeypatch):
-    from click.testing import CliRunner
+# 6
+def test_a_truncated_tail_is_found(session, chain):
+    session.execute(delete(EVENTS).where(EVENTS.c.id > chain[2].id))
+    found = broken(session)
+    assert found.event_id == chain[2].id
+    assert "the table holds 3 events but the checkpoint of" in found.reason
+    assert f"counted 5: events after event {chain[2].id} were deleted" in found.reason
 
-    from engine.cli import main
 
-    url = str(session.get_bind().url)
-    if not url.startswith("sqlite"):
-        pytest.skip("the CLI test uses the SQLite file")
-    session.commit()  # SQLite: let the CLI's writer in
-    monkeypatch.setenv("CREDITFLOW_DATABASE_URL", url)
-    monkeypatch.setenv("CREDITFLOW_VAR_DIR", str(tmp_path))
-    result = CliRunner().invoke(main, ["audit", "verify"])
-    assert result.exit_code == 0 and "intact" in result.output
-    session.execute(update(AuditEvent).where(AuditEvent.id == chain[0].id).values(action="x"))
+# 7
+def test_a_truncated_tail_with_the_head_rewritten_is_found(session, chain):
+    session.execute(delete(EVENTS).where(EVENTS.c.id > chain[2].id))
+    session.execute(update(AuditHead).values(last_hash=chain[2].hash, last_event_id=3))
+    found = broken(session)
+    assert found.event_id == chain[2].id
+    assert "the table holds 3 events but the checkpoint of" in found.reason
+
+
+# 8
+def test_a_truncated_tail_with_the_head_deleted_is_found(session, chain):
+    session.execute(delete(EVENTS).where(EVENTS.c.id > chain[2].id))
+    session.execute(delete(AuditHead))
+    found = broken(session)
+    assert found.event_id == chain[2].id and "counted 5" in found.reason
+
+
+# 9
+@pytest.mark.parametrize("head", ["head_deleted", "head_kept"])
+def test_an_emptied_table_is_found(session, chain, head):
+    session.execute(delete(EVENTS))
+    if head == "head_deleted":
+        session.execute(delete(AuditHead))
+    found = broken(session)
+    assert found.event_id is None
+    assert "the table holds 0 events but the checkpoint of" in found.reason
+    assert "counted 5: events after the start were deleted" in found.reason
+
+
+def test_a_head_row_deleted_alone_is_found(session, chain):
+    session.execute(delete(AuditHead))
+    found = broken(session)
+    assert found.event_id == chain[-1].id and "head row (audit_head) was deleted" in found.reason
+
+
+def test_an_edited_checkpoint_line_is_found(session, chain, settings):
+    path = checkpoint_file(settings)
+    lines = path.read_text(encoding="utf-8").splitlines()
+    lines[2] = lines[2].replace('"count":2', '"count":9')
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    found = broken(session)
+    assert found.reason == (f"line 3 of the checkpoint file {path} was altered: its signature "
+                            "does not match")
+
+
+def test_a_removed_checkpoint_file_is_found(session, chain, settings):
+    checkpoint_file(settings).unlink()
+    assert broken(session).reason == f"the checkpoint file {checkpoint_file(settings)} is missing"
+
+
+def test_a_checkpoint_file_made_anew_after_keyed_events_is_found(session, chain, settings):
+    checkpoint_file(settings).unlink()
+    audit.record(session, SETUP, "thing.do", "thing", 6)
     session.commit()
-    result = CliRunner().invoke(main, ["audit", "verify"])
-    assert result.exit_code == 1
-    assert f"broken at event {chain[0].id}: the row was edited" in result.output
+    found = broken(session)
+    assert found.event_id == chain[0].id
+    assert "the checkpoint file begins at event number 5, after keyed event" in found.reason
 
 
-def test_read_sessions_do_not_block_writers(tmp_path):
-    from engine.db import make_engine, read_session_factory, session_factory
-    from engine.models import Base
+def test_an_emptied_checkpoint_file_is_found(session, chain, settings):
+    checkpoint_file(settings).write_text("", encoding="utf-8")
+    assert "was emptied" in broken(session).reason
 
-    engine = make_engine(f"sqlite:///{tmp_path / 'r.db'}")
-    Base.metadata.create_all(engine)
-    reader, writer = read_session_factory(engine)(), session_factory(engine)()
-    reader.execute(select(AuditEvent)).all()  # a read transaction stays open
-    audit.record(writer, SETUP, "thing.do", "thing", 1)
-    writer.commit()
-    reader.close()
-    writer.close()
-    engine.dispose()
+
+def test_a_lost_key_is_reported_not_replaced(session, chain, settings):
+    key_file(settings).unlink()
+    assert broken(session).reason.startswith("the audit key is missing: set "
+                                             "CREDITFLOW_AUDIT_KEY or restore")
+    assert not key_file(settings).exists()

@@ -94,7 +94,7 @@ def test_a_reveal_needs_a_reason_and_is_audited(session, world, entity):
     assert (event.actor, event.object_type, event.object_id) == ("hu", "market_entity",
                                                                  str(entity.id))
     assert event.summary == {"fields": ["phone", "address"], "reason": "联系申请人办理许可"}
-    assert audit.verify(session) is None
+    assert audit.verify(session).broken is None
 
 
 def test_the_page_shows_notices_their_history_and_the_trail(session, world, entity):

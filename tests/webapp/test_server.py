@@ -29,7 +29,7 @@ def free_port() -> int:
 def test_serve_runs_two_workers_and_one_scheduler(db_engine: Engine, tmp_path: Path):
     port = free_port()
     env = {"PATH": "/usr/bin:/bin", "CREDITFLOW_DATABASE_URL": database_url(db_engine),
-           "CREDITFLOW_VAR_DIR": str(tmp_path), "CREDITFLOW_LOG_LEVEL": "INFO"}
+           "CREDITFLOW_VAR_DIR": str(tmp_path / "var"), "CREDITFLOW_LOG_LEVEL": "INFO"}
     process = subprocess.Popen(
         [sys.executable, "-c", "from webapp.cli import main; main()", "serve", "--port",
          str(port)], cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
@@ -54,7 +54,7 @@ def test_waitress_where_gunicorn_cannot_run(db_engine: Engine, tmp_path: Path, m
     served = {}
     monkeypatch.setitem(sys.modules, "gunicorn.app.base", None)  # importing it now fails
     monkeypatch.setattr("waitress.serve", lambda app, **kw: served.update(app=app, **kw))
-    settings = Settings(var_dir=tmp_path, database_url=database_url(db_engine))
+    settings = Settings(var_dir=tmp_path / "var", database_url=database_url(db_engine))
     started = []
     real = server.background_scheduler
     monkeypatch.setattr(server, "background_scheduler",

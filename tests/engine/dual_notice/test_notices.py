@@ -291,4 +291,4 @@ def test_yellow_reminds_and_red_escalates_counting_the_make_up_saturday(sessions
             AuditEvent.action == "timer.fire")).scalars().all()
         assert [f["event"] for f in fired] == ["超过认领期限（黄灯） Claim overdue (yellow)",
                                                "超过10个工作日（红灯） Past 10 working days (red)"]
-        assert audit.verify(session) is None
+        assert audit.verify(session).broken is None

@@ -18,7 +18,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from engine import audit, domains
 from engine.cli import main
-from engine.db import make_engine
+from engine.config import Settings
+from engine.db import make_engine, session_factory
 from engine.models import AuditEvent, Base, MarketEntity, OrgKind, RegistryImport
 from engine.org.units import add_org_unit
 from engine.registry import EntityChange, ImportReport, import_file, import_registrations
@@ -495,9 +496,10 @@ def cli_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> sessionmaker[Sess
     Base.metadata.create_all(engine)
     monkeypatch.setenv("CREDITFLOW_DATABASE_URL", url)
     monkeypatch.setenv("CREDITFLOW_VAR_DIR", str(tmp_path / "var"))
-    with sessionmaker(engine).begin() as session:
+    sessions = session_factory(engine, Settings(var_dir=tmp_path / "var"))
+    with sessions.begin() as session:
         make_world(session, calendar=False)
-    yield sessionmaker(engine)
+    yield sessions
     engine.dispose()
 
 

@@ -78,7 +78,7 @@ def test_batch_start_writes_what_single_starts_write(session, world):
         assert got == expected
         assert expected["work_items"] and expected["timers"]  # the comparison has substance
     assert batch[0].definition.key == "sample_review" and batch[0] in session
-    assert audit.verify(session) is None
+    assert audit.verify(session).broken is None
 
 
 def test_a_failing_request_fails_the_batch_before_anything_is_written(session, world):

@@ -13,6 +13,7 @@ import time_machine
 from sqlalchemy import func, select
 
 from engine.audit import Actor
+from engine.config import Settings
 from engine.db import session_factory
 from engine.errors import Conflict
 from engine.models import AuditEvent, Role, Timer, WorkItem
@@ -45,8 +46,8 @@ def run_threads(count: int, target) -> None:  # type: ignore[no-untyped-def]
     assert not errors, errors
 
 
-def test_eight_officers_claim_two_hundred_items_each_exactly_once(pg_engine):
-    sessions = session_factory(pg_engine)
+def test_eight_officers_claim_two_hundred_items_each_exactly_once(pg_engine, tmp_path):
+    sessions = session_factory(pg_engine, Settings(var_dir=tmp_path / "var"))
     with time_machine.travel(MONDAY, tick=False), sessions() as session:
         make_world(session)
         officers = [add_user(session, SETUP, f"officer{i}", f"officer{i}", "password-123",
@@ -87,8 +88,8 @@ def test_eight_officers_claim_two_hundred_items_each_exactly_once(pg_engine):
         assert claims == 200
 
 
-def test_two_sweepers_fire_a_thousand_due_timers_each_once(pg_engine):
-    sessions = session_factory(pg_engine)
+def test_two_sweepers_fire_a_thousand_due_timers_each_once(pg_engine, tmp_path):
+    sessions = session_factory(pg_engine, Settings(var_dir=tmp_path / "var"))
     with time_machine.travel(MONDAY, tick=False), sessions() as session:
         make_world(session)
         for i in range(500):
