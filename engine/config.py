@@ -38,6 +38,8 @@ class Settings:
     host: str = "127.0.0.1"
     port: int = 5000
     log_level: str = "INFO"
+    # doctor
+    doctor_batch_size: int = 500
 
     @property
     def effective_database_url(self) -> str:
