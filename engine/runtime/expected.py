@@ -61,15 +61,15 @@ def expected_rows(state: str, specs: Specs) -> tuple[dict[str, ItemRow], set[Tim
 def _add_rows(task: dict[str, Any], spec: TaskSpec, items: dict[str, ItemRow],
               timers: set[TimerRow]) -> None:
     state = task["state"]
-    internal = _plain(task["internal_data"])
+    internal = task["internal_data"]
     if spec.manual and state & (TaskState.READY | FINISHED):
-        notes = internal.get(ANNOTATION)
+        notes = _plain(internal.get(ANNOTATION))
         if notes is None and state == TaskState.READY:
             raise NeedsRestore("a ready task without its annotation")
         if notes is not None:
             items[task["id"]] = _item_row(task["id"], state, spec, notes)
     if state & TaskState.WAITING:
-        due = timer_due(spec, internal.get("event_value"))
+        due = timer_due(spec, _plain(internal.get("event_value")))
         if due is not None:
             timers.add((task["id"], _aware(due), getattr(spec, "cancel_activity", None)))
 
@@ -91,7 +91,8 @@ def _aware(moment: datetime) -> datetime:
 
 
 def _plain(value: Any) -> Any:
-    """Internal data as stored, when the serializer would restore it unchanged."""
+    """A value of the internal data as stored, when the serializer would restore it
+    unchanged."""
     if isinstance(value, dict):
         if "typename" in value:
             raise NeedsRestore("an encoded value in the internal data")
