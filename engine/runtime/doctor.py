@@ -28,6 +28,9 @@ _ITEM_COLUMNS = (WorkItem.task_id, WorkItem.status, WorkItem.assignee_id,
 _TIMER_COLUMNS = (Timer.task_id, Timer.due_at, Timer.interrupting)
 # The fields above of each work item and each timer of an instance.
 Snapshot = tuple[set[ItemRow], set[TimerRow]]
+# What the check reads of an instance, in batches by id.
+_BATCH = select(ProcessInstance.id, ProcessInstance.definition_id, ProcessInstance.state,
+                ProcessInstance.serializer_version).order_by(ProcessInstance.id)
 Progress = Callable[[int], None]
 
 
@@ -52,9 +55,7 @@ def examine(session: Session, repair: bool = False, batch_size: int | None = Non
     report = DoctorReport()
     specs = _SpecShelf(session)
     after = 0
-    while batch := session.execute(
-            select(ProcessInstance.id, ProcessInstance.definition_id, ProcessInstance.state)
-            .where(ProcessInstance.id > after).order_by(ProcessInstance.id).limit(size)).all():
+    while batch := session.execute(_BATCH.where(ProcessInstance.id > after).limit(size)).all():
         _examine_batch(session, batch, specs, report, repair)
         after = batch[-1].id
         if progress is not None:
@@ -66,18 +67,18 @@ def count_instances(session: Session) -> int:
     return session.execute(select(func.count()).select_from(ProcessInstance)).scalar_one()
 
 
-def _examine_batch(session: Session, batch: Sequence[Row[int, int, str]],
+def _examine_batch(session: Session, batch: Sequence[Row[int, int, str, str]],
                    specs: _SpecShelf, report: DoctorReport, repair: bool) -> None:
     stored = _stored_rows(session, batch[0].id, batch[-1].id)
-    for instance_id, definition_id, state in batch:
+    for instance_id, definition_id, state, serializer_version in batch:
         report.instances += 1
         try:
-            items, timers = expected_rows(state, specs.of(definition_id))
+            items, timers = expected_rows(state, serializer_version, specs.of(definition_id))
         except Exception:  # NeedsRestore or a broken state: restoring says which
             _restore_and_check(session, instance_id, report, repair)
             continue
         before = stored.get(instance_id, (set(), set()))
-        if _differences(before, _after_sync(before, items, timers)):
+        if before != _after_sync(before, items, timers):
             _restore_and_check(session, instance_id, report, repair)
     _release(session, {row.id for row in batch})
 

@@ -25,7 +25,7 @@ from engine.runtime.derive import (
     task_priority,
     timer_due,
 )
-from engine.workflow.serializer import Specs
+from engine.workflow.serializer import SERIALIZER_VERSION, Specs
 
 # (task_id, status, assignee_id, candidate_org_id, candidate_role, due_at, form_key, priority)
 ItemRow = tuple[object, ...]
@@ -33,12 +33,19 @@ ItemRow = tuple[object, ...]
 TimerRow = tuple[object, ...]
 
 
+# The states in which a task has a work item (ready, finished) or a timer (waiting).
+_ROW_STATES = TaskState.READY | FINISHED | TaskState.WAITING
+
+
 class NeedsRestore(Exception):
     """The JSON alone does not settle this instance's rows."""
 
 
-def expected_rows(state: str, specs: Specs) -> tuple[dict[str, ItemRow], set[TimerRow]]:
+def expected_rows(state: str, serializer_version: str, specs: Specs
+                  ) -> tuple[dict[str, ItemRow], set[TimerRow]]:
     """The work items (by task id) and timers that `derive.write_rows` would leave."""
+    if serializer_version != SERIALIZER_VERSION:
+        raise NeedsRestore(f"a state written by {serializer_version}")
     dct = json.loads(state)
     top, subprocess_specs = specs
     flows: list[tuple[BpmnProcessSpec, dict[str, Any]]] = [(top, dct["tasks"])]
@@ -51,16 +58,18 @@ def expected_rows(state: str, specs: Specs) -> tuple[dict[str, ItemRow], set[Tim
     timers: set[TimerRow] = set()
     for spec, tasks in flows:
         for task in tasks.values():
-            task_spec = spec.task_specs.get(task["task_spec"])
-            if task_spec is None:
-                raise NeedsRestore(f"no task spec {task['task_spec']!r}")
-            _add_rows(task, task_spec, items, timers)
+            _add_rows(task, spec.task_specs, items, timers)
     return items, timers
 
 
-def _add_rows(task: dict[str, Any], spec: TaskSpec, items: dict[str, ItemRow],
+def _add_rows(task: dict[str, Any], task_specs: dict[str, TaskSpec], items: dict[str, ItemRow],
               timers: set[TimerRow]) -> None:
+    spec = task_specs.get(task["task_spec"])
+    if spec is None:
+        raise NeedsRestore(f"no task spec {task['task_spec']!r}")
     state = task["state"]
+    if not state & _ROW_STATES:
+        return  # most tasks: nothing that a row reflects
     internal = task["internal_data"]
     if spec.manual and state & (TaskState.READY | FINISHED):
         notes = _plain(internal.get(ANNOTATION))
@@ -91,14 +100,11 @@ def _aware(moment: datetime) -> datetime:
 
 
 def _plain(value: Any) -> Any:
-    """A value of the internal data as stored, when the serializer would restore it
-    unchanged."""
+    """A value of the internal data as stored: flat, so the serializer restores it unchanged
+    (the platform's notes and timer values are; anything deeper is left to restoring)."""
     if isinstance(value, dict):
-        if "typename" in value:
-            raise NeedsRestore("an encoded value in the internal data")
-        for inner in value.values():
-            _plain(inner)
+        if "typename" in value or any(isinstance(v, dict | list) for v in value.values()):
+            raise NeedsRestore("a nested value in the internal data")
     elif isinstance(value, list):
-        for inner in value:
-            _plain(inner)
+        raise NeedsRestore("a list in the internal data")
     return value
