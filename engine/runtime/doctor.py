@@ -69,7 +69,7 @@ def count_instances(session: Session) -> int:
 
 def _examine_batch(session: Session, batch: Sequence[Row[int, int, str, str]],
                    specs: _SpecShelf, report: DoctorReport, repair: bool) -> None:
-    stored = _stored_rows(session, batch[0].id, batch[-1].id)
+    stored = stored_rows(session, batch[0].id, batch[-1].id)
     for instance_id, definition_id, state, serializer_version in batch:
         report.instances += 1
         try:
@@ -91,7 +91,7 @@ def _after_sync(before: Snapshot, items: dict[str, ItemRow], timers: set[TimerRo
     return kept | set(items.values()), timers
 
 
-def _stored_rows(session: Session, first: int, last: int) -> dict[int, Snapshot]:
+def stored_rows(session: Session, first: int, last: int) -> dict[int, Snapshot]:
     """The compared fields of the rows of the instances first..last, in two queries."""
     found: dict[int, Snapshot] = {}
     items = select(WorkItem.instance_id, *_ITEM_COLUMNS).where(
@@ -130,7 +130,7 @@ def _restore_and_check(session: Session, instance_id: int, report: DoctorReport,
 
 
 def _snapshot(session: Session, instance_id: int) -> Snapshot:
-    return _stored_rows(session, instance_id, instance_id).get(instance_id, (set(), set()))
+    return stored_rows(session, instance_id, instance_id).get(instance_id, (set(), set()))
 
 
 def _release(session: Session, instance_ids: set[int]) -> None:

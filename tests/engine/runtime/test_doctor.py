@@ -7,10 +7,22 @@ from datetime import timedelta
 import time_machine
 from sqlalchemy import delete, select, update
 
+from engine import audit
+from engine.dual_notice.notices import notice_claim
+from engine.dual_notice.routing import route_entities
 from engine.models import ProcessInstance, Timer, WorkItem, WorkItemStatus
 from engine.runtime import claim, complete
-from engine.runtime.doctor import examine
-from tests.factories import MONDAY, make_world, start_sample
+from engine.runtime.doctor import examine, stored_rows
+from engine.runtime.expected import expected_rows
+from engine.workflow import load_spec
+from tests.factories import (
+    MONDAY,
+    Change,
+    make_entity,
+    make_world,
+    notices_of,
+    start_sample,
+)
 
 
 def test_healthy_after_normal_work_and_repairs_lost_rows(session):
@@ -89,3 +101,29 @@ def test_a_state_that_cannot_be_read_is_reported_and_the_others_still_checked(se
 
     assert set(report.failed) == {instances[0].id}
     assert set(report.mismatched) == {instances[2].id}
+
+
+def test_reading_the_stored_json_agrees_with_the_rows_the_runtime_wrote(session, notice_world):
+    """The doctor's fast path: every stage of the shipped diagrams, read without restoring."""
+    world = notice_world
+    with time_machine.travel(MONDAY, tick=False):
+        reviews = [start_sample(session) for _ in range(4)]
+        items = {w.instance_id: w.id for w in session.execute(select(WorkItem)).scalars()}
+        claim(session, world.actor("chen"), items[reviews[1].id])
+        complete(session, world.actor("yang"), items[reviews[2].id], {"decision": "reject"})
+        complete(session, world.actor("yang"), items[reviews[3].id],
+                 {"decision": "approve", "opinion": "ok"})
+        pushed, claimed = (make_entity(session, "印章刻制") for _ in range(2))
+        route_entities(session, audit.Actor("test:import", "test"),
+                       [Change(pushed), Change(claimed)])
+        notice_claim(session, world.actor("hu"), notices_of(session, claimed)[0].id)
+        session.flush()
+
+    instances = session.execute(select(ProcessInstance)).scalars().all()
+    stored = stored_rows(session, instances[0].id, instances[-1].id)
+    assert len(instances) == 6 and all(stored.get(i.id) for i in instances)
+    for instance in instances:
+        definition = instance.definition
+        specs = load_spec(definition.sha256, lambda d=definition: d.spec_json)
+        items, timers = expected_rows(instance.state, instance.serializer_version, specs)
+        assert (set(items.values()), timers) == stored[instance.id], instance.id
