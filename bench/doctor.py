@@ -5,10 +5,11 @@ runtime: sample reviews (open, claimed, rejected, approved) and dual notices
 (pushed, claimed). Their states, work items and timers are inserted in bulk,
 and one instance in a thousand gets a fault (a lost work item or a moved
 timer) that the doctor must find. Then `creditflow doctor` runs in a child
-process, whose peak RSS is the doctor's own; `doctor --help` run the same way
-gives the command's start-up, which does not grow with N. Target: 60 s and
-300 MB per 100,000 instances, the seconds (past start-up) scaled to N, the
-memory never below 300 MB (it must not grow with N). One JSON line per backend.
+process, whose peak RSS is the doctor's own (`doctor --help` the same way gives
+what the command holds before checking anything), timed as a whole and past its
+imports, which do not grow with N. Target: 60 s and 300 MB per 100,000
+instances, the seconds past the imports scaled to N, the memory never below
+300 MB (it must not grow with N). One JSON line per backend.
 """
 
 from __future__ import annotations
@@ -125,8 +126,21 @@ def _fault(items: list[Row], timers: list[Row]) -> tuple[list[Row], list[Row]]:
     return items[1:], timers
 
 
-def run_cli(engine: Engine, workdir: Path, *args: str) -> tuple[float, float, list[str]]:
-    """`creditflow ARGS` in a child process: seconds, peak RSS in MB, what it printed."""
+# `creditflow` as its entry point runs it, timed from after its imports.
+CLI = """import sys, time
+from engine.cli import main
+began = time.perf_counter()
+try:
+    main()
+finally:
+    print(f"{MARK}{time.perf_counter() - began}", file=sys.stderr)
+"""
+MARK = "running seconds: "
+
+
+def run_cli(engine: Engine, workdir: Path, *args: str) -> tuple[float, float, float, list[str]]:
+    """`creditflow ARGS` in a child process: seconds in all and past its imports, peak RSS
+    in MB, what it printed."""
     url = engine.url.render_as_string(hide_password=False)
     schema = engine.dialect.name == "postgresql" and _search_path(engine)
     if schema:
@@ -134,15 +148,17 @@ def run_cli(engine: Engine, workdir: Path, *args: str) -> tuple[float, float, li
         url = url.render_as_string(hide_password=False)
     env = {**os.environ, "CREDITFLOW_DATABASE_URL": url, "CREDITFLOW_VAR_DIR": str(workdir)}
     began = time.perf_counter()
-    child = subprocess.Popen([sys.executable, "-c", "from engine.cli import main; main()",
-                              *args], env=env, stdout=subprocess.PIPE,
-                             stderr=subprocess.DEVNULL, text=True)
-    assert child.stdout is not None
-    output = child.stdout.read()
-    _, status, usage = os.wait4(child.pid, 0)  # the rusage of this child alone
-    seconds = time.perf_counter() - began
-    child.returncode = os.waitstatus_to_exitcode(status)
-    return seconds, usage.ru_maxrss / 1024, output.strip().splitlines()
+    with tempfile.TemporaryFile("w+") as errors:
+        child = subprocess.Popen([sys.executable, "-c", CLI.replace("{MARK}", MARK), *args],
+                                 env=env, stdout=subprocess.PIPE, stderr=errors, text=True)
+        assert child.stdout is not None
+        output = child.stdout.read()
+        _, status, usage = os.wait4(child.pid, 0)  # the rusage of this child alone
+        seconds = time.perf_counter() - began
+        child.returncode = os.waitstatus_to_exitcode(status)
+        errors.seek(0)
+        running = float(errors.read().rsplit(MARK, 1)[1])
+    return seconds, running, usage.ru_maxrss / 1024, output.strip().splitlines()
 
 
 def _search_path(engine: Engine) -> str:
@@ -170,16 +186,16 @@ def main() -> None:
                 began = time.perf_counter()
                 faults = copy_instances(engine, build_templates(engine), n)
                 progress(f"{backend}: built in {time.perf_counter() - began:.1f}s; doctor")
-                startup, base_mb, _ = run_cli(engine, Path(tmp), "doctor", "--help")
-                seconds, peak_mb, lines = run_cli(engine, Path(tmp), "doctor")
+                _, _, base_mb, _ = run_cli(engine, Path(tmp), "doctor", "--help")
+                seconds, checking, peak_mb, lines = run_cli(engine, Path(tmp), "doctor")
             found = {line.split(":")[0] for line in lines if line.startswith("instance ")}
             emit(bench="doctor", backend=backend, instances=n, faults=faults,
                  faulty_found=len(found), verdict=lines[-1] if lines else "",
-                 seconds=round(seconds, 2), startup_seconds=round(startup, 2),
-                 checking_seconds=round(seconds - startup, 2), peak_rss_mb=round(peak_mb, 1),
+                 seconds=round(seconds, 2), checking_seconds=round(checking, 2),
+                 peak_rss_mb=round(peak_mb, 1),
                  startup_rss_mb=round(base_mb, 1), target_seconds=round(target_s, 2),
                  target_peak_rss_mb=round(target_mb, 1),
-                 meets_target=seconds - startup <= target_s and peak_mb <= target_mb)
+                 meets_target=checking <= target_s and peak_mb <= target_mb)
 
 
 if __name__ == "__main__":
