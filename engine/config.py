@@ -45,6 +45,8 @@ class Settings:
     host: str = "127.0.0.1"
     port: int = 5000
     log_level: str = "INFO"
+    # doctor
+    doctor_batch_size: int = 500
 
     # The audit chain: its HMAC key (from CREDITFLOW_AUDIT_KEY, never from config.toml;
     # empty: generated into the var folder), how often a checkpoint anchors it outside

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import sys
 
 import click
 
@@ -71,7 +72,10 @@ def incidents_retry(cli: CliContext, incident_id: int) -> None:
 def doctor_command(cli: CliContext, repair: bool) -> None:
     """Check that work-item and timer rows match the stored instance states."""
     with cli.transaction() as session:
-        report = doctor.examine(session, repair=repair)
+        total = doctor.count_instances(session)
+        with click.progressbar(length=total, label="checking instances", show_pos=True,
+                               file=sys.stderr) as bar:
+            report = doctor.examine(session, repair=repair, progress=bar.update)
     for instance_id, problems in report.mismatched.items():
         for problem in problems:
             click.echo(f"instance {instance_id}: {problem}")

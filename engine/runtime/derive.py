@@ -16,6 +16,7 @@ from SpiffWorkflow.bpmn.specs.event_definitions.timer import (
     CycleTimerEventDefinition,
     TimerEventDefinition,
 )
+from SpiffWorkflow.specs.base import TaskSpec
 from SpiffWorkflow.task import Task
 from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import case as case_when
@@ -31,7 +32,7 @@ if TYPE_CHECKING:
 
 PRIORITIES = {"high": 1, "normal": 2, "low": 3}
 ANNOTATION = "cf"
-_FINISHED = TaskState.COMPLETED | TaskState.CANCELLED | TaskState.ERROR
+FINISHED = TaskState.COMPLETED | TaskState.CANCELLED | TaskState.ERROR
 
 
 def annotation(task: Task) -> dict[str, Any]:
@@ -40,7 +41,12 @@ def annotation(task: Task) -> dict[str, Any]:
 
 
 def properties(task: Task) -> dict[str, str]:
-    return (getattr(task.task_spec, "extensions", None) or {}).get("properties", {})
+    return properties_of(task.task_spec)
+
+
+def properties_of(spec: TaskSpec) -> dict[str, str]:
+    """The extension properties of a task spec (priority, formKey, due days ...)."""
+    return (getattr(spec, "extensions", None) or {}).get("properties", {})
 
 
 def tasks_in(workflow: Any, state: int, manual: bool | None = None) -> list[Task]:
@@ -81,7 +87,7 @@ def sync_work_items(session: Session, case: Case, is_new: bool = False) -> None:
     now = case.calendar.now()
     existing = {} if is_new else {w.task_id: w for w in session.execute(
         select(WorkItem).where(WorkItem.instance_id == case.row.id)).scalars()}
-    for task in tasks_in(case.workflow, TaskState.READY | _FINISHED, manual=True):
+    for task in tasks_in(case.workflow, TaskState.READY | FINISHED, manual=True):
         notes = task.internal_data.get(ANNOTATION)
         if notes is None:
             continue  # a task that never reached anyone (e.g. cancelled while future)
@@ -158,7 +164,7 @@ def fill_work_item(row: WorkItem, case: Case, task: Task, notes: dict[str, Any],
     row.candidate_org_id = notes.get("candidate_org_id")
     row.candidate_role = notes.get("candidate_role")
     row.assignee_id = notes.get("assignee_id")
-    row.priority = PRIORITIES.get(props.get("priority", "normal"), 2)
+    row.priority = task_priority(props)
     row.form_key = props.get("formKey")
     row.entity_id = case.row.entity_id
     row.area_code = case.row.area_code
@@ -166,15 +172,24 @@ def fill_work_item(row: WorkItem, case: Case, task: Task, notes: dict[str, Any],
     row.due_at = _when(notes.get("due_at"))
     row.follow_up_at = _when(notes.get("follow_up_at"))
     row.claimed_at = _when(notes.get("claimed_at"))
-    if task.state == TaskState.READY:
-        row.status, row.completed_at, row.completed_by_id = WorkItemStatus.OPEN, None, None
-    elif task.state == TaskState.COMPLETED:
-        row.status = WorkItemStatus.COMPLETED
-        row.completed_at = _when(notes.get("completed_at")) or row.completed_at or now
+    row.status = item_status(task.state)
+    if row.status == WorkItemStatus.OPEN:
+        row.completed_at, row.completed_by_id = None, None
+        return
+    row.completed_at = _when(notes.get("completed_at")) or row.completed_at or now
+    if row.status == WorkItemStatus.COMPLETED:
         row.completed_by_id = notes.get("completed_by_id")
-    else:
-        row.status = WorkItemStatus.CANCELLED
-        row.completed_at = _when(notes.get("completed_at")) or row.completed_at or now
+
+
+def item_status(state: int) -> WorkItemStatus:
+    """A work item's status from its task's state (ready, completed, or ended otherwise)."""
+    if state == TaskState.READY:
+        return WorkItemStatus.OPEN
+    return WorkItemStatus.COMPLETED if state == TaskState.COMPLETED else WorkItemStatus.CANCELLED
+
+
+def task_priority(props: dict[str, str]) -> int:
+    return PRIORITIES.get(props.get("priority", "normal"), 2)
 
 
 def _when(value: str | None) -> datetime | None:
@@ -185,22 +200,23 @@ def waiting_timers(case: Case) -> list[tuple[Task, datetime]]:
     """Each waiting timer event of the instance with the moment it is due."""
     found = []
     for task in tasks_in(case.workflow, TaskState.WAITING):
-        event = getattr(task.task_spec, "event_definition", None)
-        if not isinstance(event, TimerEventDefinition):
-            continue
-        value = task._get_internal_data("event_value")
-        if value is None:
-            continue
-        if isinstance(event, CycleTimerEventDefinition):
-            if not isinstance(value, dict) or value.get("cycles") == 0:
-                continue
-            due: datetime | None = datetime.fromisoformat(value["next"])
-        else:
-            parsed = TimerEventDefinition.parse_time_or_duration(value)
-            due = parsed if isinstance(parsed, datetime) else None
+        due = timer_due(task.task_spec, task._get_internal_data("event_value"))
         if due is not None:
             found.append((task, due))
     return found
+
+
+def timer_due(spec: TaskSpec, value: Any) -> datetime | None:
+    """When a waiting task's timer is due, from its event value (None: not a waiting timer)."""
+    event = getattr(spec, "event_definition", None)
+    if not isinstance(event, TimerEventDefinition) or value is None:
+        return None
+    if isinstance(event, CycleTimerEventDefinition):
+        if not isinstance(value, dict) or value.get("cycles") == 0:
+            return None
+        return datetime.fromisoformat(value["next"])
+    parsed = TimerEventDefinition.parse_time_or_duration(value)
+    return parsed if isinstance(parsed, datetime) else None
 
 
 def sync_timers(session: Session, case: Case, is_new: bool = False) -> None:
