@@ -31,6 +31,12 @@ class Settings:
     timer_backoff_seconds: int = 30
     sandbox_timeout_seconds: float = 1.0
     sandbox_max_size: int = 1_000_000
+    # The worker process that runs diagram code: address space, CPU and wall-clock limits.
+    sandbox_memory_mb: int = 512
+    sandbox_cpu_seconds: float = 2.0
+    sandbox_kill_seconds: float = 3.0
+    # Largest serialized state of one instance, in bytes; larger stops it as an incident.
+    max_instance_state_bytes: int = 1_048_576
     upload_max_bytes: int = 10 * 1024 * 1024
     registry_upload_max_bytes: int = 100 * 1024 * 1024
     notice_claim_workdays: int = 7

@@ -12,6 +12,7 @@ from werkzeug.exceptions import HTTPException
 
 from engine.errors import Conflict, EngineError, Forbidden, IncidentError, InvalidInput, NotFound
 from engine.models import User, WorkItem
+from engine.runtime.incidents import report_failure
 from webapp import database
 from webapp.messages import GENERIC, reason_text
 
@@ -42,6 +43,8 @@ def status_of(exc: EngineError) -> int:
 
 def engine_error(exc: EngineError) -> tuple[Any, int]:
     database.rollback()
+    if isinstance(exc, IncidentError) and exc.details.get("permanent") is True:
+        report_failure(database.sessions(), exc)  # a limit: retrying alike would fail alike
     status = status_of(exc)
     fields = exc.details.get("fields") if isinstance(exc, InvalidInput) else None
     return respond(status, message_for(exc), error=exc.kind, code=exc.code, fields=fields)

@@ -65,6 +65,16 @@ REASONS: dict[str, LazyString] = {
     "incident_resolved": _l("This process failure is already resolved."),
 }
 
+# A process stopped by a limit (engine.runtime.steps): the case waits as an incident.
+LIMITS: dict[str, LazyString] = {
+    "script_stopped": _l("A script of this process ran too long or needed too much memory and "
+                         "was stopped. The case waits for the operators, who have been told."),
+    "state_too_large": _l("This case would hold more data than allowed, so the step was not "
+                          "saved. The case waits for the operators, who have been told."),
+    "out_of_bounds": _l("This process asked for a timer or loop beyond the allowed bounds. The "
+                        "case waits for the operators, who have been told."),
+}
+
 # For a code missing above, and for the classes that carry no reason of their own.
 GENERIC: dict[type[EngineError], LazyString] = {
     NotFound: _l("This does not exist, or it is not in your area of work."),
@@ -80,5 +90,7 @@ def reason_text(exc: EngineError) -> LazyString:
     """The sentence for an error's code, else for its class (never the English message)."""
     if exc.code in REASONS:
         return REASONS[exc.code]
+    if isinstance(exc, IncidentError) and exc.code in LIMITS:
+        return LIMITS[exc.code]
     return next((text for kind, text in GENERIC.items() if isinstance(exc, kind)),
                 SOMETHING_WRONG)

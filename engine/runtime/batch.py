@@ -21,7 +21,7 @@ from engine import audit, clock
 from engine.calendar import WorkdayCalendar, calendar_for
 from engine.db import settings_of
 from engine.models import InstanceStatus, ProcessDefinition, ProcessInstance, Timer, WorkItem
-from engine.runtime.cases import CLOSED, Case, derived_status
+from engine.runtime.cases import CLOSED, Case, derived_status, stored_state
 from engine.runtime.derive import (
     ANNOTATION,
     annotate_tasks,
@@ -31,13 +31,13 @@ from engine.runtime.derive import (
 )
 from engine.workflow import (
     SERIALIZER_VERSION,
-    dump_state,
     load_spec,
     new_workflow,
     sandbox,
     script_engine,
 )
 from engine.workflow.bounds import Bounds
+from engine.workflow.isolation import Isolation
 
 FirstSteps = Callable[[Case, dict[str, Any]], None]
 # The human tasks that have a work item (derive.sync_work_items looks at the same ones).
@@ -93,8 +93,8 @@ def _run_all(session: Session, actor: audit.Actor, definition: ProcessDefinition
         )
         if row.area_code not in engines:
             calendar = calendar_for(session, settings, row.area_code)
-            engines[row.area_code] = (calendar, script_engine(calendar, limits,
-                                                              Bounds.of(settings)))
+            engines[row.area_code] = (calendar, script_engine(
+                calendar, limits, Bounds.of(settings), Isolation.of(settings)))
         calendar, engine = engines[row.area_code]
         case = Case(row, new_workflow(specs, engine), calendar)
         case.workflow.data.update(data)
@@ -108,7 +108,7 @@ def _finish(session: Session, case: Case) -> None:
     """What save_case does before writing: annotate, serialize, derive the status."""
     row = case.row
     annotate_tasks(session, case)
-    row.state = dump_state(case.workflow)
+    row.state = stored_state(session, case)
     row.updated_at = case.calendar.now()
     row.status = derived_status(case)
     if row.status in CLOSED:

@@ -14,11 +14,12 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from engine.calendar import WorkdayCalendar, calendar_for
 from engine.db import settings_of
-from engine.errors import Conflict, NotFound
+from engine.errors import Conflict, IncidentError, NotFound
 from engine.models import InstanceStatus, ProcessDefinition, ProcessInstance
 from engine.runtime.derive import annotate_tasks, tasks_in, write_rows
 from engine.workflow import (
     SERIALIZER_VERSION,
+    StateTooLarge,
     dump_state,
     load_spec,
     load_state,
@@ -27,6 +28,7 @@ from engine.workflow import (
 )
 from engine.workflow import new_workflow as spiff_new_workflow
 from engine.workflow.bounds import Bounds
+from engine.workflow.isolation import Isolation
 
 CLOSED = frozenset({InstanceStatus.COMPLETED, InstanceStatus.TERMINATED})
 
@@ -47,7 +49,7 @@ class Case:
 def _engine_for(session: Session, calendar: WorkdayCalendar) -> PythonScriptEngine:
     settings = settings_of(session)
     limits = sandbox.Limits(settings.sandbox_timeout_seconds, settings.sandbox_max_size)
-    return script_engine(calendar, limits, Bounds.of(settings))
+    return script_engine(calendar, limits, Bounds.of(settings), Isolation.of(settings))
 
 
 def new_case(session: Session, definition: ProcessDefinition, row: ProcessInstance) -> Case:
@@ -78,7 +80,7 @@ def save_case(session: Session, case: Case, *, status: InstanceStatus | None = N
     now = case.calendar.now()
     row = case.row
     annotate_tasks(session, case)
-    row.state = dump_state(case.workflow)
+    row.state = stored_state(session, case)
     row.serializer_version = SERIALIZER_VERSION
     row.updated_at = now
     row.status = status or derived_status(case)
@@ -96,6 +98,16 @@ def save_case(session: Session, case: Case, *, status: InstanceStatus | None = N
                        code="changed_by_other", instance_id=instance_id) from exc
     is_new = instance_id is None
     write_rows(session, case, is_new=is_new)
+
+
+def stored_state(session: Session, case: Case) -> str:
+    """The state to write; too large, it stops the command as an incident (nothing is saved,
+    so the instance stays at its last good state)."""
+    try:
+        return dump_state(case.workflow, settings_of(session).max_instance_state_bytes)
+    except StateTooLarge as exc:
+        raise IncidentError(f"the process failed: {exc}", code="state_too_large",
+                            instance_id=case.row.id, permanent=True) from None
 
 
 def derived_status(case: Case) -> InstanceStatus:

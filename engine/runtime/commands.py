@@ -11,7 +11,6 @@ from collections.abc import Sequence
 from typing import Any
 from uuid import UUID
 
-from SpiffWorkflow.exceptions import WorkflowException
 from SpiffWorkflow.task import Task
 from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import select, update
@@ -20,7 +19,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from engine import audit, clock
 from engine.db import rowcount
-from engine.errors import Conflict, EngineError, Forbidden, IncidentError, InvalidInput, NotFound
+from engine.errors import Conflict, Forbidden, InvalidInput, NotFound
 from engine.models import (
     InstanceStatus,
     OrgUnit,
@@ -35,6 +34,7 @@ from engine.runtime.batch import StartRequest, start_many
 from engine.runtime.cases import CLOSED, Case, new_case, open_case, save_case
 from engine.runtime.deploy import latest_definition
 from engine.runtime.derive import annotation, waiting_timers
+from engine.runtime.steps import run_steps
 from engine.workflow import SERIALIZER_VERSION
 
 
@@ -106,26 +106,6 @@ def _definition(session: Session, key: str, version: int | None) -> ProcessDefin
     if definition is None:
         raise NotFound(f"process {key!r} has no version {version}", code="no_such_process")
     return definition
-
-
-def run_steps(case: Case, step: Any) -> None:
-    """Run engine steps; a failing script or expression becomes a typed incident error."""
-    try:
-        step()
-    except EngineError:
-        raise
-    except (WorkflowException, Exception) as exc:  # scripts may raise anything
-        raise IncidentError(f"the process failed: {_describe(exc)}",
-                            instance_id=case.row.id) from exc
-
-
-def _describe(exc: BaseException) -> str:
-    text = str(exc) or exc.__class__.__name__
-    # SpiffWorkflow wraps an expression's error without chaining it: the error is the context.
-    cause = exc.__cause__ or getattr(exc, "exception", None) or exc.__context__
-    if cause is not None and str(cause) not in text:
-        text += f" ({cause.__class__.__name__}: {cause})"
-    return text[:2000]
 
 
 def get_work_item(session: Session, actor: audit.Actor, item_id: int) -> WorkItem:

@@ -18,9 +18,10 @@ from engine.errors import DeploymentError, DeploymentProblem, NotFound, SandboxV
 from engine.models import ProcessDefinition
 from engine.runtime.derive import PRIORITIES
 from engine.runtime.forms import FORMS_DIR, form_exists
-from engine.workflow import ParsedProcess, bounds, dump_spec, parse_process, sandbox
+from engine.workflow import ParsedProcess, bounds, dump_spec, isolation, parse_process, sandbox
 from engine.workflow.bounds import Bounds, OutOfBounds
 from engine.workflow.expressions import Code, code_of, is_literal
+from engine.workflow.isolation import Isolation
 from rules.lanes import lane_rule
 
 
@@ -104,22 +105,25 @@ def _check_spec(spec: BpmnProcessSpec, file: str, forms_dir: Path,
             reasons += _user_task_problems(task_spec, forms_dir, settings)
         problems.extend(DeploymentProblem(file, element, reason) for reason in reasons)
     for code in code_of(spec):
-        reason = _code_problem(code, Bounds.of(settings))
+        reason = _code_problem(code, settings)
         if reason is not None:
             problems.append(DeploymentProblem(file, code.element, reason))
     return problems
 
 
-def _code_problem(code: Code, limits: Bounds) -> str | None:
+def _code_problem(code: Code, settings: Settings) -> str | None:
     """Why a script or expression may not run: the sandbox refuses it, or, where its value
-    is literal, that value is beyond the bounds."""
+    is literal, that value is beyond the bounds. A literal is worked out in the bounded
+    worker: `'a' * 10**6 in [...] * 10**6` is a literal too."""
     try:
         if code.statements:
             sandbox.check_script(code.source)
             return None
         sandbox.check_expression(code.source)
         if code.bounded and is_literal(code.source):
-            _check_literal(code.bounded, sandbox.evaluate(code.source, {}), limits)
+            limits = sandbox.Limits(settings.sandbox_timeout_seconds, settings.sandbox_max_size)
+            value = isolation.evaluate(code.source, {}, limits, Isolation.of(settings))
+            _check_literal(code.bounded, value, Bounds.of(settings))
     except SandboxViolation as exc:
         return f"{code.what} refused by the sandbox: {exc.message}"
     except SyntaxError as exc:

@@ -9,8 +9,8 @@ from sqlalchemy.orm import Session
 
 from engine.errors import Conflict
 from engine.runtime.cases import CLOSED, open_case, save_case
-from engine.runtime.commands import run_steps
 from engine.runtime.derive import tasks_in
+from engine.runtime.steps import run_steps
 
 
 def deliver_signal(session: Session, instance_id: int, name: str, **details: object) -> None:

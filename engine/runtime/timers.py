@@ -96,8 +96,9 @@ def fire_one(sessions: sessionmaker[Session], worker: str, timer_id: int,
             return
         log.warning("timer %s failed: %s", timer_id, exc)
         result.errors.append(f"timer {timer_id}: {exc}")
+        permanent = isinstance(exc, EngineError) and exc.details.get("permanent") is True
         with transaction(sessions) as session:
-            if _record_failure(session, timer_id, str(exc)):
+            if _record_failure(session, timer_id, str(exc), permanent=permanent):
                 result.incidents += 1
             else:
                 result.retried += 1
@@ -111,8 +112,13 @@ def _release(session: Session, timer_id: int, worker: str) -> None:
     )
 
 
-def _record_failure(session: Session, timer_id: int, message: str) -> bool:
-    """Count a failed attempt and back off; past the limit raise an incident. True if so."""
+def _record_failure(session: Session, timer_id: int, message: str, *,
+                    permanent: bool = False) -> bool:
+    """Count a failed attempt and back off; past the limit raise an incident. True if so.
+
+    A permanent failure (a limit the case ran into) fails alike every time: it becomes
+    an incident at once. Others (a locked database, a lost connection) are retried.
+    """
     settings = settings_of(session)
     timer = session.get(Timer, timer_id)
     if timer is None:
@@ -121,7 +127,7 @@ def _record_failure(session: Session, timer_id: int, message: str) -> bool:
     timer.last_error = message[:4000]
     delay = settings.timer_backoff_seconds * 2 ** (timer.attempts - 1)
     timer.locked_by, timer.locked_until = None, clock.now() + timedelta(seconds=delay)
-    if timer.attempts < settings.timer_max_attempts:
+    if timer.attempts < settings.timer_max_attempts and not permanent:
         return False
     incidents.raise_incident(session, timer.instance_id, "timer", message, task_id=timer.task_id)
     return True

@@ -4,6 +4,7 @@ from engine.workflow.parser import ParsedProcess, parse_process
 from engine.workflow.scripting import SandboxEnvironment, script_engine
 from engine.workflow.serializer import (
     SERIALIZER_VERSION,
+    StateTooLarge,
     dump_spec,
     dump_state,
     load_spec,
@@ -15,6 +16,7 @@ __all__ = [
     "SERIALIZER_VERSION",
     "ParsedProcess",
     "SandboxEnvironment",
+    "StateTooLarge",
     "dump_spec",
     "dump_state",
     "load_spec",

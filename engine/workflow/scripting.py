@@ -13,23 +13,33 @@ from SpiffWorkflow.task import Task
 import rules
 from engine import clock
 from engine.errors import SandboxViolation
-from engine.workflow import bounds, sandbox
+from engine.workflow import bounds, isolation, sandbox
 from engine.workflow.bounds import Bounds, OutOfBounds
 from engine.workflow.expressions import events_of, timer_kind
+from engine.workflow.fastpath import is_plain_expression, is_plain_script
+from engine.workflow.isolation import Isolation
 from rules.registry import RuleContext
 
 
 class SandboxEnvironment(BasePythonScriptEngineEnvironment):
-    """Task data plus the rules registry as the only names a script can see."""
+    """Task data plus the rules registry as the only names a script can see.
 
-    def __init__(self, functions: dict[str, Callable[..., Any]], limits: sandbox.Limits) -> None:
+    Plain code (engine.workflow.fastpath) runs here; the rest in the bounded worker.
+    """
+
+    def __init__(self, functions: dict[str, Callable[..., Any]], limits: sandbox.Limits,
+                 bounded: Isolation | None = None) -> None:
         super().__init__(functions)
         self.limits = limits
+        self.isolation = bounded or Isolation()
+        self.rules = frozenset(functions)
 
     def evaluate(self, expression: str, context: dict[str, Any],
                  external_context: dict[str, Any] | None = None) -> Any:
         names = {**self.globals, **(external_context or {}), **context}
-        return sandbox.evaluate(expression, names, self.limits)
+        if is_plain_expression(expression, self.rules):
+            return sandbox.evaluate(expression, names, self.limits)
+        return isolation.evaluate(expression, names, self.limits, self.isolation)
 
     def execute(self, script: str, context: dict[str, Any],
                 external_context: dict[str, Any] | None = None) -> bool:
@@ -37,7 +47,10 @@ class SandboxEnvironment(BasePythonScriptEngineEnvironment):
         if clash:
             raise ValueError(f"task data overwrites rule functions: {sorted(clash)}")
         names = {**self.globals, **(external_context or {}), **context}
-        sandbox.execute(script, names, self.limits)
+        if is_plain_script(script, self.rules):
+            sandbox.execute(script, names, self.limits)
+        else:
+            isolation.execute(script, names, self.limits, self.isolation)
         hidden = set(self.globals) | set(external_context or {})
         for key in list(context):
             if key not in names:
@@ -86,7 +99,8 @@ class BoundedScriptEngine(PythonScriptEngine):
 
 
 def script_engine(context: RuleContext | None, limits: sandbox.Limits,
-                  bounded: Bounds | None = None) -> PythonScriptEngine:
+                  bounded: Bounds | None = None, isolated: Isolation | None = None
+                  ) -> PythonScriptEngine:
     """A script engine whose rule functions see this command's context (clock, calendar)."""
-    environment = SandboxEnvironment(rules.REGISTRY.bind(context), limits)
+    environment = SandboxEnvironment(rules.REGISTRY.bind(context), limits, isolated)
     return BoundedScriptEngine(environment, bounded or Bounds())

@@ -98,8 +98,12 @@ def new_workflow(specs: Specs, engine: PythonScriptEngine) -> BpmnWorkflow:
     return BpmnWorkflow(spec, subprocess_specs, script_engine=engine)
 
 
-def dump_state(workflow: BpmnWorkflow) -> str:
-    """The instance state as JSON, without the spec.
+class StateTooLarge(ValueError):
+    """An instance state beyond max_instance_state_bytes, or too deep or big to serialize."""
+
+
+def dump_state(workflow: BpmnWorkflow, max_bytes: int | None = None) -> str:
+    """The instance state as JSON, without the spec; StateTooLarge past `max_bytes`.
 
     Like SpiffWorkflow's own serializer, the registry converts shallowly and the
     JSON encoder does the rest. The flag is shared, but either mode yields the
@@ -107,9 +111,19 @@ def dump_state(workflow: BpmnWorkflow) -> str:
     """
     _REGISTRY._encoder_mode = True
     try:
-        return json.dumps(_REGISTRY.convert(workflow), cls=_ENCODER, ensure_ascii=False)
+        text = json.dumps(_REGISTRY.convert(workflow), cls=_ENCODER, ensure_ascii=False)
+    except RecursionError:
+        raise StateTooLarge("the instance's data is nested too deeply to be stored") from None
+    except MemoryError:
+        raise StateTooLarge("the instance's data is too large to be stored") from None
     finally:
         _REGISTRY._encoder_mode = False
+    if max_bytes is not None and len(text) * 3 > max_bytes:
+        size = len(text.encode("utf-8"))
+        if size > max_bytes:
+            raise StateTooLarge(f"the instance's state would take {size:,} bytes, more than "
+                                f"{max_bytes:,} (setting max_instance_state_bytes)")
+    return text
 
 
 def load_state(state: str, specs: Specs, engine: PythonScriptEngine) -> BpmnWorkflow:

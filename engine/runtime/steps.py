@@ -1,0 +1,58 @@
+"""Running engine steps: a failing script or expression becomes a typed incident error."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from SpiffWorkflow.exceptions import WorkflowException
+
+from engine.errors import EngineError, IncidentError, SandboxViolation
+from engine.runtime.cases import Case
+from engine.workflow.bounds import OutOfBounds
+
+
+def run_steps(case: Case, step: Callable[[], Any]) -> None:
+    """Run engine steps; a failure names its instance, and a limit it ran into.
+
+    A limit (a bound, a sandbox refusal or kill, a state too large) fails the same way
+    every time: such an error is `permanent`, so the timer sweep does not retry it.
+    """
+    try:
+        step()
+    except (WorkflowException, Exception) as exc:  # scripts may raise anything
+        if isinstance(exc, EngineError) and not isinstance(exc, SandboxViolation):
+            raise
+        limit = _limit_of(exc)
+        raise IncidentError(f"the process failed: {_describe(exc)}", code=limit,
+                            instance_id=case.row.id, permanent=limit is not None) from exc
+
+
+def _causes(exc: BaseException) -> list[BaseException]:
+    """The error and what it wraps (SpiffWorkflow wraps without chaining: `.exception`)."""
+    chain: list[BaseException] = []
+    current: BaseException | None = exc
+    while current is not None and current not in chain:
+        chain.append(current)
+        current = (current.__cause__ or getattr(current, "exception", None)
+                   or current.__context__)
+    return chain
+
+
+def _limit_of(exc: BaseException) -> str | None:
+    """The reason code of the limit behind an error, if a limit is behind it."""
+    for cause in _causes(exc):
+        if isinstance(cause, SandboxViolation):
+            return "state_too_large" if cause.details.get("kind") == "state" else "script_stopped"
+        if isinstance(cause, OutOfBounds):
+            return "out_of_bounds"
+    return None
+
+
+def _describe(exc: BaseException) -> str:
+    text = str(exc) or exc.__class__.__name__
+    # SpiffWorkflow wraps an expression's error without chaining it: the error is the context.
+    cause = exc.__cause__ or getattr(exc, "exception", None) or exc.__context__
+    if cause is not None and str(cause) not in text:
+        text += f" ({cause.__class__.__name__}: {cause})"
+    return text[:2000]
