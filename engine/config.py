@@ -113,6 +113,12 @@ def load_settings(
     return settings
 
 
+def as_environment(settings: Settings) -> dict[str, str]:
+    """The settings as CREDITFLOW_* variables: a child process started with them (the
+    scheduler of `creditflow serve`) loads exactly these, whatever config it would find."""
+    return {ENV_PREFIX + f.name.upper(): str(getattr(settings, f.name)) for f in fields(Settings)}
+
+
 def secret_key(settings: Settings) -> str:
     """The web secret key, generated into the var folder on first use."""
     return generated_secret(settings.var_dir / "secret_key")

@@ -1,14 +1,24 @@
-"""The APScheduler that sweeps due timers and deadlines; each job opens its own transactions."""
+"""The APScheduler that sweeps due timers and deadlines, in a process of its own.
+
+`creditflow serve` starts it as a supervised child (`SchedulerProcess`), never inside the
+web server: a sweep that holds the interpreter cannot stall requests, and the web server
+answers signals while it runs. Each job opens its own transactions.
+"""
 
 from __future__ import annotations
 
 import logging
+import os
+import signal
+import subprocess
+import sys
+import threading
 
-from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.schedulers.base import BaseScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler
 from sqlalchemy.orm import Session, sessionmaker
 
-from engine.config import Settings
+from engine.config import PROJECT_DIR, Settings, as_environment
 from engine.db import transaction
 from engine.runtime.timers import sweep, worker_name
 from engine.work.notifications import sweep_deadlines
@@ -18,6 +28,9 @@ SWEEP_JOB_ID = "timers.sweep"
 DEADLINES_JOB_ID = "notifications.deadlines"
 # Deadlines move by working days; looking every few minutes is soon enough.
 DEADLINES_INTERVAL_SECONDS = 300
+PARENT_CHECK_SECONDS = 1.0
+RESTART_SECONDS = (1.0, 60.0)  # the first delay before a restart, and the longest
+STOP_SECONDS = 15.0  # for a sweep under way to finish, before the scheduler is killed
 
 
 def sweep_job(sessions: sessionmaker[Session]) -> None:
@@ -34,8 +47,8 @@ def deadlines_job(sessions: sessionmaker[Session]) -> None:
         log.info("deadline notifications: %s", result)
 
 
-def add_jobs(scheduler: BackgroundScheduler | BlockingScheduler,
-             sessions: sessionmaker[Session], settings: Settings) -> None:
+def add_jobs(scheduler: BaseScheduler, sessions: sessionmaker[Session],
+             settings: Settings) -> None:
     scheduler.add_job(sweep_job, "interval", args=[sessions], id=SWEEP_JOB_ID,
                       replace_existing=True, seconds=settings.sweep_interval_seconds,
                       max_instances=1, coalesce=True)
@@ -44,17 +57,86 @@ def add_jobs(scheduler: BackgroundScheduler | BlockingScheduler,
                       max_instances=1, coalesce=True)
 
 
-def background_scheduler(sessions: sessionmaker[Session], settings: Settings
-                         ) -> BackgroundScheduler:
-    """A started scheduler running beside a web server."""
-    scheduler = BackgroundScheduler(timezone=settings.timezone)
-    add_jobs(scheduler, sessions, settings)
-    scheduler.start()
-    return scheduler
-
-
-def run_forever(sessions: sessionmaker[Session], settings: Settings) -> None:
-    """A scheduler process of its own (`creditflow scheduler`)."""
+def run_forever(sessions: sessionmaker[Session], settings: Settings,
+                parent_pid: int | None = None) -> None:
+    """A scheduler process of its own (`creditflow scheduler`); with `parent_pid`, it ends
+    when that process is gone, and on SIGTERM."""
     scheduler = BlockingScheduler(timezone=settings.timezone)
     add_jobs(scheduler, sessions, settings)
-    scheduler.start()
+    if parent_pid is not None:
+        signal.signal(signal.SIGTERM, _terminated)
+        threading.Thread(target=_follow_parent, args=(scheduler, parent_pid), daemon=True,
+                         name="parent-watch").start()
+    log.info("scheduler process %s started (parent %s)", os.getpid(), parent_pid)
+    try:
+        scheduler.start()
+    finally:
+        if scheduler.running:
+            scheduler.shutdown(wait=False)
+        log.info("scheduler process %s stopped", os.getpid())
+
+
+def _terminated(_signal: int, _frame: object) -> None:
+    raise SystemExit(0)
+
+
+def _follow_parent(scheduler: BlockingScheduler, parent_pid: int) -> None:
+    gone = threading.Event()
+    while not gone.wait(PARENT_CHECK_SECONDS):
+        if os.getppid() != parent_pid:  # orphans are adopted by another process
+            log.warning("scheduler: parent %s is gone; stopping", parent_pid)
+            scheduler.shutdown(wait=False)
+            return
+
+
+class SchedulerProcess:
+    """`creditflow scheduler --parent-pid` as a child: restarted when it dies, stopped with
+    its parent. The child is started with the parent's settings."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.process: subprocess.Popen[bytes] | None = None
+        self.stopping = threading.Event()
+        self.lock = threading.Lock()
+        self.thread = threading.Thread(target=self._supervise, daemon=True,
+                                       name="scheduler-supervisor")
+
+    def start(self) -> SchedulerProcess:
+        self.thread.start()
+        return self
+
+    def _spawn(self) -> subprocess.Popen[bytes] | None:
+        command = [sys.executable, "-c", "from engine.cli import main; main()", "scheduler",
+                   "--parent-pid", str(os.getpid())]
+        with self.lock:
+            if self.stopping.is_set():
+                return None
+            self.process = subprocess.Popen(command, cwd=PROJECT_DIR,
+                                            env={**os.environ, **as_environment(self.settings)})
+            return self.process
+
+    def _supervise(self) -> None:
+        delay = RESTART_SECONDS[0]
+        while (process := self._spawn()) is not None:
+            status = process.wait()
+            if self.stopping.is_set():
+                return
+            log.warning("scheduler process %s ended (status %s); restarting in %gs",
+                        process.pid, status, delay)
+            self.stopping.wait(delay)
+            delay = min(delay * 2, RESTART_SECONDS[1])
+
+    def stop(self) -> None:
+        """Stop the child (SIGTERM, then SIGKILL past STOP_SECONDS) and do not restart it."""
+        with self.lock:
+            self.stopping.set()
+            process = self.process
+        if process is not None and process.poll() is None:
+            process.terminate()
+            try:
+                process.wait(STOP_SECONDS)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+        if self.thread.is_alive():
+            self.thread.join(STOP_SECONDS)

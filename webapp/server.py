@@ -1,8 +1,9 @@
-"""The production server: gunicorn with the scheduler in its master process, or waitress.
+"""The production server: gunicorn (or waitress), and the scheduler as a child process.
 
-Gunicorn's master starts one scheduler when it is ready; the workers it forks
-afterwards serve requests only, so one `creditflow serve` runs one scheduler
-however many workers it has.
+The scheduler runs in a process of its own (engine.scheduler.SchedulerProcess), started
+when the server is ready, restarted if it dies, stopped when the server stops. Neither
+gunicorn's master nor its workers run diagram code on their own account, so a sweep can
+never keep the master from answering signals or supervising its workers.
 """
 
 from __future__ import annotations
@@ -11,8 +12,7 @@ import logging
 from typing import Any
 
 from engine.config import Settings
-from engine.db import engine_from_settings, session_factory
-from engine.scheduler import background_scheduler
+from engine.scheduler import SchedulerProcess
 from webapp import create_app
 
 log = logging.getLogger(__name__)
@@ -33,8 +33,7 @@ def gunicorn_app(settings: Settings, host: str, port: int, workers: int) -> Any:
 
     class Server(BaseApplication):  # type: ignore[misc]
         def __init__(self) -> None:
-            self.scheduler: Any = None
-            self.scheduler_engine: Any = None
+            self.scheduler: SchedulerProcess | None = None
             super().__init__()
 
         def load_config(self) -> None:
@@ -44,8 +43,7 @@ def gunicorn_app(settings: Settings, host: str, port: int, workers: int) -> Any:
                 "control_socket_disable": True,
                 "threads": THREADS_PER_WORKER, "timeout": 60, "graceful_timeout": 10,
                 "accesslog": "-", "proc_name": "creditflow",
-                "when_ready": self.start_scheduler, "post_fork": self.forget_scheduler,
-                "on_exit": self.stop_scheduler,
+                "when_ready": self.start_scheduler, "on_exit": self.stop_scheduler,
             }
             for key, value in options.items():
                 if key in self.cfg.settings:  # older gunicorns lack control_socket_disable
@@ -55,19 +53,11 @@ def gunicorn_app(settings: Settings, host: str, port: int, workers: int) -> Any:
             return create_app(settings)
 
         def start_scheduler(self, _server: Any) -> None:
-            self.scheduler_engine = engine_from_settings(settings)
-            self.scheduler = background_scheduler(
-                session_factory(self.scheduler_engine, settings), settings)
-            log.info("scheduler started in the gunicorn master")
-
-        def forget_scheduler(self, _server: Any, _worker: Any) -> None:
-            # The forked worker must never use (or close) the master's connections.
-            if self.scheduler_engine is not None:
-                self.scheduler_engine.dispose(close=False)
+            self.scheduler = SchedulerProcess(settings).start()
 
         def stop_scheduler(self, _server: Any) -> None:
             if self.scheduler is not None:
-                self.scheduler.shutdown(wait=False)
+                self.scheduler.stop()
 
     return Server()
 
@@ -76,9 +66,8 @@ def run_waitress(settings: Settings, host: str, port: int) -> None:
     from waitress import serve
 
     app = create_app(settings)
-    scheduler = background_scheduler(
-        session_factory(engine_from_settings(settings), settings), settings)
+    scheduler = SchedulerProcess(settings).start()
     try:
         serve(app, host=host, port=port, threads=8)
     finally:
-        scheduler.shutdown(wait=False)
+        scheduler.stop()

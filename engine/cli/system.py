@@ -148,13 +148,15 @@ def seed_demo_command(cli: CliContext) -> None:
 
 
 @click.command("scheduler")
+@click.option("--parent-pid", type=int,
+              help="Stop when this process is gone (how `creditflow serve` starts it).")
 @pass_cli
-def scheduler_command(cli: CliContext) -> None:
+def scheduler_command(cli: CliContext, parent_pid: int | None) -> None:
     """Run the timer scheduler in the foreground (one or more per deployment)."""
     every = cli.settings.sweep_interval_seconds
     click.echo(f"scheduler: sweeping every {every}s; Ctrl-C stops")
     with contextlib.suppress(KeyboardInterrupt, SystemExit):
-        run_forever(cli.sessions, cli.settings)
+        run_forever(cli.sessions, cli.settings, parent_pid)
 
 
 COMMANDS = [timers, incidents, doctor_command, audit_group, seed, scheduler_command]
