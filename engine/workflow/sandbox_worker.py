@@ -75,7 +75,8 @@ class Worker:
             try:
                 write_message(self.answers, ("done", self.run(request)))
             except SandboxViolation as violation:
-                write_message(self.answers, ("violation", violation.message, violation.kind,
+                write_message(self.answers, ("violation", violation.message,
+                                             violation.details.get("kind"),
                                              violation.details.get("line")))
             except MemoryError:
                 write_message(self.answers, ("memory", None))
