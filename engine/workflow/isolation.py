@@ -68,8 +68,8 @@ class _Process:
         try:  # the interpreter's start is not the script's time: wait for it apart
             self.receive(time.monotonic() + STARTUP_SECONDS)
         except (TimeoutError, EOFError):
-            self.kill()
-            raise SandboxViolation("the script worker did not start", kind="crash") from None
+            self.kill()  # not the script's fault: a plain error, which the sweep retries
+            raise RuntimeError("the sandbox worker process did not start") from None
 
     def alive(self) -> bool:
         return self.pid_of_parent == os.getpid() and self.popen.poll() is None
@@ -162,6 +162,9 @@ def _call(mode: str, source: str, names: Mapping[str, Any], limits: sandbox.Limi
     except (EOFError, BrokenPipeError):
         status = _drop(worker)
         raise _stopped(isolation, _why(status)) from None
+    except BaseException:  # mid-call (a rule's value would not pickle): out of step now
+        _drop(worker)
+        raise
     return _answer(worker, message, isolation)
 
 

@@ -9,6 +9,7 @@ import pickle
 import struct
 from datetime import date, datetime, time, timedelta, timezone
 from typing import Any, BinaryIO
+from zoneinfo import ZoneInfo
 
 from engine.errors import SandboxViolation
 
@@ -33,14 +34,22 @@ _ALLOWED = {("builtins", name) for name in (
     "dict", "list", "set", "frozenset", "tuple", "str", "bytes", "int", "float", "bool",
     "complex", "bytearray")} | {("datetime", c.__name__) for c in (
         date, datetime, time, timedelta, timezone)} | {("decimal", "Decimal"),
-                                                       ("zoneinfo", "ZoneInfo"),
-                                                       ("zoneinfo", "_unpickle")}
+                                                       ("zoneinfo", "ZoneInfo")}
+
+
+def _zone_getattr(kind: Any, name: str) -> Any:
+    """A ZoneInfo pickles as `getattr(ZoneInfo, "_unpickle")(key, ...)`: that and no other."""
+    if kind is not ZoneInfo or name != "_unpickle":
+        raise pickle.UnpicklingError(f"getattr({kind!r}, {name!r}) is not plain data")
+    return ZoneInfo._unpickle  # type: ignore[attr-defined]
 
 
 class DataUnpickler(pickle.Unpickler):
     """Reads only plain data: what comes back from the worker must not name any code."""
 
     def find_class(self, module: str, name: str) -> Any:
+        if (module, name) == ("builtins", "getattr"):
+            return _zone_getattr
         if (module, name) in _ALLOWED:
             return super().find_class(module, name)
         raise pickle.UnpicklingError(f"{module}.{name} is not plain data")

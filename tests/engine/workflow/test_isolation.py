@@ -8,6 +8,7 @@ import time
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -19,6 +20,7 @@ from engine.workflow.sandbox import Limits
 from engine.workflow.wire import read_data
 from tests.memory import bounded_memory  # noqa: F401  (every test here runs under it)
 
+CST = ZoneInfo("Asia/Shanghai")
 LIMITS = Limits(timeout_seconds=1.0)
 KILL = Isolation(memory_mb=256, cpu_seconds=5.0, kill_seconds=1.0)
 # The memory test needs the time check out of the way: it is the address space that stops it.
@@ -79,7 +81,7 @@ def test_after_a_kill_the_next_call_gets_a_fresh_worker() -> None:
 def test_scripts_see_and_change_the_task_data_as_in_process() -> None:
     names: dict[str, Any] = {"items": [1], "n": 1, "gone": "x", "when": date(2024, 1, 5),
                              "amount": Decimal("12.50"), "at": datetime(2024, 1, 5, tzinfo=UTC),
-                             "timedelta": timedelta}
+                             "local": datetime(2026, 3, 2, 9, tzinfo=CST), "timedelta": timedelta}
     isolation.execute("items.append(2)\nn += 1\ndel gone\nlater = when + timedelta(days=3)\n"
                       "total = amount * 2\ndef f(v):\n    return v\nsame = f(at)",
                       names, LIMITS, KILL)
@@ -87,7 +89,8 @@ def test_scripts_see_and_change_the_task_data_as_in_process() -> None:
     assert names == {"items": [1, 2], "n": 2, "when": date(2024, 1, 5),
                      "amount": Decimal("12.50"), "at": datetime(2024, 1, 5, tzinfo=UTC),
                      "later": date(2024, 1, 8), "total": Decimal("25.00"),
-                     "same": datetime(2024, 1, 5, tzinfo=UTC)}
+                     "same": datetime(2024, 1, 5, tzinfo=UTC),
+                     "local": datetime(2026, 3, 2, 9, tzinfo=CST)}
 
 
 def test_functions_run_in_the_caller_and_their_errors_reach_the_script() -> None:
