@@ -12,12 +12,15 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from engine.config import PROJECT_DIR
 from engine.errors import SandboxViolation
-from engine.workflow import isolation
+from engine.workflow import isolation, parse_process
+from engine.workflow.expressions import code_of
 from engine.workflow.fastpath import is_plain_expression, is_plain_script
 from engine.workflow.isolation import Isolation
 from engine.workflow.sandbox import Limits
 from engine.workflow.wire import read_data
+from rules.registry import REGISTRY
 from tests.memory import bounded_memory  # noqa: F401  (every test here runs under it)
 
 CST = ZoneInfo("Asia/Shanghai")
@@ -135,3 +138,16 @@ def test_plain_conditions_and_assignments_skip_the_worker_and_others_do_not() ->
     assert not is_plain_expression("sorted(items)", rules)
     assert not is_plain_script("x = ['a' * 10**6] * 1000", rules)
     assert not is_plain_script("for i in items:\n    n = i", rules)
+
+
+@pytest.mark.parametrize("path", sorted((PROJECT_DIR / "bpmn").glob("*.bpmn")), ids=str)
+def test_the_shipped_diagrams_pay_no_round_trip(path) -> None:
+    parsed = parse_process([(path.name, path.read_bytes())])
+    rules = frozenset(REGISTRY.names())
+    codes = [code for spec in [parsed.spec, *parsed.subprocess_specs.values()]
+             for code in code_of(spec)]
+    assert codes, "the walk found the diagram's code"
+    slow = [code.source for code in codes if not (
+        is_plain_script(code.source, rules) if code.statements
+        else is_plain_expression(code.source, rules))]
+    assert slow == []
