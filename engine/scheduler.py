@@ -14,6 +14,7 @@ import subprocess
 import sys
 import threading
 
+from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.schedulers.base import BaseScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler
 from sqlalchemy.orm import Session, sessionmaker
@@ -28,6 +29,7 @@ SWEEP_JOB_ID = "timers.sweep"
 DEADLINES_JOB_ID = "notifications.deadlines"
 # Deadlines move by working days; looking every few minutes is soon enough.
 DEADLINES_INTERVAL_SECONDS = 300
+JOB_THREADS = 2
 PARENT_CHECK_SECONDS = 1.0
 RESTART_SECONDS = (1.0, 60.0)  # the first delay before a restart, and the longest
 STOP_SECONDS = 15.0  # for a sweep under way to finish, before the scheduler is killed
@@ -61,7 +63,9 @@ def run_forever(sessions: sessionmaker[Session], settings: Settings,
                 parent_pid: int | None = None) -> None:
     """A scheduler process of its own (`creditflow scheduler`); with `parent_pid`, it ends
     when that process is gone, and on SIGTERM."""
-    scheduler = BlockingScheduler(timezone=settings.timezone)
+    # One thread per job: each thread that runs diagram code keeps a sandbox worker.
+    scheduler = BlockingScheduler(timezone=settings.timezone,
+                                  executors={"default": ThreadPoolExecutor(JOB_THREADS)})
     add_jobs(scheduler, sessions, settings)
     if parent_pid is not None:
         signal.signal(signal.SIGTERM, _terminated)
