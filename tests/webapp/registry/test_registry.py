@@ -253,3 +253,27 @@ def test_a_returned_notice_is_rerouted_or_terminated(login, app_sessions, world)
     assert ended.status_code == 302
     assert notice_state(app_sessions, second["530502-psb"]) == "terminated"
     assert "data-notice" not in clerk.get("/registry/returned").get_data(as_text=True)
+
+
+def test_a_registrar_cannot_route_into_another_area(login, app_sessions, world):
+    entity_id, _notices = push(app_sessions, "五金产品零售")
+    _e, pushed = push(app_sessions, "印章刻制")
+    login("hu").post(f"/notices/{pushed['530502-psb']}/return",
+                     {"reason": "2", "note": "住所不在本辖区"})
+    clerk = login("zhou")
+    tengchong = str(world.units["530581-psb"].id)
+    pool = clerk.get("/registry/pool").get_data(as_text=True)
+    assert f'value="{tengchong}"' not in pool
+    routed = clerk.post(f"/registry/entities/{entity_id}/route",
+                        {"licence_item": "PS-SEAL", "department": tengchong})
+    assert routed.status_code == 302
+    assert "该部门不负责本主体所在地区的这一许可事项" in clerk.get(
+        routed.headers["Location"]).get_data(as_text=True)
+    rerouted = clerk.post(f"/notices/{pushed['530502-psb']}/reroute",
+                          {"licence_item": "PS-SEAL", "department": tengchong})
+    assert rerouted.status_code == 422
+    assert "该部门不负责本主体所在地区的这一许可事项" in rerouted.get_data(as_text=True)
+    assert notice_state(app_sessions, pushed["530502-psb"]) == "returned"
+    with app_sessions() as session:
+        assert session.scalar(select(func.count()).select_from(DualNotice).where(
+            DualNotice.department_org_id == world.units["530581-psb"].id)) == 0
