@@ -67,5 +67,5 @@ def routing_target(session: Session, entity: MarketEntity, licence_item: str,
                  if rule.outcome.licence_item == licence_item}
     if kind is None or kind not in licensing:
         raise InvalidInput("that department does not license this item for the entity's area",
-                           code=NOT_A_TARGET, fields={field: NOT_A_TARGET})
+                           code="not_a_target", fields={field: NOT_A_TARGET})
     return department
