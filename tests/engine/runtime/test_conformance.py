@@ -168,3 +168,18 @@ def test_an_error_spiffworkflow_raises_with_swapped_arguments_names_its_cause():
         run_steps(SimpleNamespace(row=SimpleNamespace(id=1)), lonely.test)
     assert caught.value.message == ("the process failed: No input task connected. "
                                     "(element 'on_alarm')")
+
+
+SCRIPTED_DATE = process("scripted", lane("start", "plan", "wake", "act", "end")
+                        + '<bpmn:startEvent id="start" /><bpmn:scriptTask id="plan" '
+                        'scriptFormat="python"><bpmn:script>wake_at = in_hours(2)</bpmn:script>'
+                        '</bpmn:scriptTask><bpmn:intermediateCatchEvent id="wake">'
+                        '<bpmn:timerEventDefinition><bpmn:timeDate>wake_at</bpmn:timeDate>'
+                        '</bpmn:timerEventDefinition></bpmn:intermediateCatchEvent>'
+                        '<bpmn:userTask id="act" /><bpmn:endEvent id="end" />'
+                        + flows("start", "plan", "wake", "act", "end"))
+
+
+def test_a_timer_date_computed_by_a_script_fires_from_the_sweep(session, world, traveller):
+    steps = [("wait", "PT1H"), ("wait", "PT2H"), ("complete", "act")]
+    assert platform_run(session, world, SCRIPTED_DATE, "scripted", steps) == (True, ["act"])
