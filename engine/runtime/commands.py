@@ -36,6 +36,7 @@ from engine.runtime.deploy import latest_definition
 from engine.runtime.derive import annotation, waiting_timers
 from engine.runtime.steps import run_steps
 from engine.workflow import SERIALIZER_VERSION
+from engine.workflow.scripting import engine_steps
 
 
 def actor_user(session: Session, actor: audit.Actor) -> User | None:
@@ -95,7 +96,7 @@ def _first_steps(case: Case, data: dict[str, Any]) -> None:
     start = case.workflow.get_next_task(state=TaskState.READY)
     if start is not None:
         start.data.update(data)
-    case.workflow.do_engine_steps()
+    engine_steps(case.workflow)
 
 
 def _definition(session: Session, key: str, version: int | None) -> ProcessDefinition:
@@ -106,6 +107,11 @@ def _definition(session: Session, key: str, version: int | None) -> ProcessDefin
     if definition is None:
         raise NotFound(f"process {key!r} has no version {version}", code="no_such_process")
     return definition
+
+
+def _run_then_steps(case: Case, first: Any) -> None:
+    first()
+    engine_steps(case.workflow)
 
 
 def get_work_item(session: Session, actor: audit.Actor, item_id: int) -> WorkItem:
@@ -266,7 +272,7 @@ def complete(session: Session, actor: audit.Actor, item_id: int,
                  completed_at=clock.now().isoformat())
     notes.setdefault("claimed_at", clock.now().isoformat())
     task.data.update(data or {})
-    run_steps(case, lambda: (task.run(), case.workflow.do_engine_steps()))
+    run_steps(case, lambda: _run_then_steps(case, task.run))
     save_case(session, case)
     audit.record(session, actor, "task.complete", "work_item", item.id, task=item.task_name,
                  instance_id=case.row.id, fields=sorted((data or {}).keys()))
@@ -288,7 +294,7 @@ def fire_due_timers(session: Session, actor: audit.Actor, instance_id: int) -> l
     case = open_case(session, instance_id)
     _require_running(case)
     before = {str(task.id): task for task, _due in waiting_timers(case)}
-    run_steps(case, lambda: (case.workflow.refresh_timers(), case.workflow.do_engine_steps()))
+    run_steps(case, lambda: _run_then_steps(case, case.workflow.refresh_timers))
     fired = [task for key, task in before.items() if task.state != TaskState.WAITING]
     save_case(session, case)
     for task in fired:

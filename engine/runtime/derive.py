@@ -25,6 +25,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from engine.models import OrgKind, OrgUnit, Timer, WorkItem, WorkItemStatus
+from engine.workflow.expressions import events_of
 from rules.lanes import lane_rule
 
 if TYPE_CHECKING:
@@ -207,10 +208,19 @@ def waiting_timers(case: Case) -> list[tuple[Task, datetime]]:
 
 
 def timer_due(spec: TaskSpec, value: Any) -> datetime | None:
-    """When a waiting task's timer is due, from its event value (None: not a waiting timer)."""
-    event = getattr(spec, "event_definition", None)
-    if not isinstance(event, TimerEventDefinition) or value is None:
+    """When a waiting task's timer is due, from its event value (None: not a waiting timer).
+
+    A timer may sit inside a multiple event: an event-based gateway holds the events of
+    the catches that follow it as one, and its task keeps the timer's value.
+    """
+    if value is None:
         return None
+    timers = [event for event in events_of(getattr(spec, "event_definition", None))
+              if isinstance(event, TimerEventDefinition)]
+    return min(filter(None, (_due(event, value) for event in timers)), default=None)
+
+
+def _due(event: TimerEventDefinition, value: Any) -> datetime | None:
     if isinstance(event, CycleTimerEventDefinition):
         if not isinstance(value, dict) or value.get("cycles") == 0:
             return None

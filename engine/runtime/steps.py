@@ -6,6 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 from SpiffWorkflow.exceptions import WorkflowException
+from SpiffWorkflow.specs.base import TaskSpec
 
 from engine.errors import EngineError, IncidentError, SandboxViolation
 from engine.runtime.cases import Case
@@ -49,8 +50,25 @@ def _limit_of(exc: BaseException) -> str | None:
     return None
 
 
+def _raising_spec(exc: BaseException) -> TaskSpec | None:
+    found, frame = None, exc.__traceback__
+    while frame is not None:
+        candidate = frame.tb_frame.f_locals.get("self")
+        if isinstance(candidate, TaskSpec):
+            found = candidate
+        frame = frame.tb_next
+    return found
+
+
 def _describe(exc: BaseException) -> str:
     text = str(exc) or exc.__class__.__name__
+    if isinstance(exc, WorkflowException) and isinstance(exc.task_spec, str):
+        # Raised as WorkflowException(task_spec, message): the message is where the spec
+        # belongs and the spec became its repr. The spec is the `self` that raised it.
+        text = exc.task_spec
+        raising = _raising_spec(exc)
+        if raising is not None:
+            text += f" (element {getattr(raising, 'bpmn_id', None) or raising.name!r})"
     # SpiffWorkflow wraps an expression's error without chaining it: the error is the context.
     cause = exc.__cause__ or getattr(exc, "exception", None) or exc.__context__
     if cause is not None and str(cause) not in text:

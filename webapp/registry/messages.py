@@ -35,6 +35,7 @@ ROW_REASONS = _patterns(
     (r"amount too large: (?P<text>.+)", lambda **v: _("Amount too large: %(text)s", **v)),
     (r"unknown area (?P<text>.+)", lambda **v: _("Unknown area %(text)s", **v)),
     (r"duplicate of row (?P<n>\d+)", lambda **v: _("The same USCC as row %(n)s", **v)),
+    (r"outside your registration area", lambda **v: _("Outside your registration area")),
 )
 CODE_REASONS = _patterns(
     (r"must have 18 characters, has (?P<n>\d+)",
