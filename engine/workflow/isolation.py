@@ -177,9 +177,9 @@ def _run_function(functions: dict[str, Callable[..., Any]], name: str, args: tup
 
 
 def _why(status: int) -> str:
-    if status in (-signal.SIGXCPU, -signal.SIGKILL):
+    if status == -signal.SIGXCPU:
         return "cpu"
-    return "memory" if status == MEMORY_EXIT else "crash"
+    return "memory" if status == MEMORY_EXIT else f"crash {status}"
 
 
 def _stopped(isolation: Isolation, why: str) -> SandboxViolation:
@@ -190,8 +190,10 @@ def _stopped(isolation: Isolation, why: str) -> SandboxViolation:
                "(setting sandbox_cpu_seconds)",
         "memory": f"the script needed more than {isolation.memory_mb} MB and was stopped "
                   "(setting sandbox_memory_mb)",
-        "crash": "the script's worker process ended unexpectedly",
     }
+    if why.startswith("crash"):
+        return SandboxViolation(f"the script's worker process ended unexpectedly (status "
+                                f"{why.split()[1]})", kind="crash")
     return SandboxViolation(reasons[why], kind="memory" if why == "memory" else "time")
 
 
@@ -201,16 +203,12 @@ def _answer(worker: _Process, message: tuple[Any, ...], isolation: Isolation) ->
         return message[1]
     if kind == "violation":
         _kind, text, violation, line = message
-        return _raise(SandboxViolation(text, kind=violation, line=line))
+        raise SandboxViolation(text, kind=violation, line=line)
     if kind == "memory":
         _drop(worker)
-        return _raise(_stopped(isolation, "memory"))
+        raise _stopped(isolation, "memory")
     _kind, type_name, text = message
-    return _raise(exception_of(type_name, text))
-
-
-def _raise(error: BaseException) -> Any:
-    raise error
+    raise exception_of(type_name, text)
 
 
 def evaluate(source: str, names: Mapping[str, Any], limits: sandbox.Limits,

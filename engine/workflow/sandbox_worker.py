@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 import os
 import pickle
+import resource
 import sys
 import types
 from collections.abc import Callable
@@ -87,8 +88,6 @@ class Worker:
 
 def _limit_cpu(seconds: float) -> None:
     """This call may use `seconds` of CPU from now on: the limit counts the worker's life."""
-    import resource
-
     used = resource.getrusage(resource.RUSAGE_SELF)
     soft = math.ceil(used.ru_utime + used.ru_stime + seconds)
     _soft, hard = resource.getrlimit(resource.RLIMIT_CPU)
@@ -96,9 +95,8 @@ def _limit_cpu(seconds: float) -> None:
 
 
 def main(memory_mb: int) -> None:
-    import resource
-
     limit = memory_mb * 1024 * 1024
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))  # SIGXCPU must not leave a core file
     _soft, hard = resource.getrlimit(resource.RLIMIT_AS)
     resource.setrlimit(resource.RLIMIT_AS, (limit if hard < 0 else min(limit, hard), hard))
     answers = os.fdopen(os.dup(sys.stdout.fileno()), "wb")

@@ -151,3 +151,9 @@ def test_the_shipped_diagrams_pay_no_round_trip(path) -> None:
         is_plain_script(code.source, rules) if code.statements
         else is_plain_expression(code.source, rules))]
     assert slow == []
+
+
+def test_a_function_value_that_cannot_cross_fails_the_call_and_not_the_next() -> None:
+    with pytest.raises(Exception, match="pickle"):
+        isolation.evaluate("make()", {"make": lambda: (lambda: 1)}, LIMITS, KILL)
+    assert isolation.evaluate("n * 2", {"n": 21}, LIMITS, KILL) == 42
