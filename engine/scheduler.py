@@ -31,6 +31,7 @@ DEADLINES_JOB_ID = "notifications.deadlines"
 DEADLINES_INTERVAL_SECONDS = 300
 JOB_THREADS = 2
 PARENT_CHECK_SECONDS = 1.0
+WATCH_SECONDS = 0.5  # how often the server looks whether its scheduler still runs
 RESTART_SECONDS = (1.0, 60.0)  # the first delay before a restart, and the longest
 STOP_SECONDS = 15.0  # for a sweep under way to finish, before the scheduler is killed
 
@@ -122,7 +123,9 @@ class SchedulerProcess:
     def _supervise(self) -> None:
         delay = RESTART_SECONDS[0]
         while (process := self._spawn()) is not None:
-            status = process.wait()
+            # Polled, not waited on: gunicorn's master reaps every child that ends.
+            while (status := process.poll()) is None and not self.stopping.wait(WATCH_SECONDS):
+                pass
             if self.stopping.is_set():
                 return
             log.warning("scheduler process %s ended (status %s); restarting in %gs",
