@@ -52,7 +52,7 @@ class Output:
     def wait_for(self, pattern: str, count: int = 1, timeout: float = 60) -> list[re.Match[str]]:
         with self.changed:
             found = self.changed.wait_for(lambda: len(self.matches(pattern)) >= count, timeout)
-        assert found, f"no {pattern!r} within {timeout}s in:\n{''.join(self.lines)}"
+        assert found, f"not {count} of {pattern!r} within {timeout}s in:\n{''.join(self.lines)}"
         return self.matches(pattern)
 
 
