@@ -103,6 +103,7 @@ class SchedulerProcess:
         self.process: subprocess.Popen[bytes] | None = None
         self.stopping = threading.Event()
         self.lock = threading.Lock()
+        self.spawned = threading.Condition(self.lock)  # notified at each (re)start
         self.thread = threading.Thread(target=self._supervise, daemon=True,
                                        name="scheduler-supervisor")
 
@@ -118,6 +119,7 @@ class SchedulerProcess:
                 return None
             self.process = subprocess.Popen(command, cwd=PROJECT_DIR,
                                             env={**os.environ, **as_environment(self.settings)})
+            self.spawned.notify_all()
             return self.process
 
     def _supervise(self) -> None:
