@@ -117,8 +117,12 @@ class SchedulerProcess:
         with self.lock:
             if self.stopping.is_set():
                 return None
-            self.process = subprocess.Popen(command, cwd=PROJECT_DIR,
-                                            env={**os.environ, **as_environment(self.settings)})
+            # posix_spawn (no cwd, fds left as they are; Python opens them non-inheritable):
+            # a fork would leave its error pipe open in any gunicorn worker forked meanwhile,
+            # and Popen would wait on that pipe until the worker ends.
+            path = os.pathsep.join(filter(None, [str(PROJECT_DIR), os.environ.get("PYTHONPATH")]))
+            self.process = subprocess.Popen(command, close_fds=False, env={
+                **os.environ, **as_environment(self.settings), "PYTHONPATH": path})
             self.spawned.notify_all()
             return self.process
 

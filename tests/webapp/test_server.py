@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import re
+import signal
 import socket
 import subprocess
 import sys
@@ -117,6 +119,14 @@ def test_a_scheduler_that_died_is_started_again(db_engine: Engine, tmp_path: Pat
     finally:
         supervisor.stop()
     assert second.poll() is not None, "stopped with its supervisor"
+
+
+def test_serve_restarts_a_scheduler_that_died(serving):
+    _process, output = serving
+    first = int(output.wait_for(STARTED)[0].group(1))
+    os.kill(first, signal.SIGKILL)  # soon after start: while gunicorn may be forking workers
+    second = int(output.wait_for(STARTED, count=2)[1].group(1))
+    assert second != first and not gone(second)
 
 
 def test_the_scheduler_stops_when_serve_is_killed(serving):
