@@ -37,6 +37,16 @@ def lane(*ids: str) -> str:
             "</bpmn:lane></bpmn:laneSet>")
 
 
+def process(key: str, body: str, outside: str = "") -> bytes:
+    return (f'{HEAD}{outside}<bpmn:process id="{key}" isExecutable="true">{body}'
+            "</bpmn:process></bpmn:definitions>").encode()
+
+
+def flows(*ids: str) -> str:
+    return "".join(f'<bpmn:sequenceFlow id="f_{a}_{b}" sourceRef="{a}" targetRef="{b}" />'
+                   for a, b in zip(ids, ids[1:], strict=False))
+
+
 def hours(step: str) -> float:
     return float(step.removeprefix("PT").removesuffix("H"))
 

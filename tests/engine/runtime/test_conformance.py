@@ -17,10 +17,12 @@ from engine.runtime.commands import run_steps
 from engine.runtime.deploy import deploy
 from tests.engine.runtime.conformance import (
     HEAD,
+    flows,
     lane,
     plain_completes_or_hangs,
     plain_run,
     platform_run,
+    process,
 )
 from tests.factories import SETUP
 
@@ -83,16 +85,6 @@ def test_the_platform_completes_what_plain_spiffworkflow_completes(session, worl
     assert platform_run(session, world, xml, process, steps) == expected
 
 
-def process(key: str, body: str, outside: str = "") -> bytes:
-    return (f'{HEAD}{outside}<bpmn:process id="{key}" isExecutable="true">{body}'
-            "</bpmn:process></bpmn:definitions>").encode()
-
-
-def flows(*ids: str) -> str:
-    return "".join(f'<bpmn:sequenceFlow id="f_{a}_{b}" sourceRef="{a}" targetRef="{b}" />'
-                   for a, b in zip(ids, ids[1:], strict=False))
-
-
 SERVED_NOT = {
     "service task": (process("p", '<bpmn:startEvent id="start" /><bpmn:serviceTask '
                                   'id="call_out"><bpmn:extensionElements>'
@@ -101,14 +93,6 @@ SERVED_NOT = {
                                   '</bpmn:extensionElements></bpmn:serviceTask>'
                                   '<bpmn:endEvent id="end" />'
                                   + flows("start", "call_out", "end")), "call_out", "service"),
-    "message start": (process("p", '<bpmn:startEvent id="start"><bpmn:messageEventDefinition '
-                                   'messageRef="m" /></bpmn:startEvent><bpmn:endEvent id="end" />'
-                                   + flows("start", "end"), '<bpmn:message id="m" name="m" />'),
-                      "start", "message"),
-    "receive task": (process("p", '<bpmn:startEvent id="start" /><bpmn:receiveTask id="hear" '
-                                  'messageRef="m" /><bpmn:endEvent id="end" />'
-                                  + flows("start", "hear", "end"),
-                             '<bpmn:message id="m" name="m" />'), "hear", "message"),
     "timer start": (process("p", '<bpmn:startEvent id="start"><bpmn:timerEventDefinition>'
                                  '<bpmn:timeCycle>"R/PT1H"</bpmn:timeCycle>'
                                  '</bpmn:timerEventDefinition></bpmn:startEvent>'
