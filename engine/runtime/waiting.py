@@ -6,6 +6,7 @@ SpiffWorkflow decide on the loaded case (correlation); the rows say only who mig
 
 from __future__ import annotations
 
+from SpiffWorkflow.bpmn.specs.bpmn_process_spec import BpmnProcessSpec
 from SpiffWorkflow.bpmn.specs.event_definitions.item_aware_event import SignalEventDefinition
 from SpiffWorkflow.bpmn.specs.event_definitions.message import MessageEventDefinition
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
@@ -27,23 +28,34 @@ def kind_of(event: object) -> str | None:
     return None
 
 
+def catches(task_spec: object, task_id: str) -> set[EventKey]:
+    """The messages and signals a waiting task of this spec catches."""
+    found: set[EventKey] = set()
+    for event in events_of(getattr(task_spec, "event_definition", None)):
+        kind = kind_of(event)
+        if kind and event.name:
+            found.add((task_id, kind, str(event.name)[:200]))
+    return found
+
+
+def event_subprocess_starts(spec: BpmnProcessSpec,
+                            subprocess_specs: dict[str, BpmnProcessSpec]) -> set[EventKey]:
+    """The messages and signals that start an event sub-process of the process."""
+    found: set[EventKey] = set()
+    for name in spec.start.trigger_specs:
+        sub = subprocess_specs.get(name)
+        for start in getattr(sub, "bpmn_start_events", []) if sub else []:
+            found |= catches(start, "")
+    return found
+
+
 def waiting_events(workflow: BpmnWorkflow) -> set[EventKey]:
     """Each (task, kind, name) the workflow (and its running sub-workflows) would catch."""
-    found: set[EventKey] = set()
+    found = event_subprocess_starts(workflow.spec, workflow.subprocess_specs)
     for flow in (workflow, *workflow.subprocesses.values()):
         for task in flow.tasks.values():
             if task.state & TaskState.WAITING:
-                for event in events_of(getattr(task.task_spec, "event_definition", None)):
-                    kind = kind_of(event)
-                    if kind and event.name:
-                        found.add((str(task.id), kind, str(event.name)[:200]))
-    for name in workflow.spec.start.trigger_specs:  # event sub-processes not yet started
-        sub = workflow.subprocess_specs.get(name)
-        for start in getattr(sub, "bpmn_start_events", []) if sub else []:
-            for event in events_of(getattr(start, "event_definition", None)):
-                kind = kind_of(event)
-                if kind and event.name:
-                    found.add(("", kind, str(event.name)[:200]))
+                found |= catches(task.task_spec, str(task.id))
     return found
 
 

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from engine.errors import Forbidden, InvalidInput
 from engine.models import WaitingEvent, WorkItem, WorkItemStatus
 from engine.runtime import start_process
+from engine.runtime.cases import open_case
 from engine.runtime.deploy import deploy
+from engine.runtime.doctor import examine
 from engine.runtime.events import send_message, send_signal
 from tests.engine.runtime.conformance import flows, lane, process
 from tests.factories import SETUP
@@ -69,6 +71,12 @@ def waiting(session, instance_id: int) -> list[tuple[str, str]]:  # type: ignore
         WaitingEvent.instance_id == instance_id)).all())
 
 
+def waiting_task(session, instance_id: int) -> str:  # type: ignore[no-untyped-def]
+    case = open_case(session, instance_id)
+    (task,) = [t for t in case.workflow.get_tasks() if t.task_spec.bpmn_id == "resume"]
+    return str(task.id)
+
+
 def test_a_signal_reaches_the_named_case_then_every_waiting_one(session, world, traveller):
     deploy(session, SETUP, [("hold.bpmn", HOLD)])
     first, second = started(session, world, "hold"), started(session, world, "hold")
@@ -112,3 +120,14 @@ def test_only_system_administrators_send_and_payloads_are_checked(session, world
         send_signal(session, SETUP, "go", payload=["not", "an", "object"])  # type: ignore[arg-type]
     with pytest.raises(InvalidInput):
         send_signal(session, SETUP, "go", payload={"blob": "x" * 70_000})
+
+
+def test_the_doctor_finds_and_rebuilds_missing_waiting_events(session, world, traveller):
+    deploy(session, SETUP, [("hold.bpmn", HOLD)])
+    instance = started(session, world, "hold")
+    session.execute(delete(WaitingEvent))  # as for a case started before the table
+    report = examine(session)
+    assert report.mismatched == {instance: ["waiting event missing or different: task "
+                                            + waiting_task(session, instance)]}
+    assert examine(session, repair=True).mismatched and examine(session).healthy
+    assert send_signal(session, SETUP, "go").delivered == [instance]
