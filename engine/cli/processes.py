@@ -17,7 +17,7 @@ from engine.errors import DeploymentError, EngineError, IncidentError
 from engine.models import ProcessInstance, User, WorkItem, WorkItemStatus
 from engine.org.units import org_by_code
 from engine.runtime import events
-from engine.runtime.deploy import deploy_paths
+from engine.runtime.deploy import deploy_all
 from engine.runtime.incidents import report_failure
 
 
@@ -62,13 +62,19 @@ def parse_data(raw: str | None) -> dict[str, Any]:
 @click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
 @pass_cli
 def deploy(cli: CliContext, files: tuple[str, ...]) -> None:
-    """Deploy a BPMN file (with its DMN tables) as the next version of its process."""
+    """Deploy BPMN files (with their DMN tables) as the next version of each top-level
+    executable process they hold; a call activity finds its process among the files or
+    among the deployed processes (the new version carries that process's latest version)."""
     try:
         with cli.transaction() as session:
-            definition, created = deploy_paths(session, cli.actor, [Path(f) for f in files])
-            state = "deployed" if created else "unchanged"
-            click.echo(f"{state}: {definition.key} version {definition.version} "
-                       f"({definition.sha256[:12]})")
+            deployed = deploy_all(session, cli.actor,
+                                  [(Path(f).name, Path(f).read_bytes()) for f in files])
+            for definition, created in deployed:
+                state = "deployed" if created else "unchanged"
+                calls = "".join(f", calls {key} version {version}"
+                                for key, version in sorted(definition.calls.items()))
+                click.echo(f"{state}: {definition.key} version {definition.version} "
+                           f"({definition.sha256[:12]}{calls})")
     except EngineError as exc:
         fail(exc)
 

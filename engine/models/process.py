@@ -50,6 +50,10 @@ class ProcessDefinition(Base):
     bpmn_xml: Mapped[str] = mapped_column(Text, deferred=True)
     dmn_xml: Mapped[list[str]] = mapped_column(JSON, default=list, deferred=True)
     file_names: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # The deployment's other BPMN files, [name, text], holding processes it calls.
+    extra_bpmn: Mapped[list[list[str]]] = mapped_column(JSON, default=list, deferred=True)
+    # Processes it calls that were deployed before: key -> the version it carries.
+    calls: Mapped[dict[str, int]] = mapped_column(JSON, default=dict)
     spec_json: Mapped[str] = mapped_column(Text, deferred=True)
     deployed_by: Mapped[str] = mapped_column(String(64))
     deployed_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -35,7 +35,7 @@ DECISION_REF = ("the decision is named only in camunda:decisionRef, which this e
                 "not read; name it with spiffworkflow:calledDecisionId")
 
 
-def unsupported(key: str, specs: dict[str, BpmnProcessSpec], bpmn_xml: str
+def unsupported(key: str, specs: dict[str, BpmnProcessSpec], files: list[tuple[str, str]]
                 ) -> Iterator[tuple[str, str]]:
     """(element id, reason) for each construct the platform cannot serve, in every process
     of the deployment (`specs`: the executable process `key`, its event sub-processes and
@@ -52,7 +52,8 @@ def unsupported(key: str, specs: dict[str, BpmnProcessSpec], bpmn_xml: str
             if (isinstance(task_spec, StartEvent) and task_spec in top_level
                     and not isinstance(event, NoneEventDefinition | MessageEventDefinition)):
                 yield element, START.format(kind=_kind(event))
-    yield from _in_xml(bpmn_xml)
+    for _name, text in files:
+        yield from _in_xml(text)
     yield from call_cycles(specs)
 
 

@@ -51,10 +51,12 @@ def hours(step: str) -> float:
     return float(step.removeprefix("PT").removesuffix("H"))
 
 
-def plain_run(xml: bytes, process: str, steps: Sequence[Step]) -> tuple[bool, list[str]]:
+def plain_run(xml: bytes | list[bytes], process: str, steps: Sequence[Step]
+              ) -> tuple[bool, list[str]]:
     """Plain SpiffWorkflow: whether the case completed, and the user tasks it went through."""
     parser = SpiffBpmnParser()
-    parser.add_bpmn_str(xml)
+    for text in xml if isinstance(xml, list) else [xml]:
+        parser.add_bpmn_str(text)
     now = MONDAY
     with time_machine.travel(now, tick=False):
         workflow = BpmnWorkflow(parser.get_spec(process), parser.get_subprocess_specs(process))
@@ -76,12 +78,13 @@ def plain_run(xml: bytes, process: str, steps: Sequence[Step]) -> tuple[bool, li
     return workflow.completed, done
 
 
-def platform_run(session: Session, world: World, xml: bytes, process: str,
+def platform_run(session: Session, world: World, xml: bytes | list[bytes], process: str,
                  steps: Sequence[Step]) -> tuple[bool, list[str]]:
     """The platform, each command committed and the spec cache emptied before the next."""
     now: datetime = MONDAY
+    texts = xml if isinstance(xml, list) else [xml]
     with time_machine.travel(now, tick=False):
-        deploy(session, SETUP, [(f"{process}.bpmn", xml)])
+        deploy(session, SETUP, [(f"{process}_{n}.bpmn", text) for n, text in enumerate(texts)])
         row = start_process(session, SETUP, process, area_code="530502", data={
             "department_org": world.users["chen"].org_unit.code})
         session.commit()
