@@ -170,6 +170,26 @@ class WaitingEvent(Base):
     name: Mapped[str] = mapped_column(String(200))
 
 
+class ProcessSchedule(Base):
+    """When the scheduler next starts a case of a process with a timer start event: one row
+    per process, from its latest version; leased like the timer rows."""
+
+    __tablename__ = "process_schedule"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(100), unique=True)
+    definition_id: Mapped[int] = mapped_column(
+        ForeignKey("process_definition.id", ondelete="CASCADE"), index=True)
+    element: Mapped[str] = mapped_column(String(200))  # the start event's id
+    next_due_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    period_seconds: Mapped[int | None] = mapped_column(Integer)  # None: once (date, duration)
+    cycles_left: Mapped[int | None] = mapped_column(Integer)  # None: without end
+    locked_by: Mapped[str | None] = mapped_column(String(100))
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    started: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(Text)
+
+
 class Incident(Base):
     """A failure an operator must look at: a timer past its retries, a script error."""
 

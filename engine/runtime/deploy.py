@@ -20,6 +20,7 @@ from engine.errors import DeploymentError, DeploymentProblem, NotFound, SandboxV
 from engine.models import ProcessDefinition
 from engine.runtime.derive import PRIORITIES
 from engine.runtime.forms import FORMS_DIR, form_exists
+from engine.runtime.schedules import occurrence, schedule_version, timer_starts
 from engine.workflow import ParsedProcess, bounds, dump_spec, sandbox
 from engine.workflow.bounds import Bounds, OutOfBounds
 from engine.workflow.constructs import unsupported
@@ -96,6 +97,7 @@ def _store(session: Session, actor: audit.Actor, parsed: ParsedProcess, digest: 
     )
     session.add(definition)
     session.flush()
+    schedule_version(session, definition, parsed.spec)
     audit.record(session, actor, "process.deploy", "process_definition", definition.id,
                  key=definition.key, version=definition.version, sha256=digest,
                  files=parsed.file_names, calls=parsed.calls)
@@ -135,6 +137,12 @@ def check_process(parsed: ParsedProcess, forms_dir: Path = FORMS_DIR,
         file = getattr(spec, "file", None) or parsed.bpmn_file
         if file in own:  # a called deployed process was checked when it was deployed
             problems.extend(_check_spec(spec, file, forms_dir, settings))
+    for element, event in timer_starts(parsed.spec):
+        try:
+            occurrence(element, event, clock.now(), settings.timer_max_cycle_repetitions)
+        except Exception as exc:  # a value the timer cannot read, or not a literal
+            problems.append(DeploymentProblem(parsed.bpmn_file, element,
+                                              f"timer start event: {exc}"))
     specs = {parsed.key: parsed.spec, **parsed.subprocess_specs}
     problems.extend(DeploymentProblem(parsed.bpmn_file, element, reason)
                     for element, reason in unsupported(parsed.key, specs, parsed.own_files()))

@@ -18,6 +18,7 @@ from lxml import etree
 from SpiffWorkflow.bpmn.specs.bpmn_process_spec import BpmnProcessSpec
 from SpiffWorkflow.bpmn.specs.event_definitions.message import MessageEventDefinition
 from SpiffWorkflow.bpmn.specs.event_definitions.simple import NoneEventDefinition
+from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 from SpiffWorkflow.bpmn.specs.mixins.events.start_event import StartEvent
 from SpiffWorkflow.bpmn.specs.mixins.service_task import ServiceTask
 from SpiffWorkflow.bpmn.specs.mixins.subworkflow_task import CallActivity
@@ -27,9 +28,9 @@ CAMUNDA = "http://camunda.org/schema/1.0/bpmn"
 
 SERVICE = ("service tasks are not served: the platform connects no services; use a script "
            "task, or a user task for work done elsewhere")
-START = ("a process starts by hand, by a procedure of the platform or by a message; a {kind} "
-         "start event would never start it (nothing starts cases on a schedule or by a "
-         "{kind} yet); use a plain or a message start event")
+START = ("a process starts by hand, by a procedure of the platform, by a message or on a "
+         "schedule; a {kind} start event would never start it (nothing starts cases by a "
+         "{kind} yet); use a plain, message or timer start event")
 DATA_STORE = "data stores are not served: keep the data in the case (data objects)"
 DECISION_REF = ("the decision is named only in camunda:decisionRef, which this engine does "
                 "not read; name it with spiffworkflow:calledDecisionId")
@@ -50,7 +51,8 @@ def unsupported(key: str, specs: dict[str, BpmnProcessSpec], files: list[tuple[s
                 yield element, SERVICE
             event = getattr(task_spec, "event_definition", None)
             if (isinstance(task_spec, StartEvent) and task_spec in top_level
-                    and not isinstance(event, NoneEventDefinition | MessageEventDefinition)):
+                    and not isinstance(event, NoneEventDefinition | MessageEventDefinition
+                                       | TimerEventDefinition)):
                 yield element, START.format(kind=_kind(event))
     for _name, text in files:
         yield from _in_xml(text)

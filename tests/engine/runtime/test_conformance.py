@@ -93,11 +93,16 @@ SERVED_NOT = {
                                   '</bpmn:extensionElements></bpmn:serviceTask>'
                                   '<bpmn:endEvent id="end" />'
                                   + flows("start", "call_out", "end")), "call_out", "service"),
-    "timer start": (process("p", '<bpmn:startEvent id="start"><bpmn:timerEventDefinition>'
-                                 '<bpmn:timeCycle>"R/PT1H"</bpmn:timeCycle>'
-                                 '</bpmn:timerEventDefinition></bpmn:startEvent>'
-                                 '<bpmn:endEvent id="end" />' + flows("start", "end")),
-                    "start", "a process starts by hand"),
+    "signal start": (process("p", '<bpmn:startEvent id="start"><bpmn:signalEventDefinition '
+                                  'signalRef="s" /></bpmn:startEvent>'
+                                  '<bpmn:endEvent id="end" />' + flows("start", "end"),
+                             '<bpmn:signal id="s" name="s" />'),
+                     "start", "a process starts by hand"),
+    "computed timer start": (process("p", '<bpmn:startEvent id="start"><bpmn:timerEventDefinition>'
+                                          '<bpmn:timeDate>due</bpmn:timeDate>'
+                                          '</bpmn:timerEventDefinition></bpmn:startEvent>'
+                                          '<bpmn:endEvent id="end" />' + flows("start", "end")),
+                             "start", "timer start event"),
     "data store": (process("p", '<bpmn:startEvent id="start" /><bpmn:dataStoreReference '
                                 'id="ledger" /><bpmn:endEvent id="end" />'
                                 + flows("start", "end")), "ledger", "data stores"),
