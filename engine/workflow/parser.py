@@ -163,4 +163,7 @@ def _pull(parser: SpiffBpmnParser, file_name: str, called: str, deployed: Deploy
 def _problem(file_name: str, exc: ValidationException) -> DeploymentProblem:
     element = getattr(exc, "id", None) or None
     reason = str(exc).split("\n")[0]
+    line = getattr(exc, "line_number", None)
+    if line and f"line {line}" not in reason:  # the XSD's line: where to look in the file
+        reason = f"{reason.rstrip('. ')} (line {line})"
     return DeploymentProblem(getattr(exc, "file_name", None) or file_name, element, reason)

@@ -172,3 +172,12 @@ SCRIPTED_DATE = process("scripted", lane("start", "plan", "wake", "act", "end")
 def test_a_timer_date_computed_by_a_script_fires_from_the_sweep(session, world, traveller):
     steps = [("wait", "PT1H"), ("wait", "PT2H"), ("complete", "act")]
     assert platform_run(session, world, SCRIPTED_DATE, "scripted", steps) == (True, ["act"])
+
+
+def test_a_schema_error_names_its_line(session):
+    bad = process("p", '<bpmn:startEvent id="start" />\n<bpmn:userTask id="t">\n'
+                       "<bpmn:notAnElement /></bpmn:userTask>")
+    line = next(n for n, text in enumerate(bad.decode().splitlines(), 1) if "notAn" in text)
+    with pytest.raises(DeploymentError) as refused:
+        deploy(session, SETUP, [("p.bpmn", bad)])
+    assert f"(line {line})" in str(refused.value)
