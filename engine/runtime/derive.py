@@ -161,8 +161,10 @@ def fill_work_item(row: WorkItem, case: Case, task: Task, notes: dict[str, Any],
     """Set a work item's columns from its task and the task's annotation."""
     props = properties(task)
     spec = task.task_spec
-    row.task_name = spec.name
-    row.title = (spec.bpmn_name or spec.name)[:300]
+    # A multi-instance task's children are specs of their own ("review [child]"); the
+    # element id names the task the diagram and its forms know.
+    row.task_name = getattr(spec, "bpmn_id", None) or spec.name
+    row.title = (spec.bpmn_name or row.task_name)[:300]
     row.process_key = case.workflow.spec.name
     row.lane = getattr(spec, "lane", None)
     row.candidate_org_id = notes.get("candidate_org_id")

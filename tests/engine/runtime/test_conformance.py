@@ -16,6 +16,7 @@ from engine.runtime import start_process
 from engine.runtime.commands import run_steps
 from engine.runtime.deploy import deploy
 from tests.engine.runtime.conformance import (
+    CONSTRUCTS,
     HEAD,
     flows,
     lane,
@@ -69,6 +70,7 @@ EVENT_GATEWAY = f"""{HEAD}<bpmn:signal id="reply" name="reply" />
 </bpmn:process></bpmn:definitions>""".encode()
 
 CASES = {
+    **CONSTRUCTS,
     "event sub-process started by a signal": (
         EVENT_SUBPROCESS, "event_sub", [("complete", "handle"), ("complete", "review")]),
     "timer in an event-based gateway": (
