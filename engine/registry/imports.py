@@ -31,12 +31,13 @@ from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.util import identity_key
 
 from engine import audit, clock
-from engine.db import transaction
+from engine.db import settings_of, transaction
 from engine.errors import InvalidInput
 from engine.models import MarketEntity, OrgUnit, RegistryImport, RoutingState
 from engine.org import areas as org_areas
 from engine.registry.files import RowSpool, Source, Table, open_source, open_table
 from engine.registry.rows import RowProblem, RowReader
+from engine.registry.workbooks import WorkbookLimits
 
 __all__ = ["EntityChange", "ImportReport", "RowProblem", "import_file", "import_registrations"]
 
@@ -133,10 +134,13 @@ class _Import:
     def run(self, source: Source) -> ImportReport:
         with self.unit() as session:
             areas = org_areas.area_lookup(session)
+            settings = settings_of(session)
+        limits = WorkbookLimits(settings.registry_xlsx_max_unpacked_bytes,
+                                settings.registry_xlsx_max_ratio)
         with open_source(source) as stream, tempfile.SpooledTemporaryFile(16 << 20) as spool:
             valid = RowSpool(spool, self.batch_size)
             try:
-                with closing(open_table(stream)) as table:
+                with closing(open_table(stream, limits)) as table:
                     reader = RowReader(table, areas)
                     self._check(table, reader, valid)
             except InvalidInput as exc:

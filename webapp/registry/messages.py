@@ -56,6 +56,13 @@ FILE_ERRORS = _patterns(
      lambda **v: _("The file is neither UTF-8 nor GBK text.")),
     (r"the CSV cannot be read: (?P<why>.*)",
      lambda **v: _("The CSV file cannot be read: %(why)s", **v)),
+    (r"the Excel file unpacks to (?P<size>.+), more than the limit of (?P<limit>.+)",
+     lambda **v: _("The Excel file would unpack to %(size)s, more than the limit of "
+                   "%(limit)s; it was refused before it was read.", **v)),
+    (r"the Excel file is compressed (?P<ratio>\d+) to 1, more than the limit of "
+     r"(?P<limit>\d+) to 1",
+     lambda **v: _("The Excel file is compressed %(ratio)s to 1, more than the limit of "
+                   "%(limit)s to 1; it was refused before it was read.", **v)),
     (r"the Excel file cannot be read: (?P<why>.*)",
      lambda **v: _("The Excel file cannot be read: %(why)s", **v)),
 )

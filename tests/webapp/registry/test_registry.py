@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 
 import pytest
 from openpyxl import Workbook
@@ -13,6 +14,7 @@ from sqlalchemy import func, select
 from engine.models import DualNotice, MarketEntity, RegistryImport, RegistryUpload
 from engine.registry.uploads import upload_path
 from engine.seed.samples import HEADERS, sample_rows
+from tests.engine.registry.bombs import xlsx_bomb
 from tests.webapp.dual_notice import notice_world
 from tests.webapp.dual_notice.notice_world import notice_state, push
 
@@ -153,6 +155,21 @@ def test_gbk_and_xlsx_files_are_read(app, login, app_sessions):
     upload(clerk, out.getvalue(), "export.xlsx")
     finish(app)
     assert latest_upload(app_sessions).rows_valid == 2
+
+
+def test_a_workbook_that_unpacks_far_beyond_its_size_is_refused_with_the_figures(
+        app, login, app_sessions, tmp_path):
+    clerk = login("zhou")
+    bomb = xlsx_bomb(tmp_path / "bomb.xlsx", 5 << 20, wide=True)
+    location = upload(clerk, bomb.read_bytes(), "export.xlsx").headers["Location"]
+    finish(app)
+    page = clerk.get(location).get_data(as_text=True)
+    error = page.split('id="file-error"')[1].split("</")[0]
+    assert re.search(r"Excel 文件的压缩比为 \d+:1，超过上限 100:1，未读取即拒收", error)
+    row = latest_upload(app_sessions)
+    assert row.state == "failed" and row.rows_read == 0
+    with app_sessions() as session:
+        assert not upload_path(session, row.stored_name).exists()
 
 
 @pytest.mark.parametrize(("name", "data", "message"), [
