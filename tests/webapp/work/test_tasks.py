@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import io
+import re
 import shutil
 from urllib.parse import quote
-import re
 
 from sqlalchemy import select
 
