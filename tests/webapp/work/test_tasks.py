@@ -237,7 +237,8 @@ def test_attachment_names_with_control_characters_are_cleaned_and_still_download
         row = session.execute(select(Attachment)).scalar_one()
         assert row.filename == "告知书.pdf"
         old = Attachment(instance_id=row.instance_id, work_item_id=row.work_item_id,
-                         uploaded_by_id=row.uploaded_by_id, filename="整改\r\nSet-Cookie: x\x00.pdf",
+                         uploaded_by_id=row.uploaded_by_id,
+                         filename="整改\r\nSet-Cookie: x\x00.pdf",
                          content_type=row.content_type, size=row.size, sha256=row.sha256,
                          stored_name=f"{row.stored_name}-old", created_at=row.created_at)
         folder = app.extensions["creditflow.settings"].upload_dir
