@@ -9,7 +9,7 @@ from SpiffWorkflow.bpmn.specs.bpmn_process_spec import BpmnProcessSpec
 from SpiffWorkflow.spiff.parser.process import VALIDATOR, SpiffBpmnParser
 
 from engine.errors import DeploymentError, DeploymentProblem
-from engine.workflow.xml import UnsafeXml, kind_of, parse_xml
+from engine.workflow.xml import UnsafeXml, kind_of, parse_xml, xml_text
 
 
 @dataclass
@@ -39,7 +39,7 @@ def parse_process(files: list[tuple[str, bytes]]) -> ParsedProcess:
             problems.append(DeploymentProblem(name, None, str(exc)))
             continue
         kind = kind_of(root)
-        text = content.decode("utf-8") if isinstance(content, bytes) else content
+        text = xml_text(content)  # decoded as parse_xml did: it cannot fail here
         try:
             if kind == "bpmn":
                 parser.add_bpmn_xml(root, filename=name)
