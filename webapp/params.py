@@ -22,6 +22,7 @@ from engine.errors import InvalidInput
 DB_INT_MAX = 2**31 - 1  # PostgreSQL's integer, the type of every id
 EARLIEST, LATEST = date(1900, 1, 1), date(2100, 12, 31)
 MAX_JSON_DEPTH = 32
+ID = r"\d{1,9}"  # an id chosen in a form: within the database's integers
 REFUSALS = {
     "nul": _l("The request contains a NUL character, which cannot be stored. Remove it and "
               "try again."),

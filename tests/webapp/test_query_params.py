@@ -67,3 +67,10 @@ def test_json_nested_deeper_than_any_body_is_refused(login):
     response = officer.http.post("/api/v1/tasks/1/claim", data=very_deep,
                                  content_type="application/json")
     assert response.status_code == 400 and response.get_json()["code"] == "nesting"
+
+
+def test_a_chosen_id_beyond_the_database_integers_is_refused_by_the_form(login, case):
+    response = login("zhang").post(f"/tasks/{case.id}/assign", {"target": f"user:{HUGE}"})
+    assert response.status_code == 400  # the form is invalid: a page saying so
+    response = login("zhang").post_json(f"/api/v1/tasks/{case.id}/assign", {"user_id": HUGE})
+    assert response.status_code == 422 and "user_id" in response.get_json()["fields"]
