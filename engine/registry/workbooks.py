@@ -18,6 +18,9 @@ from engine.errors import InvalidInput
 
 # A member this small cannot hurt, however well it compresses (an empty sheet does well).
 RATIO_FLOOR_BYTES = 1 << 20
+# A workbook has tens of parts; a directory of millions would itself fill the memory.
+MAX_MEMBERS = 10_000
+_END_OF_DIRECTORY = b"PK\x05\x06"
 
 
 @dataclass(frozen=True)
@@ -40,6 +43,10 @@ def human_size(size: int) -> str:
 def check_archive(stream: IO[bytes], limits: WorkbookLimits) -> None:
     """Refuse (InvalidInput) a workbook whose zip is damaged, unpacks to more than the
     limit, or is compressed more than the limit allows; reads the central directory only."""
+    members_declared = _declared_members(stream)
+    if members_declared is not None and members_declared > MAX_MEMBERS:
+        raise InvalidInput(f"the Excel file holds {members_declared} parts, more than the "
+                           f"limit of {MAX_MEMBERS}")
     stream.seek(0)
     try:
         with zipfile.ZipFile(stream) as archive:
@@ -58,6 +65,18 @@ def check_archive(stream: IO[bytes], limits: WorkbookLimits) -> None:
             _check_ratio(member.file_size, member.compress_size, limits.max_ratio)
     if unpacked > RATIO_FLOOR_BYTES:
         _check_ratio(unpacked, packed, limits.max_ratio)
+
+
+def _declared_members(stream: IO[bytes]) -> int | None:
+    """The number of entries the end-of-directory record declares (0xFFFF: a ZIP64 count,
+    taken as too many), read before zipfile builds an object per entry."""
+    size = stream.seek(0, 2)
+    stream.seek(max(0, size - (1 << 16) - 22))
+    tail = stream.read()
+    at = tail.rfind(_END_OF_DIRECTORY)
+    if at < 0 or len(tail) < at + 12:
+        return None  # zipfile will say the archive is damaged
+    return int.from_bytes(tail[at + 10:at + 12], "little")
 
 
 def _check_ratio(unpacked: int, packed: int, limit: int) -> None:

@@ -72,6 +72,9 @@ FILE_ERRORS = _patterns(
     (r"an unexpected error stopped the import \(details in the log\)",
      lambda **v: _("An unexpected error stopped the import. The details are in the server "
                    "log.")),
+    (r"the Excel file holds (?P<n>\d+) parts, more than the limit of (?P<limit>\d+)",
+     lambda **v: _("The Excel file holds %(n)s parts, more than the limit of %(limit)s; it "
+                   "was refused before it was read.", **v)),
     (r"the Excel file cannot be read: (?P<why>.*)",
      lambda **v: _("The Excel file cannot be read: %(why)s", **v)),
 )

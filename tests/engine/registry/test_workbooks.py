@@ -51,7 +51,7 @@ def test_a_bomb_is_refused_with_its_size_before_it_is_parsed(tmp_path: Path) -> 
     result = json.loads(done.stdout)
     assert re.fullmatch(r"the Excel file unpacks to 25\d MB, more than the limit of 200 MB",
                         result["error"])
-    assert result["rows"] == 0 and result["seconds"] < 1
+    assert result["rows"] == 0 and result["seconds"] < 5
 
 
 def test_a_workbook_compressed_too_hard_is_refused_with_its_ratio(tmp_path: Path) -> None:
@@ -60,6 +60,18 @@ def test_a_workbook_compressed_too_hard_is_refused_with_its_ratio(tmp_path: Path
         check_archive(stream, LIMITS)
     assert refused.value.message.startswith("the Excel file is compressed ")
     assert refused.value.message.endswith(" to 1, more than the limit of 100 to 1")
+
+
+def test_a_zip_of_too_many_parts_is_refused_before_its_directory_is_read(tmp_path: Path
+                                                                         ) -> None:
+    crowded = tmp_path / "crowded.xlsx"
+    with zipfile.ZipFile(crowded, "w") as archive:
+        for number in range(10_001):
+            archive.writestr(f"p{number}", b"")
+    with crowded.open("rb") as stream, pytest.raises(InvalidInput) as refused:
+        check_archive(stream, LIMITS)
+    assert refused.value.message == ("the Excel file holds 10001 parts, more than the limit "
+                                     "of 10000")
 
 
 def test_a_damaged_zip_is_refused_with_a_reason(tmp_path: Path) -> None:
