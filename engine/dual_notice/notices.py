@@ -34,12 +34,12 @@ from engine.dual_notice.routing import (
     push_notices,
 )
 from engine.dual_notice.routing_table import latest_table
+from engine.dual_notice.targets import routing_target
 from engine.errors import Conflict, Forbidden, InvalidInput, NotFound
 from engine.models import (
     DualNotice,
     MarketEntity,
     NoticeState,
-    OrgKind,
     OrgUnit,
     Role,
     UnlicensedLead,
@@ -107,14 +107,15 @@ def notice_reroute(session: Session, actor: audit.Actor, notice_id: int,
     The licence item may be corrected on the way (reason 0).
     """
     notice = _notice_in(session, actor, notice_id, NoticeState.RETURNED)
-    department = session.get(OrgUnit, department_org_id)
-    if department is None or department.kind != OrgKind.DEPARTMENT:
-        raise InvalidInput("choose a department", fields={"new_department": "not_department"})
+    entity = session.get_one(MarketEntity, notice.entity_id)
+    table = latest_table(session)
     item = (licence_item or notice.licence_item).strip()
     name = notice.licence_item_name if item == notice.licence_item else \
-        latest_table(session).licence_items().get(item)
+        table.licence_items().get(item)
     if not name:
         raise InvalidInput("unknown licence item", fields={"licence_item": "unknown"})
+    department = routing_target(session, entity, item, department_org_id,
+                                field="new_department", table=table)
     if (item, department.id) == (notice.licence_item, notice.department_org_id):
         raise InvalidInput("re-route to another department",
                            fields={"new_department": "same_department"})
@@ -123,7 +124,6 @@ def notice_reroute(session: Session, actor: audit.Actor, notice_id: int,
         "action_note": note_text(note)})
     _end(notice, NoticeState.REROUTED)
     session.flush()
-    entity = session.get_one(MarketEntity, notice.entity_id)
     keys = push_notices(session, actor, [Push(entity, item, name, department, notice.trigger,
                                               "manual", previous_id=notice.id)])
     if not keys:

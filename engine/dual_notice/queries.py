@@ -16,12 +16,12 @@ from engine.dual_notice.history import notice_histories
 from engine.dual_notice.lights import Light, light_filter, notice_light
 from engine.dual_notice.notices import get_notice, notice_filter
 from engine.dual_notice.routing_table import latest_table
+from engine.dual_notice.targets import routing_targets
 from engine.errors import NotFound
 from engine.models import (
     DualNotice,
     MarketEntity,
     NoticeState,
-    OrgKind,
     OrgUnit,
     Role,
     User,
@@ -29,7 +29,6 @@ from engine.models import (
     WorkItemStatus,
 )
 from engine.org import scope
-from engine.org.areas import city_code
 from engine.paging import Page, page_of
 from engine.work.history import HistoryEntry
 
@@ -108,14 +107,10 @@ class RoutingChoices:
 
 def routing_choices(session: Session, area_code: str) -> RoutingChoices:
     """The licence items of the latest routing table, and the departments of the area
-    and of the city."""
-    items = sorted(latest_table(session).licence_items().items())
-    departments = session.execute(
-        select(OrgUnit.id, OrgUnit.code, OrgUnit.name)
-        .where(OrgUnit.kind == OrgKind.DEPARTMENT,
-               OrgUnit.area_code.in_([area_code, city_code(session)]))
-        .order_by(OrgUnit.area_code.desc(), OrgUnit.code)).all()
-    return RoutingChoices(items, [(row[0], row[1], row[2]) for row in departments])
+    and of the city that license one of them (engine.dual_notice.targets)."""
+    table = latest_table(session)
+    return RoutingChoices(sorted(table.licence_items().items()), [
+        (unit.id, unit.code, unit.name) for unit in routing_targets(session, area_code, table)])
 
 
 @dataclass(frozen=True)

@@ -25,6 +25,7 @@ from engine.config import PROJECT_DIR
 from engine.db import settings_of
 from engine.dual_notice.lights import light_deadlines
 from engine.dual_notice.routing_table import LicenceMatch, latest_table
+from engine.dual_notice.targets import routing_target
 from engine.errors import Conflict, InvalidInput, NotFound
 from engine.models import (
     DualNotice,
@@ -260,13 +261,12 @@ def route_manually(session: Session, actor: audit.Actor, entity_id: int, licence
                    ) -> DualNotice:
     """Push one notice by hand (from the routing-failed pool, or to add a missed item)."""
     entity = entity_for_registrar(session, actor, entity_id)
-    department = session.get(OrgUnit, department_org_id)
-    if department is None or department.kind != OrgKind.DEPARTMENT:
-        raise InvalidInput("choose a department", fields={"department_org_id": "not_department"})
-    name = licence_item_name or latest_table(session).licence_items().get(licence_item)
+    table = latest_table(session)
+    name = licence_item_name or table.licence_items().get(licence_item)
     if not licence_item or not name:
         raise InvalidInput("unknown licence item; give its name",
                            fields={"licence_item": "unknown"})
+    department = routing_target(session, entity, licence_item, department_org_id, table=table)
     trigger = "change" if entity.routing_state in ROUTED_STATES else "new"
     keys = push_notices(session, actor, [Push(entity, licence_item, name, department, trigger,
                                               "manual")])

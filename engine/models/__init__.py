@@ -22,6 +22,7 @@ from engine.models.process import (
     ProcessDefinition,
     ProcessInstance,
     Timer,
+    WaitingEvent,
     WorkItem,
     WorkItemStatus,
 )
@@ -61,6 +62,7 @@ __all__ = [
     "Role",
     "SavedFilter",
     "Timer",
+    "WaitingEvent",
     "User",
     "UserRole",
     "WorkItem",

@@ -146,6 +146,26 @@ class Timer(Base):
     last_error: Mapped[str | None] = mapped_column(Text)
 
 
+class WaitingEvent(Base):
+    """A message or signal an instance waits for: a waiting catch event (its task), or the
+    start of one of its event sub-processes (task_id ""). Derived on every save, like the
+    timer rows, so a sender finds the cases to load without loading them all."""
+
+    __tablename__ = "waiting_event"
+    __table_args__ = (
+        UniqueConstraint("instance_id", "task_id", "kind", "name"),
+        Index("ix_waiting_event_name", "kind", "name"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    instance_id: Mapped[int] = mapped_column(
+        ForeignKey("process_instance.id", ondelete="CASCADE"), index=True
+    )
+    task_id: Mapped[str] = mapped_column(String(36))
+    kind: Mapped[str] = mapped_column(String(10))  # "message" or "signal"
+    name: Mapped[str] = mapped_column(String(200))
+
+
 class Incident(Base):
     """A failure an operator must look at: a timer past its retries, a script error."""
 

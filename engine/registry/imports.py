@@ -8,7 +8,10 @@ Two entry points share one procedure:
   memory and a crash leaves whole batches; the CLI and the upload page call it.
 
 Either way every row is checked first (the report lists every bad row), and a dry run
-stops there, having written nothing. Required columns: the USCC, the name, the area,
+stops there, having written nothing. A row is refused, with one and the same reason, when
+its area is not the writer's to register or its USCC belongs to an entity the writer may
+not change (engine.registry.entities.WriteScope): checked with the rows, and again inside
+each batch's transaction. Required columns: the USCC, the name, the area,
 the business scope and the establishment date (engine.registry.files.REQUIRED); a file
 without one of them is refused as a whole, a row with one of them blank is refused. Other
 columns are optional, and an empty cell never erases a stored value.
@@ -36,6 +39,7 @@ from engine.db import settings_of, transaction
 from engine.errors import InvalidInput
 from engine.models import MarketEntity, OrgUnit, RegistryImport, RoutingState
 from engine.org import areas as org_areas
+from engine.registry.entities import OUTSIDE_SCOPE, WriteScope, write_scope
 from engine.registry.files import RowSpool, Source, Table, open_source, open_table
 from engine.registry.rows import RowProblem, RowReader
 from engine.registry.workbooks import WorkbookLimits
@@ -132,10 +136,14 @@ class _Import:
         self.unit, self.actor, self.batch_size = unit, actor, max(batch_size, 1)
         self.progress, self.on_batch, self.commits = progress, on_batch, commits
         self.report = ImportReport(file_name, dry_run)
+        self.first_row: dict[str, int] = {}  # USCC -> the row it first appeared in
+        self.scope, self.registrars = WriteScope(), dict[str, int | None]()
+        self.uscc_column = "uscc"  # as the file names it
 
     def run(self, source: Source) -> ImportReport:
         with self.unit() as session:
             areas = org_areas.area_lookup(session)
+            self.scope, self.registrars = write_scope(session, self.actor), registrar_units(session)
             settings = settings_of(session)
         limits = WorkbookLimits(settings.registry_xlsx_max_unpacked_bytes,
                                 settings.registry_xlsx_max_ratio)
@@ -144,6 +152,7 @@ class _Import:
             try:
                 with closing(open_table(stream, limits)) as table:
                     reader = RowReader(table, areas)
+                    self.uscc_column = reader.header("uscc")
                     self._check(table, reader, valid)
             except InvalidInput as exc:
                 self.report.file_error = exc.message
@@ -157,33 +166,53 @@ class _Import:
 
     def _check(self, table: Table, reader: RowReader, valid: RowSpool) -> None:
         """Read every row: the refused ones go to the report, the others to `valid`."""
-        report, rejected = self.report, 0
-        first_row: dict[str, int] = {}  # USCC -> the row it first appeared in
+        report, first_row = self.report, self.first_row
+        pending: list[tuple[int, dict[str, Any]]] = []  # to look up in the registry
         for number, cells in table.rows():
             values, problems = reader.read(number, cells)
-            code = values.get("uscc")
+            code, area = values.get("uscc"), values.get("area_code")
             if code is not None and first_row.setdefault(code, number) != number:
                 problems.append(RowProblem(number, reader.header("uscc"),
                                            f"duplicate of row {first_row[code]}"))
+            if area is not None and not self.scope.allows(self.registrars.get(area), area):
+                problems.append(RowProblem(number, reader.header("area_code"), OUTSIDE_SCOPE))
             report.rows_read += 1
             if problems:
-                rejected += 1
+                report.invalid += 1
                 report.problems.extend(problems)
-            elif not report.dry_run:
-                valid.add(values)
+            else:
+                pending.append((number, values))
+            if len(pending) >= self.batch_size:
+                self._check_owners(pending, reader, valid)
             if report.rows_read % PROGRESS_EVERY == 0:
                 self._tell("checking", report.rows_read, table.estimated_rows)
-        report.invalid = rejected
-        report.valid = report.rows_read - rejected
+        self._check_owners(pending, reader, valid)
+        report.problems.sort(key=lambda problem: problem.row)
+        report.valid = report.rows_read - report.invalid
         self._tell("checking", report.rows_read, report.rows_read)
+
+    def _check_owners(self, pending: list[tuple[int, dict[str, Any]]], reader: RowReader,
+                      valid: RowSpool) -> None:
+        """Refuse the rows whose USCC is registered where the writer may not write."""
+        foreign: set[str] = set()
+        if pending and self.scope.units is not None:
+            with self.unit() as session:
+                foreign = outside_scope(session, [v["uscc"] for _n, v in pending], self.scope)
+        for number, values in pending:
+            if values["uscc"] in foreign:
+                self.report.invalid += 1
+                self.report.problems.append(RowProblem(number, reader.header("uscc"),
+                                                       OUTSIDE_SCOPE))
+            elif not self.report.dry_run:
+                valid.add(values)
+        pending.clear()
 
     def _write(self, valid: RowSpool, fields: tuple[str, ...]) -> None:
         with self.unit() as session:
-            registrars = registrar_units(session)
             import_id = self._start(session)
         try:
             for batch in valid.batches():
-                self._import_batch(batch, fields, registrars, import_id)
+                self._import_batch(batch, fields, import_id)
         except Exception as exc:
             if self.commits:  # the caller's session is its own to roll back
                 with self.unit() as session:
@@ -193,10 +222,14 @@ class _Import:
             self._finish(session, import_id)
 
     def _import_batch(self, batch: list[dict[str, Any]], fields: tuple[str, ...],
-                      registrars: dict[str, int | None], import_id: int) -> None:
+                      import_id: int) -> None:
         report = self.report
         with self.unit() as session:
-            changes, new, changed = upsert_entities(session, batch, fields, registrars)
+            if self.scope.units is not None:  # moved meanwhile: checked again, under lock
+                foreign = outside_scope(session, [r["uscc"] for r in batch], self.scope,
+                                        lock=True)
+                batch = self._refuse(batch, foreign)
+            changes, new, changed = upsert_entities(session, batch, fields, self.registrars)
             notices = self.on_batch(session, changes) if changes and self.on_batch else 0
             session.execute(update(RegistryImport).where(RegistryImport.id == import_id).values(
                 rows_imported=report.imported + new + changed,
@@ -206,6 +239,16 @@ class _Import:
         report.unchanged += len(batch) - new - changed
         report.notices_started += notices
         self._tell("importing", report.imported + report.unchanged, report.valid)
+
+    def _refuse(self, batch: list[dict[str, Any]], foreign: set[str]) -> list[dict[str, Any]]:
+        if not foreign:
+            return batch
+        for code in sorted(foreign, key=self.first_row.__getitem__):
+            self.report.problems.append(RowProblem(self.first_row[code], self.uscc_column,
+                                                   OUTSIDE_SCOPE))
+        self.report.valid -= len(foreign)
+        self.report.invalid += len(foreign)
+        return [record for record in batch if record["uscc"] not in foreign]
 
     def _start(self, session: Session) -> int:
         report = self.report
@@ -222,7 +265,8 @@ class _Import:
         report = self.report
         error = error or report.file_error
         session.execute(update(RegistryImport).where(RegistryImport.id == import_id).values(
-            finished_at=clock.now(), rows_imported=report.imported,
+            finished_at=clock.now(), rows_valid=report.valid, rows_invalid=report.invalid,
+            rows_imported=report.imported,
             notices_started=report.notices_started, error=error))
         audit.record(session, self.actor, "registry.import", "registry_import", import_id,
                      file=report.file_name, rows_read=report.rows_read, valid=report.valid,
@@ -251,6 +295,16 @@ def registrar_units(session: Session) -> dict[str, int | None]:
     rows = session.execute(select(OrgUnit.code, OrgUnit.id).where(OrgUnit.code.in_(codes)))
     found = {unit_code: unit_id for unit_code, unit_id in rows}
     return {area: found.get(f"{area}-amr-reg") or found.get(f"{area}-amr") for area in areas}
+
+
+def outside_scope(session: Session, codes: list[str], scope: WriteScope, *, lock: bool = False
+                  ) -> set[str]:
+    """The USCCs among `codes` of entities the scope may not change (unknown ones are free).
+    With `lock`, their rows stay locked until the transaction ends (PostgreSQL)."""
+    query = select(MarketEntity.uscc, MarketEntity.registrar_org_id, MarketEntity.area_code
+                   ).where(MarketEntity.uscc.in_(codes))
+    rows = session.execute(query.with_for_update() if lock else query)
+    return {code for code, unit_id, area in rows if not scope.allows(unit_id, area)}
 
 
 def upsert_entities(session: Session, records: list[dict[str, Any]], fields: tuple[str, ...],

@@ -12,6 +12,7 @@ from typing import Any
 from uuid import UUID
 
 from SpiffWorkflow.exceptions import WorkflowException
+from SpiffWorkflow.specs.base import TaskSpec
 from SpiffWorkflow.task import Task
 from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import select, update
@@ -36,6 +37,7 @@ from engine.runtime.cases import CLOSED, Case, new_case, open_case, save_case
 from engine.runtime.deploy import latest_definition
 from engine.runtime.derive import annotation, waiting_timers
 from engine.workflow import SERIALIZER_VERSION
+from engine.workflow.scripting import engine_steps
 
 
 def actor_user(session: Session, actor: audit.Actor) -> User | None:
@@ -95,7 +97,7 @@ def _first_steps(case: Case, data: dict[str, Any]) -> None:
     start = case.workflow.get_next_task(state=TaskState.READY)
     if start is not None:
         start.data.update(data)
-    case.workflow.do_engine_steps()
+    engine_steps(case.workflow)
 
 
 def _definition(session: Session, key: str, version: int | None) -> ProcessDefinition:
@@ -119,8 +121,30 @@ def run_steps(case: Case, step: Any) -> None:
                             instance_id=case.row.id) from exc
 
 
+def _run_then_steps(case: Case, first: Any) -> None:
+    first()
+    engine_steps(case.workflow)
+
+
+def _raising_spec(exc: BaseException) -> TaskSpec | None:
+    found, frame = None, exc.__traceback__
+    while frame is not None:
+        candidate = frame.tb_frame.f_locals.get("self")
+        if isinstance(candidate, TaskSpec):
+            found = candidate
+        frame = frame.tb_next
+    return found
+
+
 def _describe(exc: BaseException) -> str:
     text = str(exc) or exc.__class__.__name__
+    if isinstance(exc, WorkflowException) and isinstance(exc.task_spec, str):
+        # Raised as WorkflowException(task_spec, message): the message is where the spec
+        # belongs and the spec became its repr. The spec is the `self` that raised it.
+        text = exc.task_spec
+        raising = _raising_spec(exc)
+        if raising is not None:
+            text += f" (element {getattr(raising, 'bpmn_id', None) or raising.name!r})"
     # SpiffWorkflow wraps an expression's error without chaining it: the error is the context.
     cause = exc.__cause__ or getattr(exc, "exception", None) or exc.__context__
     if cause is not None and str(cause) not in text:
@@ -286,7 +310,7 @@ def complete(session: Session, actor: audit.Actor, item_id: int,
                  completed_at=clock.now().isoformat())
     notes.setdefault("claimed_at", clock.now().isoformat())
     task.data.update(data or {})
-    run_steps(case, lambda: (task.run(), case.workflow.do_engine_steps()))
+    run_steps(case, lambda: _run_then_steps(case, task.run))
     save_case(session, case)
     audit.record(session, actor, "task.complete", "work_item", item.id, task=item.task_name,
                  instance_id=case.row.id, fields=sorted((data or {}).keys()))
@@ -308,7 +332,7 @@ def fire_due_timers(session: Session, actor: audit.Actor, instance_id: int) -> l
     case = open_case(session, instance_id)
     _require_running(case)
     before = {str(task.id): task for task, _due in waiting_timers(case)}
-    run_steps(case, lambda: (case.workflow.refresh_timers(), case.workflow.do_engine_steps()))
+    run_steps(case, lambda: _run_then_steps(case, case.workflow.refresh_timers))
     fired = [task for key, task in before.items() if task.state != TaskState.WAITING]
     save_case(session, case)
     for task in fired:

@@ -20,6 +20,7 @@ from engine.runtime.derive import PRIORITIES
 from engine.runtime.forms import FORMS_DIR, form_exists
 from engine.workflow import ParsedProcess, bounds, dump_spec, parse_process, sandbox
 from engine.workflow.bounds import Bounds, OutOfBounds
+from engine.workflow.constructs import unsupported
 from engine.workflow.expressions import Code, code_of, is_literal
 from rules.lanes import lane_rule
 
@@ -91,6 +92,9 @@ def check_process(parsed: ParsedProcess, forms_dir: Path = FORMS_DIR,
     problems: list[DeploymentProblem] = []
     for spec in [parsed.spec, *parsed.subprocess_specs.values()]:
         problems.extend(_check_spec(spec, parsed.bpmn_file, forms_dir, settings))
+    specs = {parsed.key: parsed.spec, **parsed.subprocess_specs}
+    problems.extend(DeploymentProblem(parsed.bpmn_file, element, reason)
+                    for element, reason in unsupported(parsed.key, specs, parsed.bpmn_xml))
     return problems
 
 

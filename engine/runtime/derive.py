@@ -24,7 +24,9 @@ from sqlalchemy import delete, insert, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from engine.models import OrgKind, OrgUnit, Timer, WorkItem, WorkItemStatus
+from engine.models import InstanceStatus, OrgKind, OrgUnit, Timer, WorkItem, WorkItemStatus
+from engine.runtime.waiting import sync_waiting_events
+from engine.workflow.expressions import events_of
 from rules.lanes import lane_rule
 
 if TYPE_CHECKING:
@@ -80,6 +82,8 @@ def annotate_tasks(session: Session, case: Case) -> None:
 def write_rows(session: Session, case: Case, is_new: bool = False) -> None:
     sync_work_items(session, case, is_new)
     sync_timers(session, case, is_new)
+    ended = case.row.status in (InstanceStatus.COMPLETED, InstanceStatus.TERMINATED)
+    sync_waiting_events(session, case.row.id, None if ended else case.workflow, is_new)
 
 
 def sync_work_items(session: Session, case: Case, is_new: bool = False) -> None:
@@ -207,10 +211,19 @@ def waiting_timers(case: Case) -> list[tuple[Task, datetime]]:
 
 
 def timer_due(spec: TaskSpec, value: Any) -> datetime | None:
-    """When a waiting task's timer is due, from its event value (None: not a waiting timer)."""
-    event = getattr(spec, "event_definition", None)
-    if not isinstance(event, TimerEventDefinition) or value is None:
+    """When a waiting task's timer is due, from its event value (None: not a waiting timer).
+
+    A timer may sit inside a multiple event: an event-based gateway holds the events of
+    the catches that follow it as one, and its task keeps the timer's value.
+    """
+    if value is None:
         return None
+    timers = [event for event in events_of(getattr(spec, "event_definition", None))
+              if isinstance(event, TimerEventDefinition)]
+    return min(filter(None, (_due(event, value) for event in timers)), default=None)
+
+
+def _due(event: TimerEventDefinition, value: Any) -> datetime | None:
     if isinstance(event, CycleTimerEventDefinition):
         if not isinstance(value, dict) or value.get("cycles") == 0:
             return None

@@ -11,6 +11,7 @@ from engine.errors import Conflict
 from engine.runtime.cases import CLOSED, open_case, save_case
 from engine.runtime.commands import run_steps
 from engine.runtime.derive import tasks_in
+from engine.workflow.scripting import engine_steps
 
 
 def deliver_signal(session: Session, instance_id: int, name: str, **details: object) -> None:
@@ -28,7 +29,7 @@ def deliver_signal(session: Session, instance_id: int, name: str, **details: obj
 
     def step() -> None:
         case.workflow.send_event(BpmnEvent(waiting[0].task_spec.event_definition))
-        case.workflow.do_engine_steps()
+        engine_steps(case.workflow)
 
     run_steps(case, step)
     save_case(session, case)

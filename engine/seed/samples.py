@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 import random
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -34,12 +34,14 @@ SURNAMES = "张王李赵刘陈杨黄周吴徐孙朱马胡郭何高林罗"
 WORDS = "永昌兴隆鑫源瑞丰德盛泰和华宝山高黎贡云岭腾越滇西"
 
 
-def sample_rows(count: int, seed: int = 2026) -> Iterator[list[str]]:
-    """`count` valid, distinct registrations; about one in three needs a licence."""
+def sample_rows(count: int, seed: int = 2026,
+                counties: Sequence[tuple[str, str]] = COUNTIES) -> Iterator[list[str]]:
+    """`count` valid, distinct registrations in the counties (code, name); about one in
+    three needs a licence."""
     rng = random.Random(seed)
     seen: set[str] = set()
     while len(seen) < count:
-        area, area_name = rng.choice(COUNTIES)
+        area, area_name = rng.choice(counties)
         prefix, kind, suffix = rng.choices(KINDS, weights=(6, 3, 1))[0]
         code = generate(rng, area, prefix)
         if code in seen:

@@ -8,6 +8,7 @@ from typing import Any
 from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
 from SpiffWorkflow.bpmn.script_engine.python_environment import BasePythonScriptEngineEnvironment
 from SpiffWorkflow.bpmn.specs.mixins.multiinstance_task import MultiInstanceTask, StandardLoopTask
+from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.task import Task
 
 import rules
@@ -83,6 +84,26 @@ class BoundedScriptEngine(PythonScriptEngine):
         if isinstance(spec, StandardLoopTask) and expression == spec.condition and value:
             bounds.check_rounds(len(task.internal_data.get("merged", [])), self.bounds)
         return value
+
+
+def engine_steps(workflow: BpmnWorkflow) -> None:
+    """`workflow.do_engine_steps()`, stopped by OutOfBounds after the script engine's
+    `max_engine_steps`: a loop of scripts and gateways that never waits would otherwise
+    hold the command (and its write lock) for ever."""
+    engine = workflow.script_engine
+    limit = engine.bounds.max_engine_steps if isinstance(engine, BoundedScriptEngine) else 0
+    taken = 0
+
+    def counted(task: Task) -> None:
+        nonlocal taken
+        taken += 1
+        if limit and taken > limit:
+            element = getattr(task.task_spec, "bpmn_id", None) or task.task_spec.name
+            raise OutOfBounds(f"more than {limit:,} engine steps in one command, the last at "
+                              f"element {element!r} (setting max_engine_steps): a loop "
+                              "that never waits?")
+
+    workflow.do_engine_steps(did_complete_task=counted)
 
 
 def script_engine(context: RuleContext | None, limits: sandbox.Limits,

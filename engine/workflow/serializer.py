@@ -86,11 +86,34 @@ def load_spec(sha256: str, fetch_json: Callable[[], str]) -> Specs:
     dct = json.loads(fetch_json())
     specs = (_REGISTRY.restore(dct["spec"]),
              {k: _REGISTRY.restore(v) for k, v in dct["subprocess_specs"].items()})
+    for process in (specs[0], *specs[1].values()):
+        wire_event_subprocesses(process)
     with _SPEC_LOCK:
         _SPEC_CACHE[sha256] = specs
         while len(_SPEC_CACHE) > _SPEC_CACHE_SIZE:
             _SPEC_CACHE.popitem(last=False)
     return specs
+
+
+def wire_event_subprocesses(spec: BpmnProcessSpec) -> None:
+    """Give each event sub-process of `spec` the connections SpiffWorkflow adds when the
+    event first starts one (`BpmnStartTask.trigger_wf`: Start → sub-process → End).
+
+    Added at run time, they are missing from a spec stored before, so a restored case
+    whose event sub-process had started failed with "No input task connected"; and
+    added to a cached spec, they would change it for every other case. So every loaded
+    spec gets them here, once, and without the one that matters to new cases: the
+    start task's own list of outputs stays as parsed, so nothing starts unless its
+    event comes.
+    """
+    start, end = spec.start, spec.end
+    for name in start.trigger_specs:
+        sub = spec.task_specs.get(name)
+        if sub is None or start in sub.inputs:
+            continue
+        sub._inputs.append(start.name)  # the input side only: Start keeps its outputs
+        if end not in sub.outputs:
+            sub.connect(end)
 
 
 def new_workflow(specs: Specs, engine: PythonScriptEngine) -> BpmnWorkflow:

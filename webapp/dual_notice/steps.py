@@ -37,6 +37,7 @@ REFUSALS = {
     "same_department": _l("Choose another department or licence item."),
     "not_department": _l("Choose a department."),
     "unknown": _l("Choose a licence item of the routing table."),
+    "not_a_target": _l("That department does not license this item in the entity's area."),
     "outside_department": _l("Choose a person or unit of the department."),
     "out_of_scope": _l("Choose a person or unit of the department."),
     "too_long": _l("Enter at most %(n)d characters.", n=500),

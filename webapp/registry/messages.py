@@ -38,6 +38,7 @@ ROW_REASONS = _patterns(
     (r"control character (?P<char>U\+[0-9A-F]{4}) not allowed",
      lambda **v: _("Contains the control character %(char)s, which cannot be stored; "
                    "remove it from the cell", **v)),
+    (r"outside your registration area", lambda **v: _("Outside your registration area")),
 )
 CODE_REASONS = _patterns(
     (r"must have 18 characters, has (?P<n>\d+)",

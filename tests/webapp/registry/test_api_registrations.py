@@ -117,3 +117,36 @@ def test_the_push_is_in_the_openapi_document(client):
                                        "established_on"}
     assert "统一社会信用代码" in fields["properties"]["uscc"]["description"]
     assert "ImportReport" in spec["components"]["schemas"]
+
+
+def test_a_registrar_cannot_take_over_another_areas_entity(app, app_sessions):
+    client = app.test_client()
+    longyang = client.post("/api/v1/registrations", json={"registrations": [
+        registration(GOOD)]}, headers=token_for(app_sessions, "zhou")).get_json()
+    assert longyang["new"] == 1
+    tengchong = token_for(app_sessions, "liu")
+    moved = client.post("/api/v1/registrations", json={"registrations": [
+        registration(GOOD, name="改名公司", area_code="530581")]}, headers=tengchong)
+    assert moved.status_code == 200
+    report = moved.get_json()
+    assert (report["valid"], report["invalid"], report["new"], report["changed"]) == (0, 1, 0, 0)
+    (problem,) = report["problems"]
+    assert problem["column"] == "uscc" and problem["reason"] == "outside your registration area"
+    with app_sessions() as session:
+        entity = session.execute(select(MarketEntity)).scalar_one()
+        assert (entity.name, entity.area_code) == (GOOD[1], "530502")
+
+
+def test_a_registrar_cannot_register_in_another_area_and_learns_nothing(app, app_sessions):
+    client = app.test_client()
+    client.post("/api/v1/registrations", json={"registrations": [registration(GOOD)]},
+                headers=token_for(app_sessions, "zhou"))
+    tengchong = token_for(app_sessions, "liu")
+    known, unknown = (client.post("/api/v1/registrations", json={"registrations": [
+        registration(row, name="改名公司")]}, headers=tengchong).get_json()
+        for row in (GOOD, OTHER))
+    for report in (known, unknown):  # the same answer for a known and an unknown USCC
+        assert (report["invalid"], report["new"], report["changed"]) == (1, 0, 0)
+        assert [(p["column"], p["reason"]) for p in report["problems"]] == [
+            ("area_code", "outside your registration area")]
+    assert count(app_sessions, MarketEntity) == 1

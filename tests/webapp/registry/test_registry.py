@@ -16,13 +16,15 @@ from engine.models import DualNotice, MarketEntity, RegistryImport, RegistryUplo
 from engine.registry.uploads import upload_path
 from engine.seed.samples import HEADERS, sample_rows
 from tests.engine.registry.bombs import xlsx_bomb
+from tests.factories import make_entity
 from tests.webapp.dual_notice import notice_world
-from tests.webapp.dual_notice.notice_world import notice_state, push
+from tests.webapp.dual_notice.notice_world import entity_named, notice_state, push
 
 world = notice_world.world  # fixture
 pytestmark = [pytest.mark.usefixtures("traveller"), pytest.mark.both_backends]
 
 BAD_CODE = "91530502MA6K00000X"  # the check character does not match
+LONGYANG = [("530502", "隆阳区")]  # the area of the registrar zhou
 
 
 def csv_bytes(rows: list[list[str]], headers: list[str] = HEADERS, encoding: str = "utf-8"
@@ -35,8 +37,9 @@ def csv_bytes(rows: list[list[str]], headers: list[str] = HEADERS, encoding: str
 
 
 def registration_file() -> bytes:
-    """Three good rows, then one with a bad USCC (row 5) and one without a name (row 6)."""
-    rows = list(sample_rows(5, seed=7))
+    """Three good rows, then one with a bad USCC (row 5) and one without a name (row 6),
+    all of 隆阳区, the area of the registrar who uploads them."""
+    rows = list(sample_rows(5, seed=7, counties=LONGYANG))
     rows[3][0] = BAD_CODE
     rows[4][1] = ""
     return csv_bytes(rows)
@@ -132,7 +135,7 @@ def test_an_import_without_progress_for_ten_minutes_is_shown_as_cut_off(
 
 def test_a_nul_in_a_cell_refuses_its_row_naming_the_column(app, login, app_sessions):
     clerk = login("zhou")
-    rows = list(sample_rows(2, seed=9))
+    rows = list(sample_rows(2, seed=9, counties=LONGYANG))
     rows[1][1] = "保山\x00商行"
     location = upload(clerk, csv_bytes(rows)).headers["Location"]
     finish(app)
@@ -182,12 +185,13 @@ def test_a_file_without_a_required_column_is_refused_as_a_whole(app, login, app_
 
 def test_gbk_and_xlsx_files_are_read(app, login, app_sessions):
     clerk = login("zhou")
-    upload(clerk, csv_bytes(list(sample_rows(2, seed=3)), encoding="gbk"), "gbk.csv")
+    upload(clerk, csv_bytes(list(sample_rows(2, seed=3, counties=LONGYANG)), encoding="gbk"),
+           "gbk.csv")
     finish(app)
     assert latest_upload(app_sessions).rows_valid == 2
     book = Workbook()
     book.active.append(HEADERS)
-    for row in sample_rows(2, seed=4):
+    for row in sample_rows(2, seed=4, counties=LONGYANG):
         book.active.append(row)
     out = io.BytesIO()
     book.save(out)
@@ -309,3 +313,48 @@ def test_a_returned_notice_is_rerouted_or_terminated(login, app_sessions, world)
     assert ended.status_code == 302
     assert notice_state(app_sessions, second["530502-psb"]) == "terminated"
     assert "data-notice" not in clerk.get("/registry/returned").get_data(as_text=True)
+
+
+def test_a_registrar_cannot_route_into_another_area(login, app_sessions, world):
+    entity_id, _notices = push(app_sessions, "五金产品零售")
+    _e, pushed = push(app_sessions, "印章刻制")
+    login("hu").post(f"/notices/{pushed['530502-psb']}/return",
+                     {"reason": "2", "note": "住所不在本辖区"})
+    clerk = login("zhou")
+    tengchong = str(world.units["530581-psb"].id)
+    pool = clerk.get("/registry/pool").get_data(as_text=True)
+    assert f'value="{tengchong}"' not in pool
+    routed = clerk.post(f"/registry/entities/{entity_id}/route",
+                        {"licence_item": "PS-SEAL", "department": tengchong})
+    assert routed.status_code == 302
+    assert "该部门不负责本主体所在地区的这一许可事项" in clerk.get(
+        routed.headers["Location"]).get_data(as_text=True)
+    rerouted = clerk.post(f"/notices/{pushed['530502-psb']}/reroute",
+                          {"licence_item": "PS-SEAL", "department": tengchong})
+    assert rerouted.status_code == 422
+    assert "该部门不负责本主体所在地区的这一许可事项" in rerouted.get_data(as_text=True)
+    assert notice_state(app_sessions, pushed["530502-psb"]) == "returned"
+    with app_sessions() as session:
+        assert session.scalar(select(func.count()).select_from(DualNotice).where(
+            DualNotice.department_org_id == world.units["530581-psb"].id)) == 0
+
+
+def test_an_upload_refuses_rows_of_another_areas_entities(app, login, app_sessions):
+    rows = list(sample_rows(2, seed=7))
+    with app_sessions() as session:
+        make_entity(session, "印章刻制", uscc=rows[0][0], name="隆阳老字号")
+        session.commit()
+    for row in rows:
+        row[HEADERS.index("行政区划代码")] = "530581"
+    tengchong = login("liu")
+    location = upload(tengchong, csv_bytes(rows)).headers["Location"]
+    finish(app)
+    page = tengchong.get(location).get_data(as_text=True)
+    problems = page.split('id="problems"')[1]
+    assert ('<td class="num">2</td><td>统一社会信用代码</td><td>不在您的登记管辖范围内</td>'
+            in problems)
+    assert 'id="rows-valid">1<' in page
+    tengchong.post(f"/registry/imports/{latest_upload(app_sessions).id}/import")
+    finish(app)
+    assert entity_named(app_sessions, "隆阳老字号").area_code == "530502"
+    assert count(app_sessions, MarketEntity) == 2
