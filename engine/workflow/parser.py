@@ -10,7 +10,7 @@ from SpiffWorkflow.bpmn.specs.bpmn_process_spec import BpmnProcessSpec
 from SpiffWorkflow.spiff.parser.process import VALIDATOR, SpiffBpmnParser
 
 from engine.errors import DeploymentError, DeploymentProblem
-from engine.workflow.xml import UnsafeXml, kind_of, parse_xml
+from engine.workflow.xml import UnsafeXml, kind_of, parse_xml, xml_text
 
 
 @dataclass
@@ -91,7 +91,7 @@ def _add(parser: SpiffBpmnParser, name: str, content: bytes | str
     except UnsafeXml as exc:
         return "", "", DeploymentProblem(name, None, str(exc))
     kind = kind_of(root) or ""
-    text = content.decode("utf-8") if isinstance(content, bytes) else content
+    text = xml_text(content)  # decoded as parse_xml did: it cannot fail here
     try:
         if kind == "bpmn":
             parser.add_bpmn_xml(root, filename=name)

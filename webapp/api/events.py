@@ -11,7 +11,8 @@ from flask_login import login_required
 from engine.runtime import events
 from webapp import database
 from webapp.access import actor
-from webapp.api.views import _int, body
+from webapp.api.views import body
+from webapp.params import api_int
 
 
 def _send(kind: str) -> ResponseReturnValue:
@@ -20,7 +21,7 @@ def _send(kind: str) -> ResponseReturnValue:
     business_key = data.get("business_key")
     delivery = send(database.session(), actor(), data.get("name"),  # type: ignore[arg-type]
                     payload=data.get("payload"),
-                    instance_id=_int(data.get("instance_id"), "instance_id"),
+                    instance_id=api_int(data.get("instance_id"), "instance_id"),
                     business_key=str(business_key) if business_key is not None else None)
     database.commit()
     return jsonify(delivery.as_dict())
