@@ -25,6 +25,7 @@ from engine.models import RegistryUpload, Role, User
 from engine.org import scope
 from engine.registry import ImportReport, OnBatch, failure_reason, import_file
 from engine.runtime import actor_user
+from engine.work.attachments import safe_file_name
 
 FOLDER = "registry"
 FILE_TYPES = frozenset({".csv", ".txt", ".xlsx"})
@@ -53,7 +54,7 @@ def store_upload(session: Session, actor: audit.Actor, filename: str, stream: Bi
                  ) -> RegistryUpload:
     """Keep an uploaded CSV or XLSX file (within the registry upload limit) to check it."""
     user = _registrar(session, actor)
-    name = PurePosixPath((filename or "").replace("\\", "/")).name.strip()[:300]
+    name = safe_file_name(filename, 300)
     extension = PurePosixPath(name).suffix.lower()
     if not name or extension not in FILE_TYPES:
         raise InvalidInput("upload a CSV or XLSX file", fields={"file": "type"})

@@ -20,7 +20,7 @@ from engine.errors import DeploymentError, DeploymentProblem, NotFound, SandboxV
 from engine.models import ProcessDefinition
 from engine.runtime.derive import PRIORITIES
 from engine.runtime.forms import FORMS_DIR, form_exists
-from engine.runtime.schedules import occurrence, schedule_version, timer_starts
+from engine.runtime.schedule_rows import occurrence, schedule_version, timer_starts
 from engine.workflow import ParsedProcess, bounds, dump_spec, sandbox
 from engine.workflow.bounds import Bounds, OutOfBounds
 from engine.workflow.constructs import unsupported

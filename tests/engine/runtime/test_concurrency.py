@@ -16,10 +16,13 @@ from engine.audit import Actor
 from engine.config import Settings
 from engine.db import session_factory
 from engine.errors import Conflict
-from engine.models import AuditEvent, Role, Timer, WorkItem
+from engine.models import AuditEvent, ProcessInstance, Role, Timer, WorkItem
 from engine.org.units import add_user
 from engine.runtime import claim
+from engine.runtime.deploy import deploy
+from engine.runtime.schedules import start_due
 from engine.runtime.timers import sweep
+from tests.engine.runtime.test_schedules import TEN, timed
 from tests.factories import MONDAY, SETUP, make_world, start_sample
 
 CST = ZoneInfo("Asia/Shanghai")
@@ -117,11 +120,6 @@ def test_two_sweepers_fire_a_thousand_due_timers_each_once(pg_engine, tmp_path):
 
 
 def test_four_schedulers_start_each_occurrence_of_a_timer_start_once(pg_engine, tmp_path):
-    from engine.models import ProcessInstance
-    from engine.runtime.deploy import deploy
-    from engine.runtime.schedules import start_due
-    from tests.engine.runtime.test_schedules import TEN, timed
-
     sessions = session_factory(pg_engine, Settings(var_dir=tmp_path / "var"))
     with time_machine.travel(TEN, tick=False), sessions() as session:
         deploy(session, SETUP, [("report.bpmn", timed(
