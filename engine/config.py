@@ -39,6 +39,9 @@ class Settings:
     max_instance_state_bytes: int = 1_048_576
     upload_max_bytes: int = 10 * 1024 * 1024
     registry_upload_max_bytes: int = 100 * 1024 * 1024
+    # What an uploaded workbook may unpack to, checked before it is parsed (zip bombs).
+    registry_xlsx_max_unpacked_bytes: int = 200 * 1024 * 1024
+    registry_xlsx_max_ratio: int = 100
     notice_claim_workdays: int = 7
     notice_escalate_workdays: int = 10
     # Bounds on what a diagram may ask of the engine (timers, loops, rule arguments).

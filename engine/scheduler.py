@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from engine.config import PROJECT_DIR, Settings, as_environment
 from engine.db import transaction
+from engine.runtime.schedules import start_due
 from engine.runtime.timers import sweep, worker_name
 from engine.work.notifications import sweep_deadlines
 
@@ -40,6 +41,9 @@ def sweep_job(sessions: sessionmaker[Session]) -> None:
     result = sweep(sessions, worker_name())
     if result.leased:
         log.info("timer sweep: %s", result)
+    started = start_due(sessions, worker_name())
+    if started:
+        log.info("timer start events: %d case(s) started", started)
 
 
 def deadlines_job(sessions: sessionmaker[Session]) -> None:

@@ -15,6 +15,7 @@ from webapp import (
     entities,
     errors,
     i18n,
+    params,
     registry,
     security,
     templating,
@@ -35,6 +36,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     i18n.init_app(app)
     errors.init_app(app)
     templating.init_app(app)
+    params.init_app(app)  # before the blueprints: their routes use its int converter
     for blueprint in BLUEPRINTS:
         app.register_blueprint(blueprint)
     app.add_url_rule("/", "home", inbox.home)

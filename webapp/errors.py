@@ -15,6 +15,7 @@ from engine.models import User, WorkItem
 from engine.runtime.incidents import report_failure
 from webapp import database
 from webapp.messages import GENERIC, reason_text
+from webapp.params import UnreadableInput
 
 STATUS = {NotFound: 404, Forbidden: 403, Conflict: 409, InvalidInput: 422, IncidentError: 500}
 TITLES = {
@@ -62,6 +63,8 @@ def http_error(exc: HTTPException) -> Response | tuple[Any, int]:
     if status == 404:
         return respond(404, _("This page does not exist, or it is not in your area of work."),
                        error="not_found")
+    if isinstance(exc, UnreadableInput):
+        return respond(400, exc.message, error="bad_request", code=exc.reason)
     if status == 413:
         return respond(413, _("The upload is larger than allowed."), error="too_large")
     return respond(status, str(TITLES.get(status, exc.name)), error=exc.name.lower())

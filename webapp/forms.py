@@ -65,9 +65,11 @@ class NumberText:
 
 def date_text(_form: FlaskForm, field: Field) -> None:
     try:
-        date.fromisoformat((field.data or "").strip())
+        day = date.fromisoformat((field.data or "").strip())
     except ValueError:
         raise ValidationError(_("Enter a date as YYYY-MM-DD.")) from None
+    if not 1900 <= day.year <= 2100:
+        raise ValidationError(_("Enter a date between 1900 and 2100."))
 
 
 def uscc_text(_form: FlaskForm, field: Field) -> None:

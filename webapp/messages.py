@@ -61,6 +61,8 @@ REASONS: dict[str, LazyString] = {
     "wrong_notice_state": _l("This notice is not at this step. Reload the page to see where "
                              "it stands."),
     "already_pushed": _l("This licence item is already pushed to that department."),
+    "may_not_send_events": _l("Only system administrators send messages and signals to "
+                              "cases."),
     "wrong_upload_state": _l("This upload is not waiting for this any more. Reload the page."),
     "incident_resolved": _l("This process failure is already resolved."),
 }

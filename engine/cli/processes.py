@@ -16,7 +16,8 @@ from engine.cli.context import CliContext, pass_cli
 from engine.errors import DeploymentError, EngineError, IncidentError
 from engine.models import ProcessInstance, User, WorkItem, WorkItemStatus
 from engine.org.units import org_by_code
-from engine.runtime.deploy import deploy_paths
+from engine.runtime import events
+from engine.runtime.deploy import deploy_all
 from engine.runtime.incidents import report_failure
 
 
@@ -61,13 +62,19 @@ def parse_data(raw: str | None) -> dict[str, Any]:
 @click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
 @pass_cli
 def deploy(cli: CliContext, files: tuple[str, ...]) -> None:
-    """Deploy a BPMN file (with its DMN tables) as the next version of its process."""
+    """Deploy BPMN files (with their DMN tables) as the next version of each top-level
+    executable process they hold; a call activity finds its process among the files or
+    among the deployed processes (the new version carries that process's latest version)."""
     try:
         with cli.transaction() as session:
-            definition, created = deploy_paths(session, cli.actor, [Path(f) for f in files])
-            state = "deployed" if created else "unchanged"
-            click.echo(f"{state}: {definition.key} version {definition.version} "
-                       f"({definition.sha256[:12]})")
+            deployed = deploy_all(session, cli.actor,
+                                  [(Path(f).name, Path(f).read_bytes()) for f in files])
+            for definition, created in deployed:
+                state = "deployed" if created else "unchanged"
+                calls = "".join(f", calls {key} version {version}"
+                                for key, version in sorted(definition.calls.items()))
+                click.echo(f"{state}: {definition.key} version {definition.version} "
+                           f"({definition.sha256[:12]}{calls})")
     except EngineError as exc:
         fail(exc)
 
@@ -181,7 +188,42 @@ def _lifecycle_command(name: str) -> click.Command:
     return command
 
 
-COMMANDS = [deploy, start, instances, tasks,
+def _send_command(kind: str) -> click.Command:
+    @click.command(name=kind, help=f"Send a {kind} to the cases waiting for it "
+                   "(see engine.runtime.events for who receives it).")
+    @click.argument("name")
+    @click.option("--data", help="The payload as a JSON object (task data of the catch).")
+    @click.option("--instance", "instance_id", type=int, help="Only this instance.")
+    @click.option("--business-key", help="Only the instance(s) with this business key.")
+    @pass_cli
+    def command(cli: CliContext, name: str, data: str | None, instance_id: int | None,
+                business_key: str | None) -> None:
+        send = events.send_signal if kind == "signal" else events.send_message
+        try:
+            with cli.transaction() as session:
+                delivery = send(session, cli.actor, name, payload=parse_data(data),
+                                instance_id=instance_id, business_key=business_key)
+        except EngineError as exc:
+            fail(exc, cli)
+        if not delivery.caught:
+            click.echo(f"no case was waiting for the {kind} {name!r}")
+        for instance in delivery.delivered:
+            click.echo(f"delivered to instance {instance}")
+        for instance in delivery.started:
+            click.echo(f"started instance {instance}")
+
+    return command
+
+
+@click.group()
+def send() -> None:
+    """Send a message or a signal to cases."""
+
+
+send.add_command(_send_command("message"))
+send.add_command(_send_command("signal"))
+
+COMMANDS = [deploy, start, instances, tasks, send,
             *(_task_command(n, h) for n, h in (
                 ("claim", "Claim a work item."), ("release", "Release a held work item."),
                 ("assign", "Assign a work item to a user or a unit."),

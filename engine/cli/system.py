@@ -14,6 +14,7 @@ from engine.errors import EngineError
 from engine.runtime import doctor
 from engine.runtime import incidents as incident_service
 from engine.runtime import timers as timer_service
+from engine.runtime.schedules import start_due
 from engine.scheduler import run_forever
 from engine.seed.seeders import DEMO_PASSWORD, seed_baoshan, seed_demo
 
@@ -28,10 +29,13 @@ def timers() -> None:
 @click.option("--limit", type=int, help="At most this many timers.")
 @pass_cli
 def timers_sweep(cli: CliContext, once: bool, limit: int | None) -> None:
-    """Fire the timers that are due now."""
+    """Fire the timers that are due now, and start the cases of due timer start events."""
     result = timer_service.sweep(cli.sessions, limit=limit)
     click.echo(f"leased {result.leased}, fired {result.fired}, retried {result.retried}, "
                f"incidents {result.incidents}, conflicts {result.conflicts}")
+    started = start_due(cli.sessions, timer_service.worker_name())
+    if started:
+        click.echo(f"started {started} case(s) of timer start events")
     for error in result.errors:
         click.echo(f"  {error}", err=True)
 

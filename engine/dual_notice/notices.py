@@ -107,6 +107,7 @@ def notice_reroute(session: Session, actor: audit.Actor, notice_id: int,
     The licence item may be corrected on the way (reason 0).
     """
     notice = _notice_in(session, actor, notice_id, NoticeState.RETURNED)
+    item_id = _item_for(session, actor, notice, "handle_return")  # who may, before what
     entity = session.get_one(MarketEntity, notice.entity_id)
     table = latest_table(session)
     item = (licence_item or notice.licence_item).strip()
@@ -119,7 +120,7 @@ def notice_reroute(session: Session, actor: audit.Actor, notice_id: int,
     if (item, department.id) == (notice.licence_item, notice.department_org_id):
         raise InvalidInput("re-route to another department",
                            fields={"new_department": "same_department"})
-    runtime.complete(session, actor, _item_for(session, actor, notice, "handle_return"), {
+    runtime.complete(session, actor, item_id, {
         "action": "reroute", "new_department": department.code, "licence_item": item,
         "action_note": note_text(note)})
     _end(notice, NoticeState.REROUTED)

@@ -40,7 +40,7 @@ from engine.config import PROJECT_DIR
 from engine.errors import DeploymentError, DeploymentProblem, NotFound
 from engine.models import DecisionTable
 from engine.org.areas import department_suffixes
-from engine.workflow.xml import UnsafeXml, kind_of, parse_xml
+from engine.workflow.xml import UnsafeXml, kind_of, parse_xml, xml_text
 
 ROUTING_KEY = "dual_notice_routing"
 SHIPPED_TABLE = PROJECT_DIR / "rules" / "dual_notice_routing.dmn"
@@ -266,7 +266,7 @@ def deploy_table(session: Session, actor: audit.Actor, file_name: str, content: 
     latest = session.execute(select(func.max(DecisionTable.version)).where(
         DecisionTable.key == parsed.key)).scalar()
     row = DecisionTable(key=parsed.key, version=(latest or 0) + 1, name=parsed.name[:200],
-                        sha256=digest, xml=content.decode("utf-8"), file_name=file_name[:200],
+                        sha256=digest, xml=xml_text(content), file_name=file_name[:200],
                         deployed_by=actor.name, deployed_at=clock.now())
     session.add(row)
     session.flush()

@@ -50,6 +50,10 @@ class ProcessDefinition(Base):
     bpmn_xml: Mapped[str] = mapped_column(Text, deferred=True)
     dmn_xml: Mapped[list[str]] = mapped_column(JSON, default=list, deferred=True)
     file_names: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # The deployment's other BPMN files, [name, text], holding processes it calls.
+    extra_bpmn: Mapped[list[list[str]]] = mapped_column(JSON, default=list, deferred=True)
+    # Processes it calls that were deployed before: key -> the version it carries.
+    calls: Mapped[dict[str, int]] = mapped_column(JSON, default=dict)
     spec_json: Mapped[str] = mapped_column(Text, deferred=True)
     deployed_by: Mapped[str] = mapped_column(String(64))
     deployed_at: Mapped[datetime] = mapped_column(UTCDateTime)
@@ -143,6 +147,46 @@ class Timer(Base):
     locked_by: Mapped[str | None] = mapped_column(String(100))
     locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(Text)
+
+
+class WaitingEvent(Base):
+    """A message or signal an instance waits for: a waiting catch event (its task), or the
+    start of one of its event sub-processes (task_id ""). Derived on every save, like the
+    timer rows, so a sender finds the cases to load without loading them all."""
+
+    __tablename__ = "waiting_event"
+    __table_args__ = (
+        UniqueConstraint("instance_id", "task_id", "kind", "name"),
+        Index("ix_waiting_event_name", "kind", "name"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    instance_id: Mapped[int] = mapped_column(
+        ForeignKey("process_instance.id", ondelete="CASCADE"), index=True
+    )
+    task_id: Mapped[str] = mapped_column(String(36))
+    kind: Mapped[str] = mapped_column(String(10))  # "message" or "signal"
+    name: Mapped[str] = mapped_column(String(200))
+
+
+class ProcessSchedule(Base):
+    """When the scheduler next starts a case of a process with a timer start event: one row
+    per process, from its latest version; leased like the timer rows."""
+
+    __tablename__ = "process_schedule"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(100), unique=True)
+    definition_id: Mapped[int] = mapped_column(
+        ForeignKey("process_definition.id", ondelete="CASCADE"), index=True)
+    element: Mapped[str] = mapped_column(String(200))  # the start event's id
+    next_due_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    period_seconds: Mapped[int | None] = mapped_column(Integer)  # None: once (date, duration)
+    cycles_left: Mapped[int | None] = mapped_column(Integer)  # None: without end
+    locked_by: Mapped[str | None] = mapped_column(String(100))
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    started: Mapped[int] = mapped_column(Integer, default=0)
     last_error: Mapped[str | None] = mapped_column(Text)
 
 

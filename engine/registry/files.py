@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from engine.errors import InvalidInput
+from engine.registry.workbooks import WorkbookLimits, XlsxRows
 
 Source = IO[bytes] | bytes | str | os.PathLike[str]
 
@@ -69,7 +70,7 @@ def field_of(header: str) -> str | None:
 class Table:
     """A registration file opened for reading: its header and a way to walk its rows."""
 
-    source: _CsvRows | _XlsxRows
+    source: _CsvRows | XlsxRows
     headers: list[str]
     header_row: int  # as the user sees it: the first line of the file is row 1
     columns: dict[str, list[int]]  # field → indexes of the columns naming it, left first
@@ -131,16 +132,17 @@ def open_source(source: Source) -> Iterator[IO[bytes]]:
             yield spool
 
 
-def open_table(stream: IO[bytes]) -> Table:
-    """Detect the format and encoding and find the header; raises InvalidInput for a bad file.
-    Close the table when done (an XLSX workbook stays open between walks)."""
+def open_table(stream: IO[bytes], limits: WorkbookLimits) -> Table:
+    """Detect the format and encoding and find the header; raises InvalidInput for a bad file
+    (a workbook over `limits` is refused before it is parsed). Close the table when done (an
+    XLSX workbook stays open between walks)."""
     stream.seek(0)
     head = stream.read(8)
     stream.seek(0)
     if head.startswith(b"\xd0\xcf\x11\xe0"):
         raise InvalidInput("old Excel (.xls) files cannot be read; save the sheet as .xlsx "
                            "or CSV")
-    source = _XlsxRows(stream) if head.startswith(b"PK\x03\x04") else _CsvRows(stream)
+    source = XlsxRows(stream, limits) if head.startswith(b"PK\x03\x04") else _CsvRows(stream)
     try:
         return _find_header(source)
     except BaseException:
@@ -148,7 +150,7 @@ def open_table(stream: IO[bytes]) -> Table:
         raise
 
 
-def _find_header(source: _CsvRows | _XlsxRows) -> Table:
+def _find_header(source: _CsvRows | XlsxRows) -> Table:
     first: list[tuple[int, list[Any]]] = []
     for number, cells in source.rows():
         if any(_filled(c) for c in cells):
@@ -213,28 +215,6 @@ class _CsvRows:
 
     def close(self) -> None:
         pass
-
-
-class _XlsxRows:
-    """The rows of the first sheet of a workbook, opened once (read-only, values only)."""
-
-    def __init__(self, stream: IO[bytes]) -> None:
-        import openpyxl
-
-        try:
-            self.workbook = openpyxl.load_workbook(stream, read_only=True, data_only=True)
-        except Exception as exc:  # openpyxl raises many kinds for a damaged or foreign zip
-            raise InvalidInput(f"the Excel file cannot be read: {exc}") from exc
-        self.sheet = self.workbook.worksheets[0]
-        self.size = self.sheet.max_row  # as the file declares it: an estimate
-        self.sheet.reset_dimensions()  # a wrong declaration would cut rows off
-
-    def rows(self) -> Iterator[tuple[int, list[Any]]]:
-        for number, row in enumerate(self.sheet.iter_rows(min_row=1, values_only=True), start=1):
-            yield number, list(row)
-
-    def close(self) -> None:
-        self.workbook.close()
 
 
 def _detect_encoding(stream: IO[bytes]) -> tuple[str, int]:

@@ -30,19 +30,22 @@ from typing import Any, Literal
 
 from sqlalchemy import select, update
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.util import identity_key
 
 from engine import audit, clock
-from engine.db import transaction
+from engine.db import settings_of, transaction
 from engine.errors import InvalidInput
 from engine.models import MarketEntity, OrgUnit, RegistryImport, RoutingState
 from engine.org import areas as org_areas
 from engine.registry.entities import OUTSIDE_SCOPE, WriteScope, write_scope
 from engine.registry.files import RowSpool, Source, Table, open_source, open_table
 from engine.registry.rows import RowProblem, RowReader
+from engine.registry.workbooks import WorkbookLimits
 
-__all__ = ["EntityChange", "ImportReport", "RowProblem", "import_file", "import_registrations"]
+__all__ = ["EntityChange", "ImportReport", "RowProblem", "failure_reason", "import_file",
+           "import_registrations"]
 
 Progress = Callable[[str, int, int | None], None]
 """progress(stage, done, total): stage "checking" (total estimated, may be None) or
@@ -141,10 +144,13 @@ class _Import:
         with self.unit() as session:
             areas = org_areas.area_lookup(session)
             self.scope, self.registrars = write_scope(session, self.actor), registrar_units(session)
+            settings = settings_of(session)
+        limits = WorkbookLimits(settings.registry_xlsx_max_unpacked_bytes,
+                                settings.registry_xlsx_max_ratio)
         with open_source(source) as stream, tempfile.SpooledTemporaryFile(16 << 20) as spool:
             valid = RowSpool(spool, self.batch_size)
             try:
-                with closing(open_table(stream)) as table:
+                with closing(open_table(stream, limits)) as table:
                     reader = RowReader(table, areas)
                     self.uscc_column = reader.header("uscc")
                     self._check(table, reader, valid)
@@ -210,7 +216,7 @@ class _Import:
         except Exception as exc:
             if self.commits:  # the caller's session is its own to roll back
                 with self.unit() as session:
-                    self._finish(session, import_id, f"{type(exc).__name__}: {exc}")
+                    self._finish(session, import_id, failure_reason(exc))
             raise
         with self.unit() as session:
             self._finish(session, import_id)
@@ -270,6 +276,16 @@ class _Import:
     def _tell(self, stage: str, done: int, total: int | None) -> None:
         if self.progress is not None:
             self.progress(stage, done, total)
+
+
+def failure_reason(exc: BaseException) -> str:
+    """What an import stopped by an unexpected error says to its user and records: never the
+    exception's text, which for a database error holds SQL and a row's values (the caller
+    logs the exception)."""
+    if isinstance(exc, SQLAlchemyError):
+        return ("the database refused a batch; the batches before it were imported "
+                "(details in the log)")
+    return "an unexpected error stopped the import (details in the log)"
 
 
 def registrar_units(session: Session) -> dict[str, int | None]:

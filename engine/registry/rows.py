@@ -23,6 +23,9 @@ _CAPITAL = re.compile(r"([+-]?\d+(?:\.\d+)?)\s*(万元人民币|万人民币|万
 _EXCEL_EPOCH = date(1899, 12, 30)
 _MAX_CAPITAL = Decimal(10) ** 14  # Numeric(18, 4)
 _FOUR_PLACES = Decimal("0.0001")
+# C0 control characters but tab, line feed and carriage return (line breaks in a cell):
+# a NUL cannot be stored by PostgreSQL at all, the others are never meant.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 @dataclass(frozen=True)
@@ -71,11 +74,19 @@ class RowReader:
                     problems.append(RowProblem(number, self.headers[used], "required"))
                 continue
             try:
-                values[field] = convert(raw)
+                values[field] = convert(_printable(raw))
             except ValueError as exc:
                 values[field] = None
                 problems.append(RowProblem(number, self.headers[used], str(exc)))
         return values, problems
+
+
+def _printable(raw: Any) -> Any:
+    if isinstance(raw, str):
+        control = _CONTROL.search(raw)
+        if control:
+            raise ValueError(f"control character U+{ord(control.group()):04X} not allowed")
+    return raw
 
 
 def _converter(field: str, in_yuan: bool, areas: dict[str, str]) -> Callable[[Any], Any]:

@@ -23,8 +23,9 @@ from engine.db import rowcount, settings_of, transaction
 from engine.errors import Conflict, Forbidden, InvalidInput, NotFound
 from engine.models import RegistryUpload, Role, User
 from engine.org import scope
-from engine.registry import ImportReport, OnBatch, import_file
+from engine.registry import ImportReport, OnBatch, failure_reason, import_file
 from engine.runtime import actor_user
+from engine.work.attachments import safe_file_name
 
 FOLDER = "registry"
 FILE_TYPES = frozenset({".csv", ".txt", ".xlsx"})
@@ -53,7 +54,7 @@ def store_upload(session: Session, actor: audit.Actor, filename: str, stream: Bi
                  ) -> RegistryUpload:
     """Keep an uploaded CSV or XLSX file (within the registry upload limit) to check it."""
     user = _registrar(session, actor)
-    name = PurePosixPath((filename or "").replace("\\", "/")).name.strip()[:300]
+    name = safe_file_name(filename, 300)
     extension = PurePosixPath(name).suffix.lower()
     if not name or extension not in FILE_TYPES:
         raise InvalidInput("upload a CSV or XLSX file", fields={"file": "type"})
@@ -80,7 +81,7 @@ def check_upload(sessions: sessionmaker[Session], actor: audit.Actor, upload_id:
                              progress=_Progress(sessions, upload_id))
     except Exception as exc:
         log.exception("checking registry upload %s failed", upload_id)
-        _finish(sessions, upload_id, FAILED, error=f"{type(exc).__name__}: {exc}")
+        _finish(sessions, upload_id, FAILED, error=failure_reason(exc))
         path.unlink(missing_ok=True)
         return
     state = FAILED if report.file_error else CHECKED
@@ -116,7 +117,7 @@ def run_import(sessions: sessionmaker[Session], actor: audit.Actor, upload_id: i
                              progress=_Progress(sessions, upload_id))
     except Exception as exc:
         log.exception("importing registry upload %s failed", upload_id)
-        _finish(sessions, upload_id, FAILED, error=f"{type(exc).__name__}: {exc}")
+        _finish(sessions, upload_id, FAILED, error=failure_reason(exc))
     else:
         _finish(sessions, upload_id, FAILED if report.file_error else DONE,
                 error=report.file_error, result=result_of(report),

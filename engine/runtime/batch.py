@@ -20,7 +20,14 @@ from sqlalchemy.orm import Session, make_transient_to_detached
 from engine import audit, clock
 from engine.calendar import WorkdayCalendar, calendar_for
 from engine.db import settings_of
-from engine.models import InstanceStatus, ProcessDefinition, ProcessInstance, Timer, WorkItem
+from engine.models import (
+    InstanceStatus,
+    ProcessDefinition,
+    ProcessInstance,
+    Timer,
+    WaitingEvent,
+    WorkItem,
+)
 from engine.runtime.cases import CLOSED, Case, derived_status, stored_state
 from engine.runtime.derive import (
     ANNOTATION,
@@ -29,6 +36,7 @@ from engine.runtime.derive import (
     tasks_in,
     waiting_timers,
 )
+from engine.runtime.waiting import waiting_events
 from engine.workflow import (
     SERIALIZER_VERSION,
     load_spec,
@@ -68,6 +76,7 @@ def start_many(session: Session, actor: audit.Actor, definition: ProcessDefiniti
     _insert_instances(session, cases)
     _insert_work_items(session, cases)
     _insert_timers(session, cases)
+    _insert_waiting_events(session, cases)
     audit.record_many(session, actor, [
         ("process.start", "process_instance", case.row.id,
          {"key": definition.key, "version": definition.version,
@@ -154,6 +163,13 @@ def _insert_timers(session: Session, cases: list[Case]) -> None:
             for case in cases for task, due in waiting_timers(case)]
     if rows:
         session.execute(insert(Timer.__table__), rows)
+
+
+def _insert_waiting_events(session: Session, cases: list[Case]) -> None:
+    rows = [{"instance_id": case.row.id, "task_id": task, "kind": kind, "name": name}
+            for case in cases for task, kind, name in sorted(waiting_events(case.workflow))]
+    if rows:
+        session.execute(insert(WaitingEvent.__table__), rows)
 
 
 def _attach(session: Session, row: ProcessInstance, definition: ProcessDefinition

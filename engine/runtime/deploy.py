@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import hashlib
+import json
 from collections.abc import Iterable
+from functools import partial
 from pathlib import Path
 
 from SpiffWorkflow.bpmn.specs.bpmn_process_spec import BpmnProcessSpec
@@ -18,28 +20,66 @@ from engine.errors import DeploymentError, DeploymentProblem, NotFound, SandboxV
 from engine.models import ProcessDefinition
 from engine.runtime.derive import PRIORITIES
 from engine.runtime.forms import FORMS_DIR, form_exists
-from engine.workflow import ParsedProcess, bounds, dump_spec, isolation, parse_process, sandbox
+from engine.runtime.schedule_rows import occurrence, schedule_version, timer_starts
+from engine.workflow import ParsedProcess, bounds, dump_spec, isolation, sandbox
 from engine.workflow.bounds import Bounds, OutOfBounds
 from engine.workflow.constructs import unsupported
 from engine.workflow.expressions import Code, code_of, is_literal
 from engine.workflow.isolation import Isolation
+from engine.workflow.parser import parse_processes
 from rules.lanes import lane_rule
 
 
 def deploy(session: Session, actor: audit.Actor, files: Iterable[tuple[str, bytes]],
            forms_dir: Path = FORMS_DIR) -> tuple[ProcessDefinition, bool]:
-    """Store a BPMN file (with its DMN tables) as the next version of its process.
-
-    Returns the definition and whether it is new: identical content is a no-op
-    that returns the version already stored. Raises DeploymentError naming the
-    file, element and reason of every problem found.
+    """Store BPMN files (with their DMN tables) as the next version of the process they
+    hold; `deploy_all` for a collaboration of several. Returns the definition and whether
+    it is new: identical content is a no-op that returns the version already stored.
+    Raises DeploymentError naming the file, element and reason of every problem found.
     """
+    return deploy_all(session, actor, files, forms_dir)[0]
+
+
+def deploy_all(session: Session, actor: audit.Actor, files: Iterable[tuple[str, bytes]],
+               forms_dir: Path = FORMS_DIR) -> list[tuple[ProcessDefinition, bool]]:
+    """Deploy every top-level executable process the files hold (a collaboration may hold
+    several; a process that another one calls is deployed with its caller). A call activity
+    finds its process among the files, else the latest deployed version of it, which the
+    new version then carries (the version is recorded in `calls`)."""
     files = list(files)
-    parsed = parse_process(files)
-    problems = check_process(parsed, forms_dir, settings_of(session))
+    parsed_all = parse_processes(files, partial(deployed_files, session))
+    problems = [p for parsed in parsed_all
+                for p in check_process(parsed, forms_dir, settings_of(session))]
     if problems:
         raise DeploymentError(problems)
+    return [_store(session, actor, parsed, _digest(files, parsed, len(parsed_all)))
+            for parsed in parsed_all]
+
+
+def deployed_files(session: Session, key: str) -> tuple[int, list[tuple[str, str]]] | None:
+    """The latest deployed version of a process and its own BPMN files (parser.Deployed)."""
+    definition = session.execute(select(ProcessDefinition).where(
+        ProcessDefinition.key == key).order_by(ProcessDefinition.version.desc()).limit(1)
+    ).scalar()
+    if definition is None:
+        return None
+    own = definition.file_names[0] if definition.file_names else f"{key}.bpmn"
+    return definition.version, [(own, definition.bpmn_xml),
+                                *((n, t) for n, t in definition.extra_bpmn or [])]
+
+
+def _digest(files: list[tuple[str, bytes]], parsed: ParsedProcess, processes: int) -> str:
+    """The files' hash; with the key and the called versions when those vary (a version
+    of a process stays what its own files and the versions it calls make it)."""
     digest = _sha256(files)
+    if processes == 1 and not parsed.calls:
+        return digest  # as before several processes and calls: stored versions match
+    extra = json.dumps([parsed.key, sorted(parsed.calls.items())]).encode()
+    return hashlib.sha256(digest.encode() + extra).hexdigest()
+
+
+def _store(session: Session, actor: audit.Actor, parsed: ParsedProcess, digest: str
+           ) -> tuple[ProcessDefinition, bool]:
     existing = session.execute(
         select(ProcessDefinition).where(ProcessDefinition.key == parsed.key,
                                         ProcessDefinition.sha256 == digest)
@@ -52,14 +92,16 @@ def deploy(session: Session, actor: audit.Actor, files: Iterable[tuple[str, byte
     definition = ProcessDefinition(
         key=parsed.key, version=(latest or 0) + 1, name=parsed.name, sha256=digest,
         bpmn_xml=parsed.bpmn_xml, dmn_xml=parsed.dmn_xml, file_names=parsed.file_names,
+        extra_bpmn=[list(pair) for pair in parsed.extra_bpmn], calls=parsed.calls,
         spec_json=dump_spec(parsed.spec, parsed.subprocess_specs),
         deployed_by=actor.name, deployed_at=clock.now(),
     )
     session.add(definition)
     session.flush()
+    schedule_version(session, definition, parsed.spec)
     audit.record(session, actor, "process.deploy", "process_definition", definition.id,
                  key=definition.key, version=definition.version, sha256=digest,
-                 files=parsed.file_names)
+                 files=parsed.file_names, calls=parsed.calls)
     return definition, True
 
 
@@ -91,11 +133,20 @@ def check_process(parsed: ParsedProcess, forms_dir: Path = FORMS_DIR,
     """Every reason the parsed process may not run here: lanes, forms, unsafe code, bounds."""
     settings = settings or Settings()
     problems: list[DeploymentProblem] = []
+    own = {name for name, _text in parsed.own_files()}
     for spec in [parsed.spec, *parsed.subprocess_specs.values()]:
-        problems.extend(_check_spec(spec, parsed.bpmn_file, forms_dir, settings))
+        file = getattr(spec, "file", None) or parsed.bpmn_file
+        if file in own:  # a called deployed process was checked when it was deployed
+            problems.extend(_check_spec(spec, file, forms_dir, settings))
+    for element, event in timer_starts(parsed.spec):
+        try:
+            occurrence(element, event, clock.now(), settings.timer_max_cycle_repetitions)
+        except Exception as exc:  # a value the timer cannot read, or not a literal
+            problems.append(DeploymentProblem(parsed.bpmn_file, element,
+                                              f"timer start event: {exc}"))
     specs = {parsed.key: parsed.spec, **parsed.subprocess_specs}
     problems.extend(DeploymentProblem(parsed.bpmn_file, element, reason)
-                    for element, reason in unsupported(parsed.key, specs, parsed.bpmn_xml))
+                    for element, reason in unsupported(parsed.key, specs, parsed.own_files()))
     return problems
 
 

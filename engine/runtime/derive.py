@@ -24,7 +24,8 @@ from sqlalchemy import delete, insert, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from engine.models import OrgKind, OrgUnit, Timer, WorkItem, WorkItemStatus
+from engine.models import InstanceStatus, OrgKind, OrgUnit, Timer, WorkItem, WorkItemStatus
+from engine.runtime.waiting import sync_waiting_events
 from engine.workflow.expressions import events_of
 from rules.lanes import lane_rule
 
@@ -81,6 +82,8 @@ def annotate_tasks(session: Session, case: Case) -> None:
 def write_rows(session: Session, case: Case, is_new: bool = False) -> None:
     sync_work_items(session, case, is_new)
     sync_timers(session, case, is_new)
+    ended = case.row.status in (InstanceStatus.COMPLETED, InstanceStatus.TERMINATED)
+    sync_waiting_events(session, case.row.id, None if ended else case.workflow, is_new)
 
 
 def sync_work_items(session: Session, case: Case, is_new: bool = False) -> None:
@@ -158,8 +161,10 @@ def fill_work_item(row: WorkItem, case: Case, task: Task, notes: dict[str, Any],
     """Set a work item's columns from its task and the task's annotation."""
     props = properties(task)
     spec = task.task_spec
-    row.task_name = spec.name
-    row.title = (spec.bpmn_name or spec.name)[:300]
+    # A multi-instance task's children are specs of their own ("review [child]"); the
+    # element id names the task the diagram and its forms know.
+    row.task_name = getattr(spec, "bpmn_id", None) or spec.name
+    row.title = (spec.bpmn_name or row.task_name)[:300]
     row.process_key = case.workflow.spec.name
     row.lane = getattr(spec, "lane", None)
     row.candidate_org_id = notes.get("candidate_org_id")

@@ -1,4 +1,5 @@
-"""Checking (and rebuilding) work-item and timer rows against the stored states.
+"""Checking (and rebuilding) work-item, timer and waiting-event rows against the stored
+states.
 
 Instances are read in batches by id (keyset), with only the columns the check
 needs, so memory stays bounded however many there are. Each state is read as
@@ -10,15 +11,25 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from sqlalchemy import Row, func, select
 from sqlalchemy.orm import Session
 
 from engine.db import settings_of
-from engine.models import ProcessDefinition, ProcessInstance, Timer, WorkItem, WorkItemStatus
+from engine.models import (
+    InstanceStatus,
+    ProcessDefinition,
+    ProcessInstance,
+    Timer,
+    WaitingEvent,
+    WorkItem,
+    WorkItemStatus,
+)
 from engine.runtime.cases import open_case
 from engine.runtime.derive import sync_rows
 from engine.runtime.expected import ItemRow, TimerRow, expected_rows
+from engine.runtime.waiting import EventKey
 from engine.workflow import load_spec
 from engine.workflow.serializer import Specs
 
@@ -26,11 +37,14 @@ _ITEM_COLUMNS = (WorkItem.task_id, WorkItem.status, WorkItem.assignee_id,
                  WorkItem.candidate_org_id, WorkItem.candidate_role, WorkItem.due_at,
                  WorkItem.form_key, WorkItem.priority)
 _TIMER_COLUMNS = (Timer.task_id, Timer.due_at, Timer.interrupting)
-# The fields above of each work item and each timer of an instance.
-Snapshot = tuple[set[ItemRow], set[TimerRow]]
+_EVENT_COLUMNS = (WaitingEvent.task_id, WaitingEvent.kind, WaitingEvent.name)
+# The fields above of each work item, timer and waiting event of an instance.
+Snapshot = tuple[set[ItemRow], set[TimerRow], set[EventKey]]
 # What the check reads of an instance, in batches by id.
 _BATCH = select(ProcessInstance.id, ProcessInstance.definition_id, ProcessInstance.state,
-                ProcessInstance.serializer_version).order_by(ProcessInstance.id)
+                ProcessInstance.serializer_version, ProcessInstance.status
+                ).order_by(ProcessInstance.id)
+_CLOSED = (InstanceStatus.COMPLETED, InstanceStatus.TERMINATED)
 Progress = Callable[[int], None]
 
 
@@ -67,28 +81,29 @@ def count_instances(session: Session) -> int:
     return session.execute(select(func.count()).select_from(ProcessInstance)).scalar_one()
 
 
-def _examine_batch(session: Session, batch: Sequence[Row[int, int, str, str]],
+def _examine_batch(session: Session, batch: Sequence[Row[int, int, str, str, InstanceStatus]],
                    specs: _SpecShelf, report: DoctorReport, repair: bool) -> None:
     stored = stored_rows(session, batch[0].id, batch[-1].id)
-    for instance_id, definition_id, state, serializer_version in batch:
+    for instance_id, definition_id, state, serializer_version, status in batch:
         report.instances += 1
         try:
-            items, timers = expected_rows(state, serializer_version, specs.of(definition_id))
+            items, timers, events = expected_rows(state, serializer_version,
+                                                  specs.of(definition_id), status in _CLOSED)
         except Exception:  # NeedsRestore or a broken state: restoring says which
             _restore_and_check(session, instance_id, report, repair)
             continue
-        before = stored.get(instance_id, (set(), set()))
-        if before != _after_sync(before, items, timers):
+        before = stored.get(instance_id, (set(), set(), set()))
+        if before != _after_sync(before, items, timers, events):
             _restore_and_check(session, instance_id, report, repair)
     _release(session, {row.id for row in batch})
 
 
-def _after_sync(before: Snapshot, items: dict[str, ItemRow], timers: set[TimerRow]
-                ) -> Snapshot:
+def _after_sync(before: Snapshot, items: dict[str, ItemRow], timers: set[TimerRow],
+                events: set[EventKey]) -> Snapshot:
     """The rows as `sync_rows` leaves them: open items the state lacks are cancelled."""
     kept = {(row[0], WorkItemStatus.CANCELLED, *row[2:]) if row[1] == WorkItemStatus.OPEN
             else row for row in before[0] if row[0] not in items}
-    return kept | set(items.values()), timers
+    return kept | set(items.values()), timers, events
 
 
 def stored_rows(session: Session, first: int, last: int) -> dict[int, Snapshot]:
@@ -98,10 +113,12 @@ def stored_rows(session: Session, first: int, last: int) -> dict[int, Snapshot]:
         WorkItem.instance_id.between(first, last))
     timers = select(Timer.instance_id, *_TIMER_COLUMNS).where(
         Timer.instance_id.between(first, last))
-    for item in session.execute(items):
-        found.setdefault(item.instance_id, (set(), set()))[0].add(tuple(item[1:]))
-    for timer in session.execute(timers):
-        found.setdefault(timer.instance_id, (set(), set()))[1].add(tuple(timer[1:]))
+    events = select(WaitingEvent.instance_id, *_EVENT_COLUMNS).where(
+        WaitingEvent.instance_id.between(first, last))
+    for number, query in enumerate((items, timers, events)):
+        for row in session.execute(query):
+            rows: set[Any] = found.setdefault(row.instance_id, (set(), set(), set()))[number]
+            rows.add(tuple(row[1:]))
     return found
 
 
@@ -130,7 +147,8 @@ def _restore_and_check(session: Session, instance_id: int, report: DoctorReport,
 
 
 def _snapshot(session: Session, instance_id: int) -> Snapshot:
-    return stored_rows(session, instance_id, instance_id).get(instance_id, (set(), set()))
+    return stored_rows(session, instance_id, instance_id).get(instance_id,
+                                                              (set(), set(), set()))
 
 
 def _release(session: Session, instance_ids: set[int]) -> None:
@@ -159,7 +177,8 @@ class _SpecShelf:
 
 def _differences(before: Snapshot, after: Snapshot) -> list[str]:
     problems = []
-    for label, old, new in (("work item", before[0], after[0]), ("timer", before[1], after[1])):
+    for label, old, new in (("work item", before[0], after[0]), ("timer", before[1], after[1]),
+                            ("waiting event", before[2], after[2])):
         for row in sorted(new - old, key=str):
             problems.append(f"{label} missing or different: task {row[0]}")
         stale = {str(r[0]) for r in old - new} - {str(r[0]) for r in new}

@@ -25,6 +25,7 @@ from engine.runtime.derive import (
     task_priority,
     timer_due,
 )
+from engine.runtime.waiting import EventKey, catches, event_subprocess_starts
 from engine.workflow.serializer import SERIALIZER_VERSION, Specs
 
 # (task_id, status, assignee_id, candidate_org_id, candidate_role, due_at, form_key, priority)
@@ -41,9 +42,10 @@ class NeedsRestore(Exception):
     """The JSON alone does not settle this instance's rows."""
 
 
-def expected_rows(state: str, serializer_version: str, specs: Specs
-                  ) -> tuple[dict[str, ItemRow], set[TimerRow]]:
-    """The work items (by task id) and timers that `derive.write_rows` would leave."""
+def expected_rows(state: str, serializer_version: str, specs: Specs, closed: bool = False
+                  ) -> tuple[dict[str, ItemRow], set[TimerRow], set[EventKey]]:
+    """The work items (by task id), timers and waiting events that `derive.write_rows`
+    would leave (no waiting events once the instance is `closed`)."""
     if serializer_version != SERIALIZER_VERSION:
         raise NeedsRestore(f"a state written by {serializer_version}")
     dct = json.loads(state)
@@ -56,14 +58,15 @@ def expected_rows(state: str, serializer_version: str, specs: Specs
         flows.append((spec, sub["tasks"]))
     items: dict[str, ItemRow] = {}
     timers: set[TimerRow] = set()
+    events = event_subprocess_starts(top, subprocess_specs)
     for spec, tasks in flows:
         for task in tasks.values():
-            _add_rows(task, spec.task_specs, items, timers)
-    return items, timers
+            _add_rows(task, spec.task_specs, items, timers, events)
+    return items, timers, set() if closed else events
 
 
 def _add_rows(task: dict[str, Any], task_specs: dict[str, TaskSpec], items: dict[str, ItemRow],
-              timers: set[TimerRow]) -> None:
+              timers: set[TimerRow], events: set[EventKey]) -> None:
     spec = task_specs.get(task["task_spec"])
     if spec is None:
         raise NeedsRestore(f"no task spec {task['task_spec']!r}")
@@ -81,6 +84,7 @@ def _add_rows(task: dict[str, Any], task_specs: dict[str, TaskSpec], items: dict
         due = timer_due(spec, _plain(internal.get("event_value")))
         if due is not None:
             timers.add((task["id"], _aware(due), getattr(spec, "cancel_activity", None)))
+        events |= catches(spec, task["id"])
 
 
 def _item_row(task_id: str, state: int, spec: TaskSpec, notes: dict[str, Any]) -> ItemRow:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import unicodedata
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
@@ -37,6 +38,15 @@ MAGIC = {".pdf": (b"%PDF",), ".png": (b"\x89PNG",), ".jpg": (b"\xff\xd8",),
 CHUNK = 64 * 1024
 
 
+def safe_file_name(name: str | None, limit: int = 255) -> str:
+    """A file name fit to store and to send back in a header: the last part of a path,
+    without control or format characters (CR, LF, NUL, bidirectional overrides), runs of
+    blanks made one space; Chinese and other letters kept."""
+    name = (name or "").replace("\\", "/").rsplit("/", 1)[-1]
+    kept = "".join(c for c in name if unicodedata.category(c)[0] != "C")
+    return " ".join(kept.split())[:limit]
+
+
 def upload_dir(session: Session) -> Path:
     return settings_of(session).upload_dir
 
@@ -49,7 +59,7 @@ def add_attachment(session: Session, actor: audit.Actor, item_id: int, filename:
     if user is None or not permissions(session, user, item).upload:
         raise Forbidden("you may not add files to this task",
                         code="upload_not_allowed", item_id=item_id)
-    name = Path(filename or "").name.strip()[:255]
+    name = safe_file_name(filename)
     extension = os.path.splitext(name)[1].lower()
     if not name or extension not in ALLOWED_TYPES:
         raise InvalidInput("this type of file is not accepted", fields={"file": "type"})

@@ -5,8 +5,9 @@ SpiffWorkflow parses every construct below, and each runs in plain SpiffWorkflow
 the host application supplies what it needs: a service registry, a way to deliver
 messages, data stores, a scheduler that starts cases. Until the platform supplies it,
 a diagram that relies on one deploys and then waits for ever or fails at run time; so
-deploy says why now. Signals are served (thrown within a case, or by the platform's
-own procedures); none and timer events inside a case are served.
+deploy says why now. Messages and signals are served (engine.runtime.events: thrown
+within a case, sent by the API, the CLI or a procedure; a message start event starts a
+case); none and timer events inside a case are served.
 """
 
 from __future__ import annotations
@@ -17,29 +18,25 @@ from lxml import etree
 from SpiffWorkflow.bpmn.specs.bpmn_process_spec import BpmnProcessSpec
 from SpiffWorkflow.bpmn.specs.event_definitions.message import MessageEventDefinition
 from SpiffWorkflow.bpmn.specs.event_definitions.simple import NoneEventDefinition
-from SpiffWorkflow.bpmn.specs.mixins.events.event_types import CatchingEvent
+from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 from SpiffWorkflow.bpmn.specs.mixins.events.start_event import StartEvent
 from SpiffWorkflow.bpmn.specs.mixins.service_task import ServiceTask
 from SpiffWorkflow.bpmn.specs.mixins.subworkflow_task import CallActivity
-
-from engine.workflow.expressions import events_of
 
 BPMN = "http://www.omg.org/spec/BPMN/20100524/MODEL"
 CAMUNDA = "http://camunda.org/schema/1.0/bpmn"
 
 SERVICE = ("service tasks are not served: the platform connects no services; use a script "
            "task, or a user task for work done elsewhere")
-MESSAGE = ("message events are not served yet: nothing delivers messages to cases; use a "
-           "signal, or a user task that records the answer")
-START = ("a process starts by hand or by a procedure of the platform; a {kind} start event "
-         "would never start it (nothing starts cases on a schedule or by an event yet); use "
-         "a plain start event")
+START = ("a process starts by hand, by a procedure of the platform, by a message or on a "
+         "schedule; a {kind} start event would never start it (nothing starts cases by a "
+         "{kind} yet); use a plain, message or timer start event")
 DATA_STORE = "data stores are not served: keep the data in the case (data objects)"
 DECISION_REF = ("the decision is named only in camunda:decisionRef, which this engine does "
                 "not read; name it with spiffworkflow:calledDecisionId")
 
 
-def unsupported(key: str, specs: dict[str, BpmnProcessSpec], bpmn_xml: str
+def unsupported(key: str, specs: dict[str, BpmnProcessSpec], files: list[tuple[str, str]]
                 ) -> Iterator[tuple[str, str]]:
     """(element id, reason) for each construct the platform cannot serve, in every process
     of the deployment (`specs`: the executable process `key`, its event sub-processes and
@@ -53,14 +50,12 @@ def unsupported(key: str, specs: dict[str, BpmnProcessSpec], bpmn_xml: str
             if isinstance(task_spec, ServiceTask):
                 yield element, SERVICE
             event = getattr(task_spec, "event_definition", None)
-            kinds = events_of(event)
-            if isinstance(task_spec, CatchingEvent) and any(
-                    isinstance(each, MessageEventDefinition) for each in kinds):
-                yield element, MESSAGE
-            elif (isinstance(task_spec, StartEvent) and task_spec in top_level
-                  and event is not None and not isinstance(event, NoneEventDefinition)):
+            if (isinstance(task_spec, StartEvent) and task_spec in top_level
+                    and not isinstance(event, NoneEventDefinition | MessageEventDefinition
+                                       | TimerEventDefinition)):
                 yield element, START.format(kind=_kind(event))
-    yield from _in_xml(bpmn_xml)
+    for _name, text in files:
+        yield from _in_xml(text)
     yield from call_cycles(specs)
 
 

@@ -273,4 +273,20 @@ def globals_for(max_size: int) -> dict[str, Any]:
         "_unpack_sequence_": guarded_unpack_sequence,
         "_iter_unpack_sequence_": guarded_iter_unpack_sequence,
         "_binop_": guards.binop, "_format_": guards.format_value, "_check_": _check,
+        "_print_": _DiscardPrints,
     }
+
+
+class _DiscardPrints:
+    """`print` in a script: accepted and dropped, unformatted (a script has no console, and
+    diagrams written for plain SpiffWorkflow print to trace). RestrictedPython calls
+    `_print_(_getattr_)` once per scope, then `_call_print` per print."""
+
+    def __init__(self, _getattr: object = None) -> None:
+        pass
+
+    def _call_print(self, *objects: object, **options: object) -> None:
+        return None
+
+    def __call__(self) -> str:
+        return ""

@@ -29,7 +29,7 @@ class Limits:
 
 _REFUSED_NAMES = frozenset({
     "breakpoint", "compile", "delattr", "dir", "eval", "exec", "getattr", "globals", "input",
-    "locals", "memoryview", "object", "open", "print", "printed", "setattr", "super", "vars"})
+    "locals", "memoryview", "object", "open", "printed", "setattr", "super", "vars"})
 _BINOPS = {ast.Add: "+", ast.Mult: "*", ast.Pow: "**", ast.LShift: "<<", ast.Mod: "%",
            ast.FloorDiv: "//"}
 

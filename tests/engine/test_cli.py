@@ -10,6 +10,7 @@ from click.testing import CliRunner
 
 from engine.cli import main
 from engine.config import PROJECT_DIR
+from tests.engine.runtime.conformance import flows, process
 from tests.factories import MONDAY
 
 
@@ -74,3 +75,18 @@ def test_calendar_add_workdays_on_a_database_only_migrated_counts_make_up_days(r
     result = run("calendar", "add-workdays", "2026-09-28", "7")
     assert result.stdout == "2026-10-13\n"  # past Saturday 2026-10-10, a 调休 workday
     assert "warning" not in result.stderr
+
+
+def test_send_a_signal_from_the_command_line(run, tmp_path):
+    diagram = tmp_path / "hold.bpmn"
+    diagram.write_bytes(process(
+        "hold_cli", '<bpmn:startEvent id="start" /><bpmn:intermediateCatchEvent id="resume">'
+        '<bpmn:signalEventDefinition signalRef="go" /></bpmn:intermediateCatchEvent>'
+        '<bpmn:endEvent id="end" />' + flows("start", "resume", "end"),
+        '<bpmn:signal id="go" name="go" />'))
+    run("deploy", str(diagram))
+    assert "started instance 1 (waiting)" in run("start", "hold_cli").output
+    assert run("send", "signal", "go", "--data", '{"why": "ok"}').output == (
+        "delivered to instance 1\n")
+    assert "no case was waiting for the signal 'go'" in run("send", "signal", "go").output
+    assert "completed" in run("instances").output

@@ -149,6 +149,10 @@ ROUTES: list[tuple[str, str, dict[str, Any] | None, str, dict[str, Any]]] = [
                                                 "scan": ("x", "scan.pdf")}, "pushed",
      expect({u: 302 if s == 200 else s for u, s in ROUTERS.items()})),
     ("GET", "/entities/commitments/{commitment}/scan", None, "pushed", expect(ROUTERS)),
+    ("JSON", "/api/v1/signals", {"name": "nobody_waits"}, "open",
+     expect({u: 403 for u in USERS[1:]}, admin=200)),
+    ("JSON", "/api/v1/messages", {"name": "nobody_waits"}, "open",
+     expect({u: 403 for u in USERS[1:]}, admin=200)),
     ("JSON", "/api/v1/registrations", {"registrations": [
         {"uscc": "91530502MA6K0000XB", "name": "保山永昌餐饮有限公司", "area_code": "530502",
          "business_scope": "餐饮服务", "established_on": "2026-01-05"}]}, "pushed",

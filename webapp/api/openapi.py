@@ -9,6 +9,7 @@ from flask.typing import ResponseReturnValue
 
 from engine.registry.files import COLUMNS, REQUIRED
 from engine.work.inbox import TABS
+from webapp.api import events
 
 ERROR = {"$ref": "#/components/responses/Error"}
 ITEM_ID = {"name": "item_id", "in": "path", "required": True, "schema": {"type": "integer"}}
@@ -72,6 +73,7 @@ def spec(server: str) -> dict[str, Any]:
                                "note": {"type": "string", "maxLength": 500}}},
                 "#/components/schemas/InstanceResult"),
             "/registrations": _registrations(),
+            **events.openapi_paths(ERROR),
         },
         "components": _components(),
     }

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from flask import jsonify, request
@@ -17,6 +16,7 @@ from engine.work import casework
 from engine.work import inbox as inbox_queries
 from webapp import database
 from webapp.access import actor, user
+from webapp.params import api_date, api_int
 from webapp.work.inbox import user_calendar
 
 MAX_PER_PAGE = 200
@@ -43,23 +43,6 @@ def body() -> dict[str, Any]:
     return data
 
 
-def _int(value: Any, name: str) -> int | None:
-    if value in (None, ""):
-        return None
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        raise InvalidInput(f"{name} must be a whole number", fields={name: "not_int"}) from None
-
-
-def _date(name: str) -> date | None:
-    value = request.args.get(name)
-    try:
-        return date.fromisoformat(value) if value else None
-    except ValueError:
-        raise InvalidInput(f"{name} must be YYYY-MM-DD", fields={name: "not_date"}) from None
-
-
 @login_required
 def me() -> ResponseReturnValue:
     u = user()
@@ -75,11 +58,12 @@ def inbox() -> ResponseReturnValue:
         raise InvalidInput("unknown tab", fields={"tab": "invalid_choice"})
     filters = inbox_queries.InboxFilter(
         process_key=request.args.get("process") or None,
-        entity=request.args.get("entity") or None, due_from=_date("due_from"),
-        due_to=_date("due_to"), priority=_int(request.args.get("priority"), "priority"))
-    per_page = min(max(_int(request.args.get("per_page"), "per_page") or 50, 1), MAX_PER_PAGE)
+        entity=request.args.get("entity") or None, due_from=api_date("due_from"),
+        due_to=api_date("due_to"),
+        priority=api_int(request.args.get("priority"), "priority", low=0))
+    per_page = min(max(api_int(request.args.get("per_page"), "per_page") or 50, 1), MAX_PER_PAGE)
     page = inbox_queries.load_inbox(database.session(), user(), tab, user_calendar(), filters,
-                                    _int(request.args.get("page"), "page") or 1, per_page)
+                                    api_int(request.args.get("page"), "page") or 1, per_page)
     return jsonify(tab=tab, page=page.page, per_page=page.per_page, total=page.total,
                    pages=page.pages, counts=page.counts, items=[
                        {**item_json(r.item), "entity_name": r.entity_name,
@@ -122,8 +106,8 @@ def release(item_id: int) -> ResponseReturnValue:
 def assign(item_id: int) -> ResponseReturnValue:
     data = body()
     tasks.assign_task(database.session(), actor(), item_id,
-                      user_id=_int(data.get("user_id"), "user_id"),
-                      org_unit_id=_int(data.get("org_unit_id"), "org_unit_id"))
+                      user_id=api_int(data.get("user_id"), "user_id"),
+                      org_unit_id=api_int(data.get("org_unit_id"), "org_unit_id"))
     return _done(item_id)
 
 

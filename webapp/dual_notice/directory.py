@@ -12,6 +12,7 @@ from engine.org.areas import areas
 from webapp import database
 from webapp.access import user
 from webapp.dual_notice.forms import ANY, DirectoryFilterForm, day_of
+from webapp.params import page_arg, parse_int
 
 PER_PAGE = 50
 FILTER_KEYS = ("text", "department", "licence_item", "area", "joined_from", "joined_to",
@@ -34,7 +35,7 @@ def current_filter(form: DirectoryFilterForm) -> supervision.DirectoryFilter:
         return supervision.DirectoryFilter()
     department = form.department.data or ""
     return supervision.DirectoryFilter(
-        department_org_id=int(department) if department.isdigit() else None,
+        department_org_id=parse_int(department),
         text=form.text.data or None, licence_item=form.licence_item.data or None,
         area_code=form.area.data or None, joined_from=day_of(form.joined_from.data),
         joined_to=day_of(form.joined_to.data), include_inactive=bool(form.inactive.data))
@@ -44,7 +45,7 @@ def current_filter(form: DirectoryFilterForm) -> supervision.DirectoryFilter:
 def index() -> ResponseReturnValue:
     form = filter_form()
     page = supervision.directory(database.session(), user(), current_filter(form),
-                                 request.args.get("page", 1, int), PER_PAGE)
+                                 page_arg(), PER_PAGE)
     args = {k: request.args[k] for k in FILTER_KEYS if request.args.get(k)}
     return render_template("notices/directory.html", page=page, form=form, args=args,
                            filtered=bool(args))

@@ -13,6 +13,7 @@ from engine.dual_notice.queries import RoutingChoices
 from engine.models import OrgUnit, User
 from webapp.dual_notice.labels import OUTCOMES, RETURN_REASONS
 from webapp.forms import date_text, filled, required, strip
+from webapp.params import ID
 
 CHOOSE = _l("— choose —")
 ANY = _l("Any")
@@ -27,7 +28,7 @@ class ReturnNoticeForm(FlaskForm):
 
 class DispatchForm(FlaskForm):
     target = SelectField(_l("Dispatch to"), validate_choice=False, validators=[
-        required(), Regexp(r"^(user|unit):\d+$", message=_l("Choose one of the options."))])
+        required(), Regexp(rf"^(user|unit):{ID}$", message=_l("Choose one of the options."))])
 
     def fill(self, users: list[User], units: list[OrgUnit]) -> DispatchForm:
         self.target.choices = {
@@ -62,7 +63,7 @@ class RerouteForm(FlaskForm):
     licence_item = SelectField(_l("Licence item"), validators=[required()],
                                validate_choice=False)
     department = SelectField(_l("Department"), validate_choice=False, validators=[
-        required(), Regexp(r"^\d+$", message=_l("Choose one of the options."))])
+        required(), Regexp(rf"^{ID}$", message=_l("Choose one of the options."))])
     note = TextAreaField(_l("Note"), filters=[strip], validators=[Optional(), Length(max=500)])
 
     def fill(self, choices: RoutingChoices, licence_item: str | None = None) -> RerouteForm:

@@ -15,6 +15,7 @@ from webapp import database
 from webapp.access import user
 from webapp.dual_notice.forms import ANY, NoticeFilterForm
 from webapp.labels import LIGHT_LABELS
+from webapp.params import page_arg, parse_int
 from webapp.work.inbox import user_calendar
 
 PER_PAGE = 25
@@ -40,7 +41,7 @@ def current_filter(form: NoticeFilterForm) -> NoticeFilter:
     return NoticeFilter(
         text=form.text.data or None, licence_item=form.licence_item.data or None,
         light=form.light.data if form.light.data in ("green", "yellow", "red") else None,
-        department_org_id=int(department) if department and department.isdigit() else None)
+        department_org_id=parse_int(department))
 
 
 @login_required
@@ -48,7 +49,7 @@ def index() -> ResponseReturnValue:
     tab = request.args.get("tab") if request.args.get("tab") in TAB_STATES else "to_claim"
     form = filter_form()
     page = notice_queries.notice_list(database.session(), user(), user_calendar(), tab,
-                                      current_filter(form), request.args.get("page", 1, int),
+                                      current_filter(form), page_arg(),
                                       PER_PAGE)
     args: dict[str, Any] = {"tab": tab, **{k: request.args[k] for k in FILTER_KEYS
                                            if request.args.get(k)}}

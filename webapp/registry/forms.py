@@ -11,6 +11,7 @@ from wtforms.validators import Regexp
 from engine.dual_notice.queries import RoutingChoices
 from webapp.dual_notice.forms import CHOOSE
 from webapp.forms import required
+from webapp.params import ID
 
 
 class RegistryFileForm(FlaskForm):
@@ -22,7 +23,7 @@ class ManualRouteForm(FlaskForm):
     licence_item = SelectField(_l("Licence item"), validators=[required()],
                                validate_choice=False)
     department = SelectField(_l("Department"), validate_choice=False, validators=[
-        required(), Regexp(r"^\d+$", message=_l("Choose one of the options."))])
+        required(), Regexp(rf"^{ID}$", message=_l("Choose one of the options."))])
 
     def fill(self, choices: RoutingChoices) -> ManualRouteForm:
         self.licence_item.choices = [("", CHOOSE), *(

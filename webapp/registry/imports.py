@@ -16,6 +16,7 @@ from webapp import database
 from webapp.access import actor, user
 from webapp.config import FORM_OVERHEAD_BYTES, settings
 from webapp.dual_notice.labels import STAGES, UPLOAD_STATES
+from webapp.params import page_arg
 from webapp.registry.forms import RegistryFileForm
 from webapp.registry.jobs import jobs
 from webapp.registry.messages import file_error, row_reason
@@ -69,7 +70,7 @@ csrf.exempt(upload)
 @registrar_required
 def show(upload_id: int) -> ResponseReturnValue:
     row = registry_uploads.get_upload(database.session(), actor(), upload_id)
-    number = max(request.args.get("page", 1, int), 1)
+    number = page_arg()
     problems = row.problems or []
     start = (number - 1) * PROBLEMS_PER_PAGE
     page = Page([(r, c, row_reason(why)) for r, c, why in

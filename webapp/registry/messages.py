@@ -35,6 +35,9 @@ ROW_REASONS = _patterns(
     (r"amount too large: (?P<text>.+)", lambda **v: _("Amount too large: %(text)s", **v)),
     (r"unknown area (?P<text>.+)", lambda **v: _("Unknown area %(text)s", **v)),
     (r"duplicate of row (?P<n>\d+)", lambda **v: _("The same USCC as row %(n)s", **v)),
+    (r"control character (?P<char>U\+[0-9A-F]{4}) not allowed",
+     lambda **v: _("Contains the control character %(char)s, which cannot be stored; "
+                   "remove it from the cell", **v)),
     (r"outside your registration area", lambda **v: _("Outside your registration area")),
 )
 CODE_REASONS = _patterns(
@@ -57,6 +60,22 @@ FILE_ERRORS = _patterns(
      lambda **v: _("The file is neither UTF-8 nor GBK text.")),
     (r"the CSV cannot be read: (?P<why>.*)",
      lambda **v: _("The CSV file cannot be read: %(why)s", **v)),
+    (r"the Excel file unpacks to (?P<size>.+), more than the limit of (?P<limit>.+)",
+     lambda **v: _("The Excel file would unpack to %(size)s, more than the limit of "
+                   "%(limit)s; it was refused before it was read.", **v)),
+    (r"the Excel file is compressed (?P<ratio>\d+) to 1, more than the limit of "
+     r"(?P<limit>\d+) to 1",
+     lambda **v: _("The Excel file is compressed %(ratio)s to 1, more than the limit of "
+                   "%(limit)s to 1; it was refused before it was read.", **v)),
+    (r"the database refused a batch; the batches before it were imported \(details in the "
+     r"log\)", lambda **v: _("The database refused a batch of rows; the batches before it "
+                             "were imported. The details are in the server log.")),
+    (r"an unexpected error stopped the import \(details in the log\)",
+     lambda **v: _("An unexpected error stopped the import. The details are in the server "
+                   "log.")),
+    (r"the Excel file holds (?P<n>\d+) parts, more than the limit of (?P<limit>\d+)",
+     lambda **v: _("The Excel file holds %(n)s parts, more than the limit of %(limit)s; it "
+                   "was refused before it was read.", **v)),
     (r"the Excel file cannot be read: (?P<why>.*)",
      lambda **v: _("The Excel file cannot be read: %(why)s", **v)),
 )

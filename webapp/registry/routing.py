@@ -3,7 +3,7 @@ notices departments returned (re-routed or terminated on the notice page)."""
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
@@ -14,6 +14,7 @@ from engine.dual_notice.targets import NOT_A_TARGET
 from engine.errors import InvalidInput
 from webapp import database
 from webapp.access import actor, back, user
+from webapp.params import page_arg
 from webapp.registry.forms import ManualRouteForm
 from webapp.registry.registrars import registrar_required
 from webapp.work.inbox import user_calendar
@@ -24,7 +25,7 @@ PER_PAGE = 25
 @registrar_required
 def pool() -> ResponseReturnValue:
     session = database.session()
-    page = routing.routing_failed_pool(session, user(), request.args.get("page", 1, int),
+    page = routing.routing_failed_pool(session, user(), page_arg(),
                                        PER_PAGE)
     choices = {area: notice_queries.routing_choices(session, area)
                for area in {entity.area_code for entity in page.rows}}
@@ -57,5 +58,5 @@ def route(entity_id: int) -> ResponseReturnValue:
 @registrar_required
 def returned() -> ResponseReturnValue:
     page = notice_queries.returned_notices(database.session(), user(), user_calendar(),
-                                           request.args.get("page", 1, int), PER_PAGE)
+                                           page_arg(), PER_PAGE)
     return render_template("registry/returned.html", page=page)

@@ -21,6 +21,7 @@ from webapp.access import user
 from webapp.config import settings
 from webapp.forms import date_text
 from webapp.labels import LIGHT_LABELS
+from webapp.params import page_arg, parse_int
 
 bp = Blueprint("inbox", __name__, url_prefix="/inbox")
 PER_PAGE = 25
@@ -64,7 +65,7 @@ def current_filter(form: FilterForm) -> inbox.InboxFilter:
         process_key=form.process_key.data or None, entity=form.entity.data or None,
         due_from=date.fromisoformat(form.due_from.data) if form.due_from.data else None,
         due_to=date.fromisoformat(form.due_to.data) if form.due_to.data else None,
-        priority=int(form.priority.data) if form.priority.data else None)
+        priority=parse_int(form.priority.data, 0))
 
 
 def row_labels() -> dict[str, Any]:
@@ -85,7 +86,7 @@ def index() -> ResponseReturnValue:
     form = FilterForm(request.args)
     form.process_key.choices = [("", _("Any")), *inbox.process_choices(database.session())]
     page = inbox.load_inbox(database.session(), user(), tab, user_calendar(),
-                            current_filter(form), request.args.get("page", 1, int), PER_PAGE)
+                            current_filter(form), page_arg(), PER_PAGE)
     return render_template("inbox/index.html", page=page, tab=tab, tabs=inbox.TABS,
                            tab_labels=TAB_LABELS, form=form, args=query_args(tab),
                            filtered=any(request.args.get(k) for k in FILTER_KEYS),

@@ -10,6 +10,7 @@ from engine.work import monitor
 from engine.work.casework import assign_targets, permissions
 from webapp import database
 from webapp.access import MANAGER_ROLES, roles_required, user
+from webapp.params import arg_int, page_arg
 from webapp.work.inbox import user_calendar
 from webapp.work.tasks.forms import AssignForm, UrgeForm
 
@@ -22,12 +23,12 @@ KIND_LABELS = {"overdue": _l("Overdue"), "due_soon": _l("Due soon")}
 @roles_required(*MANAGER_ROLES)
 def index() -> ResponseReturnValue:
     kind = request.args.get("kind") if request.args.get("kind") in monitor.KINDS else "overdue"
-    department = request.args.get("department", type=int)
+    department = arg_int("department")
     area = request.args.get("area") or None
     session, calendar = database.session(), user_calendar()
     groups = monitor.monitor_groups(session, user(), calendar)
     page = monitor.monitor_items(session, user(), calendar, kind, department, area,
-                                 request.args.get("page", 1, int), PER_PAGE)
+                                 page_arg(), PER_PAGE)
     actions = {row.item.id: permissions(session, user(), row.item) for row in page.rows}
     assign_forms = {row.item.id: AssignForm().fill(
         *assign_targets(session, user(), row.item)) for row in page.rows

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, redirect, render_template, request, url_for
+from flask import Blueprint, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import lazy_gettext as _l
 from flask_login import login_required
@@ -12,6 +12,7 @@ from werkzeug.exceptions import BadRequest
 from engine.work import notifications
 from webapp import database
 from webapp.access import user
+from webapp.params import page_arg
 
 bp = Blueprint("notifications", __name__, url_prefix="/notifications")
 KIND_LABELS = {
@@ -28,7 +29,7 @@ KIND_LABELS = {
 @login_required
 def index() -> ResponseReturnValue:
     page = notifications.notifications_of(database.session(), user(),
-                                          request.args.get("page", 1, int))
+                                          page_arg())
     return render_template("notifications/index.html", page=page, kind_labels=KIND_LABELS,
                            form=FlaskForm())
 

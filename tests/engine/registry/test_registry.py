@@ -208,6 +208,22 @@ def test_a_bad_credit_code_is_refused_with_its_row_and_reason(session, world):
     assert count(session, MarketEntity) == 2
 
 
+def test_control_characters_refuse_the_row_naming_the_column(session, world):
+    rows = [registration(**{"企业名称": "昌宁县\x00茶叶店"}),
+            registration(**{"住所": "保山市\x07隆阳区"}),
+            registration(**{"经营范围": "茶叶种植；\r\n茶叶销售\t（零售）"})]
+
+    report = run(session, csv_file(rows))
+
+    assert report.problems == [
+        RowProblem(2, "企业名称", "control character U+0000 not allowed"),
+        RowProblem(3, "住所", "control character U+0007 not allowed"),
+    ]
+    assert report.valid == 1 and count(session, MarketEntity) == 1
+    assert entity(session, rows[2]["统一社会信用代码"]).business_scope == (
+        "茶叶种植；\r\n茶叶销售\t（零售）")
+
+
 def test_every_problem_of_a_row_is_reported(session, world):
     rows = [registration(**{"企业名称": "", "核准日期": "next week", "注册资本": "about 10",
                             "行政区划代码": "昆明市", "经营范围": "  "})]
@@ -451,7 +467,7 @@ def test_import_file_commits_each_batch_and_records_a_failure(sessions: sessionm
         recorded = session.execute(select(RegistryImport)).scalar_one()
         assert (recorded.source, recorded.rows_imported, recorded.notices_started) == (
             "amr.csv", 2, 1)
-        assert recorded.error == "RuntimeError: routing table broken"
+        assert recorded.error == "an unexpected error stopped the import (details in the log)"
         assert recorded.finished_at is not None
     report = import_file(sessions, CLERK, path, batch_size=2, on_batch=lambda s, c: len(c))
     assert (report.new, report.unchanged, report.notices_started) == (3, 2, 3)

@@ -137,7 +137,7 @@ def test_an_unreadable_file_fails_the_check_and_is_removed(sessions, world):
             start_import(session, world.actor("zhou"), upload_id)
 
 
-def test_a_failing_import_is_recorded_on_the_upload(sessions, world):
+def test_a_failing_import_is_recorded_on_the_upload(sessions, world, caplog):
     actor = world.actor("zhou")
     upload_id = stored(sessions, world, registration_file(bad=False))
     check_upload(sessions, actor, upload_id)
@@ -151,7 +151,9 @@ def test_a_failing_import_is_recorded_on_the_upload(sessions, world):
     run_import(sessions, actor, upload_id, broken)
     with sessions() as session:
         row = session.get(RegistryUpload, upload_id)
-    assert row.state == "failed" and "routing table missing" in row.error
+    assert row.state == "failed"
+    assert row.error == "an unexpected error stopped the import (details in the log)"
+    assert "routing table missing" in caplog.text, "the cause is logged"
     assert count(sessions, MarketEntity) == 0, "the failed batch was rolled back"
 
 

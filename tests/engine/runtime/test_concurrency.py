@@ -16,10 +16,13 @@ from engine.audit import Actor
 from engine.config import Settings
 from engine.db import session_factory
 from engine.errors import Conflict
-from engine.models import AuditEvent, Role, Timer, WorkItem
+from engine.models import AuditEvent, ProcessInstance, Role, Timer, WorkItem
 from engine.org.units import add_user
 from engine.runtime import claim
+from engine.runtime.deploy import deploy
+from engine.runtime.schedules import start_due
 from engine.runtime.timers import sweep
+from tests.engine.runtime.test_schedules import TEN, timed
 from tests.factories import MONDAY, SETUP, make_world, start_sample
 
 CST = ZoneInfo("Asia/Shanghai")
@@ -114,3 +117,19 @@ def test_two_sweepers_fire_a_thousand_due_timers_each_once(pg_engine, tmp_path):
         escalations = session.execute(select(func.count(WorkItem.id)).where(
             WorkItem.task_name == "handle_escalation")).scalar()
         assert escalations == 500
+
+
+def test_four_schedulers_start_each_occurrence_of_a_timer_start_once(pg_engine, tmp_path):
+    sessions = session_factory(pg_engine, Settings(var_dir=tmp_path / "var"))
+    with time_machine.travel(TEN, tick=False), sessions() as session:
+        deploy(session, SETUP, [("report.bpmn", timed(
+            "timeCycle", "R20/2026-03-02T10:00:00+08:00/PT1M"))])
+        session.commit()
+    started = Counter[int]()
+    for minute in range(0, 20, 4):  # each round, four schedulers race for one occurrence
+        moment = datetime(2026, 3, 2, 10, minute, 30, tzinfo=CST)
+        with time_machine.travel(moment, tick=False):
+            run_threads(4, lambda i: started.update({i: start_due(sessions, f"s{i}")}))
+    with sessions() as session:
+        made = session.execute(select(func.count()).select_from(ProcessInstance)).scalar_one()
+    assert made == sum(started.values()) == 5

@@ -13,14 +13,17 @@ from engine.config import Settings
 from engine.db import session_factory
 from engine.errors import DeploymentError, IncidentError
 from engine.runtime import start_process
-from engine.runtime.commands import run_steps
 from engine.runtime.deploy import deploy
+from engine.runtime.steps import run_steps
 from tests.engine.runtime.conformance import (
+    CONSTRUCTS,
     HEAD,
+    flows,
     lane,
     plain_completes_or_hangs,
     plain_run,
     platform_run,
+    process,
 )
 from tests.factories import SETUP
 
@@ -67,6 +70,7 @@ EVENT_GATEWAY = f"""{HEAD}<bpmn:signal id="reply" name="reply" />
 </bpmn:process></bpmn:definitions>""".encode()
 
 CASES = {
+    **CONSTRUCTS,
     "event sub-process started by a signal": (
         EVENT_SUBPROCESS, "event_sub", [("complete", "handle"), ("complete", "review")]),
     "timer in an event-based gateway": (
@@ -83,16 +87,6 @@ def test_the_platform_completes_what_plain_spiffworkflow_completes(session, worl
     assert platform_run(session, world, xml, process, steps) == expected
 
 
-def process(key: str, body: str, outside: str = "") -> bytes:
-    return (f'{HEAD}{outside}<bpmn:process id="{key}" isExecutable="true">{body}'
-            "</bpmn:process></bpmn:definitions>").encode()
-
-
-def flows(*ids: str) -> str:
-    return "".join(f'<bpmn:sequenceFlow id="f_{a}_{b}" sourceRef="{a}" targetRef="{b}" />'
-                   for a, b in zip(ids, ids[1:], strict=False))
-
-
 SERVED_NOT = {
     "service task": (process("p", '<bpmn:startEvent id="start" /><bpmn:serviceTask '
                                   'id="call_out"><bpmn:extensionElements>'
@@ -101,19 +95,16 @@ SERVED_NOT = {
                                   '</bpmn:extensionElements></bpmn:serviceTask>'
                                   '<bpmn:endEvent id="end" />'
                                   + flows("start", "call_out", "end")), "call_out", "service"),
-    "message start": (process("p", '<bpmn:startEvent id="start"><bpmn:messageEventDefinition '
-                                   'messageRef="m" /></bpmn:startEvent><bpmn:endEvent id="end" />'
-                                   + flows("start", "end"), '<bpmn:message id="m" name="m" />'),
-                      "start", "message"),
-    "receive task": (process("p", '<bpmn:startEvent id="start" /><bpmn:receiveTask id="hear" '
-                                  'messageRef="m" /><bpmn:endEvent id="end" />'
-                                  + flows("start", "hear", "end"),
-                             '<bpmn:message id="m" name="m" />'), "hear", "message"),
-    "timer start": (process("p", '<bpmn:startEvent id="start"><bpmn:timerEventDefinition>'
-                                 '<bpmn:timeCycle>"R/PT1H"</bpmn:timeCycle>'
-                                 '</bpmn:timerEventDefinition></bpmn:startEvent>'
-                                 '<bpmn:endEvent id="end" />' + flows("start", "end")),
-                    "start", "a process starts by hand"),
+    "signal start": (process("p", '<bpmn:startEvent id="start"><bpmn:signalEventDefinition '
+                                  'signalRef="s" /></bpmn:startEvent>'
+                                  '<bpmn:endEvent id="end" />' + flows("start", "end"),
+                             '<bpmn:signal id="s" name="s" />'),
+                     "start", "a process starts by hand"),
+    "computed timer start": (process("p", '<bpmn:startEvent id="start"><bpmn:timerEventDefinition>'
+                                          '<bpmn:timeDate>due</bpmn:timeDate>'
+                                          '</bpmn:timerEventDefinition></bpmn:startEvent>'
+                                          '<bpmn:endEvent id="end" />' + flows("start", "end")),
+                             "start", "timer start event"),
     "data store": (process("p", '<bpmn:startEvent id="start" /><bpmn:dataStoreReference '
                                 'id="ledger" /><bpmn:endEvent id="end" />'
                                 + flows("start", "end")), "ledger", "data stores"),
@@ -183,3 +174,12 @@ SCRIPTED_DATE = process("scripted", lane("start", "plan", "wake", "act", "end")
 def test_a_timer_date_computed_by_a_script_fires_from_the_sweep(session, world, traveller):
     steps = [("wait", "PT1H"), ("wait", "PT2H"), ("complete", "act")]
     assert platform_run(session, world, SCRIPTED_DATE, "scripted", steps) == (True, ["act"])
+
+
+def test_a_schema_error_names_its_line(session):
+    bad = process("p", '<bpmn:startEvent id="start" />\n<bpmn:userTask id="t">\n'
+                       "<bpmn:notAnElement /></bpmn:userTask>")
+    line = next(n for n, text in enumerate(bad.decode().splitlines(), 1) if "notAn" in text)
+    with pytest.raises(DeploymentError) as refused:
+        deploy(session, SETUP, [("p.bpmn", bad)])
+    assert f"(line {line})" in str(refused.value)

@@ -118,3 +118,35 @@ def test_every_problem_is_reported_at_once(session):
            .replace(b'outcome = "approved"', b"import os"))
     error = refused(session, xml)
     assert {p.element for p in error.problems} == {"handle_rejection", "record_approval"}
+
+
+def _declared(encoding: str) -> str:
+    body = SAMPLE_XML.decode("utf-8").split("?>", 1)[1]
+    return f'<?xml version="1.0" encoding="{encoding}"?>{body}'
+
+
+@pytest.mark.parametrize(("label", "content"), [
+    ("UTF-16 LE with BOM", _declared("UTF-16").encode("utf-16")),
+    ("UTF-16 BE without BOM", _declared("UTF-16BE").encode("utf-16-be")),
+    ("UTF-16 LE without declaration", _declared("UTF-16").split("?>", 1)[1].encode("utf-16-le")),
+    ("UTF-8 with BOM", b"\xef\xbb\xbf" + SAMPLE_XML),
+    ("GBK declared", _declared("GBK").encode("gbk")),
+])
+def test_a_diagram_in_any_declared_encoding_deploys_and_runs(session, label, content):
+    make_world(session)
+    definition, created = deploy(session, SETUP, [(SAMPLE_NAME, content)])
+    assert created and definition.version == 2, label
+    assert start_sample(session).definition.version == 2
+
+
+def test_a_file_not_in_its_declared_encoding_is_a_deploy_error(session):
+    error = refused(session, _declared("UTF-8").encode("utf-8").replace(b"<bpmn:", b"<\xff:", 1))
+    assert "UTF-8" in error.problems[0].reason
+    error = refused(session, _declared("no-such-codec").encode())
+    assert "no-such-codec" in error.problems[0].reason
+
+
+def test_a_dtd_in_utf16_is_refused_like_any_other(session):
+    xxe = ('<?xml version="1.0" encoding="UTF-16"?>\n<!DOCTYPE d [<!ENTITY x SYSTEM '
+           '"file:///etc/passwd">]>\n<d>&x;</d>').encode("utf-16")
+    assert "DTD" in refused(session, xxe).problems[0].reason

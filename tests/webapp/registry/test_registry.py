@@ -5,14 +5,17 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 
 import pytest
 from openpyxl import Workbook
 from sqlalchemy import func, select
+from sqlalchemy.exc import DataError
 
 from engine.models import DualNotice, MarketEntity, RegistryImport, RegistryUpload
 from engine.registry.uploads import upload_path
 from engine.seed.samples import HEADERS, sample_rows
+from tests.engine.registry.bombs import xlsx_bomb
 from tests.factories import make_entity
 from tests.webapp.dual_notice import notice_world
 from tests.webapp.dual_notice.notice_world import entity_named, notice_state, push
@@ -130,6 +133,44 @@ def test_an_import_without_progress_for_ten_minutes_is_shown_as_cut_off(
     assert clerk.get(f"{location}/progress").get_json()["running"] is False
 
 
+def test_a_nul_in_a_cell_refuses_its_row_naming_the_column(app, login, app_sessions):
+    clerk = login("zhou")
+    rows = list(sample_rows(2, seed=9, counties=LONGYANG))
+    rows[1][1] = "保山\x00商行"
+    location = upload(clerk, csv_bytes(rows)).headers["Location"]
+    finish(app)
+    problems = clerk.get(location).get_data(as_text=True).split('id="problems"')[1]
+    assert "<td class=\"num\">3</td><td>企业名称</td>" in problems
+    assert "含有控制字符 U+0000" in problems
+    assert clerk.post(f"/registry/imports/{latest_upload(app_sessions).id}/import"
+                      ).status_code == 302
+    finish(app)
+    assert count(app_sessions, MarketEntity) == 1
+
+
+def test_a_database_error_in_a_batch_is_reported_without_sql(app, login, app_sessions,
+                                                              monkeypatch):
+    from engine.registry import imports
+
+    def refuse(*_args, **_kwargs):
+        raise DataError("INSERT INTO market_entity (uscc, name) VALUES (%(uscc)s)",
+                        {"uscc": "x"}, Exception("invalid byte sequence"))
+
+    monkeypatch.setattr(imports, "upsert_entities", refuse)
+    clerk = login("zhou")
+    location = upload(clerk, registration_file()).headers["Location"]
+    finish(app)
+    clerk.post(f"/registry/imports/{latest_upload(app_sessions).id}/import")
+    finish(app)
+    page = clerk.get(location).get_data(as_text=True)
+    error = page.split('id="file-error"')[1].split("</p>")[0]
+    assert "数据库拒绝了一批数据" in error
+    assert "INSERT" not in page and "DataError" not in page and "market_entity" not in page
+    with app_sessions() as session:
+        recorded = session.execute(select(RegistryImport.error)).scalar_one()
+    assert "INSERT" not in recorded
+
+
 def test_a_file_without_a_required_column_is_refused_as_a_whole(app, login, app_sessions):
     clerk = login("zhou")
     headers = [h for h in HEADERS if h != "经营范围"]
@@ -157,6 +198,21 @@ def test_gbk_and_xlsx_files_are_read(app, login, app_sessions):
     upload(clerk, out.getvalue(), "export.xlsx")
     finish(app)
     assert latest_upload(app_sessions).rows_valid == 2
+
+
+def test_a_workbook_that_unpacks_far_beyond_its_size_is_refused_with_the_figures(
+        app, login, app_sessions, tmp_path):
+    clerk = login("zhou")
+    bomb = xlsx_bomb(tmp_path / "bomb.xlsx", 5 << 20, wide=True)
+    location = upload(clerk, bomb.read_bytes(), "export.xlsx").headers["Location"]
+    finish(app)
+    page = clerk.get(location).get_data(as_text=True)
+    error = page.split('id="file-error"')[1].split("</")[0]
+    assert re.search(r"Excel 文件的压缩比为 \d+:1，超过上限 100:1，未读取即拒收", error)
+    row = latest_upload(app_sessions)
+    assert row.state == "failed" and row.rows_read == 0
+    with app_sessions() as session:
+        assert not upload_path(session, row.stored_name).exists()
 
 
 @pytest.mark.parametrize(("name", "data", "message"), [

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import io
 import re
+import shutil
+from urllib.parse import quote
 
 from sqlalchemy import select
 
@@ -214,6 +216,42 @@ def test_attachments_are_kept_and_served_only_in_scope(login, case, app, app_ses
     assert "attachment" in download.headers["Content-Disposition"]
     assert login("liu").get(f"/tasks/attachments/{row.id}").status_code == 404
     assert login("chen").get("/tasks/attachments/999").status_code == 404
+
+
+def upload_named(client, item_id, name, content):
+    """A file whose name is sent RFC 2231-encoded, as a client may send any bytes in it."""
+    token, boundary = client.token or client.refresh_token(), "b0undary"
+    body = (f'--{boundary}\r\nContent-Disposition: form-data; name="csrf_token"\r\n\r\n'
+            f"{token}\r\n--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; "
+            f"filename*=UTF-8''{quote(name)}\r\nContent-Type: application/pdf\r\n\r\n"
+            ).encode() + content + f"\r\n--{boundary}--\r\n".encode()
+    return client.http.post(f"/tasks/{item_id}/attachments", data=body,
+                            content_type=f"multipart/form-data; boundary={boundary}")
+
+
+def test_attachment_names_with_control_characters_are_cleaned_and_still_download(
+        login, case, app, app_sessions):
+    officer = login("chen")
+    upload_named(officer, case.id, "告知\r\n书\x00\x07.pdf", b"%PDF-1.4 test")
+    with app_sessions() as session:
+        row = session.execute(select(Attachment)).scalar_one()
+        assert row.filename == "告知书.pdf"
+        old = Attachment(instance_id=row.instance_id, work_item_id=row.work_item_id,
+                         uploaded_by_id=row.uploaded_by_id,
+                         filename="整改\r\nSet-Cookie: x\x00.pdf",
+                         content_type=row.content_type, size=row.size, sha256=row.sha256,
+                         stored_name=f"{row.stored_name}-old", created_at=row.created_at)
+        folder = app.extensions["creditflow.settings"].upload_dir
+        shutil.copy(folder / row.stored_name, folder / old.stored_name)
+        session.add(old)
+        session.commit()
+        ids = (row.id, old.id)
+    for attachment_id, name in zip(ids, ("告知书.pdf", "整改Set-Cookie: x.pdf"), strict=True):
+        download = officer.get(f"/tasks/attachments/{attachment_id}")
+        assert download.status_code == 200 and download.data == b"%PDF-1.4 test"
+        disposition = download.headers["Content-Disposition"]
+        assert "\r" not in disposition and "\n" not in disposition
+        assert f"filename*=UTF-8''{quote(name)}" in disposition
 
 
 def test_attachment_type_and_size_limits(login, case, app, app_sessions):

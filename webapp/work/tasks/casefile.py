@@ -59,8 +59,10 @@ def upload(item_id: int) -> ResponseReturnValue:
 def download(attachment_id: int) -> ResponseReturnValue:
     stored = attachments.open_attachment(database.session(), actor(), attachment_id)
     row = stored.attachment
+    # names stored before they were cleaned on upload may hold CR, LF or NUL
+    name = attachments.safe_file_name(row.filename) or f"attachment-{row.id}"
     response = send_file(stored.path, mimetype=row.content_type, as_attachment=True,
-                         download_name=row.filename, max_age=0)
+                         download_name=name, max_age=0)
     response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
     return response
 

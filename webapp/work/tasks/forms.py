@@ -10,6 +10,7 @@ from wtforms.validators import Length, Optional, Regexp
 
 from engine.models import OrgUnit, User
 from webapp.forms import filled, required, strip
+from webapp.params import ID
 
 REASON_LABELS = {
     "0": _l("0 · No such licence item in the business scope"),
@@ -25,7 +26,7 @@ class ActionForm(FlaskForm):
 
 class AssignForm(FlaskForm):
     target = SelectField(_l("Hand to"), validate_choice=False, validators=[
-        required(), Regexp(r"^(user|unit):\d+$", message=_l("Choose one of the options."))])
+        required(), Regexp(rf"^(user|unit):{ID}$", message=_l("Choose one of the options."))])
 
     def fill(self, users: list[User], units: list[OrgUnit]) -> AssignForm:
         people = [(f"user:{u.id}", f"{u.display_name} ({u.username})") for u in users]

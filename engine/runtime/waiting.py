@@ -1,0 +1,72 @@
+"""The messages and signals an instance waits for, as rows (waiting_event), derived on save.
+
+A sender (engine.runtime.events) finds the cases to deliver to by name in SQL, then lets
+SpiffWorkflow decide on the loaded case (correlation); the rows say only who might.
+"""
+
+from __future__ import annotations
+
+from SpiffWorkflow.bpmn.specs.bpmn_process_spec import BpmnProcessSpec
+from SpiffWorkflow.bpmn.specs.event_definitions.item_aware_event import SignalEventDefinition
+from SpiffWorkflow.bpmn.specs.event_definitions.message import MessageEventDefinition
+from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
+from SpiffWorkflow.util.task import TaskState
+from sqlalchemy import delete, insert
+from sqlalchemy.orm import Session
+
+from engine.models import WaitingEvent
+from engine.workflow.expressions import events_of
+
+EventKey = tuple[str, str, str]  # task id ("" for an event sub-process), kind, name
+
+
+def kind_of(event: object) -> str | None:
+    if isinstance(event, MessageEventDefinition):
+        return "message"
+    if isinstance(event, SignalEventDefinition):
+        return "signal"
+    return None
+
+
+def catches(task_spec: object, task_id: str) -> set[EventKey]:
+    """The messages and signals a waiting task of this spec catches."""
+    found: set[EventKey] = set()
+    for event in events_of(getattr(task_spec, "event_definition", None)):
+        kind = kind_of(event)
+        if kind and event.name:
+            found.add((task_id, kind, str(event.name)[:200]))
+    return found
+
+
+def event_subprocess_starts(spec: BpmnProcessSpec,
+                            subprocess_specs: dict[str, BpmnProcessSpec]) -> set[EventKey]:
+    """The messages and signals that start an event sub-process of the process."""
+    found: set[EventKey] = set()
+    for name in spec.start.trigger_specs:
+        sub = subprocess_specs.get(name)
+        for start in getattr(sub, "bpmn_start_events", []) if sub else []:
+            found |= catches(start, "")
+    return found
+
+
+def waiting_events(workflow: BpmnWorkflow) -> set[EventKey]:
+    """Each (task, kind, name) the workflow (and its running sub-workflows) would catch."""
+    found = event_subprocess_starts(workflow.spec, workflow.subprocess_specs)
+    for flow in (workflow, *workflow.subprocesses.values()):
+        for task in flow.tasks.values():
+            if task.state & TaskState.WAITING:
+                found |= catches(task.task_spec, str(task.id))
+    return found
+
+
+def sync_waiting_events(session: Session, instance_id: int, workflow: BpmnWorkflow | None,
+                        is_new: bool = False) -> None:
+    """Replace the instance's rows with what it waits for now (nothing once it is closed)."""
+    wanted = waiting_events(workflow) if workflow is not None else set()
+    if not is_new:
+        session.execute(delete(WaitingEvent).where(WaitingEvent.instance_id == instance_id)
+                        .execution_options(synchronize_session=False))
+    if wanted:
+        session.execute(insert(WaitingEvent), [
+            {"instance_id": instance_id, "task_id": task, "kind": kind, "name": name}
+            for task, kind, name in sorted(wanted)])
