@@ -47,6 +47,16 @@ def routing_targets(session: Session, area_code: str,
     return [unit for unit in units if department_kind(unit, area_code, city) in kinds]
 
 
+def item_targets(session: Session, area_code: str, licence_item: str) -> list[OrgUnit]:
+    """The departments that license the item for an entity of the area (for a hint)."""
+    table = latest_table(session)
+    licensing = {rule.outcome.department for rule in table.rules
+                 if rule.outcome.licence_item == licence_item}
+    city = city_code(session)
+    return [unit for unit in routing_targets(session, area_code, table)
+            if department_kind(unit, area_code, city) in licensing]
+
+
 def routing_target(session: Session, entity: MarketEntity, licence_item: str,
                    department_org_id: int | None, *, field: str = "department_org_id",
                    table: RoutingTable | None = None) -> OrgUnit:

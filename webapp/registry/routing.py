@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from engine import registry
 from engine.dual_notice import queries as notice_queries
 from engine.dual_notice import routing
-from engine.dual_notice.targets import NOT_A_TARGET
+from engine.dual_notice.targets import NOT_A_TARGET, item_targets
 from engine.errors import InvalidInput
 from webapp import database
 from webapp.access import actor, back, user
@@ -46,9 +46,15 @@ def route(entity_id: int) -> ResponseReturnValue:
                                         form.licence_item.data, int(form.department.data))
     except InvalidInput as exc:
         database.rollback()
-        flash(_("That department does not license this item in the entity's area.")
-              if exc.code == NOT_A_TARGET else
-              _("Choose a licence item of the routing table and a department."), "error")
+        if exc.code == NOT_A_TARGET:
+            entity = registry.entity_for_registrar(database.session(), actor(), entity_id)
+            licensing = item_targets(database.session(), entity.area_code,
+                                     form.licence_item.data)
+            flash(_("That department does not license this item in the entity's area. "
+                    "It is licensed by: %(units)s.",
+                    units="、".join(u.name for u in licensing) or "—"), "error")
+        else:
+            flash(_("Choose a licence item of the routing table and a department."), "error")
         return redirect(back(url_for("registry.pool")))
     database.commit()
     flash(_("Pushed: %(item)s.", item=notice.licence_item_name), "success")

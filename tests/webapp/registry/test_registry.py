@@ -327,8 +327,8 @@ def test_a_registrar_cannot_route_into_another_area(login, app_sessions, world):
     routed = clerk.post(f"/registry/entities/{entity_id}/route",
                         {"licence_item": "PS-SEAL", "department": tengchong})
     assert routed.status_code == 302
-    assert "该部门不负责本主体所在地区的这一许可事项" in clerk.get(
-        routed.headers["Location"]).get_data(as_text=True)
+    hint = "该部门不负责本主体所在地区的这一许可事项。负责该事项的部门：隆阳区公安局、保山市公安局"
+    assert hint in clerk.get(routed.headers["Location"]).get_data(as_text=True)
     rerouted = clerk.post(f"/notices/{pushed['530502-psb']}/reroute",
                           {"licence_item": "PS-SEAL", "department": tengchong})
     assert rerouted.status_code == 422
