@@ -50,6 +50,7 @@ class Settings:
     timer_max_cycle_repetitions: int = 1000
     max_loop_cardinality: int = 1000
     max_engine_steps: int = 10000
+    max_command_seconds: float = 30.0
     rule_max_years: int = 100
     rule_max_workdays: int = 2500
     host: str = "127.0.0.1"

@@ -31,12 +31,13 @@ class Bounds:
     timer_max_cycle_repetitions: int = 1000
     max_loop_cardinality: int = 1000
     max_engine_steps: int = 10000
+    max_command_seconds: float = 30.0
 
     @classmethod
     def of(cls, settings: Settings) -> Bounds:
         return cls(settings.timer_max_years, settings.timer_min_cycle_seconds,
                    settings.timer_max_cycle_repetitions, settings.max_loop_cardinality,
-                   settings.max_engine_steps)
+                   settings.max_engine_steps, settings.max_command_seconds)
 
 
 _NUMBER = r"(\d+(?:[.,]\d+)?)"

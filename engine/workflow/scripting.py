@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -101,20 +102,27 @@ class BoundedScriptEngine(PythonScriptEngine):
 
 def engine_steps(workflow: BpmnWorkflow) -> None:
     """`workflow.do_engine_steps()`, stopped by OutOfBounds after the script engine's
-    `max_engine_steps`: a loop of scripts and gateways that never waits would otherwise
-    hold the command (and its write lock) for ever."""
+    `max_engine_steps`, or once the steps have run `max_command_seconds`: a loop of
+    scripts and gateways that never waits would otherwise hold the command for ever, and
+    a loop of slow scripts (each within the sandbox's own limits) for hours."""
     engine = workflow.script_engine
-    limit = engine.bounds.max_engine_steps if isinstance(engine, BoundedScriptEngine) else 0
-    taken = 0
+    bounded = engine.bounds if isinstance(engine, BoundedScriptEngine) else None
+    limit = bounded.max_engine_steps if bounded else 0
+    budget = bounded.max_command_seconds if bounded else 0
+    began, taken = time.monotonic(), 0
 
     def counted(task: Task) -> None:
         nonlocal taken
         taken += 1
+        element = getattr(task.task_spec, "bpmn_id", None) or task.task_spec.name
         if limit and taken > limit:
-            element = getattr(task.task_spec, "bpmn_id", None) or task.task_spec.name
             raise OutOfBounds(f"more than {limit:,} engine steps in one command, the last at "
                               f"element {element!r} (setting max_engine_steps): a loop "
                               "that never waits?")
+        if budget and time.monotonic() - began > budget:
+            raise OutOfBounds(f"the engine steps of one command ran longer than {budget:g} s, "
+                              f"the last at element {element!r} (setting "
+                              "max_command_seconds)")
 
     workflow.do_engine_steps(did_complete_task=counted)
 

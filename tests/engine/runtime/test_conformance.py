@@ -3,6 +3,7 @@ completes, saved and restored between commands, or refuses the diagram at deploy
 
 from __future__ import annotations
 
+import time
 from types import SimpleNamespace
 
 import pytest
@@ -183,3 +184,17 @@ def test_a_schema_error_names_its_line(session):
     with pytest.raises(DeploymentError) as refused:
         deploy(session, SETUP, [("p.bpmn", bad)])
     assert f"(line {line})" in str(refused.value)
+
+
+def test_a_loop_of_bounded_scripts_stops_at_the_commands_time_budget(db_engine, tmp_path):
+    sessions = session_factory(db_engine, Settings(var_dir=tmp_path, max_engine_steps=10**7,
+                                                   max_command_seconds=0.3))
+    with sessions() as session:
+        deploy(session, SETUP, [("spin.bpmn", LOOP)])
+        began = time.monotonic()
+        with pytest.raises(IncidentError) as stopped:
+            start_process(session, SETUP, "spin")
+        session.rollback()
+    assert time.monotonic() - began < 0.3 + 1
+    assert "ran longer than 0.3 s" in stopped.value.message
+    assert "max_command_seconds" in stopped.value.message
