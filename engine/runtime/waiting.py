@@ -11,7 +11,7 @@ from SpiffWorkflow.bpmn.specs.event_definitions.item_aware_event import SignalEv
 from SpiffWorkflow.bpmn.specs.event_definitions.message import MessageEventDefinition
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.util.task import TaskState
-from sqlalchemy import delete, insert
+from sqlalchemy import delete, insert, select, tuple_
 from sqlalchemy.orm import Session
 
 from engine.models import WaitingEvent
@@ -61,12 +61,20 @@ def waiting_events(workflow: BpmnWorkflow) -> set[EventKey]:
 
 def sync_waiting_events(session: Session, instance_id: int, workflow: BpmnWorkflow | None,
                         is_new: bool = False) -> None:
-    """Replace the instance's rows with what it waits for now (nothing once it is closed)."""
+    """Bring the instance's rows in line with what it waits for now (nothing once it is
+    closed): one SELECT when nothing changed, as on most saves."""
     wanted = waiting_events(workflow) if workflow is not None else set()
-    if not is_new:
-        session.execute(delete(WaitingEvent).where(WaitingEvent.instance_id == instance_id)
-                        .execution_options(synchronize_session=False))
-    if wanted:
+    stored: set[EventKey] = set() if is_new else {
+        (task, kind, name) for task, kind, name in session.execute(
+            select(WaitingEvent.task_id, WaitingEvent.kind, WaitingEvent.name)
+            .where(WaitingEvent.instance_id == instance_id))}
+    gone = stored - wanted
+    if gone:
+        session.execute(delete(WaitingEvent).where(
+            WaitingEvent.instance_id == instance_id,
+            tuple_(WaitingEvent.task_id, WaitingEvent.kind, WaitingEvent.name).in_(sorted(gone)))
+            .execution_options(synchronize_session=False))
+    if wanted - stored:
         session.execute(insert(WaitingEvent), [
             {"instance_id": instance_id, "task_id": task, "kind": kind, "name": name}
-            for task, kind, name in sorted(wanted)])
+            for task, kind, name in sorted(wanted - stored)])
