@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
+from SpiffWorkflow.bpmn.util import BpmnEvent
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.util.task import TaskState
 from sqlalchemy.orm import Session, joinedload
@@ -71,6 +73,12 @@ def open_case(session: Session, instance_id: int) -> Case:
     return Case(row, workflow, calendar)
 
 
+AfterSave = Callable[[Session, "Case", list[BpmnEvent]], None]
+AFTER_SAVE: list[AfterSave] = []
+"""Called after each save with the events the case threw that it did not catch itself
+(engine.runtime.events forwards messages to other cases)."""
+
+
 def save_case(session: Session, case: Case, *, status: InstanceStatus | None = None) -> None:
     """Write the state back under the version check and re-derive its rows.
 
@@ -80,6 +88,7 @@ def save_case(session: Session, case: Case, *, status: InstanceStatus | None = N
     now = case.calendar.now()
     row = case.row
     annotate_tasks(session, case)
+    thrown = case.workflow.get_events()  # for other cases (AFTER_SAVE), not for the state
     row.state = stored_state(session, case)
     row.serializer_version = SERIALIZER_VERSION
     row.updated_at = now
@@ -98,6 +107,8 @@ def save_case(session: Session, case: Case, *, status: InstanceStatus | None = N
                        code="changed_by_other", instance_id=instance_id) from exc
     is_new = instance_id is None
     write_rows(session, case, is_new=is_new)
+    for hook in AFTER_SAVE:
+        hook(session, case, thrown)
 
 
 def stored_state(session: Session, case: Case) -> str:

@@ -32,9 +32,10 @@ from sqlalchemy.orm import Session
 from engine import audit
 from engine.errors import Forbidden, InvalidInput
 from engine.models import InstanceStatus, ProcessDefinition, ProcessInstance, Role, WaitingEvent
-from engine.runtime.cases import Case, open_case, save_case
+from engine.runtime.cases import AFTER_SAVE, Case, open_case, save_case
 from engine.runtime.commands import actor_user, run_steps, start_process
 from engine.workflow import load_spec
+from engine.workflow.bounds import OutOfBounds
 from engine.workflow.expressions import events_of
 from engine.workflow.scripting import engine_steps
 
@@ -227,3 +228,63 @@ def message_start_processes(session: Session, name: str) -> list[str]:
                 keys.append(key)
                 break
     return keys
+
+
+MESSENGER = audit.Actor("system:message", "engine")
+FORWARD_DEPTH = 5
+
+
+def forward_thrown(session: Session, case: Case, thrown: list[BpmnEvent]) -> None:
+    """Deliver the messages a case threw and did not catch itself to the other cases
+    waiting for them, in the same transaction, as SpiffWorkflow passes them between the
+    processes of a collaboration; a message nobody takes starts the processes whose start
+    event waits for it. A chain of more than FORWARD_DEPTH such hand-overs is refused."""
+    messages = [e for e in thrown if isinstance(e.event_definition, MessageEventDefinition)]
+    if not messages:
+        return
+    depth = session.info.get("forwarded", 0)
+    if depth >= FORWARD_DEPTH:
+        raise OutOfBounds(f"messages handed on more than {FORWARD_DEPTH} cases deep in one "
+                          "command: a loop of messages between cases?")
+    session.info["forwarded"] = depth + 1
+    try:
+        for event in messages:
+            _forward(session, case.row.id, event)
+    finally:
+        session.info["forwarded"] = depth
+
+
+def _forward(session: Session, sender: int, event: BpmnEvent) -> None:
+    name = event.event_definition.name
+    caught = False
+    for candidate in _candidates(session, "message", name, None, None):
+        if candidate == sender:
+            continue
+        other = open_case(session, candidate)
+        if _hand_over(other, event):
+            save_case(session, other)
+            caught = True
+            audit.record(session, MESSENGER, "process.message", "process_instance", candidate,
+                         name=name, sender=sender)
+    if not caught:
+        payload = event.payload if isinstance(event.payload, dict) else {"payload": event.payload}
+        _start_by_message(session, MESSENGER, name, payload, None)
+
+
+def _hand_over(case: Case, event: BpmnEvent) -> bool:
+    caught = False
+
+    def step() -> None:
+        nonlocal caught
+        try:
+            case.workflow.send_event(event)
+        except WorkflowException:
+            return  # not waiting for it, or another correlation
+        caught = True
+        engine_steps(case.workflow)
+
+    run_steps(case, step)
+    return caught
+
+
+AFTER_SAVE.append(forward_thrown)

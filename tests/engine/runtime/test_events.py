@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import pytest
+from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
+from SpiffWorkflow.spiff.parser.process import SpiffBpmnParser
 from sqlalchemy import delete, select
 
 from engine.errors import Forbidden, InvalidInput
-from engine.models import WaitingEvent, WorkItem, WorkItemStatus
+from engine.models import ProcessInstance, WaitingEvent, WorkItem, WorkItemStatus
 from engine.runtime import start_process
 from engine.runtime.cases import open_case
-from engine.runtime.deploy import deploy
+from engine.runtime.deploy import deploy, deploy_all
 from engine.runtime.doctor import examine
 from engine.runtime.events import send_message, send_signal
 from tests.engine.runtime.conformance import flows, lane, process
@@ -131,3 +133,45 @@ def test_the_doctor_finds_and_rebuilds_missing_waiting_events(session, world, tr
                                             + waiting_task(session, instance)]}
     assert examine(session, repair=True).mismatched and examine(session).healthy
     assert send_signal(session, SETUP, "go").delivered == [instance]
+
+
+TRADE = f"""<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL"
+  xmlns:spiffworkflow="http://spiffworkflow.org/bpmn/schema/1.0/core"
+  id="trade_definitions" targetNamespace="http://creditflow.local/bpmn">
+<bpmn:collaboration id="trade"><bpmn:participant id="p_buyer" processRef="buyer" />
+  <bpmn:participant id="p_seller" processRef="seller" /></bpmn:collaboration>
+<bpmn:message id="order" name="order" /><bpmn:message id="confirm" name="confirm" />
+<bpmn:process id="buyer" isExecutable="true"><bpmn:startEvent id="b_start" />
+  <bpmn:intermediateThrowEvent id="b_order"><bpmn:messageEventDefinition messageRef="order">
+  <bpmn:extensionElements>
+  <spiffworkflow:messagePayload>{{'item': item}}</spiffworkflow:messagePayload>
+  </bpmn:extensionElements></bpmn:messageEventDefinition>
+  </bpmn:intermediateThrowEvent>
+  <bpmn:intermediateCatchEvent id="b_confirmed"><bpmn:messageEventDefinition
+  messageRef="confirm" /></bpmn:intermediateCatchEvent><bpmn:endEvent id="b_end" />
+  {flows("b_start", "b_order", "b_confirmed", "b_end")}</bpmn:process>
+<bpmn:process id="seller" isExecutable="true"><bpmn:startEvent id="s_start">
+  <bpmn:messageEventDefinition messageRef="order" /></bpmn:startEvent>
+  <bpmn:intermediateThrowEvent id="s_confirm"><bpmn:messageEventDefinition
+  messageRef="confirm"><bpmn:extensionElements>
+  <spiffworkflow:messagePayload>{{'ok': True}}</spiffworkflow:messagePayload>
+  </bpmn:extensionElements></bpmn:messageEventDefinition>
+  </bpmn:intermediateThrowEvent><bpmn:endEvent id="s_end" />
+  {flows("s_start", "s_confirm", "s_end")}</bpmn:process>
+</bpmn:definitions>""".encode()
+
+
+def test_a_collaboration_passes_its_messages_between_cases_like_spiffworkflow(session):
+    parser = SpiffBpmnParser()
+    parser.add_bpmn_str(TRADE)
+    plain = BpmnWorkflow(*parser.get_collaboration("trade"))
+    plain.task_tree.data["item"] = "茶叶"
+    plain.do_engine_steps()
+    assert plain.completed
+    deploy_all(session, SETUP, [("trade.bpmn", TRADE)])
+    buyer = start_process(session, SETUP, "buyer", data={"item": "茶叶"})
+    session.refresh(buyer)
+    seller = session.execute(select(ProcessInstance).where(
+        ProcessInstance.id != buyer.id)).scalar_one()
+    assert (buyer.status, seller.status) == ("completed", "completed")
