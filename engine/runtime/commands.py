@@ -32,7 +32,7 @@ from engine.models import (
 from engine.org import scope
 from engine.runtime.batch import StartRequest, start_many
 from engine.runtime.cases import CLOSED, Case, new_case, open_case, save_case
-from engine.runtime.deploy import latest_definition
+from engine.runtime.deploy import startable_definition
 from engine.runtime.derive import annotation, waiting_timers
 from engine.runtime.steps import run_steps
 from engine.workflow import SERIALIZER_VERSION
@@ -101,7 +101,7 @@ def _first_steps(case: Case, data: dict[str, Any]) -> None:
 
 def _definition(session: Session, key: str, version: int | None) -> ProcessDefinition:
     if version is None:
-        return latest_definition(session, key)
+        return startable_definition(session, key)
     definition = session.execute(select(ProcessDefinition).where(
         ProcessDefinition.key == key, ProcessDefinition.version == version)).scalar()
     if definition is None:

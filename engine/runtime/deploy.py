@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 from collections.abc import Iterable
 from functools import partial
 from pathlib import Path
@@ -110,6 +111,10 @@ def deploy_paths(session: Session, actor: audit.Actor, paths: Iterable[Path],
     return deploy(session, actor, [(p.name, p.read_bytes()) for p in paths], forms_dir)
 
 
+log = logging.getLogger(__name__)
+REDEPLOYER = audit.Actor("system:calls", "engine")
+
+
 def latest_definition(session: Session, key: str) -> ProcessDefinition:
     """The newest version of a process; NotFound when none is deployed."""
     definition = session.execute(
@@ -119,6 +124,40 @@ def latest_definition(session: Session, key: str) -> ProcessDefinition:
     if definition is None:
         raise NotFound(f"no process {key!r} is deployed", code="no_such_process")
     return definition
+
+
+def startable_definition(session: Session, key: str) -> ProcessDefinition:
+    """The version a new case of the process starts on: the latest, carrying the latest
+    versions of the processes it calls. When one of those has a newer version than the
+    caller carries, the caller's own files are deployed again (by the system, audited) so
+    the case starts on a version with it; the case then keeps that version for good."""
+    definition = latest_definition(session, key)
+    if not definition.calls:
+        return definition
+    newest = dict(session.execute(
+        select(ProcessDefinition.key, func.max(ProcessDefinition.version))
+        .where(ProcessDefinition.key.in_(list(definition.calls)))
+        .group_by(ProcessDefinition.key)).all())
+    if all(newest.get(k, v) == v for k, v in definition.calls.items()):
+        return definition
+    try:
+        with session.begin_nested():
+            deployed = deploy_all(session, REDEPLOYER, own_files(definition))
+    except DeploymentError as exc:  # checks tightened since: start on the version it has
+        log.warning("process %s keeps version %s: deploying it with the processes it calls "
+                    "was refused: %s", key, definition.version, exc)
+        return definition
+    return next((d for d, _created in deployed if d.key == key), definition)
+
+
+def own_files(definition: ProcessDefinition) -> list[tuple[str, bytes]]:
+    """The files a version was deployed from (its BPMN files, then its DMN tables)."""
+    bpmn = [(definition.file_names[0] if definition.file_names else f"{definition.key}.bpmn",
+             definition.bpmn_xml), *((n, t) for n, t in definition.extra_bpmn or [])]
+    taken = {name for name, _text in bpmn}
+    dmn_names = [n for n in definition.file_names if n not in taken]
+    dmn = list(zip(dmn_names, definition.dmn_xml or [], strict=False))
+    return [(name, text.encode("utf-8")) for name, text in [*bpmn, *dmn]]
 
 
 def _sha256(files: list[tuple[str, bytes]]) -> str:

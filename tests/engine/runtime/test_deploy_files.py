@@ -36,8 +36,8 @@ def test_a_call_activity_reaches_a_process_in_another_file(session, world, trave
     assert (definition.key, definition.file_names) == ("main", ["main_0.bpmn", "main_1.bpmn"])
 
 
-def test_a_call_activity_reaches_a_deployed_process_pinned_at_deploy(session, world,
-                                                                    traveller):
+def test_a_call_activity_reaches_a_deployed_process_pinned_at_start(session, world,
+                                                                   traveller):
     deploy(session, SETUP, [("sub.bpmn", sub())])
     caller, created = deploy(session, SETUP, [("main.bpmn", MAIN)])
     assert created and caller.calls == {"sub": 1}
@@ -47,8 +47,14 @@ def test_a_call_activity_reaches_a_deployed_process_pinned_at_deploy(session, wo
         WorkItem.instance_id == case.id)).scalar_one() == "核查 Check"
     assert deploy(session, SETUP, [("main.bpmn", MAIN)]) == (caller, False)
     deploy(session, SETUP, [("sub.bpmn", sub("复核 Check again"))])
+    later = start_process(session, SETUP, "main", area_code="530502", data={
+        "department_org": world.users["chen"].org_unit.code})
+    assert (later.definition.version, later.definition.calls) == (2, {"sub": 2})
+    assert session.execute(select(WorkItem.title).where(
+        WorkItem.instance_id == later.id)).scalar_one() == "复核 Check again"
+    assert session.get_one(type(case), case.id).definition.version == 1  # kept its version
     again, created = deploy(session, SETUP, [("main.bpmn", MAIN)])
-    assert created and (again.version, again.calls) == (2, {"sub": 2})
+    assert (again.version, created) == (2, False)
 
 
 def test_a_call_to_a_process_nowhere_is_refused(session):
