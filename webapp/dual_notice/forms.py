@@ -31,7 +31,10 @@ class DispatchForm(FlaskForm):
         required(), Regexp(rf"^(user|unit):{ID}$", message=_l("Choose one of the options."))])
 
     def fill(self, users: list[User], units: list[OrgUnit]) -> DispatchForm:
+        # Starts on "choose": a preselected first person or unit was one click from a
+        # dispatch nobody meant.
         self.target.choices = {
+            "": [("", str(CHOOSE))],
             str(_l("Units")): [(f"unit:{u.id}", u.name) for u in units],
             str(_l("People")): [(f"user:{u.id}", f"{u.display_name} ({u.username})")
                                 for u in users]}

@@ -11,7 +11,7 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import func, select
 
-from engine.models import AuditEvent, SupervisionEntry
+from engine.models import AuditEvent, MarketEntity, SupervisionEntry
 from tests.factories import CST
 from tests.webapp.dual_notice import notice_world
 from tests.webapp.dual_notice.notice_world import notice_state, push
@@ -169,3 +169,22 @@ def test_every_step_is_audited_on_the_notice(login, app_sessions):
         count = session.execute(select(func.count()).select_from(AuditEvent).where(
             AuditEvent.action == "notice.claim", AuditEvent.actor == "hu")).scalar()
     assert count == 1
+
+
+def test_destructive_steps_ask_first_and_choices_of_people_start_empty(login, app_sessions):
+    entity_id, notices = push(app_sessions)
+    notice_id = notices["530502-psb"]
+    with app_sessions() as session:
+        name = session.get_one(MarketEntity, entity_id).name
+    page = login("hu").get(f"/notices/{notice_id}").get_data(as_text=True)
+    assert f'data-confirm="将{name}的“特种行业许可（公章刻制）”告知退回' in page
+    login("hu").post(f"/notices/{notice_id}/claim")
+    admin = login("luo").get(f"/notices/{notice_id}").get_data(as_text=True)
+    dispatch = admin.split('id="dispatch-form"')[1].split("</select>")[0]
+    first = re.search(r"<option[^>]*>", dispatch)
+    assert first is not None and 'value=""' in first.group(0)
+    assert "selected" not in dispatch
+    assert f'data-confirm="将{name}的案件分派给所选单位或人员？' in admin
+    assert f'data-confirm="撤销对{name}“特种行业许可（公章刻制）”的认领？' in admin
+    empty = login("luo").post(f"/notices/{notice_id}/dispatch", {"target": ""})
+    assert empty.status_code == 422 and notice_state(app_sessions, notice_id) == "claimed"

@@ -1,10 +1,11 @@
 // creditflow: small progressive enhancements; every page works without them.
 (function () {
   "use strict";
-  // Ask before a destructive button (class "danger") submits its form.
+  // Ask before a button with data-confirm (a destructive or far-reaching action) submits
+  // its form; the question names what will happen.
   document.addEventListener("submit", function (event) {
     var button = event.submitter;
-    if (button && button.classList.contains("danger") && button.dataset.confirm) {
+    if (button && button.dataset.confirm) {
       if (!window.confirm(button.dataset.confirm)) { event.preventDefault(); }
     }
   });

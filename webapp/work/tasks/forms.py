@@ -31,7 +31,9 @@ class AssignForm(FlaskForm):
     def fill(self, users: list[User], units: list[OrgUnit]) -> AssignForm:
         people = [(f"user:{u.id}", f"{u.display_name} ({u.username})") for u in users]
         groups = [(f"unit:{u.id}", u.name) for u in units]
-        self.target.choices = {str(_l("People")): people, str(_l("Units")): groups}
+        # Starts on "choose", never on the first person listed.
+        self.target.choices = {"": [("", str(_l("— choose —")))], str(_l("People")): people,
+                               str(_l("Units")): groups}
         return self
 
     def parsed(self) -> dict[str, int]:

@@ -1,0 +1,36 @@
+"""Destructive steps ask first, in words that name what will happen; a "no" changes nothing."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from engine.models import DualNotice, NoticeState
+from tests.browser.conftest import sign_in
+from tests.webapp.dual_notice.notice_world import push
+
+
+def state(server_sessions, notice_id: int) -> NoticeState:  # type: ignore[no-untyped-def]
+    with server_sessions() as session:
+        return session.execute(select(DualNotice.state).where(
+            DualNotice.id == notice_id)).scalar_one()
+
+
+def test_a_return_asks_first_and_a_no_changes_nothing(server, server_sessions, new_page):
+    _entity, notices = push(server_sessions, "餐饮服务")
+    (notice_id,) = notices.values()
+    page = new_page(width=375, height=740)
+    sign_in(page, server, "chen")
+    page.goto(f"{server}/notices/{notice_id}")
+    page.click("#return summary")
+    page.select_option("#return-form select[name=reason]", "1")
+    page.fill("#return-form textarea[name=note]", "不属本局职责")
+    asked: list[str] = []
+    page.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.dismiss()))
+    page.click("#return-form button[type=submit]")
+    assert asked and asked[0].startswith("将") and "退回" in asked[0]
+    assert "本部门将不再看到该告知" in asked[0]
+    assert state(server_sessions, notice_id) == NoticeState.PUSHED
+    page.once("dialog", lambda dialog: dialog.accept())
+    with page.expect_navigation():
+        page.click("#return-form button[type=submit]")
+    assert state(server_sessions, notice_id) == NoticeState.RETURNED
