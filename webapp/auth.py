@@ -17,6 +17,7 @@ from engine.org.passwords import MIN_PASSWORD_LENGTH
 from webapp import database
 from webapp.access import actor, back, safe_next, user
 from webapp.forms import required
+from webapp.landing import landing_url
 from webapp.security import WebUser, keep_generation
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
@@ -46,9 +47,8 @@ class LanguageForm(FlaskForm):
 @bp.route("/login", methods=["GET", "POST"])
 def login() -> ResponseReturnValue:
     form = LoginForm()
-    target = safe_next(request.args.get("next"), url_for("inbox.index"))
     if current_user.is_authenticated:
-        return redirect(target)
+        return redirect(safe_next(request.args.get("next"), landing_url(user())))
     if not form.validate_on_submit():
         return render_template("auth/login.html", form=form)
     result = accounts.login(database.sessions(), form.username.data, form.password.data,
@@ -63,7 +63,7 @@ def login() -> ResponseReturnValue:
     keep_generation(result.user.session_generation)
     login_user(WebUser(result.user))
     session.permanent = True
-    return redirect(target)
+    return redirect(safe_next(request.args.get("next"), landing_url(result.user)))
 
 
 @bp.post("/logout")

@@ -21,7 +21,10 @@ def test_a_return_asks_first_and_a_no_changes_nothing(server, server_sessions, n
     page = new_page(width=375, height=740)
     sign_in(page, server, "chen")
     page.goto(f"{server}/notices/{notice_id}")
+    marker = "getComputedStyle(document.querySelector('#return summary'), '::before').content"
+    assert page.evaluate(marker) == '"▸"', "a closed section shows that it opens"
     page.click("#return summary")
+    assert page.evaluate(marker) == '"▾"'
     page.select_option("#return-form select[name=reason]", "1")
     page.fill("#return-form textarea[name=note]", "不属本局职责")
     asked: list[str] = []

@@ -21,6 +21,7 @@ from webapp.access import user
 from webapp.config import settings
 from webapp.forms import date_text
 from webapp.labels import LIGHT_LABELS
+from webapp.landing import landing_url
 from webapp.params import page_arg, parse_int
 
 bp = Blueprint("inbox", __name__, url_prefix="/inbox")
@@ -50,8 +51,12 @@ class SaveFilterForm(FlaskForm):
     name = StringField(_l("Name of the filter"), validators=[Length(min=1, max=60)])
 
 
+WORK_TABS = ("mine", "claimable", "overdue", "due_soon")  # where an officer's work waits
+
+
+@login_required
 def home() -> ResponseReturnValue:
-    return redirect(url_for("inbox.index"))
+    return redirect(landing_url(user()))
 
 
 def user_calendar() -> WorkdayCalendar:
@@ -82,7 +87,10 @@ def query_args(tab: str) -> dict[str, Any]:
 @bp.get("/")
 @login_required
 def index() -> ResponseReturnValue:
-    tab = request.args.get("tab") if request.args.get("tab") in inbox.TABS else "mine"
+    tab = request.args.get("tab")
+    if tab not in inbox.TABS:  # no tab asked for: the first one with work in it
+        counts = inbox.tab_counts(database.session(), user(), user_calendar())
+        tab = next((t for t in WORK_TABS if counts[t]), "mine")
     form = FilterForm(request.args)
     form.process_key.choices = [("", _("Any")), *inbox.process_choices(database.session())]
     page = inbox.load_inbox(database.session(), user(), tab, user_calendar(),
