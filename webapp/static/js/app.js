@@ -9,6 +9,18 @@
       if (!window.confirm(button.dataset.confirm)) { event.preventDefault(); }
     }
   });
+  // A page shown again with errors opens on the first marked field (on a phone it may
+  // lie a screen or more below the top), inside a closed section if need be.
+  document.addEventListener("DOMContentLoaded", function () {
+    var field = document.querySelector(".field.has-error");
+    if (!field) { return; }
+    for (var up = field.parentElement; up; up = up.parentElement) {
+      if (up.tagName === "DETAILS") { up.open = true; }
+    }
+    field.scrollIntoView({block: "center"});
+    var input = field.querySelector("input, select, textarea");
+    if (input) { input.focus({preventScroll: true}); }
+  });
   // Disable a form's submit buttons once it is sent, so a double tap sends it once.
   document.addEventListener("submit", function (event) {
     if (event.defaultPrevented) { return; }
