@@ -122,3 +122,30 @@ def test_diagram_marks_the_current_task(server, server_sessions, new_page):
     assert page.locator(".djs-element.cf-current[data-element-id=review]").count() == 1
     assert page.locator(".djs-element.cf-done[data-element-id=start]").count() == 1
     assert errors == [], "no script errors and no CSP violations"
+
+
+def test_the_diagram_opens_readable_on_a_phone_and_zooms(server, server_sessions, new_page):
+    from pathlib import Path
+
+    import pytest
+
+    if not (Path(__file__).resolve().parents[2] / "webapp/static/vendor/bpmn-js").exists():
+        pytest.skip("front-end assets not built (make assets)")
+    item = start_case(server_sessions)
+    page = new_page(width=375, height=740)
+    sign_in(page, server, "chen")
+    page.goto(f"{server}/tasks/{item.id}")
+    page.wait_for_selector("#diagram[data-ready=true]")
+    box = page.locator("#diagram").bounding_box()
+    task = page.locator(".djs-element.cf-current[data-element-id=review]").bounding_box()
+    assert box and task
+    assert task["width"] >= 80, "the task is drawn at a readable size"
+    assert box["x"] <= task["x"] and task["x"] + task["width"] <= box["x"] + box["width"]
+    scale = "document.querySelector('#diagram .viewport').transform.baseVal.consolidate()" \
+            ".matrix.a"
+    before = page.evaluate(scale)
+    page.click("[data-zoom=in]")
+    assert page.evaluate(scale) > before
+    page.click("[data-zoom=fit]")
+    assert page.evaluate(scale) < before
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375

@@ -30,7 +30,7 @@ def test_no_page_loads_anything_from_another_site():
 def test_the_app_serves_the_built_viewer(login, case):
     officer = login("chen")
     page = officer.get(f"/tasks/{case.id}").get_data(as_text=True)
-    for name in ("bpmn-viewer.production.min.js", "diagram-js.css", "bpmn-js.css"):
+    for name in ("bpmn-navigated-viewer.production.min.js", "diagram-js.css", "bpmn-js.css"):
         url = f"/static/vendor/bpmn-js/{name}"
         assert url in page
         assert officer.get(url).status_code == 200

@@ -7,7 +7,8 @@ import { fileURLToPath } from "node:url";
 const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 const vendor = join(root, "webapp", "static", "vendor");
 const copies = [
-  ["bpmn-js/dist/bpmn-viewer.production.min.js", "bpmn-js/bpmn-viewer.production.min.js"],
+  ["bpmn-js/dist/bpmn-navigated-viewer.production.min.js",
+   "bpmn-js/bpmn-navigated-viewer.production.min.js"],
   ["bpmn-js/dist/assets/diagram-js.css", "bpmn-js/diagram-js.css"],
   ["bpmn-js/dist/assets/bpmn-js.css", "bpmn-js/bpmn-js.css"],
   ["bpmn-js/LICENSE", "bpmn-js/LICENSE"],

@@ -1,4 +1,6 @@
-// The case's diagram in the bpmn-js viewer: this task, waiting steps and finished steps marked.
+// The case's diagram in bpmn-js's navigated viewer (drag to pan, wheel or buttons to zoom):
+// this task, waiting steps and finished steps marked. A narrow screen opens on this task
+// at a readable scale; a wide one on the whole diagram.
 (function () {
   "use strict";
   var box = document.getElementById("diagram");
@@ -29,7 +31,21 @@
       states.completed.forEach(function (id) { mark(id, "cf-done"); });
       states.active.forEach(function (id) { mark(id, "cf-active"); });
       mark(states.current, "cf-current");
-      canvas.zoom("fit-viewport");
+      var current = registry.get(states.current);
+      function onTask() {
+        canvas.zoom(1);
+        if (current) { canvas.scrollToElement(current); }
+      }
+      if (box.clientWidth < 600 && current) { onTask(); } else { canvas.zoom("fit-viewport"); }
+      var actions = {
+        in: function () { canvas.zoom(canvas.zoom() * 1.25); },
+        out: function () { canvas.zoom(canvas.zoom() / 1.25); },
+        fit: function () { canvas.zoom("fit-viewport"); },
+        task: onTask
+      };
+      document.querySelectorAll("[data-zoom]").forEach(function (button) {
+        button.addEventListener("click", function () { actions[button.dataset.zoom](); });
+      });
       box.dataset.ready = "true";
     })
     .catch(function (error) { say(box.dataset.failed); box.dataset.error = String(error); });
