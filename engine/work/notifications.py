@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import ColumnElement, func, select, update
@@ -13,6 +13,7 @@ from engine.calendar import calendar_for
 from engine.db import rowcount, settings_of
 from engine.errors import NotFound
 from engine.models import (
+    MarketEntity,
     Notification,
     NotificationKind,
     Role,
@@ -120,6 +121,9 @@ class NotificationPage:
     total: int
     page: int
     per_page: int
+    # Per notification id: the entity of its case, and who set it off by display name.
+    entities: dict[int, str] = field(default_factory=dict)
+    actors: dict[int, str] = field(default_factory=dict)
 
     @property
     def pages(self) -> int:
@@ -131,9 +135,20 @@ def notifications_of(session: Session, user: User, page: int = 1,
     """A user's notifications, newest first."""
     mine = Notification.user_id == user.id
     total = session.execute(select(func.count(Notification.id)).where(mine)).scalar_one()
-    rows = session.execute(select(Notification).where(mine).order_by(Notification.id.desc())
-                           .limit(per_page).offset((max(page, 1) - 1) * per_page)).scalars()
-    return NotificationPage(list(rows), total, max(page, 1), per_page)
+    rows = list(session.execute(
+        select(Notification).where(mine).order_by(Notification.id.desc())
+        .limit(per_page).offset((max(page, 1) - 1) * per_page)).scalars())
+    ids = [row.id for row in rows]
+    entities = dict(session.execute(
+        select(Notification.id, MarketEntity.name)
+        .join(WorkItem, WorkItem.id == Notification.work_item_id)
+        .join(MarketEntity, MarketEntity.id == WorkItem.entity_id)
+        .where(Notification.id.in_(ids))).all()) if ids else {}
+    actors = dict(session.execute(
+        select(Notification.id, User.display_name)
+        .join(User, User.username == Notification.actor_name)
+        .where(Notification.id.in_(ids))).all()) if ids else {}
+    return NotificationPage(rows, total, max(page, 1), per_page, entities, actors)
 
 
 def read_one(session: Session, user: User, notification_id: int) -> Notification:

@@ -10,10 +10,12 @@ import pytest
 from sqlalchemy import select
 
 from engine import runtime
-from engine.models import Notification, NotificationKind, WorkItem, WorkItemStatus
+from engine.models import Notification, NotificationKind, User, WorkItem, WorkItemStatus
 from engine.runtime.timers import sweep
 from engine.scheduler import DEADLINES_JOB_ID, SWEEP_JOB_ID, add_jobs, deadlines_job
-from tests.webapp.conftest import start_case
+from engine.work.notifications import notify
+from tests.factories import SETUP, case_data, make_entity
+from tests.webapp.conftest import open_item, start_case
 
 CST = ZoneInfo("Asia/Shanghai")
 
@@ -100,8 +102,6 @@ def test_scheduler_has_both_jobs_with_fixed_ids(app_sessions, app):
 
 
 def test_kinds_are_labelled(login, app_sessions, world):
-    from engine.work.notifications import notify
-
     item = start_case(app_sessions)
     with app_sessions() as session:
         row = session.get(WorkItem, item.id)
@@ -111,3 +111,19 @@ def test_kinds_are_labelled(login, app_sessions, world):
     html = login("chen").get("/notifications/").get_data(as_text=True)
     for label in ("分派给您", "已退回", "即将到期", "已超期", "已升级督办", "催办"):
         assert label in html
+
+
+def test_a_notification_names_the_entity_and_the_person(login, app_sessions, world):
+    with app_sessions() as session:
+        entity = make_entity(session, "餐饮服务", name="永昌茶社")
+        instance = runtime.start_process(session, SETUP, "sample_review",
+                                         data=case_data("530502"), area_code="530502",
+                                         entity_id=entity.id)
+        item = open_item(session, instance)
+        session.get_one(User, world.users["zhang"].id).display_name = "张科长"
+        notify(session, world.users["chen"].id, NotificationKind.URGED, item,
+               actor_name="zhang", note="请尽快办理")
+        session.commit()
+    html = login("chen").get("/notifications/").get_data(as_text=True)
+    assert "永昌茶社 · " in html and "张科长" in html
+    assert " · zhang<" not in html
