@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Flask, Response, jsonify, redirect, request, session, url_for
+from flask_babel import gettext
 from flask_login import LoginManager
 from flask_wtf.csrf import CSRFProtect
 from sqlalchemy.orm import joinedload
@@ -94,7 +95,7 @@ def _load_token_user(req: Any) -> WebUser | None:
 def _unauthorized() -> Response:
     if request.path.startswith("/api/"):
         response = jsonify(error="unauthorized", code="unauthorized",
-                           message="sign in or send an API token")
+                           message=gettext("Sign in, or send an API token."))
         response.status_code = 401
         return response
     return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))

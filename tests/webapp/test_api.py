@@ -27,6 +27,7 @@ def bearer(secret: str) -> dict[str, str]:
 def test_anonymous_calls_get_401_json(client):
     response = client.get("/api/v1/inbox")
     assert response.status_code == 401 and response.get_json()["error"] == "unauthorized"
+    assert response.get_json()["message"] == "请登录，或提供 API 令牌。"  # the UI's language
 
 
 def test_inbox_by_session(login, case):
