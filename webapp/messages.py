@@ -61,6 +61,9 @@ REASONS: dict[str, LazyString] = {
     "wrong_notice_state": _l("This notice is not at this step. Reload the page to see where "
                              "it stands."),
     "already_pushed": _l("This licence item is already pushed to that department."),
+    "urged_today": _l("This task was urged already this working day."),
+    "nobody_to_urge": _l("Nobody can be told: the task's unit has no one who may work it. "
+                         "Hand the task to a unit or person first."),
     "may_not_send_events": _l("Only system administrators send messages and signals to "
                               "cases."),
     "wrong_upload_state": _l("This upload is not waiting for this any more. Reload the page."),

@@ -5,9 +5,10 @@ from __future__ import annotations
 import io
 import re
 import shutil
+from datetime import timedelta
 from urllib.parse import quote
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from engine import runtime
 from engine.models import (
@@ -16,9 +17,11 @@ from engine.models import (
     Notification,
     NotificationKind,
     ProcessInstance,
+    User,
     WorkItem,
     WorkItemStatus,
 )
+from tests.webapp.conftest import start_case
 
 
 def text(response) -> str:
@@ -312,3 +315,33 @@ def test_out_of_scope_ids_are_not_found(login, case):
         assert response.status_code == 404 and "审查案件" not in text(response)
     for action in ("claim", "release", "complete", "return", "urge"):
         assert other.post(f"/tasks/{case.id}/{action}").status_code == 404
+
+
+def test_urge_once_a_working_day_and_never_into_the_void(login, case, app_sessions, world,
+                                                       traveller):
+    claim_as(app_sessions, world, "chen", case.id)
+    supervisor = login("wang")
+    supervisor.post(f"/tasks/{case.id}/urge", {"note": "请今天办结"})
+    again = supervisor.post(f"/tasks/{case.id}/urge", {"note": "再催"})
+    assert again.status_code == 302
+    page = text(supervisor.get(again.headers["Location"]))
+    assert "本工作日已于" in page and "每个工作日催办一次即可" in page
+    assert "上次催办" in page
+    with app_sessions() as session:
+        assert session.execute(select(func.count()).select_from(Notification)).scalar() == 1
+    traveller.shift(timedelta(days=1))  # the next working day (Tuesday): a new sign-in
+    assert login("wang").post(f"/tasks/{case.id}/urge", {"note": "第二天"}).status_code == 302
+    with app_sessions() as session:
+        assert session.execute(select(func.count()).select_from(Notification)).scalar() == 2
+
+
+def test_an_urge_nobody_can_hear_says_so(login, app_sessions, world):
+    item = start_case(app_sessions, area="530581")  # 腾冲: its AMR has one officer, liu
+    with app_sessions() as session:
+        session.get_one(User, world.users["liu"].id).active = False
+        session.commit()
+    supervisor = login("zhao")
+    response = supervisor.post(f"/tasks/{item.id}/urge", {"note": "快"})
+    assert "无人可通知" in text(supervisor.get(response.headers["Location"]))
+    with app_sessions() as session:
+        assert session.execute(select(func.count()).select_from(Notification)).scalar() == 0

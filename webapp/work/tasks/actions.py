@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from flask import flash, redirect, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
@@ -9,8 +11,11 @@ from flask_login import login_required
 from werkzeug.exceptions import BadRequest
 
 from engine import runtime, tasks
+from engine.errors import Conflict
 from webapp import database
 from webapp.access import actor, back
+from webapp.messages import reason_text
+from webapp.templating import when
 from webapp.work.tasks.forms import ActionForm, AssignForm, UrgeForm
 
 
@@ -61,7 +66,17 @@ def assign(item_id: int) -> ResponseReturnValue:
 @login_required
 def urge(item_id: int) -> ResponseReturnValue:
     form = checked(item_id, UrgeForm)
-    told = tasks.urge_task(database.session(), actor(), item_id, form.note.data or "")  # type: ignore[attr-defined]
+    try:
+        told = tasks.urge_task(database.session(), actor(), item_id, form.note.data or "")  # type: ignore[attr-defined]
+    except Conflict as exc:
+        database.rollback()
+        if exc.code == "urged_today":
+            at = datetime.fromisoformat(str(exc.details["at"]))
+            flash(_("Already urged this working day, at %(at)s by %(by)s; once a working day "
+                    "is enough.", at=when(at), by=exc.details.get("by") or "—"), "error")
+        else:
+            flash(str(reason_text(exc)), "error")
+        return redirect(back(url_for("tasks.show", item_id=item_id)))
     database.commit()
     flash(_("Urged: %(count)d people were notified.", count=told), "success")
     return redirect(back(url_for("tasks.show", item_id=item_id)))
