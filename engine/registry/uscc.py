@@ -22,8 +22,9 @@ def problem(code: str) -> str | None:
     bad = sorted({ch for ch in code if ch not in _VALUE})
     if bad:
         return f"characters not allowed: {''.join(bad)}"
-    if check_character(code[:17]) != code[17]:
-        return "check character does not match"
+    expected = check_character(code[:17])
+    if expected != code[17]:
+        return f"check character does not match: {code[17]} where {expected} belongs"
     return None
 
 

@@ -29,6 +29,13 @@ def registration_file(folder) -> str:  # type: ignore[no-untyped-def]
     return str(path)
 
 
+def registration_check_characters(folder) -> tuple[str, str]:  # type: ignore[no-untyped-def]
+    """The bad row's check character, and the one its code should end with."""
+    with open(registration_file(folder), encoding="utf-8-sig") as source:
+        _header, good, bad = list(csv.reader(source))
+    return bad[0][-1], good[0][-1]
+
+
 def test_registrar_imports_and_a_department_claims(server, server_sessions, new_page,
                                                     tmp_path):
     clerk = new_page()
@@ -40,7 +47,8 @@ def test_registrar_imports_and_a_department_claims(server, server_sessions, new_
     bad_row = clerk.locator("table.problems tbody tr")
     assert bad_row.count() == 1
     assert bad_row.inner_text().split("\t")[:2] == ["3", "统一社会信用代码"]
-    assert "校验码不符" in bad_row.inner_text()
+    expected = registration_check_characters(tmp_path)
+    assert f"校验码为 {expected[0]}，应为 {expected[1]}" in bad_row.inner_text()
     clerk.click("#import")
     clerk.wait_for_selector("#done", timeout=20_000)
     assert "推送 1 条告知" in clerk.inner_text("#done")

@@ -45,6 +45,8 @@ CODE_REASONS = _patterns(
      lambda **v: _("it must have 18 characters, it has %(n)s", **v)),
     (r"characters not allowed: (?P<chars>.+)",
      lambda **v: _("characters not allowed: %(chars)s", **v)),
+    (r"check character does not match: (?P<got>.) where (?P<expected>.) belongs",
+     lambda **v: _("the check character is %(got)s, it should be %(expected)s", **v)),
     (r"check character does not match", lambda **v: _("the check character does not match")),
 )
 FILE_ERRORS = _patterns(

@@ -199,7 +199,8 @@ def test_a_bad_credit_code_is_refused_with_its_row_and_reason(session, world):
 
     assert report.problems == [
         RowProblem(3, "统一社会信用代码", f"invalid unified social credit code {wrong_check!r}: "
-                                          "check character does not match"),
+                                          f"check character does not match: {wrong_check[17]} "
+                                          f"where {valid[17]} belongs"),
         RowProblem(4, "统一社会信用代码", "invalid unified social credit code "
                                           "'91530502MA6K0O1X2S': characters not allowed: OS"),
     ]
