@@ -59,14 +59,11 @@ def deploy_all(session: Session, actor: audit.Actor, files: Iterable[tuple[str, 
 
 def deployed_files(session: Session, key: str) -> tuple[int, list[tuple[str, str]]] | None:
     """The latest deployed version of a process and its own BPMN files (parser.Deployed)."""
-    definition = session.execute(select(ProcessDefinition).where(
-        ProcessDefinition.key == key).order_by(ProcessDefinition.version.desc()).limit(1)
-    ).scalar()
-    if definition is None:
+    try:
+        definition = latest_definition(session, key)
+    except NotFound:
         return None
-    own = definition.file_names[0] if definition.file_names else f"{key}.bpmn"
-    return definition.version, [(own, definition.bpmn_xml),
-                                *((n, t) for n, t in definition.extra_bpmn or [])]
+    return definition.version, _bpmn_files(definition)
 
 
 def _digest(files: list[tuple[str, bytes]], parsed: ParsedProcess, processes: int) -> str:
@@ -152,12 +149,17 @@ def startable_definition(session: Session, key: str) -> ProcessDefinition:
 
 def own_files(definition: ProcessDefinition) -> list[tuple[str, bytes]]:
     """The files a version was deployed from (its BPMN files, then its DMN tables)."""
-    bpmn = [(definition.file_names[0] if definition.file_names else f"{definition.key}.bpmn",
-             definition.bpmn_xml), *((n, t) for n, t in definition.extra_bpmn or [])]
+    bpmn = _bpmn_files(definition)
     taken = {name for name, _text in bpmn}
     dmn_names = [n for n in definition.file_names if n not in taken]
     dmn = list(zip(dmn_names, definition.dmn_xml or [], strict=False))
     return [(name, text.encode("utf-8")) for name, text in [*bpmn, *dmn]]
+
+
+def _bpmn_files(definition: ProcessDefinition) -> list[tuple[str, str]]:
+    """A version's own BPMN files as (name, text): the one holding the process first."""
+    main = definition.file_names[0] if definition.file_names else f"{definition.key}.bpmn"
+    return [(main, definition.bpmn_xml), *((n, t) for n, t in definition.extra_bpmn or [])]
 
 
 def _sha256(files: list[tuple[str, bytes]]) -> str:

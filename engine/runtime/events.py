@@ -25,8 +25,7 @@ from SpiffWorkflow.bpmn.specs.event_definitions.message import MessageEventDefin
 from SpiffWorkflow.bpmn.specs.mixins.events.start_event import StartEvent
 from SpiffWorkflow.bpmn.util import BpmnEvent
 from SpiffWorkflow.exceptions import WorkflowException
-from SpiffWorkflow.util.task import TaskState
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session
 
 from engine import audit
@@ -34,6 +33,7 @@ from engine.errors import Forbidden, InvalidInput
 from engine.models import InstanceStatus, ProcessDefinition, ProcessInstance, Role, WaitingEvent
 from engine.runtime.cases import AFTER_SAVE, Case, open_case, save_case
 from engine.runtime.commands import actor_user, run_steps, start_process
+from engine.runtime.waiting import waiting_definitions
 from engine.workflow import load_spec
 from engine.workflow.bounds import OutOfBounds
 from engine.workflow.expressions import events_of
@@ -145,19 +145,23 @@ def _candidates(session: Session, kind: Kind, name: str, instance_id: int | None
 
 def _deliver(case: Case, kind: Kind, name: str, payload: dict[str, Any]) -> bool:
     """Let the case catch the event and run on; False when it does not take it."""
+    return _catch(case, _events_for(case, kind, name, payload))
+
+
+def _catch(case: Case, events: list[BpmnEvent]) -> bool:
+    """Offer the case each event until it takes one, then run on; False when none."""
     caught = False
 
     def step() -> None:
         nonlocal caught
-        for event in _events_for(case, kind, name, payload):
+        for event in events:
             try:
                 case.workflow.send_event(event)
             except WorkflowException:
                 continue  # not waiting for it, or another correlation
             caught = True
-            break
-        if caught:
             engine_steps(case.workflow)
+            return
 
     run_steps(case, step)
     return caught
@@ -183,16 +187,9 @@ def _events_for(case: Case, kind: Kind, name: str, payload: dict[str, Any]
 
 def _catches(case: Case, wanted: type, name: str) -> list[Any]:
     """The definitions of the case's waiting catches (and event sub-process starts) of
-    that kind and name."""
-    workflow = case.workflow
+    that kind and name, each once."""
     found: list[Any] = []
-    definitions = [getattr(task.task_spec, "event_definition", None)
-                   for flow in (workflow, *workflow.subprocesses.values())
-                   for task in flow.tasks.values() if task.state & TaskState.WAITING]
-    for sub in (workflow.subprocess_specs.get(n) for n in workflow.spec.start.trigger_specs):
-        definitions += [getattr(s, "event_definition", None)
-                        for s in getattr(sub, "bpmn_start_events", [])]
-    for event in (e for d in definitions for e in events_of(d)):
+    for _task, event in waiting_definitions(case.workflow):
         if isinstance(event, wanted) and getattr(event, "name", None) == name and \
                 event not in found:
             found.append(event)
@@ -214,12 +211,13 @@ def _start_by_message(session: Session, actor: audit.Actor, name: str,
 
 def message_start_processes(session: Session, name: str) -> list[str]:
     """The keys of processes whose latest version starts with a message of that name."""
-    latest = select(ProcessDefinition.key, func.max(ProcessDefinition.version)).group_by(
-        ProcessDefinition.key)
+    newest = select(ProcessDefinition.key, func.max(ProcessDefinition.version).label("v")
+                    ).group_by(ProcessDefinition.key).subquery()
+    latest = select(ProcessDefinition).join(newest, and_(
+        ProcessDefinition.key == newest.c.key, ProcessDefinition.version == newest.c.v))
     keys = []
-    for key, version in session.execute(latest):
-        definition = session.execute(select(ProcessDefinition).where(
-            ProcessDefinition.key == key, ProcessDefinition.version == version)).scalar_one()
+    for definition in session.execute(latest).scalars():  # one query, specs from the cache
+        key = definition.key
         spec, _subs = load_spec(definition.sha256, partial(getattr, definition, "spec_json"))
         for start in spec.start.outputs:
             if isinstance(start, StartEvent) and any(
@@ -261,7 +259,7 @@ def _forward(session: Session, sender: int, event: BpmnEvent) -> None:
         if candidate == sender:
             continue
         other = open_case(session, candidate)
-        if _hand_over(other, event):
+        if _catch(other, [event]):
             save_case(session, other)
             caught = True
             audit.record(session, MESSENGER, "process.message", "process_instance", candidate,
@@ -269,22 +267,6 @@ def _forward(session: Session, sender: int, event: BpmnEvent) -> None:
     if not caught:
         payload = event.payload if isinstance(event.payload, dict) else {"payload": event.payload}
         _start_by_message(session, MESSENGER, name, payload, None)
-
-
-def _hand_over(case: Case, event: BpmnEvent) -> bool:
-    caught = False
-
-    def step() -> None:
-        nonlocal caught
-        try:
-            case.workflow.send_event(event)
-        except WorkflowException:
-            return  # not waiting for it, or another correlation
-        caught = True
-        engine_steps(case.workflow)
-
-    run_steps(case, step)
-    return caught
 
 
 AFTER_SAVE.append(forward_thrown)

@@ -6,6 +6,8 @@ SpiffWorkflow decide on the loaded case (correlation); the rows say only who mig
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from SpiffWorkflow.bpmn.specs.bpmn_process_spec import BpmnProcessSpec
 from SpiffWorkflow.bpmn.specs.event_definitions.item_aware_event import SignalEventDefinition
 from SpiffWorkflow.bpmn.specs.event_definitions.message import MessageEventDefinition
@@ -28,6 +30,28 @@ def kind_of(event: object) -> str | None:
     return None
 
 
+def waiting_definitions(workflow: BpmnWorkflow) -> Iterator[tuple[str, object]]:
+    """(task id, event definition) for each event the workflow would catch now: those of
+    its waiting tasks (and running sub-workflows, a multiple event opened up), then the
+    starts of its event sub-processes (task id "")."""
+    for flow in (workflow, *workflow.subprocesses.values()):
+        for task in flow.tasks.values():
+            if task.state & TaskState.WAITING:
+                for event in events_of(getattr(task.task_spec, "event_definition", None)):
+                    yield str(task.id), event
+    for start in _trigger_starts(workflow.spec, workflow.subprocess_specs):
+        for event in events_of(getattr(start, "event_definition", None)):
+            yield "", event
+
+
+def _trigger_starts(spec: BpmnProcessSpec, subprocess_specs: dict[str, BpmnProcessSpec]
+                    ) -> Iterator[object]:
+    """The start events of the process's event sub-processes (started by their event)."""
+    for name in spec.start.trigger_specs:
+        sub = subprocess_specs.get(name)
+        yield from getattr(sub, "bpmn_start_events", []) if sub else []
+
+
 def catches(task_spec: object, task_id: str) -> set[EventKey]:
     """The messages and signals a waiting task of this spec catches."""
     found: set[EventKey] = set()
@@ -41,22 +65,15 @@ def catches(task_spec: object, task_id: str) -> set[EventKey]:
 def event_subprocess_starts(spec: BpmnProcessSpec,
                             subprocess_specs: dict[str, BpmnProcessSpec]) -> set[EventKey]:
     """The messages and signals that start an event sub-process of the process."""
-    found: set[EventKey] = set()
-    for name in spec.start.trigger_specs:
-        sub = subprocess_specs.get(name)
-        for start in getattr(sub, "bpmn_start_events", []) if sub else []:
-            found |= catches(start, "")
-    return found
+    return {key for start in _trigger_starts(spec, subprocess_specs)
+            for key in catches(start, "")}
 
 
 def waiting_events(workflow: BpmnWorkflow) -> set[EventKey]:
     """Each (task, kind, name) the workflow (and its running sub-workflows) would catch."""
-    found = event_subprocess_starts(workflow.spec, workflow.subprocess_specs)
-    for flow in (workflow, *workflow.subprocesses.values()):
-        for task in flow.tasks.values():
-            if task.state & TaskState.WAITING:
-                found |= catches(task.task_spec, str(task.id))
-    return found
+    return {(task_id, kind, str(event.name)[:200])  # type: ignore[attr-defined]
+            for task_id, event in waiting_definitions(workflow)
+            if (kind := kind_of(event)) and getattr(event, "name", None)}
 
 
 def sync_waiting_events(session: Session, instance_id: int, workflow: BpmnWorkflow | None,

@@ -15,12 +15,18 @@ def state(server_sessions, notice_id: int) -> NoticeState:  # type: ignore[no-un
             DualNotice.id == notice_id)).scalar_one()
 
 
-def test_a_return_asks_first_and_a_no_changes_nothing(server, server_sessions, new_page):
+def pushed_notice_on_a_phone(server, server_sessions, new_page):  # type: ignore[no-untyped-def]
+    """A notice pushed to chen's department, open on a phone as chen: (page, notice id)."""
     _entity, notices = push(server_sessions, "餐饮服务")
     (notice_id,) = notices.values()
     page = new_page(width=375, height=740)
     sign_in(page, server, "chen")
     page.goto(f"{server}/notices/{notice_id}")
+    return page, notice_id
+
+
+def test_a_return_asks_first_and_a_no_changes_nothing(server, server_sessions, new_page):
+    page, notice_id = pushed_notice_on_a_phone(server, server_sessions, new_page)
     marker = "getComputedStyle(document.querySelector('#return summary'), '::before').content"
     assert page.evaluate(marker) == '"▸"', "a closed section shows that it opens"
     page.click("#return summary")

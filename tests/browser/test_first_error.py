@@ -2,16 +2,11 @@
 
 from __future__ import annotations
 
-from tests.browser.conftest import sign_in
-from tests.webapp.dual_notice.notice_world import push
+from tests.browser.test_confirmations import pushed_notice_on_a_phone
 
 
 def test_a_failed_return_lands_on_its_first_error(server, server_sessions, new_page):
-    _entity, notices = push(server_sessions, "餐饮服务")
-    (notice_id,) = notices.values()
-    page = new_page(width=375, height=740)
-    sign_in(page, server, "chen")
-    page.goto(f"{server}/notices/{notice_id}")
+    page, _notice_id = pushed_notice_on_a_phone(server, server_sessions, new_page)
     page.click("#return summary")
     page.select_option("#return-form select[name=reason]", "1")
     page.once("dialog", lambda dialog: dialog.accept())
