@@ -14,6 +14,8 @@ from typing import Any
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 DEFAULT_CONFIG_FILE = PROJECT_DIR / "config.toml"
 ENV_PREFIX = "CREDITFLOW_"
+# Settings taken from the environment only: a config file is shared and often versioned.
+SECRETS = frozenset({"smtp_password", "webhook_secret"})
 
 
 @dataclass(frozen=True)
@@ -66,6 +68,23 @@ class Settings:
     audit_checkpoint_every: int = 1
     audit_syslog_address: str = ""
 
+    # Delivery of notifications beyond the in-app list (engine.work.delivery). E-mail goes
+    # out when `smtp_host` is set, webhooks when `webhook_url` or a unit's own URL is.
+    # The passwords come from CREDITFLOW_SMTP_PASSWORD and CREDITFLOW_WEBHOOK_SECRET only.
+    base_url: str = ""  # the web app as users reach it, for links in messages
+    smtp_host: str = ""
+    smtp_port: int = 587
+    smtp_security: str = "starttls"  # "starttls", "ssl" or "none"
+    smtp_user: str = ""
+    smtp_password: str = field(default="", repr=False)
+    mail_from: str = "creditflow@localhost"
+    webhook_url: str = ""
+    webhook_secret: str = field(default="", repr=False)
+    delivery_timeout_seconds: float = 10.0
+    delivery_max_attempts: int = 6
+    delivery_backoff_seconds: int = 60
+    delivery_lease_seconds: int = 300
+
     @property
     def effective_database_url(self) -> str:
         """The configured URL, or SQLite in the var folder."""
@@ -107,6 +126,9 @@ def load_settings(
     values: dict[str, Any] = {}
     if path.exists():
         values.update(tomllib.loads(path.read_text(encoding="utf-8")))
+    if leaked := sorted(SECRETS.intersection(values)):
+        raise ValueError(f"{', '.join(leaked)} must not be written in {path.name}: "
+                         f"set {', '.join(ENV_PREFIX + name.upper() for name in leaked)}")
     known = {f.name for f in fields(Settings)}
     for name in known:
         if ENV_PREFIX + name.upper() in env:

@@ -1,4 +1,4 @@
-"""The APScheduler that sweeps due timers and deadlines, in a process of its own.
+"""The APScheduler that sweeps due timers, deadlines and the outbox, in a process of its own.
 
 `creditflow serve` starts it as a supervised child (`SchedulerProcess`), never inside the
 web server: a sweep that holds the interpreter cannot stall requests, and the web server
@@ -23,14 +23,17 @@ from engine.config import PROJECT_DIR, Settings, as_environment
 from engine.db import transaction
 from engine.runtime.schedules import start_due
 from engine.runtime.timers import sweep, worker_name
+from engine.work.delivery.outbox import deliver_due
 from engine.work.notifications import sweep_deadlines
 
 log = logging.getLogger(__name__)
 SWEEP_JOB_ID = "timers.sweep"
 DEADLINES_JOB_ID = "notifications.deadlines"
+DELIVERY_JOB_ID = "notifications.deliver"
 # Deadlines move by working days; looking every few minutes is soon enough.
 DEADLINES_INTERVAL_SECONDS = 300
-JOB_THREADS = 2
+# One thread per job, so that a mail server that is slow to answer delays no timer.
+JOB_THREADS = 3
 PARENT_CHECK_SECONDS = 1.0
 WATCH_SECONDS = 0.5  # how often the server looks whether its scheduler still runs
 RESTART_SECONDS = (1.0, 60.0)  # the first delay before a restart, and the longest
@@ -54,6 +57,13 @@ def deadlines_job(sessions: sessionmaker[Session]) -> None:
         log.info("deadline notifications: %s", result)
 
 
+def delivery_job(sessions: sessionmaker[Session]) -> None:
+    """Send the queued e-mails and robot posts that are due."""
+    result = deliver_due(sessions, worker_name())
+    if result.leased:
+        log.info("notification delivery: %s", result)
+
+
 def add_jobs(scheduler: BaseScheduler, sessions: sessionmaker[Session],
              settings: Settings) -> None:
     scheduler.add_job(sweep_job, "interval", args=[sessions], id=SWEEP_JOB_ID,
@@ -61,6 +71,9 @@ def add_jobs(scheduler: BaseScheduler, sessions: sessionmaker[Session],
                       max_instances=1, coalesce=True)
     scheduler.add_job(deadlines_job, "interval", args=[sessions], id=DEADLINES_JOB_ID,
                       replace_existing=True, seconds=DEADLINES_INTERVAL_SECONDS,
+                      max_instances=1, coalesce=True)
+    scheduler.add_job(delivery_job, "interval", args=[sessions], id=DELIVERY_JOB_ID,
+                      replace_existing=True, seconds=settings.sweep_interval_seconds,
                       max_instances=1, coalesce=True)
 
 

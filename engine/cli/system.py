@@ -17,6 +17,7 @@ from engine.runtime import timers as timer_service
 from engine.runtime.schedules import start_due
 from engine.scheduler import run_forever
 from engine.seed.seeders import DEMO_PASSWORD, seed_baoshan, seed_demo
+from engine.work.delivery.report import failed_count
 
 
 @click.group()
@@ -80,6 +81,7 @@ def doctor_command(cli: CliContext, repair: bool) -> None:
         with click.progressbar(length=total, label="checking instances", show_pos=True,
                                file=sys.stderr) as bar:
             report = doctor.examine(session, repair=repair, progress=bar.update)
+        undelivered = failed_count(session)
     for instance_id, problems in report.mismatched.items():
         for problem in problems:
             click.echo(f"instance {instance_id}: {problem}")
@@ -88,6 +90,9 @@ def doctor_command(cli: CliContext, repair: bool) -> None:
     verdict = "repaired" if repair and report.mismatched else (
         "healthy" if report.healthy else "mismatches found")
     click.echo(f"{report.instances} instances checked: {verdict}")
+    if undelivered:  # worth a look, but the rows are not wrong: the exit status stays
+        click.echo(f"{undelivered} notification message(s) failed to go out: "
+                   f"see `creditflow outbox`")
     if not report.healthy and not repair:
         raise SystemExit(1)
 

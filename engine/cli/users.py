@@ -1,4 +1,4 @@
-"""CLI commands: user accounts (ending their sign-in sessions, deactivating them)."""
+"""CLI commands: user accounts (sessions, deactivation, e-mail) and units' group robots."""
 
 from __future__ import annotations
 
@@ -8,12 +8,14 @@ from engine.cli.context import CliContext, pass_cli
 from engine.cli.processes import fail
 from engine.errors import EngineError
 from engine.org import sessions
+from engine.org.accounts import set_email
+from engine.org.units import org_by_code, set_webhook
 from engine.org.users import user_by_name
 
 
 @click.group()
 def user() -> None:
-    """User accounts: end their sign-in sessions, deactivate them."""
+    """User accounts: end their sign-in sessions, deactivate them, set their e-mail."""
 
 
 @user.command("sign-out")
@@ -42,4 +44,39 @@ def deactivate_command(cli: CliContext, username: str) -> None:
     click.echo(f"{username} deactivated")
 
 
-COMMANDS = [user]
+@user.command("email")
+@click.argument("username")
+@click.argument("address", required=False, default="")
+@pass_cli
+def email_command(cli: CliContext, username: str, address: str) -> None:
+    """E-mail USERNAME's notifications to ADDRESS; without ADDRESS, no more e-mail."""
+    try:
+        with cli.transaction() as session:
+            set_email(session, cli.actor, user_by_name(session, username), address)
+    except EngineError as exc:
+        fail(exc)
+    click.echo(f"{username}: notifications e-mailed to {address}" if address.strip()
+               else f"{username}: no e-mail")
+
+
+@click.group()
+def org() -> None:
+    """Organisation units: their group robots."""
+
+
+@org.command("webhook")
+@click.argument("code")
+@click.argument("url", required=False, default="")
+@pass_cli
+def webhook_command(cli: CliContext, code: str, url: str) -> None:
+    """Post the notifications of unit CODE's people to the group robot at URL (政务微信 or
+    钉钉); without URL, to none."""
+    try:
+        with cli.transaction() as session:
+            unit = set_webhook(session, cli.actor, org_by_code(session, code), url)
+            click.echo(f"{unit.name}: group robot {'set' if unit.webhook_url else 'removed'}")
+    except EngineError as exc:
+        fail(exc)
+
+
+COMMANDS = [user, org]

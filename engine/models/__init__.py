@@ -14,7 +14,13 @@ from engine.models.dual_notice import (
     UnlicensedLead,
 )
 from engine.models.entity import MarketEntity, RoutingState
-from engine.models.notification import Notification, NotificationKind
+from engine.models.notification import (
+    DeliveryChannel,
+    DeliveryStatus,
+    Notification,
+    NotificationDelivery,
+    NotificationKind,
+)
 from engine.models.org import OrgKind, OrgUnit, Role, User, UserRole
 from engine.models.process import (
     Incident,
@@ -54,7 +60,10 @@ __all__ = [
     "InstanceStatus",
     "LoginThrottle",
     "MarketEntity",
+    "DeliveryChannel",
+    "DeliveryStatus",
     "Notification",
+    "NotificationDelivery",
     "NotificationKind",
     "OrgKind",
     "OrgUnit",

@@ -45,6 +45,8 @@ class OrgUnit(Base):
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("org_unit.id"), index=True)
     area_code: Mapped[str] = mapped_column(String(12), index=True)
     path: Mapped[str] = mapped_column(String(400), index=True, default="")
+    # The unit's group robot (政务微信 / 钉钉): its people's notifications are posted there.
+    webhook_url: Mapped[str | None] = mapped_column(String(500))
 
     parent: Mapped[OrgUnit | None] = relationship(remote_side=[id])
 
@@ -64,6 +66,8 @@ class User(Base):
     org_unit_id: Mapped[int] = mapped_column(ForeignKey("org_unit.id"), index=True)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     locale: Mapped[str] = mapped_column(String(10), default="zh_CN")
+    # Where notifications are e-mailed, when e-mail is configured; none: in-app only.
+    email: Mapped[str | None] = mapped_column(String(254))
     certificate_no: Mapped[str | None] = mapped_column(String(64))
     certificate_expires: Mapped[date | None] = mapped_column(Date)
     created_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
@@ -17,6 +18,8 @@ from engine.org.passwords import hash_password, verify_password
 
 log = logging.getLogger(__name__)
 LOCALES = ("zh_CN", "en")
+# An address a mail server will take: one @, no spaces, a dot in the domain.
+EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 # A real hash, so that an unknown user name costs as much time as a wrong password.
 _DUMMY_HASH = hash_password("not-a-real-password")
 
@@ -65,4 +68,15 @@ def set_locale(session: Session, actor: audit.Actor, user: User, locale: str) ->
     if user.locale != locale:
         user.locale = locale
         audit.record(session, actor, "user.locale", "user", user.id, locale=locale)
+    return user
+
+
+def set_email(session: Session, actor: audit.Actor, user: User, email: str | None) -> User:
+    """Where the user's notifications are e-mailed; None or blank: nowhere (in-app only)."""
+    email = (email or "").strip() or None
+    if email is not None and (len(email) > 254 or not EMAIL.fullmatch(email)):
+        raise InvalidInput(f"not an e-mail address: {email!r}", fields={"email": "invalid"})
+    if user.email != email:
+        user.email = email
+        audit.record(session, actor, "user.email", "user", user.id, email=email)
     return user

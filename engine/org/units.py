@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import urllib.parse
 from datetime import date
 
 from sqlalchemy import select
@@ -25,6 +26,22 @@ def add_org_unit(session: Session, code: str, name: str, kind: OrgKind, area_cod
     unit.parent_id = parent.id if parent else None
     session.flush()
     unit.path = f"{parent.path if parent else '/'}{unit.id}/"
+    return unit
+
+
+def set_webhook(session: Session, actor: audit.Actor, unit: OrgUnit,
+                url: str | None) -> OrgUnit:
+    """The unit's group robot (an http(s) URL), to which its people's notifications are
+    posted; None or blank: none. The URL holds the robot's token: it is not audited."""
+    url = (url or "").strip() or None
+    parts = urllib.parse.urlsplit(url or "")
+    if url is not None and (parts.scheme not in ("http", "https") or not parts.hostname
+                            or len(url) > 500):
+        raise InvalidInput("a webhook is an http(s) URL of at most 500 characters",
+                           fields={"webhook_url": "invalid"})
+    if unit.webhook_url != url:
+        unit.webhook_url = url
+        audit.record(session, actor, "org.webhook", "org_unit", unit.id, host=parts.hostname)
     return unit
 
 

@@ -1,4 +1,4 @@
-"""In-app notifications: written by task commands and by the deadline sweep, read by users."""
+"""Notifications: made by task commands and the deadline sweep, read in-app, queued to go out."""
 
 from __future__ import annotations
 
@@ -23,6 +23,7 @@ from engine.models import (
     WorkItemStatus,
 )
 from engine.org.scope import SATISFIES
+from engine.work.delivery import outbox
 from engine.work.inbox import due_soon_limit
 
 PER_PAGE = 30
@@ -33,7 +34,19 @@ MAX_CANDIDATES = 50
 def notify(session: Session, user_id: int, kind: NotificationKind, item: WorkItem, *,
            note: str | None = None, actor_name: str | None = None,
            once_key: str | None = None) -> Notification | None:
-    """Tell one user about one item; with `once_key`, only if not told before."""
+    """Tell one user about one item; with `once_key`, only if not told before.
+
+    Besides the in-app row, the e-mail and robot posts it causes are queued (outbox)."""
+    row = _record(session, user_id, kind, item, note=note, actor_name=actor_name,
+                  once_key=once_key)
+    if row is not None:
+        outbox.queue(session, item, [row])
+    return row
+
+
+def _record(session: Session, user_id: int, kind: NotificationKind, item: WorkItem, *,
+            note: str | None, actor_name: str | None,
+            once_key: str | None) -> Notification | None:
     if once_key is not None and session.execute(
             select(Notification.id).where(Notification.once_key == once_key)).first():
         return None
@@ -61,16 +74,20 @@ def recipients(session: Session, item: WorkItem) -> list[int]:
 def notify_people_of(session: Session, item: WorkItem, kind: NotificationKind, *,
                      note: str | None = None, actor_name: str | None = None,
                      skip_user_id: int | None = None, once: bool = False) -> int:
-    """Notify `recipients(item)`; `once` keeps to one notification per item, kind and user."""
-    count = 0
+    """Notify `recipients(item)`; `once` keeps to one notification per item, kind and user.
+
+    Their messages are queued together: a unit's robot gets one post naming them all."""
+    rows = []
     for user_id in recipients(session, item):
         if user_id == skip_user_id:
             continue
         key = f"{kind.value}:{item.id}:{user_id}" if once else None
-        if notify(session, user_id, kind, item, note=note, actor_name=actor_name,
-                  once_key=key) is not None:
-            count += 1
-    return count
+        row = _record(session, user_id, kind, item, note=note, actor_name=actor_name,
+                      once_key=key)
+        if row is not None:
+            rows.append(row)
+    outbox.queue(session, item, rows)
+    return len(rows)
 
 
 @dataclass

@@ -12,7 +12,13 @@ from sqlalchemy import select
 from engine import runtime
 from engine.models import Notification, NotificationKind, User, WorkItem, WorkItemStatus
 from engine.runtime.timers import sweep
-from engine.scheduler import DEADLINES_JOB_ID, SWEEP_JOB_ID, add_jobs, deadlines_job
+from engine.scheduler import (
+    DEADLINES_JOB_ID,
+    DELIVERY_JOB_ID,
+    SWEEP_JOB_ID,
+    add_jobs,
+    deadlines_job,
+)
 from engine.work.notifications import notify
 from tests.factories import SETUP, case_data, make_entity
 from tests.webapp.conftest import open_item, start_case
@@ -86,7 +92,7 @@ def test_header_count_list_and_reading(login, app_sessions, world, traveller):
     assert unread(yang.get("/inbox/").get_data(as_text=True)) == 0
 
 
-def test_scheduler_has_both_jobs_with_fixed_ids(app_sessions, app):
+def test_scheduler_has_its_jobs_with_fixed_ids(app_sessions, app):
     from apscheduler.schedulers.background import BackgroundScheduler
 
     scheduler = BackgroundScheduler()
@@ -96,7 +102,7 @@ def test_scheduler_has_both_jobs_with_fixed_ids(app_sessions, app):
         add_jobs(scheduler, app_sessions, settings)
         add_jobs(scheduler, app_sessions, settings)  # replace_existing: still one of each
         assert sorted(job.id for job in scheduler.get_jobs()) == sorted(
-            [DEADLINES_JOB_ID, SWEEP_JOB_ID])
+            [DEADLINES_JOB_ID, DELIVERY_JOB_ID, SWEEP_JOB_ID])
     finally:
         scheduler.shutdown(wait=False)
 
