@@ -13,7 +13,7 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from aiosmtpd.controller import Controller
-from aiosmtpd.smtp import SMTP, Envelope, Session
+from aiosmtpd.smtp import SMTP, AuthResult, Envelope, LoginPassword, Session
 
 
 def free_port() -> int:
@@ -42,6 +42,8 @@ class MailServer:
 
     port: int = field(default_factory=free_port)
     received: list[Mail] = field(default_factory=list)
+    # With a login, mail is taken only after AUTH with it (over plain TCP: a test server).
+    login: tuple[str, str] | None = None
 
     async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
         content = envelope.original_content or b""
@@ -50,8 +52,16 @@ class MailServer:
         self.received.append(Mail(envelope.mail_from or "", list(envelope.rcpt_tos), message))
         return "250 OK"
 
+    def authenticate(self, server: SMTP, session: Session, envelope: Envelope,
+                     mechanism: str, data: object) -> AuthResult:
+        given = ((data.login or b"").decode(), (data.password or b"").decode()) if isinstance(
+            data, LoginPassword) else None
+        return AuthResult(success=given == self.login, handled=False)
+
     def start(self) -> Controller:
-        controller = Controller(self, hostname="127.0.0.1", port=self.port)
+        auth = {"authenticator": self.authenticate, "auth_required": True,
+                "auth_require_tls": False} if self.login else {}
+        controller = Controller(self, hostname="127.0.0.1", port=self.port, **auth)
         controller.start()
         return controller
 

@@ -128,6 +128,27 @@ def test_an_urge_is_mailed_to_the_holder_naming_the_entity_step_and_person(
     assert len(mail.received) == 1
 
 
+@pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS:UserWarning")
+def test_mail_is_sent_with_the_configured_login(db_engine, settings, traveller):
+    server = MailServer(login=("xyjg", "from-the-environment"))
+    controller = server.start()
+    try:
+        wrong = outbox_sessions(db_engine, settings, smtp_host="127.0.0.1",
+                                smtp_port=server.port, smtp_user="xyjg", smtp_password="x")
+        world, item_id = arrange(wrong)
+        urge(wrong, world, item_id)
+        assert deliver_due(wrong).retried == 1
+        assert "SMTPAuthenticationError" in (deliveries(wrong)[0].last_error or "")
+        right = outbox_sessions(db_engine, settings, smtp_host="127.0.0.1",
+                                smtp_port=server.port, smtp_user="xyjg",
+                                smtp_password="from-the-environment")
+        traveller.shift(timedelta(seconds=BACKOFF))
+        assert deliver_due(right).sent == 1
+    finally:
+        controller.stop()
+    assert [m.recipients for m in server.received] == [["chen@amr.example.cn"]]
+
+
 def test_people_without_an_address_get_no_mail(db_engine, settings, mail):
     sessions = outbox_sessions(db_engine, settings, smtp_host="127.0.0.1",
                                smtp_port=mail.port)
