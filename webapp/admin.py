@@ -9,12 +9,14 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from werkzeug.exceptions import BadRequest
 from wtforms import StringField
+from wtforms.fields import EmailField
 from wtforms.validators import Length
 
 from engine.errors import InvalidInput
 from engine.models import Role
 from engine.org import sessions
 from engine.org import tokens as api_tokens
+from engine.org.accounts import set_email
 from engine.org.users import list_users, user_by_id
 from webapp import database
 from webapp.access import actor, roles_required
@@ -26,6 +28,10 @@ bp = Blueprint("admin", __name__, url_prefix="/admin")
 class TokenForm(FlaskForm):
     name = StringField(_l("System name"), validators=[required(), Length(max=100)])
     username = StringField(_l("Acts as user"), validators=[required(), Length(max=64)])
+
+
+class EmailForm(FlaskForm):
+    email = EmailField(_l("E-mail for notifications"), validators=[Length(max=254)])
 
 
 @bp.route("/tokens", methods=["GET", "POST"])
@@ -66,8 +72,31 @@ def users() -> ResponseReturnValue:
 @bp.get("/users/<int:user_id>")
 @roles_required(Role.SYSADMIN)
 def user(user_id: int) -> ResponseReturnValue:
-    return render_template("admin/user.html", account=user_by_id(database.session(), user_id),
-                           form=FlaskForm())
+    account = user_by_id(database.session(), user_id)
+    return render_template("admin/user.html", account=account, form=FlaskForm(),
+                           email_form=EmailForm(email=account.email))
+
+
+@bp.post("/users/<int:user_id>/email")
+@roles_required(Role.SYSADMIN)
+def email(user_id: int) -> ResponseReturnValue:
+    """Where the user's notifications are e-mailed (blank: nowhere)."""
+    account, form = user_by_id(database.session(), user_id), EmailForm()
+    if form.validate_on_submit():
+        try:
+            set_email(database.session(), actor(), account, form.email.data)
+        except InvalidInput:
+            database.rollback()
+            form.email.errors = [_("This is not an e-mail address.")]
+        else:
+            database.commit()
+            flash(_("Notifications to %(name)s are e-mailed to %(address)s.",
+                    name=account.display_name, address=account.email) if account.email else
+                  _("Notifications to %(name)s are no longer e-mailed.",
+                    name=account.display_name), "success")
+            return redirect(url_for("admin.user", user_id=user_id))
+    return render_template("admin/user.html", account=account, form=FlaskForm(),
+                           email_form=form)
 
 
 @bp.post("/users/<int:user_id>/sign-out")

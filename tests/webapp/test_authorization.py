@@ -94,6 +94,8 @@ ROUTES: list[tuple[str, str, dict[str, Any] | None, str, dict[str, Any]]] = [
      expect(dict.fromkeys(USERS[1:], 404), admin=302)),
     ("POST", "/admin/users/{yang}/deactivate", {}, "open",
      expect(dict.fromkeys(USERS[1:], 404), admin=302)),
+    ("POST", "/admin/users/{yang}/email", {"email": "yang@amr.example.cn"}, "open",
+     expect(dict.fromkeys(USERS[1:], 404), admin=302)),
     ("GET", "/auth/password", None, "open", expect(EVERYONE)),
     ("POST", "/auth/password", {"current": "not-it", "new": "another-pass-2",
                                 "again": "another-pass-2"}, "open", expect(EVERYONE)),
