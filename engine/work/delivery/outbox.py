@@ -46,9 +46,7 @@ def queue(session: Session, item: WorkItem, rows: Sequence[Notification]) -> int
     order = {row.user_id: n for n, row in enumerate(rows)}  # people named in this order
     people = sorted(session.execute(select(User).where(User.id.in_(order))).scalars(),
                     key=lambda person: order[person.id])
-    robots = set(session.execute(select(OrgUnit.id).where(
-        OrgUnit.id.in_({person.org_unit_id for person in people}),
-        OrgUnit.webhook_url.is_not(None))).scalars())
+    robots = {person.org_unit_id for person in people if person.org_unit.webhook_url}
     mailed = [p for p in people if settings.smtp_host and p.email]
     if not (mailed or robots or settings.webhook_url):
         return 0
