@@ -5,8 +5,12 @@ from __future__ import annotations
 import click
 
 from engine.cli.context import CliContext, pass_cli
+from engine.cli.processes import fail
+from engine.errors import EngineError
+from engine.org.units import org_by_code
 from engine.work.delivery import report
-from engine.work.delivery.outbox import deliver_due
+from engine.work.delivery.outbox import deliver_due, send_test
+from engine.work.delivery.senders import DeliveryError
 
 
 @click.group(invoke_without_command=True)
@@ -52,6 +56,36 @@ def outbox_retry(cli: CliContext, ids: tuple[int, ...], every: bool) -> None:
     with cli.transaction() as session:
         count = report.retry_failed(session, cli.actor, None if every else ids)
     click.echo(f"{count} message(s) queued again")
+
+
+@outbox.command("test")
+@click.option("--to", "address", default="", help="E-mail a test message to this address.")
+@click.option("--unit", "code", help="Post a test message to this unit's group robot.")
+@click.option("--robot", is_flag=True, help="Post a test message to the global robot.")
+@pass_cli
+def outbox_test(cli: CliContext, address: str, code: str | None, robot: bool) -> None:
+    """Send a test message now, not queued: do the mail server and the robots take it?"""
+    settings, url, secret = cli.settings, "", ""
+    if code is not None:
+        try:
+            with cli.transaction() as session:
+                url = org_by_code(session, code).webhook_url or ""
+        except EngineError as exc:
+            fail(exc)
+        if not url:
+            raise click.UsageError(f"unit {code} has no group robot")
+    elif robot:
+        url, secret = settings.webhook_url, settings.webhook_secret
+        if not url:
+            raise click.UsageError("webhook_url is not set")
+    if not (address or url):
+        raise click.UsageError("give --to ADDRESS, --unit CODE or --robot")
+    try:
+        send_test(settings, address=address, url=url, secret=secret)
+    except DeliveryError as exc:
+        click.echo(f"not sent: {exc}", err=True)
+        raise SystemExit(1) from exc
+    click.echo("sent")
 
 
 COMMANDS = [outbox]

@@ -40,9 +40,9 @@ def queue(session: Session, item: WorkItem, rows: Sequence[Notification]) -> int
     to each person with an address, one post to each of their units' robots, one post to
     the global robot. Returns how many messages; nothing at all when nothing is configured.
     """
-    settings = settings_of(session)
     if not rows:
         return 0
+    settings = settings_of(session)
     order = {row.user_id: n for n, row in enumerate(rows)}  # people named in this order
     people = sorted(session.execute(select(User).where(User.id.in_(order))).scalars(),
                     key=lambda person: order[person.id])
@@ -74,6 +74,17 @@ def queue(session: Session, item: WorkItem, rows: Sequence[Notification]) -> int
                             rows[0]))
     session.add_all(out)
     return len(out)
+
+
+def send_test(settings: Settings, *, address: str = "", url: str = "",
+              secret: str = "") -> None:
+    """Send a test message at once, not queued, to check the settings (the CLI's
+    `outbox test`); raises DeliveryError with what went wrong."""
+    text = "creditflow 测试消息：通知可以送达。\nTest message: notifications get through."
+    if address:
+        send_mail(settings, address, "【creditflow】测试消息 Test message", text)
+    if url:
+        post_text(url, text, timeout=settings.delivery_timeout_seconds, secret=secret)
 
 
 @dataclass

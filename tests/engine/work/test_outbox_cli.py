@@ -108,3 +108,19 @@ def test_secrets_are_refused_in_the_config_file(tmp_path):
     config.write_text('smtp_host = "mail.example.cn"\n')
     settings = load_settings(config, env={"CREDITFLOW_SMTP_PASSWORD": "hunter2"})
     assert settings.smtp_password == "hunter2" and "hunter2" not in repr(settings)
+
+
+def test_a_test_message_checks_the_settings_at_once(run, robot, monkeypatch):
+    receiver, url = robot
+    assert "give --to ADDRESS" in run("outbox", "test", code=2).output
+    assert "has no group robot" in run("outbox", "test", "--unit", "530502-amr", code=2).output
+    refused = run("outbox", "test", "--to", "chen@amr.example.cn", code=1)
+    assert "not sent: e-mail is not configured" in refused.output
+    monkeypatch.setenv("CREDITFLOW_WEBHOOK_URL", url)
+    assert run("outbox", "test", "--robot").output == "sent\n"
+    receiver.status = 500
+    assert "not sent: webhook answered HTTP 500" in run("outbox", "test", "--robot",
+                                                         code=1).output
+    assert [p.json["text"]["content"].splitlines()[0] for p in receiver.posts] == [
+        "creditflow 测试消息：通知可以送达。"] * 2
+    assert run("outbox").output == "pending 0, sent 0, failed 0\n"  # nothing was queued
