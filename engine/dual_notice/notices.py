@@ -74,6 +74,12 @@ def get_notice(session: Session, actor: audit.Actor, notice_id: int) -> DualNoti
     return notice
 
 
+def notice_of_instance(session: Session, instance_id: int) -> int | None:
+    """The notice whose case this is: its page is where the case's steps are worked."""
+    return session.execute(select(DualNotice.id).where(
+        DualNotice.instance_id == instance_id)).scalar()
+
+
 def notice_claim(session: Session, actor: audit.Actor, notice_id: int) -> DualNotice:
     """The department claims (认领) the notice; the entity joins its supervision directory."""
     notice = _notice_in(session, actor, notice_id, NoticeState.PUSHED)

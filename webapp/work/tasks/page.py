@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from flask_login import login_required
 from flask_wtf import FlaskForm
 
-from engine import runtime, tasks
+from engine import domains, runtime, tasks
 from engine.errors import InvalidInput
 from engine.models import WorkItem
 from engine.runtime.forms import load_form
@@ -74,9 +74,31 @@ def render_task(item_id: int, *, form: FlaskForm | None = None,
         upload_mb=settings().upload_max_bytes // (1024 * 1024)), status
 
 
+# Domains whose cases are worked on a page of their own: process key → (endpoint, its
+# argument). Their tasks open there, so a case step is one thing with one way to act.
+CASE_PAGES = {"dual_notice": ("notices.show", "notice_id")}
+
+
+def case_page(item: WorkItem) -> str | None:
+    """The domain page of the item's case, when its domain has one."""
+    page = CASE_PAGES.get(item.process_key)
+    record = domains.case_record(database.session(), item.process_key, item.instance_id) \
+        if page else None
+    return url_for(page[0], **{page[1]: record}) if page and record is not None else None
+
+
 @login_required
 def show(item_id: int) -> ResponseReturnValue:
-    return render_task(item_id)
+    item = runtime.get_work_item(database.session(), actor(), item_id)
+    own_page = case_page(item)
+    return redirect(own_page) if own_page else render_task(item_id)
+
+
+def next_step(instance_id: int) -> str:
+    """Where the work goes on after a step: the case's next task when the user holds it or
+    may take it, else the inbox."""
+    following = casework.next_item_for(database.session(), user(), instance_id)
+    return url_for("tasks.show", item_id=following) if following else url_for("inbox.index")
 
 
 @login_required
@@ -95,7 +117,7 @@ def complete(item_id: int) -> ResponseReturnValue:
         return render_task(item_id, form=form, status=422)
     database.commit()
     flash(_("Task completed."), "success")
-    return redirect(url_for("inbox.index"))
+    return redirect(next_step(item.instance_id))
 
 
 @login_required
