@@ -7,6 +7,7 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -177,8 +178,9 @@ def _condition_text(spec: FormField, definition: FormDefinition, locale: str) ->
     other = next(f for f in definition.fields if f.name == name)
     english = locale.startswith("en")
     labels = [c.en if english else c.zh for c in other.choices if c.value in values]
-    return _("Only when %(field)s is %(values)s.", field=other.label(locale),
-             values=_(" or ").join(labels))
+    with force_locale(locale):
+        return _("Only when %(field)s is %(values)s.", field=other.label(locale),
+                 values=_(" or ").join(labels))
 
 
 def submitted_values(form: FlaskForm, definition: FormDefinition) -> dict[str, Any]:
