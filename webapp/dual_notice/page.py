@@ -21,6 +21,7 @@ from webapp.dual_notice.forms import (
     RevokeForm,
     TerminateForm,
 )
+from webapp.prg import recall
 from webapp.work.inbox import user_calendar
 from webapp.work.tasks.forms import ActionForm, CommentForm, UploadForm
 
@@ -35,7 +36,8 @@ def render_notice(notice_id: int, *, failed: dict[str, FlaskForm] | None = None,
     """The page, with a form that failed (keeping what was typed) or fresh ones."""
     session = database.session()
     page = notice_queries.notice_page(session, actor(), notice_id, user_calendar())
-    forms = {key: kind(formdata=None) for key, kind in FORMS.items()} | (failed or {})
+    forms = {key: recall(kind, f"notice:{notice_id}:{key}") or kind(formdata=None)
+             for key, kind in FORMS.items()} | (failed or {})
     if page.actions.dispatch:
         forms["dispatch"].fill(*notice_queries.dispatch_targets(session, page.notice))
     if page.actions.reroute:

@@ -300,10 +300,10 @@ def test_a_returned_notice_is_rerouted_or_terminated(login, app_sessions, world)
     clerk = login("zhou")
     listed = clerk.get("/registry/returned").get_data(as_text=True)
     assert f'data-notice="{first["530502-psb"]}"' in listed and "不属本局职责" in listed
-    same = clerk.post(f"/notices/{first['530502-psb']}/reroute", {
+    same = clerk.sent_back(f"/notices/{first['530502-psb']}/reroute", {
         "licence_item": "PS-SEAL", "department": str(world.units["530502-psb"].id)})
-    assert same.status_code == 422 and notice_state(app_sessions, first["530502-psb"]) == \
-        "returned"
+    assert "has-error" in same.get_data(as_text=True)
+    assert notice_state(app_sessions, first["530502-psb"]) == "returned"
     moved = clerk.post(f"/notices/{first['530502-psb']}/reroute", {
         "licence_item": "PS-SEAL", "department": str(world.units["530500-psb"].id),
         "note": "市局办理"})
@@ -329,9 +329,8 @@ def test_a_registrar_cannot_route_into_another_area(login, app_sessions, world):
     assert routed.status_code == 302
     hint = "该部门不负责本主体所在地区的这一许可事项。负责该事项的部门：隆阳区公安局、保山市公安局"
     assert hint in clerk.get(routed.headers["Location"]).get_data(as_text=True)
-    rerouted = clerk.post(f"/notices/{pushed['530502-psb']}/reroute",
-                          {"licence_item": "PS-SEAL", "department": tengchong})
-    assert rerouted.status_code == 422
+    rerouted = clerk.sent_back(f"/notices/{pushed['530502-psb']}/reroute",
+                               {"licence_item": "PS-SEAL", "department": tengchong})
     assert "该部门不负责本主体所在地区的这一许可事项" in rerouted.get_data(as_text=True)
     assert notice_state(app_sessions, pushed["530502-psb"]) == "returned"
     with app_sessions() as session:
