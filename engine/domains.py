@@ -19,6 +19,10 @@ Completer = Callable[[Session, audit.Actor, int, dict[str, Any]], object]
 """completer(session, actor, item_id, data): complete a task and keep the domain's rows in
 step; the form data is already validated."""
 
+RecordFinder = Callable[[Session, int], int | None]
+"""finder(session, instance_id) -> the id of the domain's record whose case this is (its
+page is where the case's steps are worked), or None."""
+
 EntityFilter = Callable[[Session, User], ColumnElement[bool]]
 """filter(session, user): SQL on MarketEntity, true for the entities the user sees."""
 
@@ -27,6 +31,9 @@ RegistrationHandler = Callable[[Session, audit.Actor, Sequence[EntityChange]], i
 
 COMPLETERS: dict[str, Completer] = {
     dual_notice.PROCESS_KEY: dual_notice.complete_notice_task,
+}
+CASE_RECORDS: dict[str, RecordFinder] = {
+    dual_notice.PROCESS_KEY: dual_notice.notice_of_instance,
 }
 ENTITY_FILTERS: list[EntityFilter] = [
     registry.registrar_filter,
@@ -40,6 +47,13 @@ REGISTRATION_HANDLERS: list[RegistrationHandler] = [
 def completer_for(process_key: str) -> Completer | None:
     """The domain service that completes tasks of this process, if it has one."""
     return COMPLETERS.get(process_key)
+
+
+def case_record(session: Session, process_key: str, instance_id: int) -> int | None:
+    """The domain record a case belongs to, when its domain works cases on a page of its
+    own (one page per case step, not a generic task page besides it)."""
+    finder = CASE_RECORDS.get(process_key)
+    return finder(session, instance_id) if finder is not None else None
 
 
 def entity_filter(session: Session, user: User) -> ColumnElement[bool]:

@@ -17,6 +17,7 @@ from webapp.access import actor, user
 from webapp.config import FORM_OVERHEAD_BYTES, settings
 from webapp.dual_notice.labels import STAGES, UPLOAD_STATES
 from webapp.params import page_arg
+from webapp.prg import recall, send_back
 from webapp.registry.forms import RegistryFileForm
 from webapp.registry.jobs import jobs
 from webapp.registry.messages import file_error, row_reason
@@ -39,7 +40,13 @@ def render_index(form: RegistryFileForm, status: int = 200) -> ResponseReturnVal
 
 @registrar_required
 def index() -> ResponseReturnValue:
-    return render_index(RegistryFileForm())
+    return render_index(recall(RegistryFileForm, "registry:upload") or RegistryFileForm())
+
+
+def failed(form: RegistryFileForm) -> ResponseReturnValue:
+    """Back to the page with the errors (PRG; a file cannot be kept, the choice is again)."""
+    return send_back(form, "registry:upload", url_for("registry.index")) or render_index(
+        form, 422)
 
 
 @registrar_required
@@ -50,7 +57,7 @@ def upload() -> ResponseReturnValue:
     csrf.protect()
     form = RegistryFileForm()
     if not form.validate_on_submit():
-        return render_index(form, 422)
+        return failed(form)
     try:
         row = registry_uploads.store_upload(database.session(), actor(),
                                             form.file.data.filename, form.file.data.stream)
@@ -58,7 +65,7 @@ def upload() -> ResponseReturnValue:
         database.rollback()
         code = (exc.details.get("fields") or {}).get("file", "type")
         form.file.errors = [str(REFUSED.get(code, REFUSED["type"]))]
-        return render_index(form, 422)
+        return failed(form)
     database.commit()
     jobs().submit(registry_uploads.check_upload, background_sessions(), actor(), row.id)
     return redirect(url_for("registry.show_import", upload_id=row.id))
