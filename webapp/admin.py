@@ -21,6 +21,7 @@ from engine.org.users import list_users, user_by_id
 from webapp import database
 from webapp.access import actor, roles_required
 from webapp.forms import required
+from webapp.prg import recall, send_back
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -73,8 +74,9 @@ def users() -> ResponseReturnValue:
 @roles_required(Role.SYSADMIN)
 def user(user_id: int) -> ResponseReturnValue:
     account = user_by_id(database.session(), user_id)
+    email_form = recall(EmailForm, f"user-email:{user_id}") or EmailForm(email=account.email)
     return render_template("admin/user.html", account=account, form=FlaskForm(),
-                           email_form=EmailForm(email=account.email))
+                           email_form=email_form)
 
 
 @bp.post("/users/<int:user_id>/email")
@@ -95,8 +97,9 @@ def email(user_id: int) -> ResponseReturnValue:
                   _("Notifications to %(name)s are no longer e-mailed.",
                     name=account.display_name), "success")
             return redirect(url_for("admin.user", user_id=user_id))
-    return render_template("admin/user.html", account=account, form=FlaskForm(),
-                           email_form=form)
+    return (send_back(form, f"user-email:{user_id}", url_for("admin.user", user_id=user_id))
+            or (render_template("admin/user.html", account=account, form=FlaskForm(),
+                                email_form=form), 422))
 
 
 @bp.post("/users/<int:user_id>/sign-out")
