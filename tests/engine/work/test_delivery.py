@@ -11,6 +11,7 @@ import hashlib
 import hmac
 import select as select_module
 import socket
+import threading
 from collections.abc import Iterator
 from datetime import timedelta
 
@@ -35,7 +36,7 @@ from engine.org.units import org_by_code, set_webhook
 from engine.tasks import urge_task
 from engine.work.delivery import report
 from engine.work.delivery.outbox import deliver_due, lease_due
-from engine.work.notifications import notify_people_of
+from engine.work.notifications import notify, notify_people_of
 from tests.factories import SETUP, World, case_data, make_entity, make_world
 from tests.servers import MailServer, Receiver, free_port, url_of
 
@@ -321,3 +322,30 @@ def test_two_sweepers_lease_disjoint_messages(db_engine, settings, traveller):
         assert lease_due(three, "three", 10, 120) == []
         traveller.shift(timedelta(seconds=121))  # the leases ran out
         assert len(lease_due(three, "three", 10, 120)) == 3
+
+
+def test_two_schedulers_at_once_send_each_message_once(db_engine, settings, receiver):
+    sessions = outbox_sessions(db_engine, settings, webhook_url=receiver.url)
+    world, item_id = arrange(sessions)
+    with sessions() as session:
+        item = session.get_one(WorkItem, item_id)
+        for n in range(24):
+            notify(session, world.users["chen"].id, NotificationKind.URGED, item,
+                   note=f"第{n}次")
+        session.commit()
+    results: dict[str, list[int]] = {"a": [], "b": []}
+
+    def scheduler(name: str) -> None:
+        while (result := deliver_due(sessions, worker=name, limit=3)).leased:
+            results[name].append(result.sent)
+
+    threads = [threading.Thread(target=scheduler, args=(name,)) for name in results]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    notes = sorted(p.json["text"]["content"].split("附言 Note: ")[1].split("\n")[0]
+                   for p in receiver.posts)
+    assert notes == sorted(f"第{n}次" for n in range(24))  # each once, none twice
+    assert sum(results["a"]) + sum(results["b"]) == 24
+    assert {d.status for d in deliveries(sessions)} == {DeliveryStatus.SENT}
