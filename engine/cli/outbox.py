@@ -69,7 +69,8 @@ def outbox_test(cli: CliContext, address: str, code: str | None, robot: bool) ->
     if code is not None:
         try:
             with cli.transaction() as session:
-                url = org_by_code(session, code).webhook_url or ""
+                unit = org_by_code(session, code)
+                url, secret = unit.webhook_url or "", unit.webhook_secret or ""
         except EngineError as exc:
             fail(exc)
         if not url:

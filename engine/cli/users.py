@@ -67,14 +67,19 @@ def org() -> None:
 @org.command("webhook")
 @click.argument("code")
 @click.argument("url", required=False, default="")
+@click.option("--signed", is_flag=True,
+              help="The robot signs (钉钉 加签): asks for its secret, which is not echoed.")
 @pass_cli
-def webhook_command(cli: CliContext, code: str, url: str) -> None:
+def webhook_command(cli: CliContext, code: str, url: str, signed: bool) -> None:
     """Post the notifications of unit CODE's people to the group robot at URL (政务微信 or
     钉钉); without URL, to none."""
+    secret = click.prompt("signing secret (SEC...)", hide_input=True) if signed else None
     try:
         with cli.transaction() as session:
-            unit = set_webhook(session, cli.actor, org_by_code(session, code), url)
-            click.echo(f"{unit.name}: group robot {'set' if unit.webhook_url else 'removed'}")
+            unit = set_webhook(session, cli.actor, org_by_code(session, code), url, secret)
+            state = "removed" if not unit.webhook_url else (
+                "set, signed" if unit.webhook_secret else "set")
+            click.echo(f"{unit.name}: group robot {state}")
     except EngineError as exc:
         fail(exc)
 

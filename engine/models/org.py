@@ -47,6 +47,8 @@ class OrgUnit(Base):
     path: Mapped[str] = mapped_column(String(400), index=True, default="")
     # The unit's group robot (政务微信 / 钉钉): its people's notifications are posted there.
     webhook_url: Mapped[str | None] = mapped_column(String(500))
+    # A DingTalk robot's signing secret (加签), when it has one.
+    webhook_secret: Mapped[str | None] = mapped_column(String(200))
 
     parent: Mapped[OrgUnit | None] = relationship(remote_side=[id])
 

@@ -29,19 +29,22 @@ def add_org_unit(session: Session, code: str, name: str, kind: OrgKind, area_cod
     return unit
 
 
-def set_webhook(session: Session, actor: audit.Actor, unit: OrgUnit,
-                url: str | None) -> OrgUnit:
+def set_webhook(session: Session, actor: audit.Actor, unit: OrgUnit, url: str | None,
+                secret: str | None = None) -> OrgUnit:
     """The unit's group robot (an http(s) URL), to which its people's notifications are
-    posted; None or blank: none. The URL holds the robot's token: it is not audited."""
+    posted, and its signing secret if it has one (DingTalk's 加签); None or blank: none.
+    The URL holds the robot's token: neither is audited."""
     url = (url or "").strip() or None
     parts = urllib.parse.urlsplit(url or "")
     if url is not None and (parts.scheme not in ("http", "https") or not parts.hostname
                             or len(url) > 500):
         raise InvalidInput("a webhook is an http(s) URL of at most 500 characters",
                            fields={"webhook_url": "invalid"})
-    if unit.webhook_url != url:
-        unit.webhook_url = url
-        audit.record(session, actor, "org.webhook", "org_unit", unit.id, host=parts.hostname)
+    secret = ((secret or "").strip() or None) if url is not None else None
+    if (unit.webhook_url, unit.webhook_secret) != (url, secret):
+        unit.webhook_url, unit.webhook_secret = url, secret
+        audit.record(session, actor, "org.webhook", "org_unit", unit.id, host=parts.hostname,
+                     signed=secret is not None)
     return unit
 
 

@@ -22,6 +22,7 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column('email', sa.String(length=254), nullable=True))
     with op.batch_alter_table('org_unit', schema=None) as batch_op:
         batch_op.add_column(sa.Column('webhook_url', sa.String(length=500), nullable=True))
+        batch_op.add_column(sa.Column('webhook_secret', sa.String(length=200), nullable=True))
     op.create_table(
         'notification_delivery',
         sa.Column('id', sa.Integer(), nullable=False),
@@ -65,6 +66,7 @@ def downgrade() -> None:
         batch_op.drop_index('ix_notification_delivery_due')
     op.drop_table('notification_delivery')
     with op.batch_alter_table('org_unit', schema=None) as batch_op:
+        batch_op.drop_column('webhook_secret')
         batch_op.drop_column('webhook_url')
     with op.batch_alter_table('user_account', schema=None) as batch_op:
         batch_op.drop_column('email')

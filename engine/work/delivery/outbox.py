@@ -173,12 +173,13 @@ def deliver_due(sessions: sessionmaker[Session], worker: str | None = None,
 
 
 def _read(session: Session, settings: Settings, ids: list[int]) -> list[Outgoing]:
-    rows = session.execute(select(Delivery, OrgUnit.webhook_url).outerjoin(
-        OrgUnit, OrgUnit.id == Delivery.org_unit_id).where(Delivery.id.in_(ids))
-        .order_by(Delivery.due_at, Delivery.id)).all()
+    rows = session.execute(select(Delivery, OrgUnit.webhook_url, OrgUnit.webhook_secret)
+                           .outerjoin(OrgUnit, OrgUnit.id == Delivery.org_unit_id)
+                           .where(Delivery.id.in_(ids))
+                           .order_by(Delivery.due_at, Delivery.id)).all()
     batch = []
-    for row, unit_url in rows:
-        url, secret = ((unit_url or "", "") if row.org_unit_id is not None
+    for row, unit_url, unit_secret in rows:
+        url, secret = ((unit_url or "", unit_secret or "") if row.org_unit_id is not None
                        else (settings.webhook_url, settings.webhook_secret))
         batch.append(Outgoing(row.id, row.channel, row.recipient, row.subject, row.body,
                               url if row.channel == DeliveryChannel.WEBHOOK else "", secret))

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from engine.cli import main
 from engine.config import load_settings
 from engine.db import engine_from_settings, session_factory
-from engine.models import NotificationKind, OrgUnit, WorkItem, WorkItemStatus
+from engine.models import AuditEvent, NotificationKind, OrgUnit, WorkItem, WorkItemStatus
 from engine.work.notifications import notify_people_of
 from tests.factories import MONDAY
 from tests.servers import Receiver, url_of
@@ -34,8 +34,8 @@ def run(tmp_path, monkeypatch):
     monkeypatch.delenv("CREDITFLOW_DATABASE_URL", raising=False)
     runner = CliRunner()
 
-    def invoke(*args: str, code: int = 0):
-        result = runner.invoke(main, list(args), catch_exceptions=False)
+    def invoke(*args: str, code: int = 0, input: str | None = None):  # noqa: A002
+        result = runner.invoke(main, list(args), catch_exceptions=False, input=input)
         assert result.exit_code == code, result.output
         return result
 
@@ -124,3 +124,22 @@ def test_a_test_message_checks_the_settings_at_once(run, robot, monkeypatch):
     assert [p.json["text"]["content"].splitlines()[0] for p in receiver.posts] == [
         "creditflow 测试消息：通知可以送达。"] * 2
     assert run("outbox").output == "pending 0, sent 0, failed 0\n"  # nothing was queued
+
+
+def test_a_units_signed_robot(run, robot, tmp_path):
+    receiver, url = robot
+    assert run("org", "webhook", "530502-amr", url, "--signed", input="SEC-unit\n").output \
+        .endswith("group robot set, signed\n")
+    assert run("outbox", "test", "--unit", "530502-amr").output == "sent\n"
+    (post,) = receiver.posts
+    assert set(post.query) == {"access_token", "timestamp", "sign"}
+    settings = load_settings(env={"CREDITFLOW_VAR_DIR": str(tmp_path / "var")})
+    engine = engine_from_settings(settings)
+    with session_factory(engine, settings)() as session:
+        (summary,) = session.execute(select(AuditEvent.summary).where(
+            AuditEvent.action == "org.webhook")).scalars()
+    engine.dispose()
+    assert summary == {"host": "127.0.0.1", "signed": True}  # neither token nor secret
+    assert run("org", "webhook", "530502-amr", url).output.endswith("group robot set\n")
+    assert run("outbox", "test", "--unit", "530502-amr").output == "sent\n"
+    assert set(receiver.posts[1].query) == {"access_token"}
