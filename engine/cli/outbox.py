@@ -58,6 +58,17 @@ def outbox_retry(cli: CliContext, ids: tuple[int, ...], every: bool) -> None:
     click.echo(f"{count} message(s) queued again")
 
 
+@outbox.command("purge")
+@click.option("--days", type=click.IntRange(min=0), default=90, show_default=True,
+              help="Keep the messages sent in the last this many days.")
+@pass_cli
+def outbox_purge(cli: CliContext, days: int) -> None:
+    """Delete sent messages older than --days; pending and failed ones stay."""
+    with cli.transaction() as session:
+        count = report.purge_sent(session, cli.actor, days)
+    click.echo(f"{count} sent message(s) deleted")
+
+
 @outbox.command("test")
 @click.option("--to", "address", default="", help="E-mail a test message to this address.")
 @click.option("--unit", "code", help="Post a test message to this unit's group robot.")

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from engine import audit, clock
@@ -61,4 +61,16 @@ def retry_failed(session: Session, actor: audit.Actor,
     if count:
         audit.record(session, actor, "outbox.retry", "notification_delivery",
                      ",".join(map(str, ids)) if ids is not None else "all", count=count)
+    return count
+
+
+def purge_sent(session: Session, actor: audit.Actor, days: int) -> int:
+    """Delete the messages sent more than `days` days ago (the in-app notifications stay)."""
+    before = clock.now() - timedelta(days=days)
+    count = rowcount(session.execute(
+        delete(Delivery).where(Delivery.status == DeliveryStatus.SENT, Delivery.sent_at < before)
+        .execution_options(synchronize_session=False)))
+    if count:
+        audit.record(session, actor, "outbox.purge", "notification_delivery", "sent",
+                     count=count, days=days)
     return count

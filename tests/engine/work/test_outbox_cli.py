@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -95,6 +96,10 @@ def test_state_failures_doctor_and_retry(run, robot, tmp_path):
     assert run("outbox", "send", "--once").output.startswith("leased 1, sent 1")
     assert run("outbox").output == "pending 0, sent 1, failed 0\n"
     assert "failed to go out" not in run("doctor").output
+    assert run("outbox", "purge", "--days", "1").output == "0 sent message(s) deleted\n"
+    with time_machine.travel(MONDAY + timedelta(days=2), tick=False):
+        assert run("outbox", "purge", "--days", "1").output == "1 sent message(s) deleted\n"
+        assert run("outbox").output == "pending 0, sent 0, failed 0\n"
     refused, sent = receiver.posts  # the same message: answered 404, then taken
     assert sent.json == refused.json
     assert sent.json["text"]["content"].startswith("creditflow 【已超期 Overdue】")
