@@ -1,4 +1,4 @@
-"""CLI commands: the outbox of e-mails and group-robot posts (state, sending, retrying)."""
+"""CLI commands: the outbox of e-mails and group-robot posts (state, send, retry, test, purge)."""
 
 from __future__ import annotations
 
