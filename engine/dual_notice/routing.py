@@ -272,6 +272,24 @@ class DepartmentUnits:
         return self.department(entity.area_code, "amr")
 
 
+def close_without_notice(session: Session, actor: audit.Actor, entity_id: int, reason: str
+                         ) -> MarketEntity:
+    """Take an entity out of the routing-failed pool as needing no notice (无需告知): its
+    business needs no licence. The reason is required and kept in the audit trail."""
+    entity = entity_for_registrar(session, actor, entity_id)
+    text = " ".join((reason or "").split())
+    if len(text) < 2:
+        raise InvalidInput("give the reason", fields={"reason": "required"})
+    if len(text) > 500:
+        raise InvalidInput("the reason is too long", fields={"reason": "too_long"})
+    if entity.routing_state != RoutingState.ROUTING_FAILED.value:
+        raise Conflict("the entity is not waiting in the routing-failed pool",
+                       code="not_in_pool", entity_id=entity.id)
+    entity.routing_state, entity.routed_at = RoutingState.NO_NOTICE_NEEDED.value, clock.now()
+    audit.record(session, actor, "entity.no_notice", "market_entity", entity.id, reason=text)
+    return entity
+
+
 def route_manually(session: Session, actor: audit.Actor, entity_id: int, licence_item: str,
                    department_org_id: int, licence_item_name: str | None = None
                    ) -> DualNotice:
