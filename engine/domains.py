@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from engine import audit, dual_notice, registry
 from engine.models import User
-from engine.registry import EntityChange, OnBatch
+from engine.registry import EntityChange, OnBatch, Preview
 
 Completer = Callable[[Session, audit.Actor, int, dict[str, Any]], object]
 """completer(session, actor, item_id, data): complete a task and keep the domain's rows in
@@ -42,6 +42,9 @@ ENTITY_FILTERS: list[EntityFilter] = [
 REGISTRATION_HANDLERS: list[RegistrationHandler] = [
     dual_notice.route_entities,
 ]
+REGISTRATION_PREVIEWS: list[Preview] = [
+    dual_notice.preview_routes,
+]
 
 
 def completer_for(process_key: str) -> Completer | None:
@@ -68,3 +71,21 @@ def on_registrations(actor: audit.Actor) -> OnBatch | None:
         return None
     handlers = tuple(REGISTRATION_HANDLERS)
     return lambda session, changes: sum(handle(session, actor, changes) for handle in handlers)
+
+
+def registration_preview() -> Preview | None:
+    """Where registrations would go, by every domain that routes them (a dry run's
+    preview); None when none does."""
+    if not REGISTRATION_PREVIEWS:
+        return None
+    previews = tuple(REGISTRATION_PREVIEWS)
+
+    def preview(session: Session, records: list[dict[str, Any]]
+                ) -> list[list[tuple[str, str | None]]]:
+        found: list[list[tuple[str, str | None]]] = [[] for _ in records]
+        for one in previews:
+            for targets, more in zip(found, one(session, records), strict=True):
+                targets.extend(more)
+        return found
+
+    return preview

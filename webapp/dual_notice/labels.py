@@ -33,6 +33,7 @@ ROUTING_STATES = {
     "auto_routed": _l("Routed automatically"),
     "manually_routed": _l("Routed by hand"),
     "routing_failed": _l("Routing failed"),
+    "no_notice_needed": _l("No notice needed"),
 }
 FIELDS = {
     "name": _l("Name"),
@@ -64,6 +65,7 @@ EVENTS = {
     "notice.close": _l("recorded the outcome"),
     "entity.route": _l("routed the registration"),
     "entity.route_manually": _l("routed by hand"),
+    "entity.no_notice": _l("closed: no notice needed"),
     "entity.reveal": _l("read the personal data"),
 }
 UPLOAD_STATES = {

@@ -5,12 +5,12 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import SelectField
-from wtforms.validators import Regexp
+from wtforms import SelectField, TextAreaField
+from wtforms.validators import Length, Regexp
 
 from engine.dual_notice.queries import RoutingChoices
 from webapp.dual_notice.forms import CHOOSE
-from webapp.forms import required
+from webapp.forms import filled, required, strip
 from webapp.params import ID
 
 
@@ -31,3 +31,8 @@ class ManualRouteForm(FlaskForm):
         self.department.choices = [("", CHOOSE), *(
             (str(unit_id), name) for unit_id, _code, name in choices.departments)]
         return self
+
+
+class NoNoticeForm(FlaskForm):
+    reason = TextAreaField(_l("Why no notice is needed"), filters=[strip],
+                           validators=[filled(), Length(min=2, max=500)])

@@ -8,10 +8,13 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from engine import domains
+from engine.dual_notice import queries as notice_queries
 from engine.errors import InvalidInput
 from engine.models import RegistryUpload
+from engine.org import areas as org_areas
 from engine.paging import Page
 from engine.registry import uploads as registry_uploads
+from engine.registry.report import PREVIEW_ROWS
 from webapp import database
 from webapp.access import actor, user
 from webapp.config import FORM_OVERHEAD_BYTES, settings
@@ -67,7 +70,8 @@ def upload() -> ResponseReturnValue:
         form.file.errors = [str(REFUSED.get(code, REFUSED["type"]))]
         return failed(form)
     database.commit()
-    jobs().submit(registry_uploads.check_upload, background_sessions(), actor(), row.id)
+    jobs().submit(registry_uploads.check_upload, background_sessions(), actor(), row.id,
+                  domains.registration_preview())
     return redirect(url_for("registry.show_import", upload_id=row.id))
 
 
@@ -83,9 +87,17 @@ def show(upload_id: int) -> ResponseReturnValue:
     page = Page([(r, c, row_reason(why)) for r, c, why in
                  problems[start:start + PROBLEMS_PER_PAGE]], len(problems), number,
                 PROBLEMS_PER_PAGE)
+    result = row.result or {}
+    rows = result.get("preview") if row.state == registry_uploads.CHECKED else (
+        result.get("rows") if row.state == registry_uploads.DONE else None)
+    routed = notice_queries.routing_results(database.session(), [r["uscc"] for r in rows]) \
+        if rows and row.state == registry_uploads.DONE else {}
     return render_template("registry/import.html", upload=row, problems=page,
                            error=file_error(row.error), progress=progress_of(row),
-                           action_form=ActionForm())
+                           action_form=ActionForm(), rows=rows or [], routed=routed,
+                           area_from=result.get("area_from") or {},
+                           area_names=dict(org_areas.areas(database.session())) if rows else {},
+                           preview_limit=PREVIEW_ROWS)
 
 
 @registrar_required

@@ -15,7 +15,7 @@ from engine.errors import InvalidInput
 from webapp import database
 from webapp.access import actor, back, user
 from webapp.params import page_arg
-from webapp.registry.forms import ManualRouteForm
+from webapp.registry.forms import ManualRouteForm, NoNoticeForm
 from webapp.registry.registrars import registrar_required
 from webapp.work.inbox import user_calendar
 
@@ -31,7 +31,8 @@ def pool() -> ResponseReturnValue:
                for area in {entity.area_code for entity in page.rows}}
     forms = {entity.id: ManualRouteForm(formdata=None).fill(
         choices[entity.area_code]) for entity in page.rows}
-    return render_template("registry/pool.html", page=page, forms=forms)
+    return render_template("registry/pool.html", page=page, forms=forms,
+                           no_notice_form=NoNoticeForm(formdata=None))
 
 
 @registrar_required
@@ -58,6 +59,20 @@ def route(entity_id: int) -> ResponseReturnValue:
         return redirect(back(url_for("registry.pool")))
     database.commit()
     flash(_("Pushed: %(item)s.", item=notice.licence_item_name), "success")
+    return redirect(back(url_for("registry.pool")))
+
+
+@registrar_required
+def no_notice(entity_id: int) -> ResponseReturnValue:
+    """Close a pool entry as needing no notice (无需告知), with the reason."""
+    entity = registry.entity_for_registrar(database.session(), actor(), entity_id)
+    form = NoNoticeForm()
+    if not form.validate_on_submit():
+        flash(_("Say why no notice is needed (at least 2 characters)."), "error")
+        return redirect(back(url_for("registry.pool")))
+    routing.close_without_notice(database.session(), actor(), entity_id, form.reason.data)
+    database.commit()
+    flash(_("%(name)s needs no notice: it left the pool.", name=entity.name), "success")
     return redirect(back(url_for("registry.pool")))
 
 

@@ -10,8 +10,9 @@
     }
   });
   // A page shown again with errors opens on the first marked field (on a phone it may
-  // lie a screen or more below the top), inside a closed section if need be.
-  document.addEventListener("DOMContentLoaded", function () {
+  // lie a screen or more below the top), inside a closed section if need be. On "load":
+  // the browser's own scroll to the address's #fragment comes first, and takes the focus.
+  window.addEventListener("load", function () {
     var field = document.querySelector(".field.has-error");
     if (!field) { return; }
     for (var up = field.parentElement; up; up = up.parentElement) {
