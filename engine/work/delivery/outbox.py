@@ -44,9 +44,13 @@ def queue(session: Session, item: WorkItem, rows: Sequence[Notification]) -> int
         return 0
     settings = settings_of(session)
     order = {row.user_id: n for n, row in enumerate(rows)}  # people named in this order
-    people = sorted(session.execute(select(User).where(User.id.in_(order))).scalars(),
-                    key=lambda person: order[person.id])
-    robots = {person.org_unit_id for person in people if person.org_unit.webhook_url}
+    # Columns, not users: this runs in every command that notifies, configured or not.
+    people = sorted(session.execute(
+        select(User.id, User.display_name, User.email, User.org_unit_id,
+               OrgUnit.webhook_url.is_not(None).label("robot"))
+        .join(OrgUnit, OrgUnit.id == User.org_unit_id).where(User.id.in_(order))).all(),
+        key=lambda person: order[person.id])
+    robots = {person.org_unit_id for person in people if person.robot}
     mailed = [p for p in people if settings.smtp_host and p.email]
     if not (mailed or robots or settings.webhook_url):
         return 0
