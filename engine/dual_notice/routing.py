@@ -110,17 +110,18 @@ def route_entities(session: Session, actor: audit.Actor, changes: Iterable[Entit
 
 
 def preview_routes(session: Session, records: list[dict[str, Any]]
-                   ) -> list[list[tuple[str, str | None]]]:
+                   ) -> list[list[tuple[str, str, str | None]]]:
     """Where registrations with these values (area_code, business_scope) would be pushed:
-    (licence item name, department name, or None when the area has no such department),
-    without writing anything. A dry run of the registry shows it."""
+    (licence item code, its name, department name, or None when the area has no such
+    department), without writing anything. A dry run of the registry shows it."""
     table, units = latest_table(session), DepartmentUnits(session)
     found = []
     for record in records:
         targets = []
         for match in table.evaluate(record.get("business_scope")):
             unit = units.department(record["area_code"], match.department)
-            targets.append((match.licence_item_name, unit.name if unit else None))
+            targets.append((match.licence_item, match.licence_item_name,
+                            unit.name if unit else None))
         found.append(targets)
     return found
 

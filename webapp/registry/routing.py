@@ -14,6 +14,7 @@ from engine.dual_notice.targets import NOT_A_TARGET, item_targets
 from engine.errors import InvalidInput
 from webapp import database
 from webapp.access import actor, back, user
+from webapp.dual_notice.labels import item_name
 from webapp.params import page_arg
 from webapp.registry.forms import ManualRouteForm, NoNoticeForm
 from webapp.registry.registrars import registrar_required
@@ -58,7 +59,8 @@ def route(entity_id: int) -> ResponseReturnValue:
             flash(_("Choose a licence item of the routing table and a department."), "error")
         return redirect(back(url_for("registry.pool")))
     database.commit()
-    flash(_("Pushed: %(item)s.", item=notice.licence_item_name), "success")
+    flash(_("Pushed: %(item)s.", item=item_name(notice.licence_item_name,
+                                                notice.licence_item)), "success")
     return redirect(back(url_for("registry.pool")))
 
 
