@@ -5,7 +5,11 @@
   // its form; the question names what will happen.
   document.addEventListener("submit", function (event) {
     var button = event.submitter;
-    if (button && button.dataset.confirm) {
+    // A form missing a required value goes back with its errors: nothing to confirm yet.
+    var missing = Array.prototype.some.call(event.target.elements, function (el) {
+      return el.required && !el.disabled && !String(el.value || "").trim();
+    });
+    if (button && button.dataset.confirm && !missing) {
       if (!window.confirm(button.dataset.confirm)) { event.preventDefault(); }
     }
   });
