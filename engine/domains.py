@@ -12,7 +12,7 @@ from sqlalchemy import ColumnElement, false, or_
 from sqlalchemy.orm import Session
 
 from engine import audit, dual_notice, registry
-from engine.models import User
+from engine.models import User, WorkItem
 from engine.registry import EntityChange, OnBatch
 
 Completer = Callable[[Session, audit.Actor, int, dict[str, Any]], object]
@@ -21,6 +21,9 @@ step; the form data is already validated."""
 
 EntityFilter = Callable[[Session, User], ColumnElement[bool]]
 """filter(session, user): SQL on MarketEntity, true for the entities the user sees."""
+
+Describer = Callable[[Session, Sequence[WorkItem]], dict[int, str]]
+"""describer(session, items) -> {item id: what its case is about} (a licence item, ...)."""
 
 RegistrationHandler = Callable[[Session, audit.Actor, Sequence[EntityChange]], int]
 """handler(session, actor, changes) -> processes started, in the batch's transaction."""
@@ -32,6 +35,9 @@ ENTITY_FILTERS: list[EntityFilter] = [
     registry.registrar_filter,
     dual_notice.entity_filter,
 ]
+DESCRIBERS: dict[str, Describer] = {
+    dual_notice.PROCESS_KEY: dual_notice.licence_items,
+}
 REGISTRATION_HANDLERS: list[RegistrationHandler] = [
     dual_notice.route_entities,
 ]
@@ -54,3 +60,13 @@ def on_registrations(actor: audit.Actor) -> OnBatch | None:
         return None
     handlers = tuple(REGISTRATION_HANDLERS)
     return lambda session, changes: sum(handle(session, actor, changes) for handle in handlers)
+
+
+def case_subjects(session: Session, items: Sequence[WorkItem]) -> dict[int, str]:
+    """{item id: what its case is about}, from the domain of each item's process."""
+    found: dict[int, str] = {}
+    for key, describe in DESCRIBERS.items():
+        mine = [item for item in items if item.process_key == key]
+        if mine:
+            found.update(describe(session, mine))
+    return found

@@ -1,0 +1,18 @@
+"""What a dual notice's work items are about: the licence item, for lists of many cases."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from engine.models import DualNotice, WorkItem
+
+
+def licence_items(session: Session, items: Sequence[WorkItem]) -> dict[int, str]:
+    """{work item id: the licence item's name} for the items of dual-notice cases. One query."""
+    instance_ids = {item.instance_id for item in items}
+    names = dict(session.execute(select(DualNotice.instance_id, DualNotice.licence_item_name)
+                                 .where(DualNotice.instance_id.in_(instance_ids))).all())
+    return {item.id: names[item.instance_id] for item in items if item.instance_id in names}
