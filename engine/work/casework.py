@@ -114,10 +114,11 @@ def assign_targets(session: Session, user: User, item: WorkItem
     whose roles can work it (`engine.work.targets.reassign_choices`)."""
     groups = targets.reassign_choices(session, user, [item]).get(item.id, [])
     order = {person.id: n for n, person in enumerate(p for g in groups for p in g.people)}
+    places = {group.unit.id: n for n, group in enumerate(groups)}
     people = session.execute(select(User).where(User.id.in_(order))).unique().scalars().all()
-    units = session.execute(select(OrgUnit).where(OrgUnit.id.in_([g.unit.id for g in groups]))
-                            .order_by(OrgUnit.path)).scalars().all()
-    return sorted(people, key=lambda person: order[person.id]), list(units)
+    units = session.execute(select(OrgUnit).where(OrgUnit.id.in_(places))).scalars().all()
+    return (sorted(people, key=lambda person: order[person.id]),
+            sorted(units, key=lambda unit: places[unit.id]))
 
 
 @dataclass

@@ -13,7 +13,8 @@ from sqlalchemy.orm import Session
 from engine.models import OrgKind, OrgUnit, User, UserRole, WorkItem
 from engine.org import scope
 
-ASSIGNABLE_KINDS = (OrgKind.DEPARTMENT, OrgKind.SECTION, OrgKind.STATION, OrgKind.JOINT_OFFICE)
+# In the order a list shows them: the department (or office), its sections, its stations.
+ASSIGNABLE_KINDS = (OrgKind.DEPARTMENT, OrgKind.JOINT_OFFICE, OrgKind.SECTION, OrgKind.STATION)
 AREA_KINDS = (OrgKind.CITY, OrgKind.COUNTY, OrgKind.PARK)
 MAX_TARGETS = 300
 
@@ -90,7 +91,8 @@ def reassign_choices(session: Session, user: User, items: Sequence[WorkItem],
         where.append(or_(*(OrgUnit.path.startswith(r) for r in roots)))
     units = [Unit(*row) for row in session.execute(
         select(OrgUnit.id, OrgUnit.name, OrgUnit.kind, OrgUnit.path, OrgUnit.area_code)
-        .where(*where, OrgUnit.kind.in_(ASSIGNABLE_KINDS)).order_by(OrgUnit.path))]
+        .where(*where, OrgUnit.kind.in_(ASSIGNABLE_KINDS)).order_by(OrgUnit.id))]
+    units.sort(key=lambda u: (u.path.count("/"), ASSIGNABLE_KINDS.index(u.kind), u.id))
     people: dict[int, list[tuple[Person, set[str]]]] = {}
     roles: dict[int, set[str]] = {}
     for user_id, name, unit_id, role in session.execute(
