@@ -80,13 +80,18 @@ class MonitorPage:
         return max(1, -(-self.total // self.per_page))
 
 
+def _watched(session: Session, user: User) -> ColumnElement[bool]:
+    """Open work of a unit in the user's scope: what the totals and the list both count."""
+    return and_(WorkItem.status == WorkItemStatus.OPEN, WorkItem.candidate_org_id.is_not(None),
+                scope.work_item_filter(session, user))
+
+
 def _conditions(session: Session, user: User, calendar: WorkdayCalendar, kind: Kind
                 ) -> ColumnElement[bool]:
     now = clock.now()
     late = WorkItem.due_at < now if kind == "overdue" else and_(
         WorkItem.due_at >= now, WorkItem.due_at <= due_soon_limit(calendar))
-    return and_(WorkItem.status == WorkItemStatus.OPEN, late,
-                scope.work_item_filter(session, user))
+    return and_(_watched(session, user), late)
 
 
 def monitor_totals(session: Session, user: User, calendar: WorkdayCalendar) -> MonitorTotals:
@@ -97,8 +102,7 @@ def monitor_totals(session: Session, user: User, calendar: WorkdayCalendar) -> M
         select(WorkItem.candidate_org_id,
                func.sum(case((WorkItem.due_at < now, 1), else_=0)),
                func.sum(case((WorkItem.due_at >= now, 1), else_=0)))
-        .where(WorkItem.status == WorkItemStatus.OPEN, WorkItem.due_at <= soon,
-               WorkItem.candidate_org_id.is_not(None), scope.work_item_filter(session, user))
+        .where(_watched(session, user), WorkItem.due_at <= soon)
         .group_by(WorkItem.candidate_org_id)).all()
     placed = placements(session, {org_id for org_id, _o, _d in rows})
     groups: dict[int, MonitorGroup] = {}
@@ -120,11 +124,12 @@ def monitor_totals(session: Session, user: User, calendar: WorkdayCalendar) -> M
 
 def monitor_page(session: Session, user: User, calendar: WorkdayCalendar, kind: Kind,
                  department_id: int | None = None, area_code: str | None = None,
-                 page: int = 1, per_page: int = 25, describe: Describe | None = None
-                 ) -> MonitorPage:
+                 page: int = 1, per_page: int = 25, describe: Describe | None = None,
+                 totals: MonitorTotals | None = None) -> MonitorPage:
     """One page of overdue (or due-soon) items in scope, optionally of one department or
     area, due first; each row with its department, holder and working days overdue (or
-    left) by its area's calendar. A fixed number of queries, whatever the page size."""
+    left) by its area's calendar. A fixed number of queries, whatever the page size; the
+    unfiltered list takes its count from `totals`, when given."""
     query = select(WorkItem).where(_conditions(session, user, calendar, kind))
     if department_id is not None:
         head = session.get(OrgUnit, department_id)
@@ -132,7 +137,10 @@ def monitor_page(session: Session, user: User, calendar: WorkdayCalendar, kind: 
         query = query.where(WorkItem.candidate_org_id.in_(subtree))
     if area_code:
         query = query.where(WorkItem.area_code == area_code)
-    total = session.execute(select(func.count()).select_from(query.subquery())).scalar_one()
+    if totals is not None and department_id is None and not area_code:
+        total = totals.overdue if kind == "overdue" else totals.due_soon
+    else:
+        total = session.execute(select(func.count()).select_from(query.subquery())).scalar_one()
     page = min(max(page, 1), max(1, -(-total // per_page)))
     items = list(session.execute(query.order_by(WorkItem.due_at, WorkItem.id).limit(per_page)
                                  .offset((page - 1) * per_page)).scalars())

@@ -32,7 +32,8 @@ def index() -> ResponseReturnValue:
     session, calendar = database.session(), user_calendar()
     totals = monitor.monitor_totals(session, user(), calendar)
     page = monitor.monitor_page(session, user(), calendar, kind, department, area,
-                                page_arg(), PER_PAGE, describe=domains.case_subjects)
+                                page_arg(), PER_PAGE, describe=domains.case_subjects,
+                                totals=totals)
     choices = reassign_choices(session, user(), [row.item for row in page.rows if row.manages],
                                page.placed)
     departments = [g for g in totals.departments if not area or g.area_code == area]
