@@ -198,9 +198,9 @@ def urls(engine: Engine, samples: int, rng: random.Random) -> list[str]:
     return ["/monitor/" if n % 2 == 0 else rng.choice(kinds)() for n in range(samples)]
 
 
-def measure(client: Any, paths: list[str]) -> tuple[list[float], list[float], int]:
-    """Wall and CPU seconds per page, and the largest page in bytes."""
-    wall, cpu, largest = [], [], 0
+def measure(client: Any, paths: list[str]) -> tuple[list[float], list[float], tuple[int, str]]:
+    """Wall and CPU seconds per page, and the largest page: its bytes and its path."""
+    wall, cpu, largest = [], [], (0, "")
     for path in paths:
         began, began_cpu = time.perf_counter(), time.process_time()
         response = client.get(path)
@@ -209,7 +209,7 @@ def measure(client: Any, paths: list[str]) -> tuple[list[float], list[float], in
         cpu.append(time.process_time() - began_cpu)
         if response.status_code != 200:
             raise RuntimeError(f"{path}: {response.status_code}")
-        largest = max(largest, len(body))
+        largest = max(largest, (len(body), path))
     return wall, cpu, largest
 
 
@@ -242,10 +242,11 @@ def run(backend: str, engine: Engine, workdir: Path, late: int, others: int,
          cpu_p50_ms=cpu_ms, reference_page="/notifications/",
          reference_p95_ms=reference["p95_ms"], reference_cpu_p50_ms=ref_cpu_ms,
          cpu_ratio=round(cpu_ms / ref_cpu_ms, 2) if ref_cpu_ms else None,
-         first_page_kb=round(len(first) / 1024, 1), largest_page_kb=round(largest / 1024, 1),
+         first_page_kb=round(len(first) / 1024, 1), largest_page_kb=round(largest[0] / 1024, 1),
+         largest_page=largest[1],
          target_p95_ms=TARGET_P95_MS, target_page_kb=TARGET_PAGE_KB,
          meets_target=figures["p95_ms"] <= TARGET_P95_MS
-         and largest / 1024 <= TARGET_PAGE_KB)
+         and largest[0] / 1024 <= TARGET_PAGE_KB, load_average=round(os.getloadavg()[0], 2))
 
 
 def main() -> None:
