@@ -13,11 +13,15 @@ from sqlalchemy.orm import Session
 
 from engine import audit, dual_notice, registry
 from engine.models import User, WorkItem
-from engine.registry import EntityChange, OnBatch
+from engine.registry import EntityChange, OnBatch, Preview
 
 Completer = Callable[[Session, audit.Actor, int, dict[str, Any]], object]
 """completer(session, actor, item_id, data): complete a task and keep the domain's rows in
 step; the form data is already validated."""
+
+RecordFinder = Callable[[Session, int], int | None]
+"""finder(session, instance_id) -> the id of the domain's record whose case this is (its
+page is where the case's steps are worked), or None."""
 
 EntityFilter = Callable[[Session, User], ColumnElement[bool]]
 """filter(session, user): SQL on MarketEntity, true for the entities the user sees."""
@@ -31,6 +35,9 @@ RegistrationHandler = Callable[[Session, audit.Actor, Sequence[EntityChange]], i
 COMPLETERS: dict[str, Completer] = {
     dual_notice.PROCESS_KEY: dual_notice.complete_notice_task,
 }
+CASE_RECORDS: dict[str, RecordFinder] = {
+    dual_notice.PROCESS_KEY: dual_notice.notice_of_instance,
+}
 ENTITY_FILTERS: list[EntityFilter] = [
     registry.registrar_filter,
     dual_notice.entity_filter,
@@ -41,11 +48,21 @@ DESCRIBERS: dict[str, Describer] = {
 REGISTRATION_HANDLERS: list[RegistrationHandler] = [
     dual_notice.route_entities,
 ]
+REGISTRATION_PREVIEWS: list[Preview] = [
+    dual_notice.preview_routes,
+]
 
 
 def completer_for(process_key: str) -> Completer | None:
     """The domain service that completes tasks of this process, if it has one."""
     return COMPLETERS.get(process_key)
+
+
+def case_record(session: Session, process_key: str, instance_id: int) -> int | None:
+    """The domain record a case belongs to, when its domain works cases on a page of its
+    own (one page per case step, not a generic task page besides it)."""
+    finder = CASE_RECORDS.get(process_key)
+    return finder(session, instance_id) if finder is not None else None
 
 
 def entity_filter(session: Session, user: User) -> ColumnElement[bool]:
@@ -60,6 +77,24 @@ def on_registrations(actor: audit.Actor) -> OnBatch | None:
         return None
     handlers = tuple(REGISTRATION_HANDLERS)
     return lambda session, changes: sum(handle(session, actor, changes) for handle in handlers)
+
+
+def registration_preview() -> Preview | None:
+    """Where registrations would go, by every domain that routes them (a dry run's
+    preview); None when none does."""
+    if not REGISTRATION_PREVIEWS:
+        return None
+    previews = tuple(REGISTRATION_PREVIEWS)
+
+    def preview(session: Session, records: list[dict[str, Any]]
+                ) -> list[list[tuple[str, str | None]]]:
+        found: list[list[tuple[str, str | None]]] = [[] for _ in records]
+        for one in previews:
+            for targets, more in zip(found, one(session, records), strict=True):
+                targets.extend(more)
+        return found
+
+    return preview
 
 
 def case_subjects(session: Session, items: Sequence[WorkItem]) -> dict[int, str]:

@@ -2,16 +2,24 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import Field, SelectField, SelectMultipleField, StringField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Optional, ValidationError
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Optional,
+    StopValidation,
+    ValidationError,
+)
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from engine.registry.uscc import problem as uscc_problem
@@ -77,6 +85,32 @@ def uscc_text(_form: FlaskForm, field: Field) -> None:
         raise ValidationError(_("This is not a valid unified social credit code."))
 
 
+class ShownIf:
+    """First validator of a conditional field: while the field `name` has none of `values`,
+    the field is not asked, so nothing about it is checked (and its value is not kept)."""
+
+    def __init__(self, name: str, values: tuple[str, ...]) -> None:
+        self.name, self.values = name, values
+
+    def __call__(self, form: FlaskForm, field: Field) -> None:
+        if not shown(form, self.name, self.values):
+            field.errors[:] = []
+            raise StopValidation()
+
+
+def shown(form: FlaskForm, name: str, values: tuple[str, ...]) -> bool:
+    chosen = form[name].data if name in form else None
+    chosen = chosen if isinstance(chosen, list) else [chosen]
+    return any(str(value) in values for value in chosen if value is not None)
+
+
+def show_if(name: str, *values: str) -> dict[str, str]:
+    """Attributes with which app.js shows the field only while `name` has one of `values`
+    (without JavaScript every field shows, and the server ignores the ones that do not
+    apply)."""
+    return {"data-show-if-field": name, "data-show-if-values": json.dumps(list(values))}
+
+
 class OneOf:
     def __init__(self, values: set[str]) -> None:
         self.values = values
@@ -93,16 +127,23 @@ def task_form_class(definition: FormDefinition, locale: str) -> type[FlaskForm]:
     for spec in definition.fields:
         if spec.name in RESERVED or hasattr(FlaskForm, spec.name):
             raise ValueError(f"form {definition.key}: field name {spec.name!r} is reserved")
-        attrs[spec.name] = _field(spec, locale)
+        attrs[spec.name] = _field(spec, locale, definition)
     return type(f"TaskForm_{definition.key}", (FlaskForm,), attrs)
 
 
-def _field(spec: FormField, locale: str) -> Field:
+def _field(spec: FormField, locale: str, definition: FormDefinition) -> Field:
     label = spec.label(locale)
     help_text = spec.help_en if locale.startswith("en") else spec.help_zh
     kwargs: dict[str, Any] = {"label": label, "description": help_text}
+    condition: list[Any] = []
+    render: dict[str, Any] = {}
+    if spec.show_if is not None:
+        condition = [ShownIf(*spec.show_if)]
+        render = show_if(spec.show_if[0], *spec.show_if[1])
+        kwargs["description"] = help_text or _condition_text(spec, definition, locale)
     if spec.type in ("select", "multiselect"):
-        checks: list[Any] = [required() if spec.required else Optional()]
+        checks: list[Any] = [*condition, required() if spec.required else Optional()]
+        kwargs["render_kw"] = render
         choices = [(c.value, c.en if locale.startswith("en") else c.zh) for c in spec.choices]
         checks.append(OneOf({c.value for c in spec.choices}))
         if spec.type == "multiselect":
@@ -112,9 +153,8 @@ def _field(spec: FormField, locale: str) -> Field:
         return SelectField(choices=[("", _l("— choose —")), *choices], validators=checks,
                            validate_choice=False, **kwargs)
     if spec.type == "file":
-        return FileField(validators=[Optional()], **kwargs)
-    checks = [filled() if spec.required else Optional()]
-    render: dict[str, Any] = {}
+        return FileField(validators=[*condition, Optional()], render_kw=render, **kwargs)
+    checks = [*condition, filled() if spec.required else Optional()]
     if spec.max_length:
         render["maxlength"] = spec.max_length
     if spec.type in ("number", "money"):
@@ -131,10 +171,25 @@ def _field(spec: FormField, locale: str) -> Field:
     return kind(validators=checks, filters=[strip], render_kw=render, **kwargs)
 
 
+def _condition_text(spec: FormField, definition: FormDefinition, locale: str) -> str:
+    """"Only when Decision is Return": the help of a conditional field without its own."""
+    assert spec.show_if is not None
+    name, values = spec.show_if
+    other = next(f for f in definition.fields if f.name == name)
+    english = locale.startswith("en")
+    labels = [c.en if english else c.zh for c in other.choices if c.value in values]
+    with force_locale(locale):
+        return _("Only when %(field)s is %(values)s.", field=other.label(locale),
+                 values=_(" or ").join(labels))
+
+
 def submitted_values(form: FlaskForm, definition: FormDefinition) -> dict[str, Any]:
-    """What the user typed, field by field, for the engine's own validation."""
-    return {spec.name: form[spec.name].data for spec in definition.fields
-            if spec.type != "file"}
+    """What the user typed, field by field, for the engine's own validation; a field whose
+    condition does not hold is left out."""
+    values = {spec.name: form[spec.name].data for spec in definition.fields
+              if spec.type != "file"}
+    return {name: value for name, value in values.items()
+            if next(f for f in definition.fields if f.name == name).shown(values)}
 
 
 def add_engine_errors(form: FlaskForm, fields: dict[str, str]) -> None:

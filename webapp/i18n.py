@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from pathlib import Path
 
 from babel.messages.mofile import write_mo
@@ -52,3 +53,19 @@ def select_locale() -> str:
 
 def html_lang() -> str:
     return "en" if select_locale() == "en" else "zh-CN"
+
+
+_WIDE = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f]")
+
+
+def local_name(name: str | None) -> str:
+    """The part of a bilingual name ("认领或退回 Claim or return") in the page's language:
+    the shipped diagrams, lanes and forms name things in Chinese, then in English. A name
+    in one language only is shown as it is."""
+    if not name:
+        return ""
+    last_wide = max((m.end() for m in _WIDE.finditer(name)), default=0)
+    chinese, english = name[:last_wide].strip(), name[last_wide:].strip()
+    if not chinese or not english or not english[0].isascii():
+        return name
+    return english if select_locale().startswith("en") else chinese

@@ -15,14 +15,15 @@ from engine.work import notifications
 from webapp import database
 from webapp.access import MANAGER_ROLES
 from webapp.config import settings
-from webapp.i18n import LANGUAGE_NAMES, html_lang, select_locale
+from webapp.i18n import LANGUAGE_NAMES, html_lang, local_name, select_locale
 from webapp.labels import ACTION_LABELS, LIGHT_LABELS, PRIORITY_LABELS, STATUS_LABELS
 from webapp.work.tasks.forms import REASON_LABELS
 
 
 def init_app(app: Flask) -> None:
     app.jinja_env.filters.update(
-        when=when, day=day, masked=masked, light_label=LIGHT_LABELS.get,
+        when=when, day=day, masked=masked, local_name=local_name,
+        light_label=LIGHT_LABELS.get,
         priority_label=PRIORITY_LABELS.get, status_label=STATUS_LABELS.get,
         action_label=lambda action: ACTION_LABELS.get(action, action),
         reason_label=lambda code: REASON_LABELS.get(str(code), code))

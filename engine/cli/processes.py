@@ -19,6 +19,7 @@ from engine.org.units import org_by_code
 from engine.runtime import events
 from engine.runtime.deploy import deploy_all
 from engine.runtime.incidents import report_failure
+from engine.tasks import complete_task
 
 
 def fail(exc: EngineError, cli: CliContext | None = None) -> None:
@@ -144,8 +145,9 @@ def _task_command(name: str, help_text: str) -> click.Command:
         actor = as_user(cli, username)
         try:
             with cli.transaction() as session:
-                _dispatch(session, name, actor, item_id, parse_data(data), to_user, to_unit)
-            click.echo(f"{name}: work item {item_id} done")
+                note = _dispatch(session, name, actor, item_id, parse_data(data), to_user,
+                                 to_unit)
+            click.echo(f"{name}: work item {item_id} done{note}")
         except EngineError as exc:
             fail(exc, cli)
 
@@ -153,13 +155,18 @@ def _task_command(name: str, help_text: str) -> click.Command:
 
 
 def _dispatch(session: Session, name: str, actor: Actor, item_id: int, data: dict[str, Any],
-              to_user: str | None, to_unit: str | None) -> None:
+              to_user: str | None, to_unit: str | None) -> str:
+    """Take the step; what the user should know besides "done"."""
     if name == "claim":
         runtime.claim(session, actor, item_id)
     elif name == "release":
         runtime.release(session, actor, item_id)
     elif name == "complete":
-        runtime.complete(session, actor, item_id, data)
+        # As the web and the API do: the form's checks, the domain's service, and an
+        # unheld task claimed on the way (said, and recorded as such).
+        unheld = runtime.get_work_item(session, actor, item_id).assignee_id is None
+        complete_task(session, actor, item_id, data)
+        return " (claimed on completion)" if unheld else ""
     else:
         user_id = org_id = None
         if to_user:
@@ -170,6 +177,7 @@ def _dispatch(session: Session, name: str, actor: Actor, item_id: int, data: dic
         if to_unit:
             org_id = org_by_code(session, to_unit).id
         runtime.assign(session, actor, item_id, user_id=user_id, org_unit_id=org_id)
+    return ""
 
 
 def _lifecycle_command(name: str) -> click.Command:

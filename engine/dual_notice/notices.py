@@ -74,6 +74,12 @@ def get_notice(session: Session, actor: audit.Actor, notice_id: int) -> DualNoti
     return notice
 
 
+def notice_of_instance(session: Session, instance_id: int) -> int | None:
+    """The notice whose case this is: its page is where the case's steps are worked."""
+    return session.execute(select(DualNotice.id).where(
+        DualNotice.instance_id == instance_id)).scalar()
+
+
 def notice_claim(session: Session, actor: audit.Actor, notice_id: int) -> DualNotice:
     """The department claims (认领) the notice; the entity joins its supervision directory."""
     notice = _notice_in(session, actor, notice_id, NoticeState.PUSHED)
@@ -256,11 +262,11 @@ STEP_OWNERS = {"claim_or_return": "the department", "handle_return": "the regist
 
 def _item_for(session: Session, actor: audit.Actor, notice: DualNotice, task_name: str) -> int:
     """The open item of a step, refused up front (Forbidden rather than a hidden item) when
-    nobody holds it and the actor is not among its candidates. A holder other than the
-    actor is the runtime's conflict."""
+    the actor neither holds it nor is among its candidates: who may act comes before whether
+    someone else holds it, which is the runtime's conflict."""
     item = _open_item(session, notice, task_name)
     user = runtime.actor_user(session, actor)
-    if user is not None and item.assignee_id is None and not scope.may_work_on(
+    if user is not None and item.assignee_id != user.id and not scope.may_work_on(
             session, user, item):
         raise Forbidden(f"this step is for {STEP_OWNERS[task_name]}",
                         code="not_your_step", notice_id=notice.id)

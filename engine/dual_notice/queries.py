@@ -250,3 +250,32 @@ def _conditions(filters: NoticeFilter, calendar: WorkdayCalendar
 
 def _end_of_day_before(calendar: WorkdayCalendar, day: date) -> datetime:
     return calendar.end_of_day(day - timedelta(days=1))
+
+
+@dataclass(frozen=True)
+class RoutingResult:
+    """Where one imported entity went: its routing state and its notices."""
+
+    entity_id: int
+    routing_state: str
+    notices: list[tuple[int, str, str, str]]  # notice id, licence item, department, state
+
+
+def routing_results(session: Session, usccs: list[str]) -> dict[str, RoutingResult]:
+    """The routing of these entities now, by USCC (the rows of an import, as they went)."""
+    if not usccs:
+        return {}
+    entities = session.execute(select(MarketEntity.id, MarketEntity.uscc,
+                                      MarketEntity.routing_state)
+                               .where(MarketEntity.uscc.in_(usccs))).all()
+    by_id = {entity_id: uscc for entity_id, uscc, _state in entities}
+    notices: dict[int, list[tuple[int, str, str, str]]] = {}
+    rows = session.execute(
+        select(DualNotice.id, DualNotice.entity_id, DualNotice.licence_item_name,
+               OrgUnit.name, DualNotice.state)
+        .join(OrgUnit, OrgUnit.id == DualNotice.department_org_id)
+        .where(DualNotice.entity_id.in_(list(by_id))).order_by(DualNotice.id)).all()
+    for notice_id, entity_id, item, department, state in rows:
+        notices.setdefault(entity_id, []).append((notice_id, item, department, state.value))
+    return {uscc: RoutingResult(entity_id, state, notices.get(entity_id, []))
+            for entity_id, uscc, state in entities}

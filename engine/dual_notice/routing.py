@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol
 
 from sqlalchemy import select, update
 from sqlalchemy.dialects import postgresql, sqlite
@@ -107,6 +107,22 @@ def route_entities(session: Session, actor: audit.Actor, changes: Iterable[Entit
     pushed = push_notices(session, actor, pushes, units)
     _record_outcomes(session, actor, outcomes, pushed)
     return len(pushed)
+
+
+def preview_routes(session: Session, records: list[dict[str, Any]]
+                   ) -> list[list[tuple[str, str | None]]]:
+    """Where registrations with these values (area_code, business_scope) would be pushed:
+    (licence item name, department name, or None when the area has no such department),
+    without writing anything. A dry run of the registry shows it."""
+    table, units = latest_table(session), DepartmentUnits(session)
+    found = []
+    for record in records:
+        targets = []
+        for match in table.evaluate(record.get("business_scope")):
+            unit = units.department(record["area_code"], match.department)
+            targets.append((match.licence_item_name, unit.name if unit else None))
+        found.append(targets)
+    return found
 
 
 def _record_outcomes(session: Session, actor: audit.Actor,

@@ -1,20 +1,14 @@
 """Registry (登记): market entities from the regulator's registration data, by file or API."""
 
 from engine.registry.entities import entity_for_registrar, registrar_filter
-from engine.registry.imports import (
-    EntityChange,
-    ImportReport,
-    OnBatch,
-    failure_reason,
-    import_file,
-    import_registrations,
-    registrar_units,
-)
+from engine.registry.imports import import_file, import_registrations, registrar_units
+from engine.registry.report import EntityChange, ImportReport, OnBatch, Preview, failure_reason
 
 __all__ = [
     "EntityChange",
     "ImportReport",
     "OnBatch",
+    "Preview",
     "failure_reason",
     "import_file",
     "import_registrations",

@@ -42,8 +42,10 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "supervising_station": ("属地监管所", "监管所", "supervising_station"),
     "industry_code": ("行业代码", "国民经济行业代码", "industry_code"),
 }
-# Without these a file is not a registration export at all (one file-level error).
+# Every row needs these; without their columns a file is not a registration export at all
+# (one file-level error) — but for the area, which a row may take from its 登记机关 or USCC.
 REQUIRED = ("uscc", "name", "area_code", "business_scope", "established_on")
+REQUIRED_COLUMNS = tuple(f for f in REQUIRED if f != "area_code")
 # The header a file-level error names for a missing field.
 DISPLAY = {field: headers[0] for field, headers in COLUMNS.items()}
 
@@ -168,7 +170,7 @@ def _find_header(source: _CsvRows | XlsxRows) -> Table:
         field = field_of(text)
         if field:
             columns.setdefault(field, []).append(index)
-    missing = [DISPLAY[f] for f in REQUIRED if f not in columns]
+    missing = [DISPLAY[f] for f in REQUIRED_COLUMNS if f not in columns]
     if missing:
         found = "、".join(h for h in headers if h) or "(none)"
         raise InvalidInput(f"missing required column(s): {'、'.join(missing)}; "

@@ -23,14 +23,12 @@ import os
 import tempfile
 from collections.abc import Callable
 from contextlib import AbstractContextManager, closing, nullcontext
-from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 from sqlalchemy import select, update
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.util import identity_key
 
@@ -41,64 +39,29 @@ from engine.models import MarketEntity, OrgUnit, RegistryImport, RoutingState
 from engine.org import areas as org_areas
 from engine.registry.entities import OUTSIDE_SCOPE, WriteScope, write_scope
 from engine.registry.files import RowSpool, Source, Table, open_source, open_table
+from engine.registry.report import (
+    PREVIEW_ROWS,
+    EntityChange,
+    ImportReport,
+    OnBatch,
+    Preview,
+    Progress,
+    failure_reason,
+)
 from engine.registry.rows import RowProblem, RowReader
 from engine.registry.workbooks import WorkbookLimits
-
-__all__ = ["EntityChange", "ImportReport", "RowProblem", "failure_reason", "import_file",
-           "import_registrations"]
-
-Progress = Callable[[str, int, int | None], None]
-"""progress(stage, done, total): stage "checking" (total estimated, may be None) or
-"importing" (total = valid rows); called every few hundred rows and after each batch."""
 
 DEFAULT_STATUS = "存续"
 PROGRESS_EVERY = 1000
 
-
-@dataclass(frozen=True)
-class EntityChange:
-    """An entity a batch registered (新设, "new"), or whose business scope it changed (变更,
-    "change"; `old_scope` is the scope before)."""
-
-    entity: MarketEntity
-    trigger: Literal["new", "change"]
-    old_scope: str | None = None
-
-
-OnBatch = Callable[[Session, list[EntityChange]], int]
-"""on_batch(session, changes) -> notices started; runs in the batch's transaction."""
-
-
-@dataclass
-class ImportReport:
-    """What an import did: counts, every refused row, or why the file could not be read."""
-
-    file_name: str
-    dry_run: bool = False
-    rows_read: int = 0
-    valid: int = 0
-    invalid: int = 0
-    new: int = 0
-    changed: int = 0
-    unchanged: int = 0
-    notices_started: int = 0
-    problems: list[RowProblem] = field(default_factory=list)
-    file_error: str | None = None
-    import_id: int | None = None  # the RegistryImport row (None in a dry run)
-
-    @property
-    def imported(self) -> int:
-        return self.new + self.changed
-
-    def summary_line(self) -> str:
-        return (f"rows read {self.rows_read}, valid {self.valid}, invalid {self.invalid}, "
-                f"imported {self.imported}, notices started {self.notices_started}")
+__all__ = ["EntityChange", "ImportReport", "RowProblem", "failure_reason", "import_file",
+           "import_registrations"]
 
 
 def import_registrations(session: Session, actor: audit.Actor, source: Source, *,
                          file_name: str, dry_run: bool = False, batch_size: int = 1000,
-                         progress: Progress | None = None, on_batch: OnBatch | None = None
-                         ) -> ImportReport:
+                         progress: Progress | None = None, on_batch: OnBatch | None = None,
+                         preview: Preview | None = None) -> ImportReport:
     """Check a registration file (CSV or XLSX; a path, bytes or a binary file object) and
     upsert its valid rows by USCC inside the caller's transaction.
 
@@ -108,14 +71,14 @@ def import_registrations(session: Session, actor: audit.Actor, source: Source, *
     back as `report.file_error`, not as an exception.
     """
     run = _Import(lambda: nullcontext(session), actor, file_name, dry_run, batch_size,
-                  progress, on_batch, commits=False)
+                  progress, on_batch, commits=False, preview=preview)
     return run.run(source)
 
 
 def import_file(sessions: sessionmaker[Session], actor: audit.Actor, path: Source, *,
                 file_name: str | None = None, dry_run: bool = False, batch_size: int = 1000,
-                progress: Progress | None = None, on_batch: OnBatch | None = None
-                ) -> ImportReport:
+                progress: Progress | None = None, on_batch: OnBatch | None = None,
+                preview: Preview | None = None) -> ImportReport:
     """Like `import_registrations`, but one transaction per batch (bounded memory; a crash
     leaves whole batches, each with its notices). The RegistryImport row is committed before
     the first batch (finished_at stays empty until the end) and keeps running counts; if a
@@ -125,16 +88,18 @@ def import_file(sessions: sessionmaker[Session], actor: audit.Actor, path: Sourc
         name = path if isinstance(path, str | os.PathLike) else getattr(path, "name", None)
         file_name = Path(name).name if isinstance(name, str | os.PathLike) else "upload"
     run = _Import(lambda: transaction(sessions), actor, file_name, dry_run, batch_size,
-                  progress, on_batch, commits=True)
+                  progress, on_batch, commits=True, preview=preview)
     return run.run(path)
 
 
 class _Import:
     def __init__(self, unit: Callable[[], AbstractContextManager[Session]],
                  actor: audit.Actor, file_name: str, dry_run: bool, batch_size: int,
-                 progress: Progress | None, on_batch: OnBatch | None, commits: bool) -> None:
+                 progress: Progress | None, on_batch: OnBatch | None, commits: bool,
+                 preview: Preview | None = None) -> None:
         self.unit, self.actor, self.batch_size = unit, actor, max(batch_size, 1)
         self.progress, self.on_batch, self.commits = progress, on_batch, commits
+        self.preview = preview
         self.report = ImportReport(file_name, dry_run)
         self.first_row: dict[str, int] = {}  # USCC -> the row it first appeared in
         self.scope, self.registrars = WriteScope(), dict[str, int | None]()
@@ -167,9 +132,12 @@ class _Import:
     def _check(self, table: Table, reader: RowReader, valid: RowSpool) -> None:
         """Read every row: the refused ones go to the report, the others to `valid`."""
         report, first_row = self.report, self.first_row
-        pending: list[tuple[int, dict[str, Any]]] = []  # to look up in the registry
+        # to look up in the registry: row number, values, where its area came from
+        pending: list[tuple[int, dict[str, Any], str | None]] = []
         for number, cells in table.rows():
             values, problems = reader.read(number, cells)
+            if reader.area_from and not problems:
+                report.area_from[reader.area_from] = report.area_from.get(reader.area_from, 0) + 1
             code, area = values.get("uscc"), values.get("area_code")
             if code is not None and first_row.setdefault(code, number) != number:
                 problems.append(RowProblem(number, reader.header("uscc"),
@@ -181,29 +149,39 @@ class _Import:
                 report.invalid += 1
                 report.problems.extend(problems)
             else:
-                pending.append((number, values))
+                pending.append((number, values, reader.area_from))
             if len(pending) >= self.batch_size:
                 self._check_owners(pending, reader, valid)
             if report.rows_read % PROGRESS_EVERY == 0:
                 self._tell("checking", report.rows_read, table.estimated_rows)
         self._check_owners(pending, reader, valid)
+        if self.report.dry_run and self.preview is not None and report.rows:
+            with self.unit() as session:
+                targets = self.preview(session, report.rows)
+            for row, found in zip(report.rows, targets, strict=True):
+                row["targets"] = found
         report.problems.sort(key=lambda problem: problem.row)
         report.valid = report.rows_read - report.invalid
         self._tell("checking", report.rows_read, report.rows_read)
 
-    def _check_owners(self, pending: list[tuple[int, dict[str, Any]]], reader: RowReader,
+    def _check_owners(self, pending: list[tuple[int, dict[str, Any], str | None]],
+                      reader: RowReader,
                       valid: RowSpool) -> None:
         """Refuse the rows whose USCC is registered where the writer may not write."""
         foreign: set[str] = set()
         if pending and self.scope.units is not None:
             with self.unit() as session:
-                foreign = outside_scope(session, [v["uscc"] for _n, v in pending], self.scope)
-        for number, values in pending:
+                foreign = outside_scope(session, [v["uscc"] for _n, v, _a in pending],
+                                        self.scope)
+        for number, values, area_from in pending:
             if values["uscc"] in foreign:
                 self.report.invalid += 1
                 self.report.problems.append(RowProblem(number, reader.header("uscc"),
                                                        OUTSIDE_SCOPE))
-            elif not self.report.dry_run:
+                continue
+            if len(self.report.rows) < PREVIEW_ROWS:
+                self.report.rows.append(_row_summary(number, values, area_from))
+            if not self.report.dry_run:
                 valid.add(values)
         pending.clear()
 
@@ -278,14 +256,11 @@ class _Import:
             self.progress(stage, done, total)
 
 
-def failure_reason(exc: BaseException) -> str:
-    """What an import stopped by an unexpected error says to its user and records: never the
-    exception's text, which for a database error holds SQL and a row's values (the caller
-    logs the exception)."""
-    if isinstance(exc, SQLAlchemyError):
-        return ("the database refused a batch; the batches before it were imported "
-                "(details in the log)")
-    return "an unexpected error stopped the import (details in the log)"
+def _row_summary(number: int, values: dict[str, Any], area_from: str | None
+                 ) -> dict[str, Any]:
+    return {"row": number, "uscc": values["uscc"], "name": values["name"],
+            "area_code": values["area_code"], "area_from": area_from,
+            "business_scope": values.get("business_scope")}
 
 
 def registrar_units(session: Session) -> dict[str, int | None]:

@@ -14,7 +14,7 @@ from typing import Any
 
 from engine.models import MarketEntity
 from engine.registry import uscc as credit_code
-from engine.registry.files import REQUIRED, Table, normalize_header
+from engine.registry.files import DISPLAY, REQUIRED, Table, normalize_header
 
 _DATE = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?"
                    r"(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?")
@@ -25,6 +25,7 @@ _MAX_CAPITAL = Decimal(10) ** 14  # Numeric(18, 4)
 _FOUR_PLACES = Decimal("0.0001")
 # C0 control characters but tab, line feed and carriage return (line breaks in a cell):
 # a NUL cannot be stored by PostgreSQL at all, the others are never meant.
+_AUTHORITY_SUFFIXES = ("市场监督管理局", "市场监管局", "工商行政管理局", "行政审批局")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
@@ -43,16 +44,21 @@ class RowReader:
     def __init__(self, table: Table, areas: dict[str, str]) -> None:
         """`areas`: every way the file may name an area → its code (org.areas.area_lookup)."""
         self.headers = table.headers
-        self.fields = tuple(table.columns)
-        self._first = {f: table.columns[f][0] for f in self.fields}
+        self.areas = areas
+        # Without an area column the area comes from the 登记机关 or the USCC (area_from).
+        self.fields = (*table.columns, *(() if "area_code" in table.columns else ("area_code",)))
+        self._first = {f: table.columns[f][0] for f in table.columns}
+        self._area_header = (self.headers[self._first["area_code"]] if "area_code" in
+                             table.columns else DISPLAY["area_code"])
+        self.area_from: str | None = None  # of the row read last: "authority" or "uscc"
         in_yuan = any("(元)" in normalize_header(table.headers[i])
                       for i in table.columns.get("registered_capital", ()))
         # (field, column indexes, converter, required) in file order, worked out once.
-        self._plan = [(f, table.columns[f], _converter(f, in_yuan, areas), f in REQUIRED)
-                      for f in self.fields]
+        self._plan = [(f, table.columns[f], _converter(f, in_yuan, areas),
+                       f in REQUIRED and f != "area_code") for f in table.columns]
 
     def header(self, field: str) -> str:
-        return self.headers[self._first[field]]
+        return self.headers[self._first[field]] if field in self._first else DISPLAY[field]
 
     def read(self, number: int, cells: list[Any]) -> tuple[dict[str, Any], list[RowProblem]]:
         """The row's values (None where a cell is blank) and its problems (empty when valid)."""
@@ -78,7 +84,25 @@ class RowReader:
             except ValueError as exc:
                 values[field] = None
                 problems.append(RowProblem(number, self.headers[used], str(exc)))
+        self.area_from = None
+        if values.get("area_code") is None and not any(
+                p.column == self._area_header for p in problems):
+            values["area_code"], self.area_from = self._derived_area(values)
+            if values["area_code"] is None:
+                problems.append(RowProblem(number, self._area_header, "required"))
         return values, problems
+
+    def _derived_area(self, values: dict[str, Any]) -> tuple[str | None, str | None]:
+        """A row without an area: that of its 登记机关 ("隆阳区市场监督管理局"), else the
+        registering authority's division in its USCC (characters 3–8)."""
+        authority = values.get("registration_authority") or ""
+        for suffix in _AUTHORITY_SUFFIXES:
+            if authority.endswith(suffix) and authority[:-len(suffix)] in self.areas:
+                return self.areas[authority[:-len(suffix)]], "authority"
+        code = values.get("uscc")
+        if code and code[2:8] in self.areas:
+            return self.areas[code[2:8]], "uscc"
+        return None, None
 
 
 def _printable(raw: Any) -> Any:

@@ -23,7 +23,7 @@ from engine.db import rowcount, settings_of, transaction
 from engine.errors import Conflict, Forbidden, InvalidInput, NotFound
 from engine.models import RegistryUpload, Role, User
 from engine.org import scope
-from engine.registry import ImportReport, OnBatch, failure_reason, import_file
+from engine.registry import ImportReport, OnBatch, Preview, failure_reason, import_file
 from engine.runtime import actor_user
 from engine.work.attachments import safe_file_name
 
@@ -72,13 +72,15 @@ def store_upload(session: Session, actor: audit.Actor, filename: str, stream: Bi
     return row
 
 
-def check_upload(sessions: sessionmaker[Session], actor: audit.Actor, upload_id: int) -> None:
-    """The dry run of a stored upload: the counts and every refused row go on its row;
-    nothing else is written. Runs in the background."""
+def check_upload(sessions: sessionmaker[Session], actor: audit.Actor, upload_id: int,
+                 preview: Preview | None = None) -> None:
+    """The dry run of a stored upload: the counts, every refused row and where its first
+    rows would go (`preview`) go on its row; nothing else is written. Runs in the
+    background."""
     path, name = _file_of(sessions, upload_id)
     try:
         report = import_file(sessions, actor, path, file_name=name, dry_run=True,
-                             progress=_Progress(sessions, upload_id))
+                             progress=_Progress(sessions, upload_id), preview=preview)
     except Exception as exc:
         log.exception("checking registry upload %s failed", upload_id)
         _finish(sessions, upload_id, FAILED, error=failure_reason(exc))
@@ -87,7 +89,8 @@ def check_upload(sessions: sessionmaker[Session], actor: audit.Actor, upload_id:
     state = FAILED if report.file_error else CHECKED
     _finish(sessions, upload_id, state, error=report.file_error, rows_read=report.rows_read,
             rows_valid=report.valid, rows_invalid=report.invalid,
-            problems=[[p.row, p.column, p.reason] for p in report.problems])
+            problems=[[p.row, p.column, p.reason] for p in report.problems],
+            result={"preview": report.rows, "area_from": report.area_from})
     if state == FAILED or report.valid == 0:
         path.unlink(missing_ok=True)
 
@@ -177,7 +180,8 @@ def result_of(report: ImportReport) -> dict[str, Any]:
     return {"rows_read": report.rows_read, "valid": report.valid, "invalid": report.invalid,
             "new": report.new, "changed": report.changed, "unchanged": report.unchanged,
             "imported": report.imported, "notices_started": report.notices_started,
-            "summary": report.summary_line()}
+            "summary": report.summary_line(), "rows": report.rows,
+            "area_from": report.area_from}
 
 
 class _Progress:

@@ -268,12 +268,14 @@ def complete(session: Session, actor: audit.Actor, item_id: int,
              data: dict[str, Any] | None = None) -> ProcessInstance:
     """Finish a human task with its form data and run the process to its next wait.
 
-    An unheld item is claimed on the way (under the same conflict rule); an
-    item held by someone else is a conflict.
+    An unheld item is claimed on the way (under the same conflict rule), and the
+    audit trail says so (`task.claim`, on_completion) before the completion; an item
+    held by someone else is a conflict.
     """
     item = get_work_item(session, actor, item_id)
     user = _require_user(session, actor)
     _require_open(item)
+    claimed_now = item.assignee_id is None
     if item.assignee_id is None:
         # No conditional claim needed: a racing claim or complete changes the
         # instance too, and its version check makes one of the two a conflict.
@@ -291,6 +293,9 @@ def complete(session: Session, actor: audit.Actor, item_id: int,
     task.data.update(data or {})
     run_steps(case, lambda: _run_then_steps(case, task.run))
     save_case(session, case)
+    if claimed_now:
+        audit.record(session, actor, "task.claim", "work_item", item.id, task=item.task_name,
+                     instance_id=case.row.id, on_completion=True)
     audit.record(session, actor, "task.complete", "work_item", item.id, task=item.task_name,
                  instance_id=case.row.id, fields=sorted((data or {}).keys()))
     return case.row

@@ -19,7 +19,7 @@ from engine.config import Settings
 from engine.db import settings_of
 from engine.errors import DeploymentError, DeploymentProblem, NotFound, SandboxViolation
 from engine.models import ProcessDefinition
-from engine.runtime.derive import PRIORITIES
+from engine.runtime.derive import PRIORITIES, properties_of
 from engine.runtime.forms import FORMS_DIR, form_exists
 from engine.runtime.schedule_rows import occurrence, schedule_version, timer_starts
 from engine.workflow import ParsedProcess, bounds, dump_spec, isolation, sandbox
@@ -194,11 +194,18 @@ def check_process(parsed: ParsedProcess, forms_dir: Path = FORMS_DIR,
 def _check_spec(spec: BpmnProcessSpec, file: str, forms_dir: Path,
                 settings: Settings) -> list[DeploymentProblem]:
     problems: list[DeploymentProblem] = []
+    user_tasks = {getattr(t, "bpmn_id", None) for t in spec.task_specs.values()
+                  if getattr(t, "manual", False)}
     for task_spec in spec.task_specs.values():
         element = getattr(task_spec, "bpmn_id", None) or task_spec.name
         reasons = _loop_problems(task_spec, settings)
         if getattr(task_spec, "manual", False):
             reasons += _user_task_problems(task_spec, forms_dir, settings)
+            holder_from = properties_of(task_spec).get("holderFrom")
+            if holder_from is not None and (holder_from not in user_tasks
+                                            or holder_from == element):
+                reasons.append(f"holderFrom {holder_from!r} names no other user task "
+                               "of this process")
         problems.extend(DeploymentProblem(file, element, reason) for reason in reasons)
     for code in code_of(spec):
         reason = _code_problem(code, settings)

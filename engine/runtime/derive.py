@@ -24,7 +24,15 @@ from sqlalchemy import delete, insert, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from engine.models import InstanceStatus, OrgKind, OrgUnit, Timer, WorkItem, WorkItemStatus
+from engine.models import (
+    InstanceStatus,
+    OrgKind,
+    OrgUnit,
+    Timer,
+    User,
+    WorkItem,
+    WorkItemStatus,
+)
 from engine.runtime.waiting import sync_waiting_events
 from engine.workflow.expressions import events_of
 from rules.lanes import lane_rule
@@ -121,7 +129,34 @@ def annotate_new_task(session: Session, case: Case, task: Task, now: datetime
         if props.get(prop, "").strip().isdigit():
             day = case.calendar.add_workdays(today, int(props[prop]))
             notes[key] = case.calendar.end_of_day(day).isoformat()
+    holder = earlier_performer(session, case, props.get("holderFrom"), org_id)
+    if holder is not None:
+        notes["assignee_id"], notes["claimed_at"], notes["held_from"] = (
+            holder, now.isoformat(), props["holderFrom"])
     return notes
+
+
+def earlier_performer(session: Session, case: Case, task_id: str | None,
+                      org_id: int | None) -> int | None:
+    """Who completed the latest run of the case's task `task_id` (a user task's
+    `holderFrom`: the follow-up of a claimed step stays with the claimer), if that person
+    is still active and of the new task's unit; else nobody, and the unit's pool has it."""
+    if not task_id:
+        return None
+    done = [task for task in tasks_in(case.workflow, TaskState.COMPLETED, manual=True)
+            if getattr(task.task_spec, "bpmn_id", None) == task_id]
+    if not done:
+        return None
+    last = max(done, key=lambda task: task.last_state_change)
+    user_id = last.internal_data.get(ANNOTATION, {}).get("completed_by_id")
+    user = session.get(User, user_id) if user_id is not None else None
+    if user is None or not user.active:
+        return None
+    unit = session.get(OrgUnit, org_id) if org_id is not None else None
+    if unit is not None and (user.org_unit is None
+                             or not user.org_unit.path.startswith(unit.path)):
+        return None
+    return user.id
 
 
 def resolve_candidate(session: Session, case: Case, task: Task) -> tuple[int | None, str | None]:

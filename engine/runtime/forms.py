@@ -41,9 +41,20 @@ class FormField:
     max_value: Decimal | None = None
     help_zh: str = ""
     help_en: str = ""
+    # Shown (and so asked and checked) only while the field `show_if[0]`, earlier in the
+    # form, has one of the values `show_if[1]`; otherwise its value is dropped.
+    show_if: tuple[str, tuple[str, ...]] | None = None
 
     def label(self, locale: str) -> str:
         return self.label_en if locale.startswith("en") else self.label_zh
+
+    def shown(self, values: dict[str, Any]) -> bool:
+        """Whether the field applies, given the submitted values."""
+        if self.show_if is None:
+            return True
+        chosen = values.get(self.show_if[0])
+        chosen = chosen if isinstance(chosen, list) else [chosen]
+        return any(str(value) in self.show_if[1] for value in chosen if value is not None)
 
 
 @dataclass(frozen=True)
@@ -68,7 +79,24 @@ def load_form(key: str, forms_dir: Path = FORMS_DIR) -> FormDefinition:
         raise NotFound(f"no form {key!r}", code="no_such_form")
     raw = tomllib.loads((forms_dir / f"{key}.toml").read_text(encoding="utf-8"))
     fields = tuple(_field(item, key) for item in raw.get("fields", []))
+    _check_conditions(fields, key)
     return FormDefinition(key, raw.get("title_zh", key), raw.get("title_en", key), fields)
+
+
+def _check_conditions(fields: tuple[FormField, ...], key: str) -> None:
+    """A `show_if` names an earlier choice field and values among its choices."""
+    earlier: dict[str, FormField] = {}
+    for f in fields:
+        if f.show_if is not None:
+            other = earlier.get(f.show_if[0])
+            if other is None or other.type not in ("select", "multiselect"):
+                raise ValueError(f"form {key}: field {f.name!r} shows if {f.show_if[0]!r}, "
+                                 "which is no earlier select field")
+            unknown = set(f.show_if[1]) - {c.value for c in other.choices}
+            if unknown:
+                raise ValueError(f"form {key}: field {f.name!r} shows for values "
+                                 f"{sorted(unknown)} that {other.name!r} does not offer")
+        earlier[f.name] = f
 
 
 def _field(item: dict[str, Any], key: str) -> FormField:
@@ -78,6 +106,7 @@ def _field(item: dict[str, Any], key: str) -> FormField:
                     for c in item.get("choices", []))
     limits = {k: Decimal(str(item[k])) for k in ("min_value", "max_value") if k in item}
     return FormField(
+        show_if=_condition(item.get("show_if"), key, item.get("name")),
         name=item["name"], type=item["type"], label_zh=item.get("label_zh", item["name"]),
         label_en=item.get("label_en", item["name"]), required=bool(item.get("required")),
         choices=choices, min_length=item.get("min_length"), max_length=item.get("max_length"),
@@ -85,11 +114,26 @@ def _field(item: dict[str, Any], key: str) -> FormField:
     )
 
 
+def _condition(value: Any, key: str, name: Any) -> tuple[str, tuple[str, ...]] | None:
+    """`show_if = { field = "decision", equals = "return" }` (or `in = [...]`)."""
+    if value is None:
+        return None
+    if not isinstance(value, dict) or not isinstance(value.get("field"), str):
+        raise ValueError(f"form {key}: field {name!r}: show_if needs a field")
+    values = value["in"] if "in" in value else [value.get("equals")]
+    if not isinstance(values, list) or not values or None in values:
+        raise ValueError(f"form {key}: field {name!r}: show_if needs equals or in")
+    return value["field"], tuple(str(v) for v in values)
+
+
 def validate(form: FormDefinition, raw: dict[str, Any]) -> dict[str, Any]:
-    """Clean submitted values; InvalidInput with every field's error when any is bad."""
+    """Clean submitted values; InvalidInput with every field's error when any is bad.
+    A field whose `show_if` does not hold is neither required nor kept."""
     clean: dict[str, Any] = {}
     errors: dict[str, str] = {}
     for f in form.fields:
+        if not f.shown(raw):
+            continue
         value = raw.get(f.name)
         if value is None or value == "" or value == []:
             if f.required:

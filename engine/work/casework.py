@@ -108,6 +108,26 @@ def task_page(session: Session, actor: audit.Actor, item_id: int) -> TaskPage:
     )
 
 
+def next_item_for(session: Session, user: User, instance_id: int) -> int | None:
+    """The case's open task the user holds, else one they may claim; None when the case
+    waits on someone else."""
+    items = session.execute(select(WorkItem).where(
+        WorkItem.instance_id == instance_id, WorkItem.status == WorkItemStatus.OPEN)
+        .order_by(WorkItem.id)).scalars().all()
+    held = [item.id for item in items if item.assignee_id == user.id]
+    if held:
+        return held[0]
+    return next((item.id for item in items if item.assignee_id is None
+                 and scope.may_work_on(session, user, item)), None)
+
+
+def latest_item_for(session: Session, user: User, instance_id: int) -> int | None:
+    """The case's most recent work item the user may see."""
+    return session.execute(select(WorkItem.id).where(
+        WorkItem.instance_id == instance_id, scope.work_item_filter(session, user))
+        .order_by(WorkItem.id.desc()).limit(1)).scalar()
+
+
 def assign_targets(session: Session, user: User, item: WorkItem
                    ) -> tuple[list[User], list[OrgUnit]]:
     """People and units the user may hand the item to: those of the department holding it

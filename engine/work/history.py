@@ -73,7 +73,7 @@ def _details(summary: dict[str, Any], names: dict[str, str],
         details["to"] = names.get(summary["to_user"], summary["to_user"])
     if "to_unit" in summary:
         details["to"] = units.get(summary["to_unit"], summary["to_unit"])
-    for key in ("reason", "note", "filename", "measure", "message"):
+    for key in ("reason", "note", "filename", "measure", "message", "on_completion"):
         if summary.get(key):
             details[key] = summary[key]
     return details

@@ -93,6 +93,20 @@ class Client:
         token = self.token or self.refresh_token()
         return self.http.post(url, data={"csrf_token": token, **(data or {})}, **kwargs)
 
+    def sent_back(self, url: str, data: dict[str, Any] | None = None, **kwargs: Any) -> Any:
+        """POST a form that fails: the answer is a redirect (PRG) to the page at the first
+        error; returns that page (its `anchor`: where the browser lands)."""
+        return self.follow(self.post(url, data, **kwargs))
+
+    def follow(self, response: Any) -> Any:
+        """The page a failed form's redirect (303) leads to, with its `anchor`."""
+        assert response.status_code == 303, f"a failed form redirects, got {response.status_code}"
+        path, _sep, anchor = response.headers["Location"].partition("#")
+        page = self.http.get(path)
+        assert page.status_code == 200
+        page.anchor = anchor
+        return page
+
     def post_json(self, url: str, body: dict[str, Any] | None = None) -> Any:
         token = self.token or self.refresh_token()
         return self.http.post(url, json=body or {}, headers={"X-CSRFToken": token})

@@ -120,8 +120,9 @@ ROUTES: list[tuple[str, str, dict[str, Any] | None, str, dict[str, Any]]] = [
      acting(302, wang=403, admin=403, audit=403)),
     ("POST", "/notices/{notice}/dispatch", {"target": "user:{yang}"}, "claimed",
      acting(302, audit=403)),
+    # The outcome is the claimer's (chen): his colleague meets his hold, others a 403.
     ("POST", "/notices/{notice}/outcome", {"outcome": "not_applied"}, "claimed",
-     acting(302, wang=403, admin=403, audit=403)),
+     acting(302, zhang=409, wang=403, admin=403, audit=403)),
     ("POST", "/notices/{notice}/revoke", {"reason": "认领错误"}, "claimed",
      acting(302, chen=403, wang=403, audit=403)),
     ("POST", "/notices/{notice}/reroute", {"licence_item": "AMR-FOOD-SERVICE",

@@ -103,13 +103,14 @@ def test_the_notice_letter_prints_without_scripts(login, app_sessions):
 def test_the_signed_promise_is_kept_with_its_scan_and_served_in_scope(login, app_sessions):
     entity_id, _notices = push(app_sessions, "印章刻制")
     clerk = login("zhou")
-    bad = clerk.post(f"/entities/{entity_id}/commitments", {
+    bad = clerk.sent_back(f"/entities/{entity_id}/commitments", {
         "signed_on": "2026-03-02", "scan": (io.BytesIO(b"MZ"), "x.exe")},
         content_type="multipart/form-data")
-    assert bad.status_code == 422
-    future = clerk.post(f"/entities/{entity_id}/commitments", {"signed_on": "2026-04-01"},
-                        content_type="multipart/form-data")
-    assert future.status_code == 422
+    assert bad.anchor == "field-scan" and "has-error" in bad.get_data(as_text=True)
+    future = clerk.sent_back(f"/entities/{entity_id}/commitments",
+                             {"signed_on": "2026-04-01"}, content_type="multipart/form-data")
+    assert future.anchor == "field-signed_on"
+    assert 'value="2026-04-01"' in future.get_data(as_text=True), "what was typed is kept"
     done = clerk.post(f"/entities/{entity_id}/commitments", {
         "signed_on": "2026-03-02", "scan": (io.BytesIO(b"%PDF-1.4 scan"), "承诺书.pdf")},
         content_type="multipart/form-data")

@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 from werkzeug.datastructures import MultiDict
 
+from engine.errors import InvalidInput
 from engine.runtime.forms import FORMS_DIR, Choice, FormDefinition, FormField, load_form, validate
 from webapp.forms import submitted_values, task_form_class
 
@@ -80,3 +81,73 @@ def test_every_shipped_form_builds(app, key):
     with app.test_request_context():
         form = task_form_class(load_form(key), "zh_CN")(meta={"csrf": False})
         assert [f.name for f in form] == [f.name for f in load_form(key).fields]
+
+
+# --- conditional fields (show_if) ----------------------------------------------------------
+
+RECEIVE = load_form("dual_notice_receive")
+
+
+def receive(app, data, locale="zh_CN"):
+    with app.test_request_context(method="POST", data=data):
+        form = task_form_class(RECEIVE, locale)(MultiDict(data), meta={"csrf": False})
+        valid = form.validate()
+        errors = {f.name: [str(e) for e in f.errors] for f in form if f.errors}
+        return form, valid, errors, submitted_values(form, RECEIVE)
+
+
+def test_a_conditional_field_is_asked_only_when_its_condition_holds(app):
+    _form, valid, errors, values = receive(app, {"decision": "claim", "return_reason": "1",
+                                                 "return_note": "x"})
+    assert valid and errors == {} and values == {"decision": "claim"}, "nothing else kept"
+    _form, valid, errors, _values = receive(app, {"decision": "return"})
+    assert not valid and set(errors) == {"return_reason", "return_note"}
+    _form, valid, errors, values = receive(app, {"decision": "return", "return_reason": "2",
+                                                 "return_note": "住所不在本辖区"})
+    assert valid and values["return_reason"] == "2"
+
+
+def test_the_engine_applies_the_same_condition():
+    assert validate(RECEIVE, {"decision": "claim", "return_note": "x"}) == {"decision": "claim"}
+    with pytest.raises(InvalidInput) as caught:
+        validate(RECEIVE, {"decision": "return"})
+    assert caught.value.details["fields"] == {"return_reason": "required",
+                                              "return_note": "required"}
+
+
+def test_a_conditional_field_carries_its_condition_and_says_it_without_javascript(app):
+    form, *_rest = receive(app, {})
+    html = str(form.return_note())
+    assert 'data-show-if-field="decision"' in html and "data-show-if-values" in html
+    escalation = load_form("sample_escalation")
+    with app.test_request_context():
+        zh = task_form_class(escalation, "zh_CN")(meta={"csrf": False})
+        en = task_form_class(escalation, "en")(meta={"csrf": False})
+        assert zh.deadline.description == "仅当“督办措施”为“催办或改派”时填写。"
+        assert en.deadline.description == "Only when Measure is Urge the department or Reassign."
+
+
+@pytest.mark.parametrize("condition, problem", [
+    ('{ field = "later", equals = "a" }', "no earlier select field"),
+    ('{ field = "kind", equals = "zzz" }', "does not offer"),
+    ('{ field = "kind" }', "needs equals or in"),
+])
+def test_a_bad_condition_is_refused_when_the_form_loads(tmp_path, condition, problem):
+    (tmp_path / "conditional.toml").write_text(f"""
+[[fields]]
+name = "kind"
+type = "select"
+choices = [{{ value = "a", zh = "甲", en = "A" }}]
+
+[[fields]]
+name = "note"
+type = "text"
+show_if = {condition}
+
+[[fields]]
+name = "later"
+type = "select"
+choices = [{{ value = "a", zh = "甲", en = "A" }}]
+""", encoding="utf-8")
+    with pytest.raises(ValueError, match=problem):
+        load_form.__wrapped__("conditional", tmp_path)

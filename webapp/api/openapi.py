@@ -63,7 +63,9 @@ def spec(server: str) -> dict[str, Any]:
             "/tasks/{item_id}/assign": _action("Hand a task to a person or a unit", {
                 "type": "object", "properties": {"user_id": {"type": "integer"},
                                                  "org_unit_id": {"type": "integer"}}}),
-            "/tasks/{item_id}/complete": _action("Complete a task with its form data", {
+            "/tasks/{item_id}/complete": _action(
+                "Complete a task with its form data; an unheld task is claimed on the way "
+                "(claimed_on_completion, and the case history shows the claim)", {
                 "type": "object", "required": ["data"],
                 "properties": {"data": {"type": "object"}}},
                 "#/components/schemas/InstanceResult"),
@@ -144,7 +146,8 @@ def _components() -> dict[str, Any]:
                     "row": {"type": "integer", "description": "index + 2, as in a file"},
                     "column": {"type": "string"}, "reason": {"type": "string"}}}}}},
             "InstanceResult": {"type": "object", "properties": {
-                "instance_id": {"type": "integer"}, "status": {"type": "string"}}},
+                "instance_id": {"type": "integer"}, "status": {"type": "string"},
+                "claimed_on_completion": {"type": "boolean"}}},
             "Error": {"type": "object", "required": ["error", "code", "message"], "properties": {
                 "error": {"type": "string", "description": "the class of error: not_found, "
                           "forbidden, conflict, invalid_input, ..."},

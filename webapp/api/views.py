@@ -116,9 +116,11 @@ def complete(item_id: int) -> ResponseReturnValue:
     data = body().get("data", {})
     if not isinstance(data, dict):
         raise InvalidInput("data must be an object", fields={"data": "not_object"})
+    unheld = runtime.get_work_item(database.session(), actor(), item_id).assignee_id is None
     instance = tasks.complete_task(database.session(), actor(), item_id, data)
     database.commit()
-    return jsonify(instance_id=instance.id, status=instance.status.value)
+    return jsonify(instance_id=instance.id, status=instance.status.value,
+                   claimed_on_completion=unheld)
 
 
 @login_required

@@ -12,10 +12,11 @@ from wtforms.validators import Length, Optional, Regexp
 from engine.dual_notice.queries import RoutingChoices
 from engine.models import OrgUnit, User
 from webapp.dual_notice.labels import OUTCOMES, RETURN_REASONS
-from webapp.forms import date_text, filled, required, strip
+from webapp.forms import ShownIf, date_text, filled, required, show_if, strip
 from webapp.params import ID
 
 CHOOSE = _l("— choose —")
+GRANTED = ("granted",)
 ANY = _l("Any")
 
 
@@ -49,10 +50,13 @@ class OutcomeForm(FlaskForm):
     outcome = SelectField(_l("Outcome"), validators=[required()], validate_choice=False,
                           choices=[("", CHOOSE), *OUTCOMES.items()])
     licence_no = StringField(_l("Licence number"), filters=[strip],
-                             validators=[Optional(), Length(max=100)],
+                             validators=[ShownIf("outcome", GRANTED), Optional(),
+                                         Length(max=100)],
+                             render_kw=show_if("outcome", *GRANTED),
                              description=_l("Required when the licence was granted."))
-    licence_date = StringField(_l("Licence date"), validators=[Optional(), date_text],
-                               render_kw={"type": "date"},
+    licence_date = StringField(_l("Licence date"),
+                               validators=[ShownIf("outcome", GRANTED), Optional(), date_text],
+                               render_kw={"type": "date", **show_if("outcome", *GRANTED)},
                                description=_l("Required when the licence was granted."))
     note = TextAreaField(_l("Note"), filters=[strip], validators=[Optional(), Length(max=500)])
 

@@ -26,6 +26,7 @@ from webapp.dual_notice.forms import (
     TerminateForm,
 )
 from webapp.dual_notice.page import render_notice
+from webapp.prg import send_back
 from webapp.work.tasks.forms import ActionForm
 
 # The engine's field names and refusals, as the forms name and say them.
@@ -49,7 +50,7 @@ def run_step(notice_id: int, key: str, form: FlaskForm, step: Callable[[Any], ob
     """Check the form, take the step, commit and go on; or show the page again with the
     errors next to the fields."""
     if not form.validate_on_submit():
-        return render_notice(notice_id, failed={key: form}, status=422)
+        return failed(notice_id, key, form)
     try:
         step(form)
     except InvalidInput as exc:
@@ -58,10 +59,17 @@ def run_step(notice_id: int, key: str, form: FlaskForm, step: Callable[[Any], ob
             field = form._fields.get(FIELDS.get(name, name))
             if field is not None:
                 field.errors = [*field.errors, str(REFUSALS.get(code, REFUSALS["required"]))]
-        return render_notice(notice_id, failed={key: form}, status=422)
+        return failed(notice_id, key, form)
     database.commit()
     flash(done, "success")
     return redirect(to or url_for("notices.show", notice_id=notice_id))
+
+
+def failed(notice_id: int, key: str, form: FlaskForm) -> ResponseReturnValue:
+    """Back to the notice with the failed form kept (PRG), or shown here if too large."""
+    return (send_back(form, f"notice:{notice_id}:{key}",
+                      url_for("notices.show", notice_id=notice_id))
+            or render_notice(notice_id, failed={key: form}, status=422))
 
 
 @login_required

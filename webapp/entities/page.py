@@ -13,6 +13,7 @@ from engine.entity_page import entity_page
 from webapp import database
 from webapp.access import actor, user
 from webapp.entities.forms import CommitmentForm, RevealForm, SearchForm
+from webapp.prg import recall
 from webapp.work.inbox import user_calendar
 
 PER_PAGE = 25
@@ -43,7 +44,8 @@ def render_entity(entity_id: int, *, reveal_reason: str | None = None,
 
 @login_required
 def show(entity_id: int) -> ResponseReturnValue:
-    return render_entity(entity_id)
+    return render_entity(entity_id, commitment_form=recall(
+        CommitmentForm, f"entity:{entity_id}:commitment"))
 
 
 @login_required

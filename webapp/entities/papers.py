@@ -9,6 +9,7 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import login_required
+from flask_wtf import FlaskForm
 
 from engine.dual_notice import papers as notice_papers
 from engine.errors import InvalidInput
@@ -17,6 +18,7 @@ from webapp.access import actor
 from webapp.config import settings
 from webapp.entities.forms import CommitmentForm
 from webapp.entities.page import render_entity
+from webapp.prg import send_back
 
 REFUSED = {"type": _l("Upload a PDF, OFD, JPEG or PNG scan."),
            "too_large": _l("The file is larger than allowed."),
@@ -29,11 +31,18 @@ def letter(entity_id: int) -> ResponseReturnValue:
     return render_template("entities/letter.html", paper=paper, entity_id=entity_id)
 
 
+def failed(entity_id: int, form: FlaskForm) -> ResponseReturnValue:
+    """Back to the entity with the errors (PRG; the scan is chosen again)."""
+    return send_back(form, f"entity:{entity_id}:commitment",
+                     url_for("entities.show", entity_id=entity_id)) or render_entity(
+        entity_id, commitment_form=form, status=422)
+
+
 @login_required
 def record_commitment(entity_id: int) -> ResponseReturnValue:
     form = CommitmentForm()
     if not form.validate_on_submit():
-        return render_entity(entity_id, commitment_form=form, status=422)
+        return failed(entity_id, form)
     session, scan, path = database.session(), form.scan.data, None
     try:
         path = notice_papers.store_commitment_scan(session, actor(), entity_id, scan.filename,
@@ -47,7 +56,7 @@ def record_commitment(entity_id: int) -> ResponseReturnValue:
         for name, code in (exc.details.get("fields") or {}).items():
             field = form.scan if name == "scan" else form.signed_on
             field.errors = [*field.errors, str(REFUSED.get(code, REFUSED["type"]))]
-        return render_entity(entity_id, commitment_form=form, status=422)
+        return failed(entity_id, form)
     database.commit()
     flash(_("The signed promise is on file."), "success")
     return redirect(url_for("entities.show", entity_id=entity_id, _anchor="papers"))

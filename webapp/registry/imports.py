@@ -8,15 +8,19 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from engine import domains
+from engine.dual_notice import queries as notice_queries
 from engine.errors import InvalidInput
 from engine.models import RegistryUpload
+from engine.org import areas as org_areas
 from engine.paging import Page
 from engine.registry import uploads as registry_uploads
+from engine.registry.report import PREVIEW_ROWS
 from webapp import database
 from webapp.access import actor, user
 from webapp.config import FORM_OVERHEAD_BYTES, settings
 from webapp.dual_notice.labels import STAGES, UPLOAD_STATES
 from webapp.params import page_arg
+from webapp.prg import recall, send_back
 from webapp.registry.forms import RegistryFileForm
 from webapp.registry.jobs import jobs
 from webapp.registry.messages import file_error, row_reason
@@ -39,7 +43,13 @@ def render_index(form: RegistryFileForm, status: int = 200) -> ResponseReturnVal
 
 @registrar_required
 def index() -> ResponseReturnValue:
-    return render_index(RegistryFileForm())
+    return render_index(recall(RegistryFileForm, "registry:upload") or RegistryFileForm())
+
+
+def failed(form: RegistryFileForm) -> ResponseReturnValue:
+    """Back to the page with the errors (PRG; a file cannot be kept, the choice is again)."""
+    return send_back(form, "registry:upload", url_for("registry.index")) or render_index(
+        form, 422)
 
 
 @registrar_required
@@ -50,7 +60,7 @@ def upload() -> ResponseReturnValue:
     csrf.protect()
     form = RegistryFileForm()
     if not form.validate_on_submit():
-        return render_index(form, 422)
+        return failed(form)
     try:
         row = registry_uploads.store_upload(database.session(), actor(),
                                             form.file.data.filename, form.file.data.stream)
@@ -58,9 +68,10 @@ def upload() -> ResponseReturnValue:
         database.rollback()
         code = (exc.details.get("fields") or {}).get("file", "type")
         form.file.errors = [str(REFUSED.get(code, REFUSED["type"]))]
-        return render_index(form, 422)
+        return failed(form)
     database.commit()
-    jobs().submit(registry_uploads.check_upload, background_sessions(), actor(), row.id)
+    jobs().submit(registry_uploads.check_upload, background_sessions(), actor(), row.id,
+                  domains.registration_preview())
     return redirect(url_for("registry.show_import", upload_id=row.id))
 
 
@@ -76,9 +87,17 @@ def show(upload_id: int) -> ResponseReturnValue:
     page = Page([(r, c, row_reason(why)) for r, c, why in
                  problems[start:start + PROBLEMS_PER_PAGE]], len(problems), number,
                 PROBLEMS_PER_PAGE)
+    result = row.result or {}
+    rows = result.get("preview") if row.state == registry_uploads.CHECKED else (
+        result.get("rows") if row.state == registry_uploads.DONE else None)
+    routed = notice_queries.routing_results(database.session(), [r["uscc"] for r in rows]) \
+        if rows and row.state == registry_uploads.DONE else {}
     return render_template("registry/import.html", upload=row, problems=page,
                            error=file_error(row.error), progress=progress_of(row),
-                           action_form=ActionForm())
+                           action_form=ActionForm(), rows=rows or [], routed=routed,
+                           area_from=result.get("area_from") or {},
+                           area_names=dict(org_areas.areas(database.session())) if rows else {},
+                           preview_limit=PREVIEW_ROWS)
 
 
 @registrar_required

@@ -8,6 +8,7 @@ from datetime import date
 
 import pytest
 import time_machine
+from sqlalchemy import select
 
 from engine import audit
 from engine.calendar import calendar_for
@@ -24,6 +25,7 @@ from engine.dual_notice.queries import (
 )
 from engine.dual_notice.routing import route_entities
 from engine.errors import InvalidInput, NotFound
+from engine.models import WorkItem, WorkItemStatus
 from engine.registry import import_registrations
 from engine.registry.files import records_csv
 from tests.factories import MONDAY, Change, make_entity, notices_of
@@ -60,7 +62,9 @@ def test_a_claimed_notice_is_dispatched_closed_or_revoked(session, world, notice
         notice_claim(session, world.actor("hu"), notice.id)
     found = actions(session, world, notice, "hu", "luo", "wang", "admin", "qian")
     assert found["hu"] == NoticeActions(dispatch=True, outcome=True)
-    assert found["luo"] == NoticeActions(dispatch=True, outcome=True, revoke=True)
+    # The outcome is the claimer's to record (or whom the case is dispatched to); the
+    # department's administrator dispatches or revokes, he does not take it over silently.
+    assert found["luo"] == NoticeActions(dispatch=True, revoke=True)
     assert found["wang"] == NoticeActions(dispatch=True)
     assert found["admin"] == NoticeActions(dispatch=True, revoke=True)
     assert found["qian"] == NoticeActions()
@@ -116,3 +120,17 @@ def test_pushed_records_are_read_like_a_file(session, world):
         with pytest.raises(InvalidInput) as refused:
             records_csv(bad)
         assert list(refused.value.details["fields"]) == [field]
+
+
+def test_the_follow_up_stays_with_the_claimer_with_its_own_deadline(session, world, notice):
+    """After a claim the outcome task is the claimer's, due in 20 working days; it does not
+    fall back into the department's pool without holder or deadline."""
+    with time_machine.travel(MONDAY, tick=False):
+        notice_claim(session, world.actor("hu"), notice.id)
+    (item,) = session.execute(select(WorkItem).where(
+        WorkItem.instance_id == notice.instance_id,
+        WorkItem.status == WorkItemStatus.OPEN)).scalars()
+    assert item.task_name == "record_outcome"
+    assert item.assignee_id == world.users["hu"].id and item.claimed_at is not None
+    calendar = calendar_for(session, settings_of(session))
+    assert item.due_at == calendar.end_of_day(calendar.add_workdays(MONDAY.date(), 20))

@@ -578,7 +578,7 @@ def test_cli_exits_1_when_the_file_cannot_be_read(cli_db, tmp_path):
     assert result.exit_code == 1
     assert result.stdout == ""
     assert result.stderr == ("error: amr.csv: missing required column(s): "
-                             "统一社会信用代码、行政区划代码、经营范围、成立日期; "
+                             "统一社会信用代码、经营范围、成立日期; "
                              "headers found in row 1: 名称、地址\n")
 
 

@@ -150,3 +150,16 @@ def test_a_dtd_in_utf16_is_refused_like_any_other(session):
     xxe = ('<?xml version="1.0" encoding="UTF-16"?>\n<!DOCTYPE d [<!ENTITY x SYSTEM '
            '"file:///etc/passwd">]>\n<d>&x;</d>').encode("utf-16")
     assert "DTD" in refused(session, xxe).problems[0].reason
+
+
+@pytest.mark.parametrize("value", ["nowhere", "review"])
+def test_holder_from_must_name_another_user_task(session, value):
+    """`holderFrom` hands a task to whoever completed an earlier one: it must name another
+    user task of the process (the review itself, or nothing, is refused)."""
+    xml = SAMPLE_XML.replace(b'<spiffworkflow:property name="dueWorkingDays" value="3" />',
+                             b'<spiffworkflow:property name="dueWorkingDays" value="3" />'
+                             b'<spiffworkflow:property name="holderFrom" value="'
+                             + value.encode() + b'" />', 1)
+    assert b"holderFrom" in xml
+    error = refused(session, xml, SAMPLE_NAME)
+    assert any("holderFrom" in p.reason for p in error.problems)

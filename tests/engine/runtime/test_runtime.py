@@ -276,7 +276,12 @@ def test_every_command_is_audited(session, world, traveller):
     complete(session, world.actor("chen"), item.id, {"decision": "approve"})
     actions = session.execute(select(AuditEvent.action).where(
         AuditEvent.actor == "chen")).scalars().all()
-    assert actions == ["task.claim", "task.release", "task.complete"]
+    # Completing the released (unheld) task claims it on the way, and says so.
+    assert actions == ["task.claim", "task.release", "task.claim", "task.complete"]
+    implicit = session.execute(select(AuditEvent).where(
+        AuditEvent.actor == "chen", AuditEvent.action == "task.claim")
+        .order_by(AuditEvent.id)).scalars().all()
+    assert [e.summary.get("on_completion") for e in implicit] == [None, True]
     assert audit.verify(session).broken is None
 
 

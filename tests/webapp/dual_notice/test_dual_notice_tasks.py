@@ -36,8 +36,20 @@ def notice_state(app_sessions, item: WorkItem) -> str:
             DualNotice.instance_id == item.instance_id)).scalar_one().value
 
 
-def test_the_return_offers_the_forms_own_reasons(login, notice_item):
-    html = login("hu").get(f"/tasks/{notice_item.id}").get_data(as_text=True)
+def test_a_notice_task_opens_the_notice_page_with_one_way_to_each_step(login, notice_item,
+                                                                        app_sessions):
+    """One case step, one page: the inbox's task opens the notice, which offers one claim
+    button and one return form (the form's own reasons), and no generic task form."""
+    officer = login("hu")
+    response = officer.get(f"/tasks/{notice_item.id}")
+    with app_sessions() as session:
+        notice_id = session.execute(select(DualNotice.id).where(
+            DualNotice.instance_id == notice_item.instance_id)).scalar_one()
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith(f"/notices/{notice_id}")
+    html = officer.get(f"/notices/{notice_id}").get_data(as_text=True)
+    assert html.count('id="claim"') == 1 and html.count('id="return-form"') == 1
+    assert 'name="decision"' not in html and 'id="task-form"' not in html
     reasons = re.findall(r'<option value="(\d)">', html.split('id="return-form"')[1])
     assert reasons == ["0", "1", "2"]
 

@@ -81,8 +81,8 @@ def test_a_return_needs_a_reason_and_a_note_and_keeps_what_was_typed(login, app_
     _e, notices = push(app_sessions)
     notice_id = notices["530502-psb"]
     officer = login("hu")
-    failed = officer.post(f"/notices/{notice_id}/return", {"reason": "2", "note": ""})
-    assert failed.status_code == 422
+    failed = officer.sent_back(f"/notices/{notice_id}/return", {"reason": "2", "note": ""})
+    assert failed.anchor == "field-note", "the browser lands on the first error"
     html = failed.get_data(as_text=True)
     assert '<option selected value="2">' in html or '<option value="2" selected>' in html
     assert notice_state(app_sessions, notice_id) == "pushed"
@@ -104,8 +104,7 @@ def test_dispatch_to_a_station_officer_who_records_the_outcome(login, app_sessio
     assert response.status_code == 302
     assert notice_state(app_sessions, notice_id) == "dispatched"
     station = login("tian")
-    missing = station.post(f"/notices/{notice_id}/outcome", {"outcome": "granted"})
-    assert missing.status_code == 422
+    missing = station.sent_back(f"/notices/{notice_id}/outcome", {"outcome": "granted"})
     html = missing.get_data(as_text=True)
     assert 'class="field has-error" id="field-licence_no"' in html
     assert 'class="field has-error" id="field-licence_date"' in html
@@ -186,5 +185,6 @@ def test_destructive_steps_ask_first_and_choices_of_people_start_empty(login, ap
     assert "selected" not in dispatch
     assert f'data-confirm="将{name}的案件分派给所选单位或人员？' in admin
     assert f'data-confirm="撤销对{name}“特种行业许可（公章刻制）”的认领？' in admin
-    empty = login("luo").post(f"/notices/{notice_id}/dispatch", {"target": ""})
-    assert empty.status_code == 422 and notice_state(app_sessions, notice_id) == "claimed"
+    empty = login("luo").sent_back(f"/notices/{notice_id}/dispatch", {"target": ""})
+    assert "has-error" in empty.get_data(as_text=True)
+    assert notice_state(app_sessions, notice_id) == "claimed"

@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from flask_login import login_required
 from flask_wtf import FlaskForm
 
-from engine import runtime, tasks
+from engine import domains, runtime, tasks
 from engine.errors import InvalidInput
 from engine.models import WorkItem
 from engine.runtime.forms import load_form
@@ -20,6 +20,7 @@ from webapp.access import actor, user
 from webapp.config import settings
 from webapp.forms import add_engine_errors, submitted_values, task_form_class
 from webapp.i18n import select_locale
+from webapp.prg import recall, send_back
 from webapp.work.inbox import user_calendar
 from webapp.work.tasks.forms import (
     REASON_LABELS,
@@ -38,9 +39,10 @@ def task_form(form_key: str | None) -> FlaskForm | None:
     return task_form_class(load_form(form_key), select_locale())()
 
 
-def return_form(item: WorkItem) -> ReturnForm:
-    """The return form with the reasons this task's diagram and form allow."""
-    form = ReturnForm()
+def return_form(item: WorkItem, form: ReturnForm | None = None) -> ReturnForm:
+    """The return form (a failed one, or a fresh one) with the reasons this task's diagram
+    and form allow."""
+    form = form or ReturnForm()
     route = return_route(database.session(), item)
     if route is None:
         return form
@@ -74,9 +76,47 @@ def render_task(item_id: int, *, form: FlaskForm | None = None,
         upload_mb=settings().upload_max_bytes // (1024 * 1024)), status
 
 
+# Domains whose cases are worked on a page of their own: process key → (endpoint, its
+# argument). Their tasks open there, so a case step is one thing with one way to act.
+CASE_PAGES = {"dual_notice": ("notices.show", "notice_id")}
+
+
+def case_page(item: WorkItem) -> str | None:
+    """The domain page of the item's case, when its domain has one."""
+    page = CASE_PAGES.get(item.process_key)
+    record = domains.case_record(database.session(), item.process_key, item.instance_id) \
+        if page else None
+    return url_for(page[0], **{page[1]: record}) if page and record is not None else None
+
+
 @login_required
 def show(item_id: int) -> ResponseReturnValue:
-    return render_task(item_id)
+    item = runtime.get_work_item(database.session(), actor(), item_id)
+    own_page = case_page(item)
+    if own_page:
+        return redirect(own_page)
+    kept = None
+    if item.form_key:
+        kept = recall(task_form_class(load_form(item.form_key), select_locale()),
+                      f"task:{item_id}:complete")
+    returned = recall(ReturnForm, f"task:{item_id}:return")
+    return render_task(item_id, form=kept,
+                       return_back_form=return_form(item, returned) if returned else None)
+
+
+def failed(item_id: int, step: str, kept: FlaskForm, **forms: FlaskForm
+           ) -> ResponseReturnValue:
+    """Back to the task page with the failed form kept (PRG); rendered here only when the
+    form is too large to keep."""
+    return (send_back(kept, f"task:{item_id}:{step}", url_for("tasks.show", item_id=item_id))
+            or render_task(item_id, status=422, **forms))
+
+
+def next_step(instance_id: int) -> str:
+    """Where the work goes on after a step: the case's next task when the user holds it or
+    may take it, else the inbox."""
+    following = casework.next_item_for(database.session(), user(), instance_id)
+    return url_for("tasks.show", item_id=following) if following else url_for("inbox.index")
 
 
 @login_required
@@ -84,7 +124,7 @@ def complete(item_id: int) -> ResponseReturnValue:
     item = runtime.get_work_item(database.session(), actor(), item_id)
     form = task_form(item.form_key) or ActionForm()
     if not form.validate_on_submit():
-        return render_task(item_id, form=form, status=422)
+        return failed(item_id, "complete", form, form=form)
     definition = load_form(item.form_key) if item.form_key else None
     values = submitted_values(form, definition) if definition else {}
     try:
@@ -92,17 +132,17 @@ def complete(item_id: int) -> ResponseReturnValue:
     except InvalidInput as exc:
         database.rollback()
         add_engine_errors(form, exc.details.get("fields") or {})
-        return render_task(item_id, form=form, status=422)
+        return failed(item_id, "complete", form, form=form)
     database.commit()
     flash(_("Task completed."), "success")
-    return redirect(url_for("inbox.index"))
+    return redirect(next_step(item.instance_id))
 
 
 @login_required
 def return_back(item_id: int) -> ResponseReturnValue:
     form = return_form(runtime.get_work_item(database.session(), actor(), item_id))
     if not form.validate_on_submit():
-        return render_task(item_id, return_back_form=form, status=422)
+        return failed(item_id, "return", form, return_back_form=form)
     tasks.return_task(database.session(), actor(), item_id, form.reason.data, form.note.data)
     database.commit()
     flash(_("Task returned."), "success")
