@@ -53,7 +53,8 @@ def index() -> ResponseReturnValue:
 
 def _patterns() -> dict[str, str]:
     """Sentences the rows fill in, translated once a page (Jinja's _() would format them)."""
-    return {"held": _("Held by %(name)s"), "unclaimed": _("Unclaimed, unit %(unit)s")}
+    return {"held": _("Held by %(name)s"), "unclaimed": _("Unclaimed, unit %(unit)s"),
+            "late": _("%(num)d working days overdue"), "due": _("Due in %(num)d working days")}
 
 
 def _focus(totals: monitor.MonitorTotals, department: int | None, area: str | None) -> str:
