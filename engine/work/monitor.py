@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from engine import clock
 from engine.calendar import WorkdayCalendar
-from engine.models import MarketEntity, OrgUnit, Role, User, WorkItem, WorkItemStatus
+from engine.models import MarketEntity, OrgUnit, User, WorkItem, WorkItemStatus
 from engine.org import scope
 from engine.work.inbox import due_soon_limit
 from engine.work.targets import Placement, placements
@@ -81,20 +81,9 @@ class MonitorPage:
 
 
 def _watched(session: Session, user: User) -> ColumnElement[bool]:
-    """The open work a user watches, what the totals and the list both count: a supervisor
-    (or a system administrator, an auditor) the cases of their areas, as their inbox's
-    overdue tab does; a department administrator the work of their unit's subtree.
-
-    The areas are matched by code even when they are all of them: the area index then
-    reads only the late and nearly late items, not every open one.
-    """
-    is_open = and_(WorkItem.status == WorkItemStatus.OPEN, WorkItem.candidate_org_id.is_not(None))
-    if not user.has_role(Role.SUPERVISOR, Role.SYSADMIN, Role.AUDITOR):
-        return and_(is_open, scope.work_item_filter(session, user))
-    areas = scope.supervised_areas(session, user)
-    if areas is None:
-        areas = list(session.execute(select(OrgUnit.area_code).distinct()).scalars())
-    return and_(is_open, WorkItem.area_code.in_(areas))
+    """Open work of a unit in the user's scope: what the totals and the list both count."""
+    return and_(WorkItem.status == WorkItemStatus.OPEN, WorkItem.candidate_org_id.is_not(None),
+                scope.work_item_filter(session, user))
 
 
 def _conditions(session: Session, user: User, calendar: WorkdayCalendar, kind: Kind
