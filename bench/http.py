@@ -4,7 +4,9 @@ Builds the dataset of bench/inbox.py (200,000 open work items by default), start
 the production server configuration as a subprocess, signs in 16 users (14
 officers, 2 county supervisors) and has each load its inbox pages, cycling
 through the tabs, for a fixed time. Reports requests/s and p50/p95 latency per
-backend. Target: p95 <= 150 ms.
+backend, and the server's CPU milliseconds per page (the whole process tree, from /proc)
+against a trivial signed-in page of the same app in the same run. Targets: p95 <= 150 ms,
+CPU ratio <= 3.
 """
 
 from __future__ import annotations
@@ -35,6 +37,8 @@ from bench.common import backends, database, emit, progress, summary_ms  # noqa:
 from bench.inbox import BENCH_PASSWORD, COUNTIES, build_dataset  # noqa: E402
 
 TARGET_P95_MS = 150.0
+TARGET_CPU_RATIO = 3.0  # server CPU per inbox page / per trivial signed-in page
+TRIVIAL = ("/auth/password",)
 SESSIONS = 16
 SUPERVISORS = 2
 WORKERS = 2
@@ -113,8 +117,32 @@ def start_server(url: str, var_dir: Path, port: int) -> subprocess.Popen[bytes]:
     raise RuntimeError("the server did not start within 60 s")
 
 
-def run_sessions(port: int, seconds: float) -> tuple[list[float], int]:
-    """Each session loads its inbox tabs in turn until time is up; latencies and errors."""
+def server_cpu_seconds(root: int) -> float:
+    """CPU time (user + system) of the server and every process below it, from /proc:
+    gunicorn's master, its workers and the scheduler."""
+    clock = os.sysconf("SC_CLK_TCK")
+    parents, times = {}, {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        parents[int(entry.name)] = int(fields[1])
+        times[int(entry.name)] = (int(fields[11]) + int(fields[12])) / clock
+    tree, grew = {root}, True
+    while grew:
+        below = {pid for pid, parent in parents.items() if parent in tree} - tree
+        tree |= below
+        grew = bool(below)
+    return sum(times.get(pid, 0.0) for pid in tree)
+
+
+def run_sessions(port: int, seconds: float, paths: tuple[str, ...] = ()
+                 ) -> tuple[list[float], int]:
+    """Each session loads its inbox tabs (or `paths`) in turn until time is up; latencies
+    and errors."""
     users = [f"jmo{code}" for code in COUNTIES[:SUPERVISORS]]
     users += [f"bench{i}" for i in range(SESSIONS - SUPERVISORS)]
     browsers = [Browser(port) for _ in users]
@@ -131,7 +159,8 @@ def run_sessions(port: int, seconds: float) -> tuple[list[float], int]:
         mine, n = [], offset
         while time.perf_counter() < stop_at[0]:
             began = time.perf_counter()
-            status, _ = browser.request("GET", f"/inbox/?tab={TABS[n % len(TABS)]}")
+            path = paths[n % len(paths)] if paths else f"/inbox/?tab={TABS[n % len(TABS)]}"
+            status, _ = browser.request("GET", path)
             mine.append(time.perf_counter() - began)
             if status != 200:
                 with lock:
@@ -167,11 +196,22 @@ def main() -> None:
                 server = start_server(database_url(engine), Path(tmp) / backend, port)
                 try:
                     progress(f"{backend}: {SESSIONS} sessions for {seconds:.0f}s")
+                    cpu_before = server_cpu_seconds(server.pid)
                     latencies, errors = run_sessions(port, seconds)
+                    cpu_inbox = server_cpu_seconds(server.pid) - cpu_before
+                    # The reference: a trivial signed-in page (the password form) of the same
+                    # app, in the same run; the ratio is what the inbox itself costs.
+                    progress(f"{backend}: the trivial page for {seconds / 2:.0f}s")
+                    cpu_before = server_cpu_seconds(server.pid)
+                    trivial, _trivial_errors = run_sessions(port, seconds / 2, TRIVIAL)
+                    cpu_trivial = server_cpu_seconds(server.pid) - cpu_before
                 finally:
                     server.terminate()
                     server.wait(30)
                 figures = summary_ms(latencies)
+                inbox_cpu_ms = 1000 * cpu_inbox / max(len(latencies), 1)
+                trivial_cpu_ms = 1000 * cpu_trivial / max(len(trivial), 1)
+                ratio = round(inbox_cpu_ms / trivial_cpu_ms, 2) if trivial_cpu_ms else None
                 # The machine may be shared: the load average says how much to trust a figure.
                 load = round(os.getloadavg()[0], 2)
                 emit(bench="http_inbox", backend=backend, items=items, sessions=SESSIONS,
@@ -179,6 +219,11 @@ def main() -> None:
                      requests_per_s=round(len(latencies) / seconds, 1), **figures,
                      target_p95_ms=TARGET_P95_MS,
                      meets_target=figures["p95_ms"] <= TARGET_P95_MS and errors == 0,
+                     server_cpu_ms_per_page=round(inbox_cpu_ms, 2),
+                     trivial_page=TRIVIAL[0], trivial_p50_ms=summary_ms(trivial)["p50_ms"],
+                     trivial_cpu_ms_per_page=round(trivial_cpu_ms, 2),
+                     cpu_ratio=ratio, target_cpu_ratio=TARGET_CPU_RATIO,
+                     meets_cpu_target=ratio is not None and ratio <= TARGET_CPU_RATIO,
                      load_average=load)
 
 

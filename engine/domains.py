@@ -87,8 +87,8 @@ def registration_preview() -> Preview | None:
     previews = tuple(REGISTRATION_PREVIEWS)
 
     def preview(session: Session, records: list[dict[str, Any]]
-                ) -> list[list[tuple[str, str | None]]]:
-        found: list[list[tuple[str, str | None]]] = [[] for _ in records]
+                ) -> list[list[tuple[str, str, str | None]]]:
+        found: list[list[tuple[str, str, str | None]]] = [[] for _ in records]
         for one in previews:
             for targets, more in zip(found, one(session, records), strict=True):
                 targets.extend(more)

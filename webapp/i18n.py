@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import logging
 import re
+from functools import lru_cache
 from pathlib import Path
 
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
-from flask import Flask, session
+from flask import Flask, g, session
 from flask_babel import Babel
 from flask_login import current_user
 
@@ -64,8 +65,19 @@ def local_name(name: str | None) -> str:
     in one language only is shown as it is."""
     if not name:
         return ""
+    chinese, english = bilingual_parts(name)
+    english_page = g.get("english_page")
+    if english_page is None:  # once a request: a list shows many names
+        english_page = g.english_page = select_locale().startswith("en")
+    return english if english_page else chinese
+
+
+@lru_cache(maxsize=4096)
+def bilingual_parts(name: str) -> tuple[str, str]:
+    """(Chinese, English) parts of a name; the whole name for both when it is not
+    "中文 English"."""
     last_wide = max((m.end() for m in _WIDE.finditer(name)), default=0)
     chinese, english = name[:last_wide].strip(), name[last_wide:].strip()
     if not chinese or not english or not english[0].isascii():
-        return name
-    return english if select_locale().startswith("en") else chinese
+        return name, name
+    return chinese, english

@@ -50,6 +50,7 @@ REASONS: dict[str, LazyString] = {
     "not_your_step": _l("This step of the case is not yours to take."),
     "not_department_admin": _l("Only the department's administrator can revoke a claim."),
     "not_registrar": _l("Only officers of the market regulator can do this."),
+    "not_in_pool": _l("This entity no longer waits in the routing-failed pool. Reload the page."),
     "reveal_not_allowed": _l("Only officers working on this entity may read its personal "
                              "data."),
     # Conflict: someone or something changed the object first.

@@ -258,7 +258,7 @@ class RoutingResult:
 
     entity_id: int
     routing_state: str
-    notices: list[tuple[int, str, str, str]]  # notice id, licence item, department, state
+    notices: list[tuple[int, str, str, str, str]]  # id, item code and name, department, state
 
 
 def routing_results(session: Session, usccs: list[str]) -> dict[str, RoutingResult]:
@@ -269,13 +269,15 @@ def routing_results(session: Session, usccs: list[str]) -> dict[str, RoutingResu
                                       MarketEntity.routing_state)
                                .where(MarketEntity.uscc.in_(usccs))).all()
     by_id = {entity_id: uscc for entity_id, uscc, _state in entities}
-    notices: dict[int, list[tuple[int, str, str, str]]] = {}
+    notices: dict[int, list[tuple[int, str, str, str, str]]] = {}
     rows = session.execute(
-        select(DualNotice.id, DualNotice.entity_id, DualNotice.licence_item_name,
+        select(DualNotice.id, DualNotice.entity_id, DualNotice.licence_item,
+               DualNotice.licence_item_name,
                OrgUnit.name, DualNotice.state)
         .join(OrgUnit, OrgUnit.id == DualNotice.department_org_id)
         .where(DualNotice.entity_id.in_(list(by_id))).order_by(DualNotice.id)).all()
-    for notice_id, entity_id, item, department, state in rows:
-        notices.setdefault(entity_id, []).append((notice_id, item, department, state.value))
+    for notice_id, entity_id, code, item, department, state in rows:
+        notices.setdefault(entity_id, []).append((notice_id, code, item, department,
+                                                  state.value))
     return {uscc: RoutingResult(entity_id, state, notices.get(entity_id, []))
             for entity_id, uscc, state in entities}

@@ -110,17 +110,18 @@ def route_entities(session: Session, actor: audit.Actor, changes: Iterable[Entit
 
 
 def preview_routes(session: Session, records: list[dict[str, Any]]
-                   ) -> list[list[tuple[str, str | None]]]:
+                   ) -> list[list[tuple[str, str, str | None]]]:
     """Where registrations with these values (area_code, business_scope) would be pushed:
-    (licence item name, department name, or None when the area has no such department),
-    without writing anything. A dry run of the registry shows it."""
+    (licence item code, its name, department name, or None when the area has no such
+    department), without writing anything. A dry run of the registry shows it."""
     table, units = latest_table(session), DepartmentUnits(session)
     found = []
     for record in records:
         targets = []
         for match in table.evaluate(record.get("business_scope")):
             unit = units.department(record["area_code"], match.department)
-            targets.append((match.licence_item_name, unit.name if unit else None))
+            targets.append((match.licence_item, match.licence_item_name,
+                            unit.name if unit else None))
         found.append(targets)
     return found
 
@@ -270,6 +271,24 @@ class DepartmentUnits:
             if unit is not None:
                 return unit
         return self.department(entity.area_code, "amr")
+
+
+def close_without_notice(session: Session, actor: audit.Actor, entity_id: int, reason: str
+                         ) -> MarketEntity:
+    """Take an entity out of the routing-failed pool as needing no notice (无需告知): its
+    business needs no licence. The reason is required and kept in the audit trail."""
+    entity = entity_for_registrar(session, actor, entity_id)
+    text = " ".join((reason or "").split())
+    if len(text) < 2:
+        raise InvalidInput("give the reason", fields={"reason": "required"})
+    if len(text) > 500:
+        raise InvalidInput("the reason is too long", fields={"reason": "too_long"})
+    if entity.routing_state != RoutingState.ROUTING_FAILED.value:
+        raise Conflict("the entity is not waiting in the routing-failed pool",
+                       code="not_in_pool", entity_id=entity.id)
+    entity.routing_state, entity.routed_at = RoutingState.NO_NOTICE_NEEDED.value, clock.now()
+    audit.record(session, actor, "entity.no_notice", "market_entity", entity.id, reason=text)
+    return entity
 
 
 def route_manually(session: Session, actor: audit.Actor, entity_id: int, licence_item: str,

@@ -45,6 +45,8 @@ from engine.workflow.xml import UnsafeXml, kind_of, parse_xml, xml_text
 ROUTING_KEY = "dual_notice_routing"
 SHIPPED_TABLE = PROJECT_DIR / "rules" / "dual_notice_routing.dmn"
 OUTPUTS = ("licence_item", "licence_item_name", "department")
+# ... optionally followed by the item's English name (pages in English show it).
+OUTPUTS_EN = (*OUTPUTS, "licence_item_name_en")
 
 _NEGATED_BRACKET = re.compile(r"\((?:不含|不包括|不涉及|不得|不从事|除)[^()]*\)|\([^()]*除外\)")
 _NEGATED_TAIL = re.compile(r"(?:不含|不包括|不涉及)[^;,。\n]*")
@@ -62,6 +64,7 @@ class LicenceMatch:
     licence_item: str
     licence_item_name: str
     department: str
+    licence_item_name_en: str = ""
 
 
 @dataclass(frozen=True)
@@ -122,6 +125,11 @@ class RoutingTable:
         """Licence item code → name, for pick lists (manual routing, re-routing)."""
         return {r.outcome.licence_item: r.outcome.licence_item_name for r in self.rules}
 
+    def english_names(self) -> dict[str, str]:
+        """Licence item code → English name, where the table gives one."""
+        return {r.outcome.licence_item: r.outcome.licence_item_name_en for r in self.rules
+                if r.outcome.licence_item_name_en}
+
 
 def normalise(text: str) -> str:
     return unicodedata.normalize("NFKC", text).upper()
@@ -176,11 +184,12 @@ def parse_table(content: bytes | str, file_name: str = "table.dmn",
         if expression != "business_scope":
             refuse(column.get("id"), f"inputs match business_scope, not {expression!r}")
     names = [o.get("name") for o in table.findall("dmn:output", ns)]
-    if tuple(names) != OUTPUTS:
-        refuse(table.get("id"), f"outputs must be {', '.join(OUTPUTS)}, got {names}")
+    if tuple(names) not in (OUTPUTS, OUTPUTS_EN):
+        refuse(table.get("id"), f"outputs must be {', '.join(OUTPUTS)} (and optionally "
+                                f"licence_item_name_en), got {names}")
     rules = []
     for row in table.findall("dmn:rule", ns):
-        rule = _rule(row, ns, len(inputs), refuse, departments)
+        rule = _rule(row, ns, len(inputs), len(names), refuse, departments)
         if rule is not None:
             rules.append(rule)
     if not rules:
@@ -191,7 +200,7 @@ def parse_table(content: bytes | str, file_name: str = "table.dmn",
                         name=decision.get("name") or decision.get("id") or "", rules=tuple(rules))
 
 
-def _rule(row: etree._Element, ns: dict[str, str], columns: int,
+def _rule(row: etree._Element, ns: dict[str, str], columns: int, output_columns: int,
           refuse: Callable[[str | None, str], None], departments: frozenset[str] | None
           ) -> RoutingRule | None:
     rule_id = row.get("id") or "?"
@@ -199,7 +208,7 @@ def _rule(row: etree._Element, ns: dict[str, str], columns: int,
                for e in row.findall("dmn:inputEntry", ns)]
     outputs = [(e.findtext("dmn:text", "", ns) or "").strip()
                for e in row.findall("dmn:outputEntry", ns)]
-    if len(entries) != columns or len(outputs) != len(OUTPUTS):
+    if len(entries) != columns or len(outputs) != output_columns:
         refuse(rule_id, "a rule needs one entry per input and per output")
         return None
     required: list[tuple[str, ...]] = []
@@ -222,7 +231,7 @@ def _rule(row: etree._Element, ns: dict[str, str], columns: int,
     if len(singles) != len(values):
         refuse(rule_id, "each output must be one quoted, non-empty string")
         return None
-    item, name, department = singles
+    item, name, department, *english = singles
     if departments is not None and department not in departments:
         refuse(rule_id, f"unknown department code suffix {department!r}")
         return None
@@ -231,7 +240,7 @@ def _rule(row: etree._Element, ns: dict[str, str], columns: int,
                         "would push every registration)")
         return None
     return RoutingRule(rule_id, tuple(required), tuple(excluded),
-                       LicenceMatch(item, name, department))
+                       LicenceMatch(item, name, department, english[0] if english else ""))
 
 
 def _strings(text: str) -> list[str] | None:

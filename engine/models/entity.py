@@ -19,6 +19,7 @@ class RoutingState(enum.StrEnum):
     AUTO_ROUTED = "auto_routed"
     MANUALLY_ROUTED = "manually_routed"
     ROUTING_FAILED = "routing_failed"
+    NO_NOTICE_NEEDED = "no_notice_needed"  # closed from the pool by the registrar, with a reason
 
 
 class MarketEntity(Base):

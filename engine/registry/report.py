@@ -31,10 +31,10 @@ class EntityChange:
 OnBatch = Callable[[Session, list[EntityChange]], int]
 """on_batch(session, changes) -> notices started; runs in the batch's transaction."""
 
-Preview = Callable[[Session, list[dict[str, Any]]], list[list[tuple[str, str | None]]]]
+Preview = Callable[[Session, list[dict[str, Any]]], list[list[tuple[str, str, str | None]]]]
 """preview(session, records) -> for each record, where the domains would send it: (licence
-item, department name or None when the area has none); a dry run shows it for its first
-rows, writing nothing."""
+item code, its name, department name or None when the area has none); a dry run shows it
+for its first rows, writing nothing."""
 
 PREVIEW_ROWS = 200
 

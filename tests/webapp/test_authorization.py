@@ -141,6 +141,8 @@ ROUTES: list[tuple[str, str, dict[str, Any] | None, str, dict[str, Any]]] = [
     ("POST", "/registry/entities/{entity}/route", {"licence_item": "AMR-FOOD-SERVICE",
                                                    "department": "{dept}"}, "failed",
      expect({u: 302 if s == 200 else s for u, s in UPLOADERS.items()})),
+    ("POST", "/registry/entities/{entity}/no-notice", {"reason": "经营范围无需许可"}, "failed",
+     expect({u: 302 if s == 200 else s for u, s in UPLOADERS.items()})),
     ("GET", "/registry/returned", None, "pushed", expect(REGISTRARS)),
     ("GET", "/entities/", None, "pushed", expect(EVERYONE)),
     ("GET", "/entities/{entity}", None, "pushed", expect(VIEWERS)),

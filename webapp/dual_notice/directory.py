@@ -12,6 +12,7 @@ from engine.org.areas import areas
 from webapp import database
 from webapp.access import user
 from webapp.dual_notice.forms import ANY, DirectoryFilterForm, day_of
+from webapp.dual_notice.labels import local_items
 from webapp.params import page_arg, parse_int
 
 PER_PAGE = 50
@@ -25,7 +26,7 @@ def filter_form() -> DirectoryFilterForm:
     form.department.choices = [("", ANY), *(
         (str(i), n) for i, n in supervision.directory_departments(session, user()))]
     items = notice_queries.routing_choices(session, user().org_unit.area_code).licence_items
-    form.licence_item.choices = [("", ANY), *items]
+    form.licence_item.choices = [("", ANY), *local_items(items)]
     form.area.choices = [("", ANY), *areas(database.session())]
     return form
 

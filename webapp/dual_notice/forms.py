@@ -11,7 +11,7 @@ from wtforms.validators import Length, Optional, Regexp
 
 from engine.dual_notice.queries import RoutingChoices
 from engine.models import OrgUnit, User
-from webapp.dual_notice.labels import OUTCOMES, RETURN_REASONS
+from webapp.dual_notice.labels import OUTCOMES, RETURN_REASONS, local_items
 from webapp.forms import ShownIf, date_text, filled, required, show_if, strip
 from webapp.params import ID
 
@@ -75,7 +75,7 @@ class RerouteForm(FlaskForm):
 
     def fill(self, choices: RoutingChoices, licence_item: str | None = None) -> RerouteForm:
         self.licence_item.choices = [("", CHOOSE), *(
-            (code, f"{name} ({code})") for code, name in choices.licence_items)]
+            (code, f"{name} ({code})") for code, name in local_items(choices.licence_items))]
         self.department.choices = [("", CHOOSE), *(
             (str(unit_id), name) for unit_id, _code, name in choices.departments)]
         if licence_item and not self.licence_item.data:

@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from types import SimpleNamespace
 from typing import Any
 
+from flask import Flask
 from flask_babel import lazy_gettext as _l
+
+from engine.dual_notice.routing_table import latest_table
+from webapp import database
+from webapp.i18n import select_locale
 
 STATES = {
     "pushed": _l("Waiting for a claim"),
@@ -33,6 +39,7 @@ ROUTING_STATES = {
     "auto_routed": _l("Routed automatically"),
     "manually_routed": _l("Routed by hand"),
     "routing_failed": _l("Routing failed"),
+    "no_notice_needed": _l("No notice needed"),
 }
 FIELDS = {
     "name": _l("Name"),
@@ -64,6 +71,7 @@ EVENTS = {
     "notice.close": _l("recorded the outcome"),
     "entity.route": _l("routed the registration"),
     "entity.route_manually": _l("routed by hand"),
+    "entity.no_notice": _l("closed: no notice needed"),
     "entity.reveal": _l("read the personal data"),
 }
 UPLOAD_STATES = {
@@ -77,10 +85,70 @@ UPLOAD_STATES = {
 STAGES = {"checking": _l("Checking rows"), "importing": _l("Importing rows")}
 
 
+# Registration vocabularies (GB/T and AMR exports): shown in English on English pages;
+# a value not listed here is shown as the file gave it.
+ENTITY_TYPES = {
+    "有限责任公司": _l("Limited liability company"),
+    "有限责任公司（自然人投资或控股）": _l("Limited liability company (owned by natural persons)"),
+    "有限责任公司（自然人独资）": _l("Limited liability company (one natural person)"),
+    "有限责任公司（国有独资）": _l("Limited liability company (wholly state-owned)"),
+    "股份有限公司": _l("Company limited by shares"),
+    "个人独资企业": _l("Sole proprietorship"),
+    "合伙企业": _l("Partnership"),
+    "个体工商户": _l("Individual business"),
+    "农民专业合作社": _l("Farmers' cooperative"),
+    "分公司": _l("Branch"),
+    "外商投资企业": _l("Foreign-invested enterprise"),
+}
+ENTITY_STATUSES = {
+    "存续": _l("Active"),
+    "在业": _l("In business"),
+    "开业": _l("Open for business"),
+    "注销": _l("Deregistered"),
+    "吊销": _l("Licence revoked"),
+    "吊销，未注销": _l("Licence revoked, not deregistered"),
+    "迁出": _l("Moved out"),
+    "停业": _l("Suspended"),
+    "撤销": _l("Registration cancelled"),
+}
+
+
+def vocabulary(value: object, labels: dict[str, Any]) -> object:
+    """A registration value in the page's language, when it is one the platform knows."""
+    return labels.get(value, value) if isinstance(value, str) else value
+
+
+def item_name(name: str, code: str) -> str:
+    """A licence item's name in the page's language: English pages show the routing
+    table's English name where it has one."""
+    if not select_locale().startswith("en"):
+        return name
+    return latest_table(database.session()).english_names().get(code) or name
+
+
+def item_label(code: str) -> str:
+    """A licence item's name, from its code, in the page's language."""
+    table = latest_table(database.session())
+    return item_name(table.licence_items().get(code, code), code)
+
+
+def local_items(items: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
+    """(code, name) pairs of licence items with names in the page's language."""
+    return [(code, item_name(name, code)) for code, name in items]
+
+
 LABELS = SimpleNamespace(
     states=STATES, outcomes=OUTCOMES, return_reasons=RETURN_REASONS, triggers=TRIGGERS,
     routed=ROUTED, routing_states=ROUTING_STATES, fields=FIELDS, events=EVENTS,
-    upload_states=UPLOAD_STATES, stages=STAGES)
+    upload_states=UPLOAD_STATES, stages=STAGES, entity_types=ENTITY_TYPES,
+    entity_statuses=ENTITY_STATUSES)
+
+
+def init_filters(app: Flask) -> None:
+    app.jinja_env.filters.update(
+        item_name=item_name, item_label=item_label,
+        entity_type=lambda value: vocabulary(value, ENTITY_TYPES),
+        entity_status=lambda value: vocabulary(value, ENTITY_STATUSES))
 
 
 def context() -> dict[str, Any]:

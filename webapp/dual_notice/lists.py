@@ -14,6 +14,7 @@ from engine.dual_notice.queries import TAB_STATES, NoticeFilter
 from webapp import database
 from webapp.access import user
 from webapp.dual_notice.forms import ANY, NoticeFilterForm
+from webapp.dual_notice.labels import local_items
 from webapp.labels import LIGHT_LABELS
 from webapp.params import page_arg, parse_int
 from webapp.work.inbox import user_calendar
@@ -28,7 +29,7 @@ FILTER_KEYS = ("text", "licence_item", "light", "department")
 def filter_form() -> NoticeFilterForm:
     form = NoticeFilterForm(request.args)
     choices = notice_queries.routing_choices(database.session(), user().org_unit.area_code)
-    form.licence_item.choices = [("", ANY), *((c, n) for c, n in choices.licence_items)]
+    form.licence_item.choices = [("", ANY), *local_items(choices.licence_items)]
     form.light.choices = [("", ANY), *((k, LIGHT_LABELS[k]) for k in ("green", "yellow", "red"))]
     form.department.choices = [("", ANY), *((str(i), n) for i, _c, n in choices.departments)]
     return form

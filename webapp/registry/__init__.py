@@ -17,5 +17,7 @@ bp.add_url_rule("/imports/<int:upload_id>/discard", view_func=imports.discard,
                 methods=["POST"])
 bp.add_url_rule("/pool", view_func=routing.pool)
 bp.add_url_rule("/entities/<int:entity_id>/route", view_func=routing.route, methods=["POST"])
+bp.add_url_rule("/entities/<int:entity_id>/no-notice", view_func=routing.no_notice,
+                methods=["POST"])
 bp.add_url_rule("/returned", view_func=routing.returned)
 bp.record_once(lambda state: jobs.init_app(state.app))

@@ -5,12 +5,13 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import SelectField
-from wtforms.validators import Regexp
+from wtforms import SelectField, TextAreaField
+from wtforms.validators import Length, Regexp
 
 from engine.dual_notice.queries import RoutingChoices
 from webapp.dual_notice.forms import CHOOSE
-from webapp.forms import required
+from webapp.dual_notice.labels import local_items
+from webapp.forms import filled, required, strip
 from webapp.params import ID
 
 
@@ -27,7 +28,12 @@ class ManualRouteForm(FlaskForm):
 
     def fill(self, choices: RoutingChoices) -> ManualRouteForm:
         self.licence_item.choices = [("", CHOOSE), *(
-            (code, f"{name} ({code})") for code, name in choices.licence_items)]
+            (code, f"{name} ({code})") for code, name in local_items(choices.licence_items))]
         self.department.choices = [("", CHOOSE), *(
             (str(unit_id), name) for unit_id, _code, name in choices.departments)]
         return self
+
+
+class NoNoticeForm(FlaskForm):
+    reason = TextAreaField(_l("Why no notice is needed"), filters=[strip],
+                           validators=[filled(), Length(min=2, max=500)])

@@ -14,8 +14,9 @@ from engine.dual_notice.targets import NOT_A_TARGET, item_targets
 from engine.errors import InvalidInput
 from webapp import database
 from webapp.access import actor, back, user
+from webapp.dual_notice.labels import item_name
 from webapp.params import page_arg
-from webapp.registry.forms import ManualRouteForm
+from webapp.registry.forms import ManualRouteForm, NoNoticeForm
 from webapp.registry.registrars import registrar_required
 from webapp.work.inbox import user_calendar
 
@@ -31,7 +32,8 @@ def pool() -> ResponseReturnValue:
                for area in {entity.area_code for entity in page.rows}}
     forms = {entity.id: ManualRouteForm(formdata=None).fill(
         choices[entity.area_code]) for entity in page.rows}
-    return render_template("registry/pool.html", page=page, forms=forms)
+    return render_template("registry/pool.html", page=page, forms=forms,
+                           no_notice_form=NoNoticeForm(formdata=None))
 
 
 @registrar_required
@@ -57,7 +59,22 @@ def route(entity_id: int) -> ResponseReturnValue:
             flash(_("Choose a licence item of the routing table and a department."), "error")
         return redirect(back(url_for("registry.pool")))
     database.commit()
-    flash(_("Pushed: %(item)s.", item=notice.licence_item_name), "success")
+    flash(_("Pushed: %(item)s.", item=item_name(notice.licence_item_name,
+                                                notice.licence_item)), "success")
+    return redirect(back(url_for("registry.pool")))
+
+
+@registrar_required
+def no_notice(entity_id: int) -> ResponseReturnValue:
+    """Close a pool entry as needing no notice (无需告知), with the reason."""
+    entity = registry.entity_for_registrar(database.session(), actor(), entity_id)
+    form = NoNoticeForm()
+    if not form.validate_on_submit():
+        flash(_("Say why no notice is needed (at least 2 characters)."), "error")
+        return redirect(back(url_for("registry.pool")))
+    routing.close_without_notice(database.session(), actor(), entity_id, form.reason.data)
+    database.commit()
+    flash(_("%(name)s needs no notice: it left the pool.", name=entity.name), "success")
     return redirect(back(url_for("registry.pool")))
 
 

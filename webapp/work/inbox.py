@@ -20,6 +20,7 @@ from webapp import database
 from webapp.access import user
 from webapp.config import settings
 from webapp.forms import date_text
+from webapp.i18n import local_name
 from webapp.labels import LIGHT_LABELS
 from webapp.landing import landing_url
 from webapp.params import page_arg, parse_int
@@ -92,7 +93,8 @@ def index() -> ResponseReturnValue:
         counts = inbox.tab_counts(database.session(), user(), user_calendar())
         tab = next((t for t in WORK_TABS if counts[t]), "mine")
     form = FilterForm(request.args)
-    form.process_key.choices = [("", _("Any")), *inbox.process_choices(database.session())]
+    form.process_key.choices = [("", _("Any")), *((key, local_name(name)) for key, name in
+                                                 inbox.process_choices(database.session()))]
     page = inbox.load_inbox(database.session(), user(), tab, user_calendar(),
                             current_filter(form), page_arg(), PER_PAGE)
     return render_template("inbox/index.html", page=page, tab=tab, tabs=inbox.TABS,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 
 import pytest
 import time_machine
@@ -124,6 +125,7 @@ def _table_with(extra_rule: str = "", hit_policy: str = "COLLECT", department: s
         <outputEntry id="rule_extra_item"><text>"AMR-FOOD-PRODUCTION"</text></outputEntry>
         <outputEntry id="rule_extra_name"><text>"食品生产许可"</text></outputEntry>
         <outputEntry id="rule_extra_department"><text>"{department}"</text></outputEntry>
+        <outputEntry id="rule_extra_name_en"><text>"Food production licence"</text></outputEntry>
       </rule>
     </decisionTable>''' if extra_rule else "</decisionTable>"
     return text.replace("</decisionTable>", rule).encode("utf-8")
@@ -311,3 +313,14 @@ def test_two_imports_routing_one_entity_at_once_push_it_once(pg_engine, first_us
         assert live.scalar_one() == 2
         assert session.execute(select(func.count(ProcessInstance.id))).scalar_one() == 2
         assert audit.verify(session).broken is None
+
+
+def test_a_table_may_name_its_items_in_english_too():
+    table = parse_table(SHIPPED_TABLE.read_bytes())
+    english = table.english_names()
+    assert english["PS-SEAL"] == "Special trade licence (seal engraving)"
+    assert set(english) == set(table.licence_items()), "every shipped item has its English name"
+    plain = re.sub(rb'\s*<outputEntry id="[^"]+_name_en">.*?</outputEntry>', b"",
+                   SHIPPED_TABLE.read_bytes())
+    plain = re.sub(rb'\s*<output id="output_licence_item_name_en"[^>]*/>', b"", plain)
+    assert parse_table(plain).english_names() == {}, "the English column is optional"

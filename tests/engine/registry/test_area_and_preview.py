@@ -51,7 +51,7 @@ def test_a_dry_run_previews_where_rows_would_go_and_writes_nothing(session, worl
                  preview=domains.registration_preview())
     targets = {r["row"]: r["targets"] for r in report.rows}
     police = world.units.get("530502-psb") or world.units.get("530500-psb")
-    assert targets[3] == [("特种行业许可（公章刻制）", police.name if police else None)]
-    assert targets[2] and all(item for item, _department in targets[2])
+    assert targets[3] == [("PS-SEAL", "特种行业许可（公章刻制）", police.name if police else None)]
+    assert targets[2] and all(item for _code, item, _department in targets[2])
     assert targets[4] == [], "nothing matched: the routing-failed pool"
     assert count(session, MarketEntity) == 0 and count(session, DualNotice) == 0

@@ -75,3 +75,21 @@ def test_english_pages_show_no_chinese_labels(pages):
         for text in pages(user, "en"):
             shown = sorted(s for s in chinese if len(s) > 1 and s in text)
             assert shown == [], f"Chinese labels on an English page for {user}: {shown}"
+
+
+def test_english_pages_name_licence_items_types_and_states_in_english(login, app_sessions):
+    entity_id, notices = push(app_sessions, "印章刻制", entity_type="有限责任公司",
+                              status="存续")
+    officer = login("hu")
+    officer.post("/auth/language", {"locale": "en"})
+    notice = visible_text(officer.get(f"/notices/{notices['530502-psb']}").get_data(
+        as_text=True))
+    assert "Special trade licence (seal engraving)" in notice and "公章刻制" not in notice
+    listed = visible_text(officer.get("/notices/").get_data(as_text=True))
+    assert "Special trade licence (seal engraving)" in listed
+    entity = visible_text(officer.get(f"/entities/{entity_id}").get_data(as_text=True))
+    assert "Limited liability company" in entity and "Active" in entity
+    assert "有限责任公司" not in entity and "存续" not in entity
+    officer.post("/auth/language", {"locale": "zh_CN"})
+    chinese = visible_text(officer.get(f"/entities/{entity_id}").get_data(as_text=True))
+    assert "有限责任公司" in chinese and "特种行业许可（公章刻制）" in chinese

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import re
 
+from engine.models import AuditEvent, MarketEntity
 from engine.seed.samples import HEADERS, sample_rows
 from tests.webapp.dual_notice import notice_world
+from tests.webapp.dual_notice.notice_world import push
 from tests.webapp.registry.test_registry import LONGYANG, csv_bytes, finish, latest_upload, upload
 
 world = notice_world.world  # fixture
@@ -49,3 +51,26 @@ def test_rows_without_an_area_take_it_from_the_uscc_and_say_so(app, login, app_s
     html = clerk.get(location).get_data(as_text=True)
     assert 'id="area-from"' in html
     assert all("隆阳区 (取自统一社会信用代码)" in row for row in rows_of(html).values())
+
+
+def test_a_pool_entry_is_closed_as_needing_no_notice_with_a_reason(login, app_sessions, world):
+    entity_id, notices = push(app_sessions, "五金产品零售")
+    assert notices == {}
+    clerk = login("zhou")
+    pool = clerk.get("/registry/pool").get_data(as_text=True)
+    form = pool.split(f'data-entity="{entity_id}"')[1].split("</li>")[0]
+    assert "无需告知" in form and "data-confirm=" in form
+    refused = clerk.post(f"/registry/entities/{entity_id}/no-notice", {"reason": " "})
+    assert refused.status_code == 302
+    assert "请说明无需告知的理由" in clerk.get("/registry/pool").get_data(as_text=True)
+    done = clerk.post(f"/registry/entities/{entity_id}/no-notice",
+                      {"reason": "五金零售无需许可"})
+    assert done.status_code == 302
+    after = clerk.get("/registry/pool").get_data(as_text=True)
+    assert f'data-entity="{entity_id}"' not in after and "无需告知，已移出待分流" in after
+    with app_sessions() as session:
+        assert session.get(MarketEntity, entity_id).routing_state == "no_notice_needed"
+        event = session.query(AuditEvent).filter(AuditEvent.action == "entity.no_notice").one()
+        assert event.summary["reason"] == "五金零售无需许可"
+    again = clerk.post(f"/registry/entities/{entity_id}/no-notice", {"reason": "再次"})
+    assert again.status_code == 409
