@@ -26,8 +26,9 @@ page is where the case's steps are worked), or None."""
 EntityFilter = Callable[[Session, User], ColumnElement[bool]]
 """filter(session, user): SQL on MarketEntity, true for the entities the user sees."""
 
-Describer = Callable[[Session, Sequence[WorkItem]], dict[int, str]]
-"""describer(session, items) -> {item id: what its case is about} (a licence item, ...)."""
+Describer = Callable[[Session, Sequence[WorkItem]], dict[int, tuple[str, str]]]
+"""describer(session, items) -> {item id: (code, name) of what its case is about}, such as
+its licence item."""
 
 RegistrationHandler = Callable[[Session, audit.Actor, Sequence[EntityChange]], int]
 """handler(session, actor, changes) -> processes started, in the batch's transaction."""
@@ -97,9 +98,9 @@ def registration_preview() -> Preview | None:
     return preview
 
 
-def case_subjects(session: Session, items: Sequence[WorkItem]) -> dict[int, str]:
-    """{item id: what its case is about}, from the domain of each item's process."""
-    found: dict[int, str] = {}
+def case_subjects(session: Session, items: Sequence[WorkItem]) -> dict[int, tuple[str, str]]:
+    """{item id: (code, name) of what its case is about}, from the domain of its process."""
+    found: dict[int, tuple[str, str]] = {}
     for key, describe in DESCRIBERS.items():
         mine = [item for item in items if item.process_key == key]
         if mine:

@@ -10,9 +10,11 @@ from sqlalchemy.orm import Session
 from engine.models import DualNotice, WorkItem
 
 
-def licence_items(session: Session, items: Sequence[WorkItem]) -> dict[int, str]:
-    """{work item id: the licence item's name} for the items of dual-notice cases. One query."""
+def licence_items(session: Session, items: Sequence[WorkItem]) -> dict[int, tuple[str, str]]:
+    """{work item id: (licence item code, its name)} for the items of dual-notice cases.
+    One query."""
     instance_ids = {item.instance_id for item in items}
-    names = dict(session.execute(select(DualNotice.instance_id, DualNotice.licence_item_name)
-                                 .where(DualNotice.instance_id.in_(instance_ids))).all())
-    return {item.id: names[item.instance_id] for item in items if item.instance_id in names}
+    found = {instance_id: (code, name) for instance_id, code, name in session.execute(
+        select(DualNotice.instance_id, DualNotice.licence_item, DualNotice.licence_item_name)
+        .where(DualNotice.instance_id.in_(instance_ids)))}
+    return {item.id: found[item.instance_id] for item in items if item.instance_id in found}

@@ -18,8 +18,9 @@ from engine.work.targets import Placement, placements
 
 Kind = Literal["overdue", "due_soon"]
 KINDS: tuple[Kind, ...] = ("overdue", "due_soon")
-Describe = Callable[[Session, Sequence[WorkItem]], dict[int, str]]
-"""describe(session, items) -> {item id: what the case is about}, e.g. its licence item."""
+Describe = Callable[[Session, Sequence[WorkItem]], dict[int, tuple[str, str]]]
+"""describe(session, items) -> {item id: (code, name) of what the case is about}, e.g. its
+licence item."""
 
 
 @dataclass
@@ -59,6 +60,7 @@ class MonitorRow:
     item: WorkItem
     entity_name: str | None
     subject: str | None  # the licence item, or whatever the case's domain says it is about
+    subject_code: str | None
     department_name: str
     area_name: str
     unit_name: str | None  # the unit holding it, when that is not the department itself
@@ -165,8 +167,10 @@ def _rows(session: Session, user: User, calendar: WorkdayCalendar, kind: Kind,
     for item in items:
         place = placed.get(item.candidate_org_id or 0)
         unit = place.unit if place else None
+        subject = subjects.get(item.id)
         rows.append(MonitorRow(
-            item, entities.get(item.entity_id or 0), subjects.get(item.id),
+            item, entities.get(item.entity_id or 0), subject[1] if subject else None,
+            subject[0] if subject else None,
             place.department.name if place else "", place.area.name if place else "",
             unit.name if place and unit and unit.id != place.department.id else None,
             holders.get(item.assignee_id or 0),

@@ -70,3 +70,15 @@ def test_the_server_refuses_a_police_notice_for_a_market_officer(login, app_sess
     with app_sessions() as session:
         assert session.get(WorkItem, item.id).assignee_id is None
         assert session.execute(select(DualNotice.state)).scalar_one().value == "pushed"
+
+
+def test_an_english_page_names_the_licence_item_and_the_step_in_english(login, police_notice,
+                                                                        traveller):
+    item, licence = police_notice
+    traveller.move_to(MONTH_LATER)
+    admin = login("admin")
+    admin.post("/auth/language", {"locale": "en"})
+    row = row_of(admin.get("/monitor/").get_data(as_text=True), item.id)
+    title = re.search(r'<strong class="task-title">([^<]+)</strong>', row).group(1)
+    assert title != licence and not re.search(r"[\u4e00-\u9fff]", title)
+    assert "working days overdue" in row and "Claim or return" in row
