@@ -49,9 +49,12 @@ def test_registrar_imports_and_a_department_claims(server, server_sessions, new_
     assert bad_row.inner_text().split("\t")[:2] == ["3", "统一社会信用代码"]
     expected = registration_check_characters(tmp_path)
     assert f"校验码为 {expected[0]}，应为 {expected[1]}" in bad_row.inner_text()
+    preview = clerk.inner_text("#routing-rows")
+    assert "食品经营许可（餐饮服务） → 隆阳区市场监管局" in preview, "where the row would go"
     clerk.click("#import")
     clerk.wait_for_selector("#done", timeout=20_000)
     assert "推送 1 条告知" in clerk.inner_text("#done")
+    assert "待认领" in clerk.inner_text("#routing-rows"), "where it went, and its state"
 
     phone = new_page(width=375, height=740)
     sign_in(phone, server, "chen")

@@ -149,3 +149,19 @@ def test_the_diagram_opens_readable_on_a_phone_and_zooms(server, server_sessions
     page.click("[data-zoom=fit]")
     assert page.evaluate(scale) < before
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
+
+
+def test_completing_an_unheld_task_says_it_claims_it_and_the_history_shows_it(
+        server, server_sessions, new_page):
+    item = start_entity_case(server_sessions, "保山永昌餐饮有限公司", "91530502MA6K0000XB")
+    page = new_page(width=1280)
+    sign_in(page, server, "chen")
+    page.goto(f"{server}/tasks/{item.id}")
+    assert page.inner_text("#complete") == "认领并办结"
+    assert "办结即由您认领" in page.inner_text("#claims-on-completion")
+    page.select_option("#decision", "approve")
+    page.fill("#opinion", "材料齐全，同意")
+    page.click("#complete")
+    page.wait_for_url(f"{server}/inbox/")
+    page.goto(f"{server}/tasks/{item.id}")
+    assert "认领 (办结时)" in page.inner_text(".history")
