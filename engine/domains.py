@@ -12,7 +12,7 @@ from sqlalchemy import ColumnElement, false, or_
 from sqlalchemy.orm import Session
 
 from engine import audit, dual_notice, registry
-from engine.models import User
+from engine.models import User, WorkItem
 from engine.registry import EntityChange, OnBatch, Preview
 
 Completer = Callable[[Session, audit.Actor, int, dict[str, Any]], object]
@@ -25,6 +25,10 @@ page is where the case's steps are worked), or None."""
 
 EntityFilter = Callable[[Session, User], ColumnElement[bool]]
 """filter(session, user): SQL on MarketEntity, true for the entities the user sees."""
+
+Describer = Callable[[Session, Sequence[WorkItem]], dict[int, tuple[str, str]]]
+"""describer(session, items) -> {item id: (code, name) of what its case is about}, such as
+its licence item."""
 
 RegistrationHandler = Callable[[Session, audit.Actor, Sequence[EntityChange]], int]
 """handler(session, actor, changes) -> processes started, in the batch's transaction."""
@@ -39,6 +43,9 @@ ENTITY_FILTERS: list[EntityFilter] = [
     registry.registrar_filter,
     dual_notice.entity_filter,
 ]
+DESCRIBERS: dict[str, Describer] = {
+    dual_notice.PROCESS_KEY: dual_notice.licence_items,
+}
 REGISTRATION_HANDLERS: list[RegistrationHandler] = [
     dual_notice.route_entities,
 ]
@@ -89,3 +96,13 @@ def registration_preview() -> Preview | None:
         return found
 
     return preview
+
+
+def case_subjects(session: Session, items: Sequence[WorkItem]) -> dict[int, tuple[str, str]]:
+    """{item id: (code, name) of what its case is about}, from the domain of its process."""
+    found: dict[int, tuple[str, str]] = {}
+    for key, describe in DESCRIBERS.items():
+        mine = [item for item in items if item.process_key == key]
+        if mine:
+            found.update(describe(session, mine))
+    return found

@@ -40,6 +40,10 @@ REASONS: dict[str, LazyString] = {
     "not_signed_in": _l("Only a signed-in user can hold a task."),
     "not_a_candidate": _l("You are not one of the people this task is meant for."),
     "not_holder_or_manager": _l("Only the holder of this task or a manager can do this."),
+    "outside_department": _l("A task is handed on within the department that holds it: "
+                             "choose a person or unit of that department."),
+    "cannot_work_task": _l("This person's role cannot work this task (system administrators "
+                           "and auditors never can): choose someone else."),
     "not_returnable": _l("This task cannot be returned."),
     "upload_not_allowed": _l("You may not add files to this task."),
     "comment_not_allowed": _l("You may not comment on this case."),

@@ -3,7 +3,7 @@ registrar's returned notices, every notice of one entity."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Literal
 
@@ -16,7 +16,7 @@ from engine.dual_notice.history import notice_histories
 from engine.dual_notice.lights import Light, light_filter, notice_light
 from engine.dual_notice.notices import get_notice, notice_filter
 from engine.dual_notice.routing_table import latest_table
-from engine.dual_notice.targets import routing_targets
+from engine.dual_notice.targets import department_kind, routing_targets
 from engine.errors import NotFound
 from engine.models import (
     DualNotice,
@@ -29,6 +29,7 @@ from engine.models import (
     WorkItemStatus,
 )
 from engine.org import scope
+from engine.org.areas import city_code
 from engine.paging import Page, page_of
 from engine.work.history import HistoryEntry
 
@@ -103,14 +104,24 @@ class RoutingChoices:
 
     licence_items: list[tuple[str, str]]  # code, name
     departments: list[tuple[int, str, str]]  # id, code, name
+    items_of: dict[int, list[str]] = field(default_factory=dict)  # department id → its items
 
 
 def routing_choices(session: Session, area_code: str) -> RoutingChoices:
     """The licence items of the latest routing table, and the departments of the area
-    and of the city that license one of them (engine.dual_notice.targets)."""
+    and of the city that license one of them (engine.dual_notice.targets), with the
+    items each licenses (a pick list of departments follows the chosen item)."""
     table = latest_table(session)
-    return RoutingChoices(sorted(table.licence_items().items()), [
-        (unit.id, unit.code, unit.name) for unit in routing_targets(session, area_code, table)])
+    units = routing_targets(session, area_code, table)
+    city = city_code(session)
+    by_kind: dict[str, list[str]] = {}
+    for rule in table.rules:
+        by_kind.setdefault(rule.outcome.department, []).append(rule.outcome.licence_item)
+    return RoutingChoices(
+        sorted(table.licence_items().items()),
+        [(unit.id, unit.code, unit.name) for unit in units],
+        {unit.id: sorted(set(by_kind.get(department_kind(unit, area_code, city) or "", [])))
+         for unit in units})
 
 
 @dataclass(frozen=True)

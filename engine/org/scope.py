@@ -14,6 +14,9 @@ SATISFIES: dict[str, frozenset[Role]] = {
     Role.SUPERVISOR: frozenset({Role.SUPERVISOR}),
 }
 MANAGERS = frozenset({Role.DEPT_ADMIN, Role.SUPERVISOR, Role.SYSADMIN})
+# The units that hold work of their own: a department (with its sections and stations) or a
+# joint-meeting office. Work is handed on within one of them, never across.
+HEAD_KINDS = (OrgKind.DEPARTMENT, OrgKind.JOINT_OFFICE)
 
 
 def scope_roots(session: Session, user: User) -> list[str] | None:
@@ -50,7 +53,11 @@ def supervised_areas(session: Session, user: User) -> list[str] | None:
 
 
 def in_scope(session: Session, user: User, path: str) -> bool:
-    roots = scope_roots(session, user)
+    return in_roots(scope_roots(session, user), path)
+
+
+def in_roots(roots: list[str] | None, path: str) -> bool:
+    """Whether `path` lies under one of the roots (None: everywhere)."""
     return roots is None or any(path.startswith(r) for r in roots)
 
 
@@ -92,7 +99,12 @@ def may_work_on(session: Session, user: User, item: WorkItem) -> bool:
 
 def may_manage(session: Session, user: User, path: str) -> bool:
     """Whether the user may reassign or steer work in the subtree at `path`."""
-    return bool(user.roles & MANAGERS) and in_scope(session, user, path)
+    return is_manager(user) and in_scope(session, user, path)
+
+
+def is_manager(user: User) -> bool:
+    """Whether the user's roles may steer work (within their scope)."""
+    return bool(user.roles & MANAGERS)
 
 
 def department_of(session: Session, user: User) -> OrgUnit | None:
@@ -102,3 +114,17 @@ def department_of(session: Session, user: User) -> OrgUnit | None:
     while unit is not None and unit.kind != OrgKind.DEPARTMENT:
         unit = session.get(OrgUnit, unit.parent_id) if unit.parent_id else None
     return unit
+
+
+def department_unit(session: Session, unit: OrgUnit) -> OrgUnit:
+    """The department (or joint-meeting office) a unit belongs to: the nearest such unit at
+    or above it; the unit itself when none is."""
+    ids = [int(part) for part in unit.path.strip("/").split("/") if part]
+    heads = session.execute(select(OrgUnit).where(
+        OrgUnit.id.in_(ids), OrgUnit.kind.in_(HEAD_KINDS))).scalars().all()
+    return max(heads, key=lambda head: len(head.path), default=unit)
+
+
+def may_take(user: User, role: str | None) -> bool:
+    """Whether a person's roles let them work a task of the lane's candidate role."""
+    return user.active and bool(user.roles & SATISFIES.get(role or Role.OFFICER, frozenset()))

@@ -213,6 +213,18 @@ def _manages(session: Session, user: User, item: WorkItem) -> bool:
     return unit is not None and scope.may_manage(session, user, unit.path)
 
 
+def _require_department(session: Session, item: WorkItem, target: OrgUnit) -> None:
+    """Work moves within the department (or office) holding it: a notice for the agriculture
+    bureau never lands with a market-regulation officer."""
+    held_by = session.get(OrgUnit, item.candidate_org_id) if item.candidate_org_id else None
+    if held_by is None:
+        return
+    department = scope.department_unit(session, held_by)
+    if not target.path.startswith(department.path):
+        raise Forbidden("hand the task on within its department", code="outside_department",
+                        department=department.name)
+
+
 def assign(session: Session, actor: audit.Actor, item_id: int, *,
            user_id: int | None = None, org_unit_id: int | None = None) -> WorkItem:
     """Hand an item to a person, or to a sub-unit (which then claims it), within scope."""
@@ -230,6 +242,10 @@ def assign(session: Session, actor: audit.Actor, item_id: int, *,
         if target is None or not target.active or (
                 user is not None and not scope.in_scope(session, user, target.org_unit.path)):
             raise InvalidInput("no such person in your scope", fields={"user_id": "out_of_scope"})
+        _require_department(session, item, target.org_unit)
+        if not scope.may_take(target, item.candidate_role):
+            raise Forbidden("this person's roles cannot work this task",
+                            code="cannot_work_task", user_id=target.id)
         unit = session.get(OrgUnit, item.candidate_org_id) if item.candidate_org_id else None
         moved = None if unit and target.org_unit.path.startswith(unit.path) \
             else target.org_unit_id
@@ -239,6 +255,7 @@ def assign(session: Session, actor: audit.Actor, item_id: int, *,
         unit = session.get(OrgUnit, org_unit_id)
         if unit is None or (user is not None and not scope.in_scope(session, user, unit.path)):
             raise InvalidInput("no such unit in your scope", fields={"org_unit_id": "out_of_scope"})
+        _require_department(session, item, unit)
         _note_holder(case, item, None, unit.id)
         summary = {"to_unit": unit.code}
     save_case(session, case)

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from SpiffWorkflow.util.task import TaskState
-from sqlalchemy import exists, or_, select
+from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
 from engine import audit
@@ -14,7 +14,6 @@ from engine.models import (
     Attachment,
     Comment,
     MarketEntity,
-    OrgKind,
     OrgUnit,
     ProcessDefinition,
     Role,
@@ -25,11 +24,9 @@ from engine.models import (
 from engine.org import scope
 from engine.runtime import actor_user, get_work_item
 from engine.runtime.cases import open_case
+from engine.work import targets
 from engine.work.history import HistoryEntry, case_history
 from engine.work.returns import return_route
-
-ASSIGNABLE_KINDS = (OrgKind.DEPARTMENT, OrgKind.SECTION, OrgKind.STATION, OrgKind.JOINT_OFFICE)
-MAX_TARGETS = 300
 
 
 @dataclass(frozen=True)
@@ -133,32 +130,15 @@ def latest_item_for(session: Session, user: User, instance_id: int) -> int | Non
 
 def assign_targets(session: Session, user: User, item: WorkItem
                    ) -> tuple[list[User], list[OrgUnit]]:
-    """People and units the user may hand the item to: below its unit, or a manager's scope."""
-    unit = session.get(OrgUnit, item.candidate_org_id) if item.candidate_org_id else None
-    if unit is None:
-        return [], []
-    roots = [unit.path]
-    if manages(session, user, item):
-        roots = scope.scope_roots(session, user) or [_area_of(session, unit).path]
-    in_roots = or_(*(OrgUnit.path.startswith(root) for root in roots))
-    in_roots = or_(*(OrgUnit.path.startswith(root) for root in roots))
-    users = session.execute(
-        select(User).join(OrgUnit, OrgUnit.id == User.org_unit_id)
-        .where(in_roots, User.active).order_by(OrgUnit.path, User.username).limit(MAX_TARGETS)
-    ).unique().scalars().all()
-    units = session.execute(
-        select(OrgUnit).where(in_roots, OrgUnit.kind.in_(ASSIGNABLE_KINDS))
-        .order_by(OrgUnit.path).limit(MAX_TARGETS)).scalars().all()
-    return list(users), list(units)
-
-
-def _area_of(session: Session, unit: OrgUnit) -> OrgUnit:
-    """The city, county or park a unit belongs to."""
-    ids = [int(part) for part in unit.path.strip("/").split("/")]
-    areas = session.execute(select(OrgUnit).where(
-        OrgUnit.id.in_(ids), OrgUnit.kind.in_((OrgKind.CITY, OrgKind.COUNTY, OrgKind.PARK)))
-    ).scalars().all()
-    return max(areas, key=lambda a: len(a.path), default=unit)
+    """People and units the user may hand the item to: those of the department holding it
+    whose roles can work it (`engine.work.targets.reassign_choices`)."""
+    groups = targets.reassign_choices(session, user, [item]).get(item.id, [])
+    order = {person.id: n for n, person in enumerate(p for g in groups for p in g.people)}
+    places = {group.unit.id: n for n, group in enumerate(groups)}
+    people = session.execute(select(User).where(User.id.in_(order))).unique().scalars().all()
+    units = session.execute(select(OrgUnit).where(OrgUnit.id.in_(places))).scalars().all()
+    return (sorted(people, key=lambda person: order[person.id]),
+            sorted(units, key=lambda unit: places[unit.id]))
 
 
 @dataclass

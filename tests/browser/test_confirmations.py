@@ -43,3 +43,16 @@ def test_a_return_asks_first_and_a_no_changes_nothing(server, server_sessions, n
     with page.expect_navigation():
         page.click("#return-form button[type=submit]")
     assert state(server_sessions, notice_id) == NoticeState.RETURNED
+
+
+def test_an_incomplete_form_is_not_confirmed_but_sent_back_with_its_errors(
+        server, server_sessions, new_page):
+    page, notice_id = pushed_notice_on_a_phone(server, server_sessions, new_page)
+    page.click("#return summary")
+    asked: list[str] = []
+    page.on("dialog", lambda dialog: (asked.append(dialog.message), dialog.dismiss()))
+    with page.expect_navigation():
+        page.click("#return-form button[type=submit]")  # no reason, no note
+    assert asked == [], "nothing to confirm before the form is complete"
+    assert page.locator("#return-form .field.has-error").count() == 2
+    assert state(server_sessions, notice_id) == NoticeState.PUSHED

@@ -34,3 +34,21 @@ def test_the_app_serves_the_built_viewer(login, case):
         url = f"/static/vendor/bpmn-js/{name}"
         assert url in page
         assert officer.get(url).status_code == 200
+
+
+ECHARTS = ROOT / "webapp" / "static" / "vendor" / "echarts"
+
+
+def test_echarts_is_a_locked_npm_dependency():
+    package = json.loads((ROOT / "package.json").read_text())
+    lock = json.loads((ROOT / "package-lock.json").read_text())
+    assert "echarts" in package["dependencies"]
+    assert "node_modules/echarts" in lock["packages"]
+
+
+@pytest.mark.skipif(not ECHARTS.exists(), reason="front-end assets not built (make assets)")
+def test_the_monitor_serves_its_own_charts(login):
+    supervisor = login("wang")
+    url = "/static/vendor/echarts/echarts.common.min.js"
+    assert url in supervisor.get("/monitor/").get_data(as_text=True)
+    assert supervisor.get(url).status_code == 200

@@ -12,9 +12,15 @@ const copies = [
   ["bpmn-js/dist/assets/diagram-js.css", "bpmn-js/diagram-js.css"],
   ["bpmn-js/dist/assets/bpmn-js.css", "bpmn-js/bpmn-js.css"],
   ["bpmn-js/LICENSE", "bpmn-js/LICENSE"],
+  // The monitor's charts: the "common" build (bar, line, pie; grid, tooltip, legend), a third
+  // of the full one.
+  ["echarts/dist/echarts.common.min.js", "echarts/echarts.common.min.js"],
+  ["echarts/LICENSE", "echarts/LICENSE"],
 ];
 
-rmSync(join(vendor, "bpmn-js"), { recursive: true, force: true });
+for (const library of ["bpmn-js", "echarts"]) {
+  rmSync(join(vendor, library), { recursive: true, force: true });
+}
 for (const [from, to] of copies) {
   const source = join(root, "node_modules", from);
   if (!existsSync(source)) {

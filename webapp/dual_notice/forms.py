@@ -7,6 +7,7 @@ from datetime import date
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, Optional, Regexp
 
 from engine.dual_notice.queries import RoutingChoices
@@ -76,11 +77,21 @@ class RerouteForm(FlaskForm):
     def fill(self, choices: RoutingChoices, licence_item: str | None = None) -> RerouteForm:
         self.licence_item.choices = [("", CHOOSE), *(
             (code, f"{name} ({code})") for code, name in local_items(choices.licence_items))]
-        self.department.choices = [("", CHOOSE), *(
-            (str(unit_id), name) for unit_id, _code, name in choices.departments)]
+        self.department.choices = department_choices(choices)
+        self.department.render_kw = {"data-depends-on": "licence_item"}
+        self.licence_item.render_kw = {"data-filter": str(_l("Search the licence items"))}
         if licence_item and not self.licence_item.data:
             self.licence_item.data = licence_item
         return self
+
+
+def department_choices(choices: RoutingChoices) -> list[SelectChoice]:
+    """The departments, each option naming the licence items it licenses (data-items):
+    app.js offers only those of the chosen item; the server checks the same rule."""
+    return [SelectChoice("", str(CHOOSE)), *(
+        SelectChoice(str(unit_id), name,
+                     render_kw={"data-items": " ".join(choices.items_of.get(unit_id, []))})
+        for unit_id, _code, name in choices.departments)]
 
 
 class TerminateForm(FlaskForm):

@@ -9,7 +9,7 @@ from wtforms import SelectField, TextAreaField
 from wtforms.validators import Length, Regexp
 
 from engine.dual_notice.queries import RoutingChoices
-from webapp.dual_notice.forms import CHOOSE
+from webapp.dual_notice.forms import CHOOSE, department_choices
 from webapp.dual_notice.labels import local_items
 from webapp.forms import filled, required, strip
 from webapp.params import ID
@@ -29,8 +29,7 @@ class ManualRouteForm(FlaskForm):
     def fill(self, choices: RoutingChoices) -> ManualRouteForm:
         self.licence_item.choices = [("", CHOOSE), *(
             (code, f"{name} ({code})") for code, name in local_items(choices.licence_items))]
-        self.department.choices = [("", CHOOSE), *(
-            (str(unit_id), name) for unit_id, _code, name in choices.departments)]
+        self.department.choices = department_choices(choices)
         return self
 
 

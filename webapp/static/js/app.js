@@ -5,7 +5,11 @@
   // its form; the question names what will happen.
   document.addEventListener("submit", function (event) {
     var button = event.submitter;
-    if (button && button.dataset.confirm) {
+    // A form missing a required value goes back with its errors: nothing to confirm yet.
+    var missing = Array.prototype.some.call(event.target.elements, function (el) {
+      return el.required && !el.disabled && !String(el.value || "").trim();
+    });
+    if (button && button.dataset.confirm && !missing) {
       if (!window.confirm(button.dataset.confirm)) { event.preventDefault(); }
     }
   });
@@ -44,6 +48,62 @@
         if (event.target.name === name) { update(); }
       });
       update();
+    });
+  });
+  // A pick list that follows another (data-depends-on="ID"): while select#ID has a value,
+  // only the options whose data-items name it are offered. The server checks the same.
+  document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll("select[data-depends-on]").forEach(function (select) {
+      var leader = document.getElementById(select.dataset.dependsOn);
+      if (!leader) { return; }
+      var update = function () {
+        Array.prototype.forEach.call(select.options, function (option) {
+          if (!option.value) { return; }
+          var off = Boolean(leader.value) &&
+            (option.dataset.items || "").split(" ").indexOf(leader.value) < 0;
+          option.hidden = off;
+          option.disabled = off;
+        });
+        var chosen = select.options[select.selectedIndex];
+        if (chosen && chosen.disabled) { select.value = ""; }
+      };
+      leader.addEventListener("change", update);
+      update();
+    });
+    // A search box above a long pick list (data-filter holds its placeholder): typing
+    // keeps the options, or the groups, that match.
+    document.querySelectorAll("select[data-filter]").forEach(function (select) {
+      if (select.options.length < 8) { return; }
+      var options = Array.prototype.map.call(select.options, function (option) {
+        var group = option.parentNode.tagName === "OPTGROUP" ? option.parentNode : null;
+        return {option: option, parent: option.parentNode,
+                text: ((group ? group.label + " " : "") + option.text).toLowerCase()};
+      });
+      var box = document.createElement("input");
+      box.type = "search";
+      box.className = "choice-filter";
+      box.placeholder = select.dataset.filter;
+      box.setAttribute("aria-label", select.dataset.filter);
+      select.parentNode.insertBefore(box, select);
+      var shown = "";
+      var filter = function () {
+        var text = box.value.trim().toLowerCase();
+        if (text === shown) { return; }
+        shown = text;
+        var chosen = select.value;
+        options.forEach(function (o) { o.option.remove(); });
+        options.forEach(function (o) {
+          var value = o.option.value;
+          if (!value || value === chosen || !text || o.text.indexOf(text) >= 0) {
+            o.parent.appendChild(o.option);
+          }
+        });
+        select.value = chosen;
+      };
+      // After the event: a pasted or composed (IME) text is in the box only then.
+      ["input", "change", "compositionend"].forEach(function (name) {
+        box.addEventListener(name, function () { window.setTimeout(filter, 0); });
+      });
     });
   });
   // Disable a form's submit buttons once it is sent, so a double tap sends it once.
