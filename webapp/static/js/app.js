@@ -74,10 +74,11 @@
     // keeps the options, or the groups, that match.
     document.querySelectorAll("select[data-filter]").forEach(function (select) {
       if (select.options.length < 8) { return; }
-      var options = Array.prototype.map.call(select.options, function (option) {
-        var group = option.parentNode.tagName === "OPTGROUP" ? option.parentNode : null;
-        return {option: option, parent: option.parentNode,
-                text: ((group ? group.label + " " : "") + option.text).toLowerCase()};
+      // The select's children in order: options, and groups with their options.
+      var children = Array.prototype.map.call(select.children, function (child) {
+        var group = child.tagName === "OPTGROUP";
+        return {node: child, options: group ? Array.prototype.slice.call(child.children) : [],
+                label: group ? child.label.toLowerCase() + " " : ""};
       });
       var box = document.createElement("input");
       box.type = "search";
@@ -91,19 +92,27 @@
         if (text === shown) { return; }
         shown = text;
         var chosen = select.value;
-        options.forEach(function (o) { o.option.remove(); });
-        options.forEach(function (o) {
-          var value = o.option.value;
-          if (!value || value === chosen || !text || o.text.indexOf(text) >= 0) {
-            o.parent.appendChild(o.option);
+        var keep = function (option, label) {
+          return !option.value || option.value === chosen || !text ||
+            (label + option.text.toLowerCase()).indexOf(text) >= 0;
+        };
+        while (select.firstChild) { select.removeChild(select.firstChild); }
+        children.forEach(function (child) {
+          if (child.node.tagName !== "OPTGROUP") {
+            if (keep(child.node, "")) { select.appendChild(child.node); }
+            return;
           }
+          while (child.node.firstChild) { child.node.removeChild(child.node.firstChild); }
+          child.options.forEach(function (option) {
+            if (keep(option, child.label)) { child.node.appendChild(option); }
+          });
+          if (child.node.children.length) { select.appendChild(child.node); }
         });
         select.value = chosen;
       };
-      // After the event: a pasted or composed (IME) text is in the box only then.
-      ["input", "change", "compositionend"].forEach(function (name) {
-        box.addEventListener(name, function () { window.setTimeout(filter, 0); });
-      });
+      box.addEventListener("input", filter);
+      // A composed (IME) text is in the box only after its composition ends.
+      box.addEventListener("compositionend", function () { window.setTimeout(filter, 0); });
     });
   });
   // Disable a form's submit buttons once it is sent, so a double tap sends it once.
