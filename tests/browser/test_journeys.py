@@ -75,7 +75,8 @@ def test_supervisor_sees_an_overdue_item_and_reassigns_it(server, server_session
         with server_sessions() as session:
             yang = _user_id(session, "yang")
         row.locator("select").select_option(f"user:{yang}")
-        row.locator("form.reassign button").click()
+        page.once("dialog", lambda dialog: dialog.accept())
+        row.locator("form.reassign button", has_text="改派").click()
         assert "任务已移交" in page.inner_text(".flash")
         with server_sessions() as session:
             assert session.get(WorkItem, item.id).assignee_id == yang
