@@ -117,6 +117,9 @@ def _fingerprint(session: Session) -> tuple[Any, ...]:
     return tuple(session.execute(days).one()) + tuple(session.execute(years).one())
 
 
+_BETWEEN_CACHE = 4096
+
+
 class WorkdayCalendar:
     """The working days of one area: its local changes over the national arrangement.
 
@@ -136,6 +139,8 @@ class WorkdayCalendar:
         self._package = _package_rows()
         self._local = _area_rows(session, area_code) if area_code != NATIONAL else None
         self._fallback_years: set[int] = set()
+        # Lists count the same spans over and over (ages, lights): counted once each.
+        self._between: dict[tuple[date, date], int] = {}
 
     @property
     def rule_max_years(self) -> int:
@@ -173,7 +178,13 @@ class WorkdayCalendar:
 
     def workdays_between(self, start: date, end: date) -> int:
         """Working days after `start` up to and including `end`."""
-        return workdays.workdays_between(start, end, self.is_workday)
+        key = (start, end)
+        found = self._between.get(key)
+        if found is None:
+            if len(self._between) >= _BETWEEN_CACHE:
+                self._between.clear()
+            found = self._between[key] = workdays.workdays_between(start, end, self.is_workday)
+        return found
 
     def now(self) -> datetime:
         """The current time, aware, in UTC."""
