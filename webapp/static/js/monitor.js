@@ -8,7 +8,8 @@
     var chart = JSON.parse(data.textContent);
     document.querySelectorAll("[data-chart]").forEach(function (box) {
       var series = chart[box.dataset.chart];
-      if (!series || !series.names.length) { box.hidden = true; return; }
+      if (!series || !series.names.length) { return; }  // the figure stays hidden
+      box.closest("figure").hidden = false;  // shown before drawing: ECharts needs its size
       var view = window.echarts.init(box, null, {renderer: "canvas"});
       view.setOption({
         animation: false,
