@@ -112,7 +112,7 @@ def build_dataset(target: str | Engine, var_dir: Path, items: int = 200_000,
     for start in range(0, items, batch):
         count = min(batch, items - start)
         with transaction(sessions) as session:
-            first = _instances(session, definition_id, count, now)
+            first = insert_instances(session, definition_id, count, now)
             rows = []
             for n in range(count):
                 unit = rng.choice(unit_ids)
@@ -133,7 +133,8 @@ def build_dataset(target: str | Engine, var_dir: Path, items: int = 200_000,
     return Dataset(officers, supervisors, unit_ids, items)
 
 
-def _instances(session, definition_id: int, count: int, now) -> int:  # type: ignore[no-untyped-def]
+def insert_instances(session, definition_id: int, count: int, now) -> int:  # type: ignore[no-untyped-def]
+    """`count` stateless running instances of a definition; the id of the first."""
     before = session.execute(select(ProcessInstance.id).order_by(
         ProcessInstance.id.desc()).limit(1)).scalar() or 0
     session.execute(insert(ProcessInstance), [dict(

@@ -32,6 +32,7 @@ sys.path.insert(0, str(HERE.parent))
 from sqlalchemy import Engine, insert, select  # noqa: E402
 
 from bench.common import backends, database, emit, progress, summary_ms  # noqa: E402
+from bench.inbox import insert_instances  # noqa: E402
 from engine import clock  # noqa: E402
 from engine.audit import Actor  # noqa: E402
 from engine.calendar import seed_from_chinese_calendar  # noqa: E402
@@ -39,13 +40,11 @@ from engine.config import PROJECT_DIR, Settings  # noqa: E402
 from engine.db import session_factory, transaction  # noqa: E402
 from engine.models import (  # noqa: E402
     DualNotice,
-    InstanceStatus,
     MarketEntity,
     NoticeState,
     OrgKind,
     OrgUnit,
     ProcessDefinition,
-    ProcessInstance,
     Role,
     User,
     UserRole,
@@ -96,7 +95,7 @@ def build(engine: Engine, var_dir: Path, late: int, others: int, seed: int = 1) 
     for start in range(0, total, batch):
         count = min(batch, total - start)
         with transaction(sessions) as session:
-            first = _instances(session, definition_id, count, now)
+            first = insert_instances(session, definition_id, count, now)
             items, notices = [], []
             for n in range(count):
                 number = start + n
@@ -164,16 +163,6 @@ def _due(rng: random.Random, now: datetime, late: bool) -> datetime:
     if late:
         return now - timedelta(hours=rng.uniform(1, 40 * 24))
     return now + timedelta(hours=rng.uniform(1, 30 * 24))
-
-
-def _instances(session: Any, definition_id: int, count: int, now: datetime) -> int:
-    before = session.execute(select(ProcessInstance.id).order_by(
-        ProcessInstance.id.desc()).limit(1)).scalar() or 0
-    session.execute(insert(ProcessInstance), [dict(
-        definition_id=definition_id, status=InstanceStatus.RUNNING, state="{}",
-        serializer_version="bench", version=1, started_by="bench", started_at=now,
-        updated_at=now) for _ in range(count)])
-    return before + 1
 
 
 def sign_in(client: Any, username: str) -> None:

@@ -186,10 +186,9 @@ def _condition_text(spec: FormField, definition: FormDefinition, locale: str) ->
 def submitted_values(form: FlaskForm, definition: FormDefinition) -> dict[str, Any]:
     """What the user typed, field by field, for the engine's own validation; a field whose
     condition does not hold is left out."""
-    values = {spec.name: form[spec.name].data for spec in definition.fields
-              if spec.type != "file"}
-    return {name: value for name, value in values.items()
-            if next(f for f in definition.fields if f.name == name).shown(values)}
+    fields = [spec for spec in definition.fields if spec.type != "file"]
+    values = {spec.name: form[spec.name].data for spec in fields}
+    return {spec.name: values[spec.name] for spec in fields if spec.shown(values)}
 
 
 def add_engine_errors(form: FlaskForm, fields: dict[str, str]) -> None:

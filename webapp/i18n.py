@@ -66,10 +66,15 @@ def local_name(name: str | None) -> str:
     if not name:
         return ""
     chinese, english = bilingual_parts(name)
-    english_page = g.get("english_page")
-    if english_page is None:  # once a request: a list shows many names
-        english_page = g.english_page = select_locale().startswith("en")
-    return english if english_page else chinese
+    return english if english_page() else chinese
+
+
+def english_page() -> bool:
+    """Whether this request's page is in English; read once a request (lists ask per row)."""
+    english = g.get("english_page")
+    if english is None:
+        english = g.english_page = select_locale().startswith("en")
+    return bool(english)
 
 
 @lru_cache(maxsize=4096)

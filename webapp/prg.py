@@ -62,13 +62,3 @@ def recall(form_class: type[F], key: str, **kwargs: Any) -> F | None:
             form._fields[name].errors = list(messages)
     return form
 
-
-def pending(key: str) -> bool:
-    """Whether a failed form waits for `key` (without taking it)."""
-    packed = session.get(STASH)
-    if not packed:
-        return False
-    try:
-        return bool(json.loads(zlib.decompress(base64.b64decode(packed))).get("key") == key)
-    except (ValueError, zlib.error):
-        return False

@@ -6,12 +6,12 @@ from collections.abc import Iterable
 from types import SimpleNamespace
 from typing import Any
 
-from flask import Flask
+from flask import Flask, g
 from flask_babel import lazy_gettext as _l
 
 from engine.dual_notice.routing_table import latest_table
 from webapp import database
-from webapp.i18n import select_locale
+from webapp.i18n import english_page
 
 STATES = {
     "pushed": _l("Waiting for a claim"),
@@ -121,15 +121,24 @@ def vocabulary(value: object, labels: dict[str, Any]) -> object:
 def item_name(name: str, code: str) -> str:
     """A licence item's name in the page's language: English pages show the routing
     table's English name where it has one."""
-    if not select_locale().startswith("en"):
+    if not english_page():
         return name
-    return latest_table(database.session()).english_names().get(code) or name
+    return _item_names()[1].get(code) or name
 
 
 def item_label(code: str) -> str:
     """A licence item's name, from its code, in the page's language."""
-    table = latest_table(database.session())
-    return item_name(table.licence_items().get(code, code), code)
+    return item_name(_item_names()[0].get(code, code), code)
+
+
+def _item_names() -> tuple[dict[str, str], dict[str, str]]:
+    """The latest routing table's item names (Chinese, English), once a request: a list
+    names an item per row."""
+    names = g.get("licence_item_names")
+    if names is None:
+        table = latest_table(database.session())
+        names = g.licence_item_names = (table.licence_items(), table.english_names())
+    return names
 
 
 def local_items(items: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
