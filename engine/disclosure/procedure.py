@@ -14,9 +14,6 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from SpiffWorkflow.bpmn.util import BpmnEvent
-from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
-from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -36,7 +33,7 @@ from engine.models import DisclosureRecord, OrgUnit, RecordStatus, WorkItem, Wor
 from engine.org import scope
 from engine.runtime.cases import AFTER_SAVE, Case
 from engine.runtime.deploy import deploy_shipped
-from engine.runtime.derive import tasks_in
+from engine.runtime.derive import script_step_data
 from engine.runtime.signals import deliver_signal
 
 PROCESS_KEY = "info_publication"
@@ -166,12 +163,12 @@ def open_steps(session: Session, record: DisclosureRecord) -> list[WorkItem]:
 
 # --- the record kept in step with its case ------------------------------------------------
 
-def sync_record(session: Session, case: Case, _thrown: list[BpmnEvent]) -> None:
+def sync_record(session: Session, case: Case, _thrown: list[Any]) -> None:
     """After each save of an info_publication case: copy the state its diagram set into the
     record, with the time, the lateness and an audit event."""
     if case.row.definition.key != PROCESS_KEY or case.row.id is None:
         return
-    step = status_step(case.workflow)
+    step = status_step(case)
     status = step.get("record_status")
     record = session.get(DisclosureRecord, case.workflow.data.get("record_id") or 0)
     if record is None or record.instance_id not in (None, case.row.id):
@@ -210,15 +207,11 @@ def sync_record(session: Session, case: Case, _thrown: list[BpmnEvent]) -> None:
 AFTER_SAVE.append(sync_record)
 
 
-def status_step(workflow: BpmnWorkflow) -> dict[str, Any]:
+def status_step(case: Case) -> dict[str, Any]:
     """The data of the diagram's latest step that set `record_status` (empty before any):
     the state it gave the record, with what that step knew (the publication's end, the
-    repair's reasons). Steps of parallel branches, such as a reminder, carry older copies
-    of `record_status` and never count. The latest is the deepest in the task tree (a
-    loop's later pass lies below its earlier one), whatever the clock said."""
-    marks = [task for task in tasks_in(workflow, TaskState.COMPLETED)
-             if "record_status" in (getattr(task.task_spec, "script", None) or "")]
-    return max(marks, key=lambda task: (task.depth, task.last_state_change)).data if marks else {}
+    repair's reasons)."""
+    return script_step_data(case.workflow, "record_status")
 
 
 def _publication_end(step: dict[str, Any], calendar: WorkdayCalendar) -> date | None:

@@ -28,7 +28,7 @@ from engine.models import (
     User,
 )
 from engine.org import scope
-from engine.registry import uscc
+from engine.registry import uscc_problem
 from engine.runtime.forms import load_form, validate
 
 EDITABLE = (RecordStatus.DRAFT, RecordStatus.RETURNED)
@@ -104,7 +104,7 @@ def match_registry(session: Session, code: str, name: str | None
     the registry does not hold, a name that is not the registered one (individual
     businesses, 92…, are entities like any other)."""
     code = code.strip().upper()
-    if uscc.problem(code) is not None:
+    if uscc_problem(code) is not None:
         return None, {"party_uscc": "bad_uscc"}
     entity = session.execute(select(MarketEntity).where(MarketEntity.uscc == code)).scalar()
     if entity is None:

@@ -14,8 +14,8 @@ from SpiffWorkflow.bpmn.util import BpmnEvent
 from SpiffWorkflow.util.task import TaskState
 
 from engine.config import PROJECT_DIR
-from engine.disclosure.procedure import status_step
 from engine.runtime.deploy import check_process
+from engine.runtime.derive import script_step_data
 from engine.workflow import new_workflow, parse_process
 from tests.bpmn.runner import advance, ended_at, engine, finish, ready, restored
 
@@ -78,7 +78,7 @@ def test_the_diagram_passes_the_deploy_checks(parsed):
 def test_a_submitted_record_goes_to_the_department_administrator(specs):
     workflow = submit(specs)
     assert lanes(workflow) == {"review_record": "部门审核 department_admin"}
-    assert status_step(workflow)["record_status"] == "submitted"
+    assert script_step_data(workflow, "record_status")["record_status"] == "submitted"
 
 
 def test_a_draft_from_another_procedure_is_completed_by_the_department_first(specs):
@@ -92,14 +92,14 @@ def test_returned_revised_approved_published(specs):
     workflow = restored(submit(specs), specs)
     finish(workflow, "review_record", decision="return", return_reason="决定日期有误")
     assert ready(workflow) == ["revise_record"]
-    assert status_step(workflow)["record_status"] == "returned"
+    assert script_step_data(workflow, "record_status")["record_status"] == "returned"
     workflow = restored(workflow, specs)
     with time_machine.travel(MONDAY, tick=False):
         finish(workflow, "revise_record")
         finish(workflow, "review_record", decision="approve")
     waiting = {t.task_spec.name for t in workflow.get_tasks(state=TaskState.WAITING)}
     assert waiting == {"published_gateway"}
-    assert status_step(workflow)["record_status"] == "published"
+    assert script_step_data(workflow, "record_status")["record_status"] == "published"
     assert ready(workflow) == []
 
 
@@ -159,7 +159,7 @@ def test_a_withdrawal_ends_the_urge_still_open(specs):
     assert ready(workflow) == ["urge_withdrawal", "withdraw_record"]
     finish(workflow, "withdraw_record")
     assert workflow.is_completed()
-    assert status_step(workflow)["record_status"] == "withdrawn"
+    assert script_step_data(workflow, "record_status")["record_status"] == "withdrawn"
     assert ended_at(workflow) == ["end_reminded", "end_urge_needless", "end_withdrawn"]
 
 
@@ -180,7 +180,7 @@ def test_credit_repair_refused_keeps_the_publication_and_its_end(specs):
         finish(workflow, "review_repair", repair_decision="refuse", repair_note="未履行罚款")
         workflow = restored(workflow, specs)
     assert not workflow.is_completed()
-    assert status_step(workflow)["record_status"] == "published"
+    assert script_step_data(workflow, "record_status")["record_status"] == "published"
     advance(workflow, datetime(2026, 6, 3, 0, 0, 1, tzinfo=CST))
     assert ended_at(workflow) == ["end_expired"]
 
