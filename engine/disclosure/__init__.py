@@ -20,9 +20,10 @@ from engine.disclosure.records import (
     get_record,
     new_record,
     record_filter,
+    require_issuer,
 )
 
 __all__ = ["CATEGORIES", "PROCESS_KEY", "Category", "apply_for_repair", "category",
            "change_record", "complete_step", "entering_department", "form_values",
            "get_record", "new_record", "open_steps", "public_fields", "record_filter",
-           "record_of_instance", "report_revocation", "review", "submit"]
+           "record_of_instance", "report_revocation", "require_issuer", "review", "submit"]

@@ -27,10 +27,9 @@ from engine.disclosure.categories import (
     publication_end,
     repair_problem,
 )
-from engine.disclosure.records import EDITABLE, get_record
+from engine.disclosure.records import EDITABLE, get_record, require_issuer
 from engine.errors import Conflict, Forbidden, InvalidInput, NotFound
 from engine.models import DisclosureRecord, OrgUnit, RecordStatus, WorkItem, WorkItemStatus
-from engine.org import scope
 from engine.runtime.cases import AFTER_SAVE, Case
 from engine.runtime.deploy import deploy_shipped
 from engine.runtime.derive import script_step_data
@@ -52,6 +51,7 @@ def submit(session: Session, actor: audit.Actor, record_id: int) -> DisclosureRe
     """Send a draft or a returned record for review: a draft starts its case; a returned
     one, or a draft another procedure made, finishes the step that waits for it."""
     record = get_record(session, actor, record_id)
+    require_issuer(session, actor, record)
     if record.status not in EDITABLE:
         raise Conflict(f"the record is {record.status.value}", code="wrong_record_state",
                        record_id=record.id)
@@ -96,7 +96,7 @@ def report_revocation(session: Session, actor: audit.Actor, record_id: int, reas
     """The decision behind a published record was revoked or changed: its withdrawal is
     due within 3 working days (the department administrator's task)."""
     record = get_record(session, actor, record_id)
-    _require_department(session, actor, record)
+    require_issuer(session, actor, record)
     reason = _note(reason, "reason")
     _require(record, RecordStatus.PUBLISHED)
     assert record.instance_id is not None
@@ -115,7 +115,7 @@ def apply_for_repair(session: Session, actor: audit.Actor, record_id: int, state
     minimum period and for the penalties that are never repaired; else reviewed by the
     department administrator."""
     record = get_record(session, actor, record_id)
-    _require_department(session, actor, record)
+    require_issuer(session, actor, record)
     statement = _note(statement, "statement", MAX_NOTE * 2)
     _require(record, RecordStatus.PUBLISHED)
     if record.category != "penalty":
@@ -125,8 +125,12 @@ def apply_for_repair(session: Session, actor: audit.Actor, record_id: int, state
     calendar = _calendar(session, record)
     problem = repair_problem(record.fields, calendar.local_date(record.published_at),
                              calendar.today())
+    if problem == "repair_never":
+        raise Forbidden("no credit repair for the most serious penalties",
+                        code="repair_never", record_id=record.id)
     if problem is not None:
-        raise Forbidden(f"credit repair refused: {problem}", code=problem, record_id=record.id)
+        raise Forbidden("credit repair before the minimum period", code="repair_too_early",
+                        record_id=record.id)
     deliver_signal(session, record.instance_id, "repair_applied", {"repair_statement": statement},
                    record_id=record.id)
     record.repair_applied_at = clock.now()
@@ -250,15 +254,6 @@ def _require(record: DisclosureRecord, status: RecordStatus) -> None:
     if record.status != status:
         raise Conflict(f"the record is {record.status.value}", code="wrong_record_state",
                        record_id=record.id)
-
-
-def _require_department(session: Session, actor: audit.Actor, record: DisclosureRecord) -> None:
-    """Only the people of the department that made the decision act on it."""
-    user = runtime.actor_user(session, actor)
-    department = scope.department_of(session, user) if user is not None else None
-    if user is not None and (department is None or department.id != record.source_org_id):
-        raise Forbidden("only the issuing department acts on its records",
-                        code="not_your_record", record_id=record.id)
 
 
 def _note(text: str, field: str, limit: int = MAX_NOTE) -> str:

@@ -67,6 +67,18 @@ def entering_department(session: Session, actor: audit.Actor) -> OrgUnit:
     return department
 
 
+def require_issuer(session: Session, actor: audit.Actor, record: DisclosureRecord) -> None:
+    """Only the people of the department that made the decision change or act on its
+    record (the CLI, with no user, acts for anyone)."""
+    user = runtime.actor_user(session, actor)
+    if user is None:
+        return
+    department = scope.department_of(session, user)
+    if department is None or department.id != record.source_org_id:
+        raise Forbidden("only the issuing department acts on its records",
+                        code="not_your_record", record_id=record.id)
+
+
 def check_values(session: Session, category: str, raw: dict[str, Any]
                  ) -> tuple[dict[str, Any], dict[str, Any], MarketEntity]:
     """The envelope's and the category's values, cleaned, and the registered entity they
@@ -142,6 +154,7 @@ def new_record(session: Session, actor: audit.Actor, category: str, raw: dict[st
 def change_record(session: Session, actor: audit.Actor, record: DisclosureRecord,
                   raw: dict[str, Any]) -> DisclosureRecord:
     """Change a draft or returned record's values; audited with the fields changed."""
+    require_issuer(session, actor, record)
     if record.status not in EDITABLE:
         raise Forbidden(f"a {record.status.value} record cannot be changed",
                         code="record_not_editable", record_id=record.id)
@@ -179,4 +192,5 @@ def form_values(record: DisclosureRecord) -> dict[str, Any]:
 
 
 __all__ = ["EDITABLE", "change_record", "check_values", "entering_department",
-           "form_values", "get_record", "match_registry", "new_record", "record_filter"]
+           "form_values", "get_record", "match_registry", "new_record", "record_filter",
+           "require_issuer"]
