@@ -18,6 +18,7 @@ from engine.org import scope
 from engine.runtime.forms import load_form
 from webapp import database
 from webapp.access import actor, user
+from webapp.config import settings
 from webapp.disclosure.forms import ActionForm, RepairForm, RevokedForm, entry_definition
 from webapp.dual_notice.page import case_file
 from webapp.forms import task_form_class
@@ -70,7 +71,8 @@ def record_page(record_id: int, failed: dict[str, FlaskForm] | None = None
         category=disclosure.category(record.category),
         values=_values(record), steps=steps, forms=forms, may=may, repair_from=repair_from,
         history=queries.record_history(session, record), case=case,
-        comment_form=CommentForm(), upload_form=UploadForm()), 422 if failed else 200
+        comment_form=CommentForm(), upload_form=UploadForm(),
+        upload_mb=settings().upload_max_bytes // (1024 * 1024)), 422 if failed else 200
 
 
 def _step(session, record: DisclosureRecord, item: WorkItem, failed: dict[str, FlaskForm]
