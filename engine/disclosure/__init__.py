@@ -13,6 +13,7 @@ from engine.disclosure.procedure import (
     review,
     submit,
 )
+from engine.disclosure.produced import draft_for_department
 from engine.disclosure.records import (
     change_record,
     entering_department,
@@ -24,6 +25,7 @@ from engine.disclosure.records import (
 )
 
 __all__ = ["CATEGORIES", "PROCESS_KEY", "Category", "apply_for_repair", "category",
-           "change_record", "complete_step", "entering_department", "form_values",
-           "get_record", "new_record", "open_steps", "public_fields", "record_filter",
-           "record_of_instance", "report_revocation", "require_issuer", "review", "submit"]
+           "change_record", "complete_step", "draft_for_department", "entering_department",
+           "form_values", "get_record", "new_record", "open_steps", "public_fields",
+           "record_filter", "record_of_instance", "report_revocation", "require_issuer",
+           "review", "submit"]

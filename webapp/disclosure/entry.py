@@ -50,6 +50,8 @@ def edit(record_id: int) -> ResponseReturnValue:
                      url_for("records.edit", record_id=record_id), record_id)
     form = (recall(type(entry_form(record.category)), key)
             or entry_form(record.category, disclosure.form_values(record)))
+    if request.args.get("check"):  # sent back from "send for review": mark what is missing
+        form.validate()
     return render_template("records/form.html", form=form, category=record.category,
                            record=record)
 
