@@ -19,6 +19,9 @@ from tests.engine.disclosure.helpers import enter
 from tests.factories import CST, MONDAY, Change, World, make_entity, notices_of
 
 
+pytestmark = pytest.mark.both_backends  # the timer sweep, the records' visibility in SQL
+
+
 @pytest.fixture
 def world(notice_world: World) -> World:
     return notice_world

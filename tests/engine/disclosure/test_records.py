@@ -129,6 +129,7 @@ def test_only_people_of_a_department_enter_records(session, world):
         disclosure.entering_department(session, world.actor("wang"))  # a joint office
 
 
+@pytest.mark.both_backends
 def test_a_department_sees_its_own_records_and_the_joint_office_its_area(session, world):
     record = enter(session, world, make_entity(session))
     for user in ("hu", "luo", "tian", "wang", "admin"):
