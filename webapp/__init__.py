@@ -18,13 +18,15 @@ from webapp import (
     errors,
     i18n,
     params,
+    people,
     registry,
     security,
     templating,
 )
 from webapp.work import inbox, monitor, notifications, tasks
 
-BLUEPRINTS = (auth.bp, inbox.bp, tasks.bp, monitor.bp, notifications.bp, admin.bp, api.bp,
+BLUEPRINTS = (auth.bp, inbox.bp, tasks.bp, monitor.bp, notifications.bp, admin.bp, people.bp,
+              api.bp,
               calendar.bp,
               dual_notice.bp, disclosure.bp, registry.bp, entities.bp)
 

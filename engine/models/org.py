@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime
 
-from sqlalchemy import Boolean, Date, Enum, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import Boolean, Date, Enum, ForeignKey, Integer, String, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from engine.models.base import Base, UTCDateTime
@@ -75,6 +75,9 @@ class User(Base):
     created_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Kept in every sign-in session; raising it ends them all (sign-out, password, deactivation).
     session_generation: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # Set by an administrator's reset (or a new account): the next sign-in changes it first.
+    must_change_password: Mapped[bool] = mapped_column(Boolean, default=False,
+                                                       server_default=false())
 
     # Loaded with the user: every permission check needs both.
     org_unit: Mapped[OrgUnit] = relationship(lazy="joined")
