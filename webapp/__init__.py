@@ -22,12 +22,13 @@ from webapp import (
     registry,
     security,
     templating,
+    units,
 )
 from webapp.work import inbox, monitor, notifications, tasks
 
 BLUEPRINTS = (auth.bp, inbox.bp, tasks.bp, monitor.bp, notifications.bp, admin.bp, people.bp,
               api.bp,
-              calendar.bp,
+              calendar.bp, units.bp,
               dual_notice.bp, disclosure.bp, registry.bp, entities.bp)
 
 

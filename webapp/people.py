@@ -55,7 +55,8 @@ class PersonForm(FlaskForm):
         units = list(session.execute(select(OrgUnit).order_by(OrgUnit.path)).scalars())
         names = {u.id: u.name for u in units}
         self.unit.choices = [(u.id, " · ".join(names[int(i)] for i in u.path.strip("/").split(
-            "/")[-2:] if i)) for u in units if scope.in_roots(admin_roots, u.path)]
+            "/")[-2:] if i)) for u in units
+            if u.active and scope.in_roots(admin_roots, u.path)]
         allowed = ROLE_NAMES if admin_roots is None else {
             r: ROLE_NAMES[r] for r in accounts.DEPARTMENT_ROLES}
         self.roles.choices = [(r.value, str(name)) for r, name in allowed.items()]

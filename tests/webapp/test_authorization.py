@@ -90,6 +90,18 @@ ROUTES: list[tuple[str, str, dict[str, Any] | None, str, dict[str, Any]]] = [
      expect(dict.fromkeys(USERS[1:], 404), admin=200)),
     ("POST", "/admin/tokens/{token}/revoke", {}, "open",
      expect(dict.fromkeys(USERS[1:], 404), admin=302)),
+    # the organisation tree: system administrators only
+    ("GET", "/admin/units/", None, "open", expect(dict.fromkeys(USERS[1:], 404), admin=200)),
+    ("POST", "/admin/units/", {"code": ""}, "open",
+     expect(dict.fromkeys(USERS[1:], 404), admin=303)),
+    ("GET", "/admin/units/{dept}", None, "pushed",
+     expect(dict.fromkeys(USERS[1:], 404), admin=200)),
+    ("POST", "/admin/units/{dept}/rename", {"name": "隆阳区市场监督管理局"}, "pushed",
+     expect(dict.fromkeys(USERS[1:], 404), admin=302)),
+    ("POST", "/admin/units/{dept}/move", {"parent": "{dept}"}, "pushed",
+     expect(dict.fromkeys(USERS[1:], 404), admin=303)),
+    ("POST", "/admin/units/{dept}/deactivate", {}, "pushed",
+     expect(dict.fromkeys(USERS[1:], 404), admin=302)),
     # people: system administrators all, department administrators their department's
     ("GET", "/admin/users", None, "open", expect(dict.fromkeys(USERS[1:], 404), admin=200,
                                                  zhang=200)),

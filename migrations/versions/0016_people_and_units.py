@@ -1,5 +1,5 @@
-"""forced password change: an account an administrator created or reset changes its
-password at the next sign-in
+"""people and units: an account an administrator created or reset changes its password at
+the next sign-in; units can be deactivated
 
 Revision ID: 0016
 Revises: 0012
@@ -22,8 +22,13 @@ def upgrade() -> None:
     with op.batch_alter_table('user_account', schema=None) as batch_op:
         batch_op.add_column(sa.Column('must_change_password', sa.Boolean(), nullable=False,
                                       server_default=sa.false()))
+    with op.batch_alter_table('org_unit', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('active', sa.Boolean(), nullable=False,
+                                      server_default=sa.true()))
 
 
 def downgrade() -> None:
+    with op.batch_alter_table('org_unit', schema=None) as batch_op:
+        batch_op.drop_column('active')
     with op.batch_alter_table('user_account', schema=None) as batch_op:
         batch_op.drop_column('must_change_password')
