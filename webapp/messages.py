@@ -56,6 +56,7 @@ REASONS: dict[str, LazyString] = {
     "record_not_editable": _l("Only a draft or a returned record can be changed."),
     "wrong_record_state": _l("The record is no longer at this step. Reload the page."),
     "last_sysadmin": _l("The last active system administrator stays."),
+    "unit_in_use": _l("People or open work are still in this unit: move them first."),
     "repair_not_a_penalty": _l("Credit repair ends the publication of penalties only."),
     "repair_never": _l("This penalty is among the most serious: its publication runs its full "
                        "term, without credit repair."),

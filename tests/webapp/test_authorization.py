@@ -301,6 +301,9 @@ def test_every_route_is_in_the_matrix(app: Flask):
               .replace("{upload}", "<int:upload_id>")
               .replace("{commitment}", "<int:commitment_id>")
               .replace("{yang}", "<int:user_id>")
+              .replace("{record}", "<int:record_id>").replace("{record_item}", "<int:item_id>")
+              .replace("/admin/units/{dept}", "/admin/units/<int:unit_id>")
+              .replace("/records/new/penalty", "/records/new/<category>")
               for _m, url, *_ in ROUTES}
     routes = {rule.rule for rule in app.url_map.iter_rules()} - {"/", "/static/<path:filename>"}
     assert routes - walked == set()
