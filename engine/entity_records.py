@@ -82,9 +82,7 @@ def registration(session: Session, actor: audit.Actor, entity_id: int) -> Regist
     """The registration with its personal data masked."""
     entity = get_entity(session, actor, entity_id)
     plain = _values(entity)
-    masked = {name: mask_text(value) if name not in NEVER_SCANNED else value
-              for name, value in plain.items()}
-    masked.update({name: mask_number(plain[name]) for name in PERSONAL})
+    masked = masked_values(entity)
     personal = tuple(name for name in FIELDS if masked[name] != plain[name])
     return Registration(entity, masked, personal, False, _may_reveal(session, actor))
 
@@ -102,6 +100,14 @@ def reveal_registration(session: Session, actor: audit.Actor, entity_id: int, re
     audit.record(session, actor, "entity.reveal", "market_entity", shown.entity.id,
                  fields=list(shown.personal), reason=why)
     return Registration(shown.entity, _values(shown.entity), shown.personal, True, True)
+
+
+def masked_values(entity: MarketEntity, fields: tuple[str, ...] = FIELDS) -> dict[str, Any]:
+    """The registration fields with personal data masked: phone numbers, and every ID-card
+    or phone number typed into free text."""
+    return {name: mask_number(getattr(entity, name)) if name in PERSONAL
+            else getattr(entity, name) if name in NEVER_SCANNED
+            else mask_text(getattr(entity, name)) for name in fields}
 
 
 def mask_number(text: str | None) -> str | None:

@@ -38,6 +38,9 @@ UPLOADERS = dict(REGISTRARS, liu=404)  # the registrars of the uploading unit's 
 ROUTERS = {"chen": 200, "zhang": 200, "wang": 403, "admin": 200, "audit": 403, "liu": 404,
            "zhao": 404}  # who may act for the entity's registering unit
 REVEALERS = dict(ROUTERS, admin=403)  # officers who may read personal data
+# Officers and administrators of departments read the registry of their unit's area.
+SHARERS = {"chen": 200, "zhang": 200, "wang": 404, "admin": 404, "audit": 404, "liu": 200,
+           "zhao": 404}
 
 
 def expect(base: dict[str, Any], **changes: Any) -> dict[str, Any]:
@@ -146,6 +149,10 @@ ROUTES: list[tuple[str, str, dict[str, Any] | None, str, dict[str, Any]]] = [
     ("POST", "/registry/entities/{entity}/no-notice", {"reason": "经营范围无需许可"}, "failed",
      expect({u: 302 if s == 200 else s for u, s in UPLOADERS.items()})),
     ("GET", "/registry/returned", None, "pushed", expect(REGISTRARS)),
+    ("GET", "/registry/entities?name=保山&status=存续", None, "pushed", expect(SHARERS)),
+    ("GET", "/registry/entities.xlsx?name=保山", None, "pushed", expect(SHARERS)),
+    ("GET", "/api/v1/entities?changed_since=2026-01-01T00:00:00Z", None, "pushed",
+     expect({u: 403 if s == 404 else s for u, s in SHARERS.items()})),
     ("GET", "/entities/", None, "pushed", expect(EVERYONE)),
     ("GET", "/entities/{entity}", None, "pushed", expect(VIEWERS)),
     ("POST", "/entities/{entity}/reveal", {"reason": "联系申请人"}, "pushed", expect(REVEALERS)),
