@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, false, or_
 from sqlalchemy.orm import Session
 
-from engine import audit, dual_notice, registry
+from engine import audit, disclosure, dual_notice, registry
 from engine.models import User, WorkItem
 from engine.registry import EntityChange, OnBatch, Preview
 
@@ -35,9 +35,11 @@ RegistrationHandler = Callable[[Session, audit.Actor, Sequence[EntityChange]], i
 
 COMPLETERS: dict[str, Completer] = {
     dual_notice.PROCESS_KEY: dual_notice.complete_notice_task,
+    disclosure.PROCESS_KEY: disclosure.complete_step,
 }
 CASE_RECORDS: dict[str, RecordFinder] = {
     dual_notice.PROCESS_KEY: dual_notice.notice_of_instance,
+    disclosure.PROCESS_KEY: disclosure.record_of_instance,
 }
 ENTITY_FILTERS: list[EntityFilter] = [
     registry.registrar_filter,

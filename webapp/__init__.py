@@ -12,6 +12,7 @@ from webapp import (
     auth,
     config,
     database,
+    disclosure,
     dual_notice,
     entities,
     errors,
@@ -24,7 +25,7 @@ from webapp import (
 from webapp.work import inbox, monitor, notifications, tasks
 
 BLUEPRINTS = (auth.bp, inbox.bp, tasks.bp, monitor.bp, notifications.bp, admin.bp, api.bp,
-              dual_notice.bp, registry.bp, entities.bp, audit_trail.bp)
+              dual_notice.bp, disclosure.bp, registry.bp, entities.bp, audit_trail.bp)
 
 
 def create_app(settings: Settings | None = None) -> Flask:

@@ -5,6 +5,7 @@ from engine.models.audit import AuditEvent, AuditHead
 from engine.models.base import Base
 from engine.models.calendar import CalendarDay, CalendarWarning, CalendarYear
 from engine.models.casefile import Attachment, Comment
+from engine.models.disclosure import DataSource, DisclosureRecord, RecordStatus
 from engine.models.dual_notice import (
     LIVE_NOTICE_STATES,
     Commitment,
@@ -39,6 +40,9 @@ from engine.models.rules import DecisionTable
 __all__ = [
     "LIVE_NOTICE_STATES",
     "Commitment",
+    "DataSource",
+    "DisclosureRecord",
+    "RecordStatus",
     "DecisionTable",
     "DualNotice",
     "NoticeState",

@@ -13,8 +13,10 @@ from engine.registry.sharing import (
     shared_filter,
     shares_registry,
 )
+from engine.registry.uscc import problem as uscc_problem
 
 __all__ = [
+    "uscc_problem",
     "REGISTRY_ORDER",
     "SHARING_ROLES",
     "EntityChange",

@@ -22,6 +22,7 @@ from engine.work.notifications import notify
 from tests.factories import SETUP
 from tests.webapp.conftest import Client, start_case
 from tests.webapp.dual_notice.notice_matrix import NOTICE_STATES, arrange_notice
+from tests.webapp.records import arrange_record
 
 pytestmark = pytest.mark.both_backends  # who sees what is SQL
 
@@ -42,6 +43,8 @@ AUDITORS = dict(dict.fromkeys(USERS[1:], 404), audit=200)  # they read the trail
 # Officers and administrators of departments read the registry of their unit's area.
 SHARERS = {"chen": 200, "zhang": 200, "wang": 404, "admin": 404, "audit": 404, "liu": 200,
            "zhao": 404}
+ISSUERS = {"chen": 200, "zhang": 200, "wang": 403, "admin": 403, "audit": 403, "liu": 404,
+           "zhao": 404}  # the people of the department that issued a record
 
 
 def expect(base: dict[str, Any], **changes: Any) -> dict[str, Any]:
@@ -161,6 +164,27 @@ ROUTES: list[tuple[str, str, dict[str, Any] | None, str, dict[str, Any]]] = [
     ("GET", "/audit/reveals?until=2026-12-31", None, "pushed", expect(AUDITORS)),
     ("GET", "/audit/reveals.xlsx", None, "pushed", expect(AUDITORS)),
     ("GET", "/entities/{entity}", None, "pushed", expect(VIEWERS)),
+    # enterprise information (records of 隆阳区's market regulator, entered by chen)
+    ("GET", "/records/", None, "record_draft", expect(EVERYONE)),
+    ("GET", "/records/new/penalty", None, "open", expect(ISSUERS, liu=200, zhao=403)),
+    ("POST", "/records/new/penalty", {"party_uscc": "x"}, "open", expect(
+        {u: 303 if u in ("chen", "zhang", "liu") else 403 for u in USERS[1:]})),
+    ("GET", "/records/{record}", None, "record_draft", expect(VIEWERS)),
+    ("GET", "/records/{record}/edit", None, "record_draft", expect(ISSUERS)),
+    ("POST", "/records/{record}/edit", {"party_uscc": "x"}, "record_draft", acting(
+        303, wang=403, admin=403, audit=403)),
+    ("POST", "/records/{record}/submit", {}, "record_draft", acting(
+        302, wang=403, admin=403, audit=403)),
+    ("POST", "/records/{record}/review", {"decision": "approve"}, "record_submitted", acting(
+        403, zhang=302)),
+    ("POST", "/records/{record}/steps/{record_item}", {"decision": "approve"},
+     "record_submitted", acting(403, zhang=302)),
+    ("POST", "/records/{record}/revoked", {"reason": "复议撤销决定"}, "record_published",
+     acting(302, wang=403, admin=403, audit=403)),
+    ("POST", "/records/{record}/repair", {"statement": "已缴纳罚款"}, "record_published",
+     acting(403)),
+    ("GET", "/records/figures", None, "open", expect(EVERYONE, chen=404, liu=404)),
+    ("GET", "/records/figures.xlsx", None, "open", expect(EVERYONE, chen=404, liu=404)),
     ("POST", "/entities/{entity}/reveal", {"reason": "联系申请人"}, "pushed", expect(REVEALERS)),
     ("GET", "/entities/{entity}/letter", None, "pushed", expect(ROUTERS)),
     ("POST", "/entities/{entity}/commitments", {"signed_on": "2026-01-05",
@@ -199,6 +223,8 @@ def arrange(app_sessions, world, state: str, upload_dir: Any = None) -> dict[str
                "filter": saved.id, "token": token.id, "yang": world.users["yang"].id}
         if state in NOTICE_STATES:
             ids.update(arrange_notice(session, world, state, upload_dir))
+        if state.startswith("record_"):
+            ids.update(arrange_record(session, world, state))
         session.commit()
         return ids
 
