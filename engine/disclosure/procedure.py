@@ -27,7 +27,13 @@ from engine.disclosure.categories import (
     publication_end,
     repair_problem,
 )
-from engine.disclosure.records import EDITABLE, get_record, require_issuer
+from engine.disclosure.records import (
+    EDITABLE,
+    check_values,
+    form_values,
+    get_record,
+    require_issuer,
+)
 from engine.errors import Conflict, Forbidden, InvalidInput, NotFound
 from engine.models import DisclosureRecord, OrgUnit, RecordStatus, WorkItem, WorkItemStatus
 from engine.runtime.cases import AFTER_SAVE, Case
@@ -55,6 +61,7 @@ def submit(session: Session, actor: audit.Actor, record_id: int) -> DisclosureRe
     if record.status not in EDITABLE:
         raise Conflict(f"the record is {record.status.value}", code="wrong_record_state",
                        record_id=record.id)
+    check_values(session, record.category, form_values(record))  # a procedure's draft too
     if record.instance_id is None:
         deploy_shipped(session, PROCESS_KEY, DIAGRAM)
         row = runtime.start_process(session, actor, PROCESS_KEY, data={

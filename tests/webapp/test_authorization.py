@@ -22,7 +22,7 @@ from engine.work.notifications import notify
 from tests.factories import SETUP
 from tests.webapp.conftest import Client, start_case
 from tests.webapp.dual_notice.notice_matrix import NOTICE_STATES, arrange_notice
-from tests.webapp.records import arrange_record
+from tests.webapp.record_matrix import arrange_record
 
 pytestmark = pytest.mark.both_backends  # who sees what is SQL
 

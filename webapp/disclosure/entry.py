@@ -30,9 +30,10 @@ REFUSALS = {
 def new(category: str) -> ResponseReturnValue:
     if category not in disclosure.CATEGORIES:
         abort(404)
-    disclosure.entering_department(database.session(), actor())
     key = f"record:new:{category}"
-    form = recall(type(entry_form(category)), key) or entry_form(category)
+    department = disclosure.entering_department(database.session(), actor())
+    form = recall(type(entry_form(category)), key) or entry_form(category, {
+        "backfilled": "no", "authority_name": department.name})
     if request.method == "POST":
         form = entry_form(category)
         return _save(form, category, key, url_for("records.new", category=category), None)
@@ -50,6 +51,8 @@ def edit(record_id: int) -> ResponseReturnValue:
                      url_for("records.edit", record_id=record_id), record_id)
     form = (recall(type(entry_form(record.category)), key)
             or entry_form(record.category, disclosure.form_values(record)))
+    if request.args.get("check"):  # sent back from "send for review": mark what is missing
+        form.validate()
     return render_template("records/form.html", form=form, category=record.category,
                            record=record)
 

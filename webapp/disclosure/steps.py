@@ -56,8 +56,17 @@ def _shown(record_id: int, key: str, form: FlaskForm) -> ResponseReturnValue:
 
 @login_required
 def submit(record_id: int) -> ResponseReturnValue:
-    return run_step(record_id, "action", ActionForm(), lambda: disclosure.submit(
-        database.session(), actor(), record_id), _("Sent for review."))
+    """Send for review; a record with values missing or wrong (a draft another procedure
+    made) goes to its form first, where each is marked."""
+    form = ActionForm()
+    if form.validate_on_submit():
+        try:
+            disclosure.submit(database.session(), actor(), record_id)
+        except InvalidInput:
+            database.rollback()
+            flash(_("Complete the record first: some values are missing or wrong."), "error")
+            return redirect(url_for("records.edit", record_id=record_id, check=1))
+    return run_step(record_id, "action", form, lambda: None, _("Sent for review."))
 
 
 @login_required

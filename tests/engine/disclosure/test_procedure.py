@@ -9,12 +9,17 @@ import pytest
 import time_machine
 from sqlalchemy import select
 
-from engine import disclosure
-from engine.errors import Conflict, Forbidden
-from engine.models import AuditEvent, RecordStatus, WorkItem, WorkItemStatus
+from engine import audit, disclosure
+from engine.dual_notice import route_entities
+from engine.dual_notice.notices import notice_claim, notice_record_outcome
+from engine.errors import Conflict, Forbidden, InvalidInput
+from engine.models import AuditEvent, DisclosureRecord, RecordStatus, WorkItem, WorkItemStatus
 from engine.runtime.timers import sweep
 from tests.engine.disclosure.helpers import enter
-from tests.factories import CST, MONDAY, World, make_entity
+from tests.factories import CST, MONDAY, Change, World, make_entity, notices_of
+
+
+pytestmark = pytest.mark.both_backends  # the timer sweep, the records' visibility in SQL
 
 
 @pytest.fixture
@@ -188,3 +193,31 @@ def test_credit_repair_after_six_months_ends_the_publication_early(sessions, wor
         assert record.status == RecordStatus.ENDED_EARLY
         assert record.end_reason == "已履行处罚决定，整改到位"
         assert record.repair_statement == "已缴纳罚款并完成整改"
+
+
+def test_a_licence_granted_on_a_dual_notice_becomes_a_draft_the_department_completes(
+        session, world, traveller):
+    entity = make_entity(session, "印章刻制")  # one licence: the police's (公章刻制)
+    route_entities(session, audit.SYSTEM, [Change(entity)])
+    (notice,) = notices_of(session, entity)
+    officer = "hu"
+    notice_claim(session, world.actor(officer), notice.id)
+    notice_record_outcome(session, world.actor(officer), notice.id, "granted",
+                          licence_no="JY15305020001234", licence_date="2026-02-27")
+    record = session.execute(select(DisclosureRecord).where(
+        DisclosureRecord.origin == f"dual_notice:{notice.id}")).scalar_one()
+    assert (record.category, record.status, record.data_source.value) == (
+        "licence", RecordStatus.DRAFT, "procedure")
+    assert record.fields["licence_no"] == "JY15305020001234"
+    assert record.decision_date == date(2026, 2, 27)
+    assert [i.task_name for i in disclosure.open_steps(session, record)] == ["complete_record"]
+    with pytest.raises(InvalidInput) as incomplete:  # the department fills in the rest first
+        disclosure.submit(session, world.actor(officer), record.id)
+    assert "document_name" in incomplete.value.details["fields"]
+    disclosure.change_record(session, world.actor(officer), record, {
+        **disclosure.form_values(record), "document_name": "食品经营许可决定书",
+        "licence_category": "general", "authority_uscc": "11530502MB1234567D",
+        "decision_number": "保公许〔2026〕7号"})
+    disclosure.submit(session, world.actor(officer), record.id)
+    assert record.status == RecordStatus.SUBMITTED
+    assert [i.task_name for i in disclosure.open_steps(session, record)] == ["review_record"]
