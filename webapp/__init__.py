@@ -10,6 +10,7 @@ from webapp import (
     api,
     audit_trail,
     auth,
+    calendar,
     config,
     database,
     disclosure,
@@ -18,13 +19,17 @@ from webapp import (
     errors,
     i18n,
     params,
+    people,
     registry,
     security,
     templating,
+    units,
 )
 from webapp.work import inbox, monitor, notifications, tasks
 
-BLUEPRINTS = (auth.bp, inbox.bp, tasks.bp, monitor.bp, notifications.bp, admin.bp, api.bp,
+BLUEPRINTS = (auth.bp, inbox.bp, tasks.bp, monitor.bp, notifications.bp, admin.bp, people.bp,
+              api.bp,
+              calendar.bp, units.bp,
               dual_notice.bp, disclosure.bp, registry.bp, entities.bp, audit_trail.bp)
 
 

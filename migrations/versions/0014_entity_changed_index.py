@@ -2,7 +2,7 @@
 their creation time
 
 Revision ID: 0014
-Revises: 0012
+Revises: 0016
 Create Date: 2026-12-03 12:20:00.000000
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision: str = '0014'
-down_revision: str | Sequence[str] | None = '0012'
+down_revision: str | Sequence[str] | None = '0016'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
