@@ -66,6 +66,9 @@ REASONS: dict[str, LazyString] = {
     "not_department_admin": _l("Only the department's administrator can revoke a claim."),
     "not_registrar": _l("Only officers of the market regulator can do this."),
     "not_in_pool": _l("This entity no longer waits in the routing-failed pool. Reload the page."),
+    "not_auditor": _l("Only auditors read the audit trail."),
+    "registry_not_shared": _l("The registry is shared with the officers and administrators "
+                              "of departments."),
     "reveal_not_allowed": _l("Only officers working on this entity may read its personal "
                              "data."),
     # Conflict: someone or something changed the object first.
