@@ -3,6 +3,7 @@
 from engine.registry.entities import entity_for_registrar, registrar_filter
 from engine.registry.imports import import_file, import_registrations, registrar_units
 from engine.registry.report import EntityChange, ImportReport, OnBatch, Preview, failure_reason
+from engine.registry.search import index_names, rebuild_name_index, search_entities
 
 __all__ = [
     "EntityChange",
@@ -15,4 +16,7 @@ __all__ = [
     "entity_for_registrar",
     "registrar_filter",
     "registrar_units",
+    "index_names",
+    "rebuild_name_index",
+    "search_entities",
 ]
