@@ -12,6 +12,7 @@ from sqlalchemy import ColumnElement, false, or_
 from sqlalchemy.orm import Session
 
 from engine import audit, dual_notice, registry
+from engine.disclosure import objections
 from engine.models import User, WorkItem
 from engine.registry import EntityChange, OnBatch, Preview
 
@@ -35,6 +36,7 @@ RegistrationHandler = Callable[[Session, audit.Actor, Sequence[EntityChange]], i
 
 COMPLETERS: dict[str, Completer] = {
     dual_notice.PROCESS_KEY: dual_notice.complete_notice_task,
+    objections.PROCESS_KEY: objections.complete_objection_task,
 }
 CASE_RECORDS: dict[str, RecordFinder] = {
     dual_notice.PROCESS_KEY: dual_notice.notice_of_instance,

@@ -10,7 +10,6 @@ giving a reason; every reveal is an audit event on the entity, shown in its trai
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from engine import audit, domains, runtime
 from engine.errors import Forbidden, InvalidInput, NotFound
+from engine.masking import mask_number, mask_text
 from engine.models import (
     AuditEvent,
     MarketEntity,
@@ -38,9 +38,6 @@ NEVER_SCANNED = frozenset({"uscc", "established_on", "approved_on", "registered_
                            "area_code", "routing_state"})
 REVEAL_ROLES = (Role.OFFICER, Role.DEPT_ADMIN)
 MIN_REASON, MAX_REASON = 4, 200
-_ID_CARD = re.compile(r"(?<![0-9A-Za-z])[1-9]\d{5}(?:18|19|20)\d{2}(?:0[1-9]|1[0-2])"
-                      r"(?:0[1-9]|[12]\d|3[01])\d{3}[\dXx](?![0-9A-Za-z])")
-_PHONE = re.compile(r"(?<!\d)(?:1[3-9]\d{9}|0\d{2,3}-?\d{7,8})(?!\d)")
 
 
 @dataclass(frozen=True)
@@ -102,21 +99,6 @@ def reveal_registration(session: Session, actor: audit.Actor, entity_id: int, re
     audit.record(session, actor, "entity.reveal", "market_entity", shown.entity.id,
                  fields=list(shown.personal), reason=why)
     return Registration(shown.entity, _values(shown.entity), shown.personal, True, True)
-
-
-def mask_number(text: str | None) -> str | None:
-    """138****1234: enough to recognise a number, never the whole of it."""
-    if not text:
-        return text
-    return text[:3] + "*" * (len(text) - 7) + text[-4:] if len(text) > 7 else "****"
-
-
-def mask_text(value: Any) -> Any:
-    """Free text with every ID-card and phone number in it masked."""
-    if not isinstance(value, str):
-        return value
-    value = _ID_CARD.sub(lambda m: mask_number(m.group()) or "", value)
-    return _PHONE.sub(lambda m: mask_number(m.group()) or "", value)
 
 
 def entity_trail(session: Session, entity: MarketEntity, limit: int = 200

@@ -16,6 +16,7 @@ from webapp import (
     errors,
     i18n,
     params,
+    portal,
     registry,
     security,
     templating,
@@ -23,7 +24,7 @@ from webapp import (
 from webapp.work import inbox, monitor, notifications, tasks
 
 BLUEPRINTS = (auth.bp, inbox.bp, tasks.bp, monitor.bp, notifications.bp, admin.bp, api.bp,
-              dual_notice.bp, registry.bp, entities.bp)
+              dual_notice.bp, registry.bp, entities.bp, portal.bp)
 
 
 def create_app(settings: Settings | None = None) -> Flask:
@@ -39,5 +40,6 @@ def create_app(settings: Settings | None = None) -> Flask:
     params.init_app(app)  # before the blueprints: their routes use its int converter
     for blueprint in BLUEPRINTS:
         app.register_blueprint(blueprint)
+    security.csrf.exempt(portal.bp)  # no session there: the form signs its own token
     app.add_url_rule("/", "home", inbox.home)
     return app
