@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask.testing import FlaskClient
 
+from tests.webapp.conftest import Client
 from tests.webapp.portal.conftest import Published
 
 
@@ -63,7 +64,8 @@ def test_the_report_prints_the_same_records(public: FlaskClient, published: Publ
 def test_public_pages_are_cacheable_and_set_no_cookie(public: FlaskClient,
                                                       published: Published) -> None:
     for url in ("/public/", "/public/?q=永昌", f"/public/{published.uscc}",
-                f"/public/{published.uscc}/report", f"/public/records/{published.published}/objection",
+                f"/public/{published.uscc}/report",
+                f"/public/records/{published.published}/objection",
                 "/public/nothing-here"):
         page = public.get(url)
         assert "Set-Cookie" not in page.headers, url
@@ -79,3 +81,13 @@ def test_public_pages_are_cacheable_and_set_no_cookie(public: FlaskClient,
 def test_no_internal_id_in_the_urls(public: FlaskClient, published: Published) -> None:
     assert public.get("/public/1").status_code == 404
     assert public.get("/public/records/1/objection").status_code == 404
+
+
+def test_not_even_for_a_signed_in_officer(app, published: Published) -> None:
+    """An officer's session would be refreshed on every page; not on the portal's."""
+    client = Client(app.test_client())
+    assert client.login("chen").status_code == 302
+    assert "Set-Cookie" in client.http.get("/inbox/").headers
+    page = client.http.get(f"/public/{published.uscc}")
+    assert page.status_code == 200 and "Set-Cookie" not in page.headers
+    assert "Cookie" not in page.headers.get("Vary", "")
