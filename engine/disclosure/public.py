@@ -9,13 +9,12 @@ carries; every text shown goes through the masks for ID-card and phone numbers.
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine.disclosure.categories import CATEGORIES, category, public_fields
@@ -102,20 +101,6 @@ def published_record(session: Session, public_ref: str) -> tuple[DisclosureRecor
     if row is None:
         raise NotFound(f"no published record {public_ref!r}", code="no_such_record")
     return row[0], row[1]
-
-
-def entity_version(session: Session, uscc: str) -> str:
-    """A short fingerprint of what the entity's public page shows (for its ETag): the
-    entity's update time and its published records' count and latest change."""
-    row = session.execute(
-        select(MarketEntity.updated_at, func.count(DisclosureRecord.id),
-               func.max(DisclosureRecord.updated_at))
-        .outerjoin(DisclosureRecord, (DisclosureRecord.entity_id == MarketEntity.id)
-                   & (DisclosureRecord.status == RecordStatus.PUBLISHED))
-        .where(MarketEntity.uscc == uscc.upper()).group_by(MarketEntity.id)).one_or_none()
-    if row is None:
-        raise NotFound(f"no market entity {uscc!r}", code="no_public_entity")
-    return hashlib.sha256(repr(tuple(row)).encode()).hexdigest()[:20]
 
 
 def _public_record(record: DisclosureRecord, authority: str) -> PublicRecord:
