@@ -31,6 +31,10 @@ Describer = Callable[[Session, Sequence[WorkItem]], dict[int, tuple[str, str]]]
 """describer(session, items) -> {item id: (code, name) of what its case is about}, such as
 its licence item."""
 
+Summarizer = Callable[[Session, int], list[tuple[str, str, str]]]
+"""summarizer(session, instance_id) -> what the case is about, as (label zh, label en,
+value) rows the generic task page shows above the form (an objection's text, ...)."""
+
 RegistrationHandler = Callable[[Session, audit.Actor, Sequence[EntityChange]], int]
 """handler(session, actor, changes) -> processes started, in the batch's transaction."""
 
@@ -40,6 +44,9 @@ COMPLETERS: dict[str, Completer] = {
 }
 CASE_RECORDS: dict[str, RecordFinder] = {
     dual_notice.PROCESS_KEY: dual_notice.notice_of_instance,
+}
+CASE_SUMMARIES: dict[str, Summarizer] = {
+    objections.PROCESS_KEY: objections.objection_summary,
 }
 ENTITY_FILTERS: list[EntityFilter] = [
     registry.registrar_filter,
@@ -66,6 +73,14 @@ def case_record(session: Session, process_key: str, instance_id: int) -> int | N
     own (one page per case step, not a generic task page besides it)."""
     finder = CASE_RECORDS.get(process_key)
     return finder(session, instance_id) if finder is not None else None
+
+
+def case_summary(session: Session, process_key: str, instance_id: int
+                 ) -> list[tuple[str, str, str]]:
+    """What the case is about, for the generic task page; empty when its domain says
+    nothing."""
+    summarizer = CASE_SUMMARIES.get(process_key)
+    return summarizer(session, instance_id) if summarizer is not None else []
 
 
 def entity_filter(session: Session, user: User) -> ColumnElement[bool]:

@@ -15,9 +15,10 @@ from sqlalchemy.orm import Session
 
 from engine import audit, clock, runtime
 from engine.config import PROJECT_DIR
+from engine.disclosure.categories import category
 from engine.disclosure.public import published_record
 from engine.errors import InvalidInput, NotFound
-from engine.models import DisclosureObjection, ObjectionStatus, OrgUnit
+from engine.models import DisclosureObjection, DisclosureRecord, ObjectionStatus, OrgUnit
 from engine.runtime.deploy import deploy_paths, latest_definition
 
 PROCESS_KEY = "info_objection"
@@ -86,6 +87,22 @@ def complete_objection_task(session: Session, actor: audit.Actor, item_id: int,
 def objection_of_instance(session: Session, instance_id: int) -> DisclosureObjection | None:
     return session.scalar(select(DisclosureObjection).where(
         DisclosureObjection.instance_id == instance_id))
+
+
+def objection_summary(session: Session, instance_id: int) -> list[tuple[str, str, str]]:
+    """The objection as the answering officers read it: the record, who wrote (and how to
+    reach them, which only they see), and what they say is wrong."""
+    objection = objection_of_instance(session, instance_id)
+    if objection is None:
+        return []
+    record = session.get_one(DisclosureRecord, objection.record_id)
+    kind = category(record.category)
+    return [("信息类别", "Category", kind.name_zh),
+            ("决定文书号", "Decision number", record.decision_number or "—"),
+            ("公示编号", "Public reference", record.public_ref),
+            ("申请人", "From", objection.name or "—"),
+            ("联系方式", "Contact", objection.contact),
+            ("纠错内容", "What is wrong", objection.text)]
 
 
 def ensure_deployed(session: Session) -> None:

@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine import audit, tasks
+from engine import audit, domains, tasks
 from engine.disclosure.objections import submit_objection
 from engine.errors import InvalidInput, NotFound
 from engine.models import ObjectionStatus, RecordStatus, WorkItem, WorkItemStatus
@@ -24,6 +24,11 @@ def test_the_department_answers_an_objection(session: Session, world: World) -> 
     item = session.scalars(select(WorkItem).where(
         WorkItem.instance_id == objection.instance_id)).one()
     assert item.candidate_org_id == world.units["530502-amr"].id
+    summary = {en: value for _zh, en, value in
+               domains.case_summary(session, "info_objection", item.instance_id)}
+    assert summary["What is wrong"] == "罚款金额与决定书不符。"
+    assert summary["Contact"] == "lisi@example.com"
+    assert summary["Public reference"] == record.public_ref
     tasks.complete_task(session, world.actor("chen"), item.id,
                         {"decision": "accepted", "reply": "已核实，予以更正。"})
     assert objection.status == ObjectionStatus.ACCEPTED

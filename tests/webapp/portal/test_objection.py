@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import re
 
+from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from engine.models import DisclosureObjection, ObjectionStatus, WorkItem, WorkItemStatus
+from tests.webapp.conftest import Client
 from tests.webapp.portal.conftest import Published
 
 TOKEN = re.compile(r'name="token" value="([^"]+)"')
@@ -24,7 +26,7 @@ def _send(public: FlaskClient, ref: str, **values: str):
 
 
 def test_an_objection_becomes_a_task_of_the_issuing_department(
-        public: FlaskClient, published: Published,
+        app: Flask, public: FlaskClient, published: Published,
         app_sessions: sessionmaker[Session]) -> None:
     sent = _send(public, published.published, name="", contact="lisi@example.com",
                  text="罚款金额有误，决定书写的是三千元。")
@@ -41,6 +43,10 @@ def test_an_objection_becomes_a_task_of_the_issuing_department(
         assert item.status == WorkItemStatus.OPEN
         assert item.form_key == "info_objection_reply"
         assert item.candidate_org_id == objection.source_org_id
+    officer = Client(app.test_client())
+    officer.login("chen")
+    task = officer.get(f"/tasks/{item.id}").get_data(as_text=True)
+    assert "罚款金额有误，决定书写的是三千元。" in task and "lisi@example.com" in task
 
 
 def test_a_bad_objection_keeps_what_was_typed(public: FlaskClient,
