@@ -10,6 +10,7 @@ Both answer a 2-character part of a Chinese name, which trigram indexes cannot
 from __future__ import annotations
 
 from sqlalchemy import DDL, event
+from sqlalchemy.sql.ddl import ExecutableDDLElement
 
 from engine.models.entity import MarketEntity
 
@@ -38,10 +39,14 @@ def unmodelled(name: str) -> bool:
     return name in (NAME_INDEX, GRAMS_INDEX) or name.startswith(NAME_INDEX + "_")
 
 
+def _ddl(statement: str, dialect: str) -> ExecutableDDLElement:
+    return DDL(statement).execute_if(dialect=dialect)  # type: ignore[no-untyped-call]
+
+
 _table = MarketEntity.__table__
-event.listen(_table, "after_create", DDL(SQLITE_CREATE).execute_if(dialect="sqlite"))
-event.listen(_table, "before_drop", DDL(SQLITE_DROP).execute_if(dialect="sqlite"))
+event.listen(_table, "after_create", _ddl(SQLITE_CREATE, "sqlite"))
+event.listen(_table, "before_drop", _ddl(SQLITE_DROP, "sqlite"))
 for _statement in POSTGRES_CREATE:
-    event.listen(_table, "after_create", DDL(_statement).execute_if(dialect="postgresql"))
+    event.listen(_table, "after_create", _ddl(_statement, "postgresql"))
 for _statement in POSTGRES_DROP:
-    event.listen(_table, "before_drop", DDL(_statement).execute_if(dialect="postgresql"))
+    event.listen(_table, "before_drop", _ddl(_statement, "postgresql"))

@@ -10,6 +10,7 @@ from sqlalchemy import case, delete, literal, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from engine.db import rowcount
 from engine.models import PortalRate
 from engine.models.base import UTCDateTime
 
@@ -46,5 +47,4 @@ def retry_after(now: datetime, window_seconds: int) -> int:
 
 def forget_before(session: Session, moment: datetime) -> int:
     """Drop the counts of windows that started before `moment`; returns how many."""
-    return session.execute(delete(PortalRate).where(PortalRate.window_start < moment)
-                           ).rowcount or 0
+    return rowcount(session.execute(delete(PortalRate).where(PortalRate.window_start < moment)))

@@ -151,7 +151,7 @@ def rebuild_name_index(session: Session, batch: int = 10_000) -> int:
         .order_by(MarketEntity.id)
         .limit(batch)
     ).all():
-        index_names(session, dict(rows))  # type: ignore[arg-type]
+        index_names(session, {row[0]: row[1] for row in rows})
         done, last = done + len(rows), rows[-1][0]
     return done
 
