@@ -167,6 +167,7 @@ ROUTES: list[tuple[str, str, dict[str, Any] | None, str, dict[str, Any]]] = [
     ("GET", "/public/?q=测试", None, "public", {u: 200 for u in USERS}),
     ("GET", "/public/{uscc}", None, "public", {u: 200 for u in USERS}),
     ("GET", "/public/{uscc}/report", None, "public", {u: 200 for u in USERS}),
+    ("GET", "/public/{uscc}/report.pdf", None, "public", {u: 200 for u in USERS}),
     ("GET", "/public/records/{ref}/objection", None, "public", {u: 200 for u in USERS}),
     ("POST", "/public/records/{ref}/objection", {"contact": "x", "text": "0123456789ab"},
      "public", {u: 400 for u in USERS}),

@@ -91,3 +91,11 @@ def test_not_even_for_a_signed_in_officer(app, published: Published) -> None:
     page = client.http.get(f"/public/{published.uscc}")
     assert page.status_code == 200 and "Set-Cookie" not in page.headers
     assert "Cookie" not in page.headers.get("Vary", "")
+
+
+def test_the_report_as_pdf(public: FlaskClient, published: Published) -> None:
+    for lang in ("", "?lang=en"):
+        page = public.get(f"/public/{published.uscc}/report.pdf{lang}")
+        assert page.status_code == 200 and page.mimetype == "application/pdf"
+        assert page.data.startswith(b"%PDF") and "Set-Cookie" not in page.headers
+    assert public.get("/public/91530502MA6K0000X0/report.pdf").status_code == 404
