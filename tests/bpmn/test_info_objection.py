@@ -28,3 +28,4 @@ def test_the_department_answers(specs, decision):
         assert ready(workflow) == ["reply"]
         finish(workflow, "reply", decision=decision, reply="已核实")
     assert workflow.is_completed() and ended_at(workflow) == ["end_answered"]
+    assert workflow.last_task.data["answered_on"] == "2026-03-02"
