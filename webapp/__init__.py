@@ -9,8 +9,10 @@ from webapp import (
     admin,
     api,
     auth,
+    calendar,
     config,
     database,
+    disclosure,
     dual_notice,
     entities,
     errors,
@@ -24,7 +26,8 @@ from webapp import (
 from webapp.work import inbox, monitor, notifications, tasks
 
 BLUEPRINTS = (auth.bp, inbox.bp, tasks.bp, monitor.bp, notifications.bp, admin.bp, api.bp,
-              dual_notice.bp, registry.bp, entities.bp, portal.bp)
+              calendar.bp,
+              dual_notice.bp, disclosure.bp, registry.bp, entities.bp, portal.bp)
 
 
 def create_app(settings: Settings | None = None) -> Flask:

@@ -20,7 +20,7 @@ REASONS: dict[str, LazyString] = {
     "no_such_entity": _l("This market entity does not exist, or it is not in your area of "
                          "work."),
     "no_public_entity": _l("No market entity is registered under this code."),
-    "no_such_record": _l("This record is not published, or no longer."),
+    "no_public_record": _l("This record is not published, or no longer."),
     "no_such_upload": _l("This upload does not exist, or it is not in your area of work."),
     "no_such_attachment": _l("This attachment does not exist, or it is not in your area of "
                              "work."),
@@ -35,6 +35,8 @@ REASONS: dict[str, LazyString] = {
     "no_such_form": _l("The form of this task is missing. Tell the operators."),
     "no_such_decision_table": _l("This decision table is not deployed."),
     "not_a_notice_task": _l("This task is not a step of a dual notice."),
+    "no_such_record": _l("This record does not exist, or it is not in your area of work."),
+    "not_a_record_task": _l("This task is not a step of an enterprise-information record."),
     "file_missing": _l("The stored file is missing. Tell the operators."),
     # Forbidden: the user sees the object but may not do this to it.
     "account_inactive": _l("This account is not active."),
@@ -50,6 +52,16 @@ REASONS: dict[str, LazyString] = {
     "upload_not_allowed": _l("You may not add files to this task."),
     "comment_not_allowed": _l("You may not comment on this case."),
     "not_your_step": _l("This step of the case is not yours to take."),
+    "not_in_a_department": _l("Records are entered by the people of a department."),
+    "not_your_record": _l("Only the department that made the decision acts on this record."),
+    "record_not_editable": _l("Only a draft or a returned record can be changed."),
+    "wrong_record_state": _l("The record is no longer at this step. Reload the page."),
+    "repair_not_a_penalty": _l("Credit repair ends the publication of penalties only."),
+    "repair_never": _l("This penalty is among the most serious: its publication runs its full "
+                       "term, without credit repair."),
+    "repair_too_early": _l("Too early for credit repair: the minimum publication period (6 "
+                           "months; 1 year for food, drugs and special equipment) has not "
+                           "passed."),
     "not_department_admin": _l("Only the department's administrator can revoke a claim."),
     "not_registrar": _l("Only officers of the market regulator can do this."),
     "not_in_pool": _l("This entity no longer waits in the routing-failed pool. Reload the page."),

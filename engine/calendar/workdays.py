@@ -194,6 +194,10 @@ class WorkdayCalendar:
         """Today in the platform's zone."""
         return clock.local_today(self._zone)
 
+    def local_date(self, moment: datetime) -> date:
+        """The day a moment falls on in the platform's zone."""
+        return clock.to_local_date(moment, self._zone)
+
     def end_of_day(self, day: date) -> datetime:
         """The last microsecond of `day` in the platform's zone, in UTC."""
         return clock.end_of_day(day, self._zone)

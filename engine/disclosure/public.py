@@ -99,7 +99,7 @@ def published_record(session: Session, public_ref: str) -> tuple[DisclosureRecor
         .where(DisclosureRecord.public_ref == public_ref,
                DisclosureRecord.status == RecordStatus.PUBLISHED)).one_or_none()
     if row is None:
-        raise NotFound(f"no published record {public_ref!r}", code="no_such_record")
+        raise NotFound(f"no published record {public_ref!r}", code="no_public_record")
     return row[0], row[1]
 
 

@@ -24,7 +24,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.orm import Session
 
-from engine import audit, clock, runtime
+from engine import audit, clock, disclosure, runtime
 from engine.dual_notice import directory as supervision
 from engine.dual_notice.checks import department_unit, licence_details, note_text, return_reason
 from engine.dual_notice.routing import (
@@ -209,7 +209,23 @@ def notice_record_outcome(session: Session, actor: audit.Actor, notice_id: int, 
     _audit(session, actor, notice, "close", outcome=outcome, licence_no=number)
     if outcome == "suspected_unlicensed":
         _open_lead(session, actor, notice, note_text(note))
+    if outcome == "granted" and day is not None:
+        _licence_record(session, actor, notice, number, day)
     return notice
+
+
+def _licence_record(session: Session, actor: audit.Actor, notice: DualNotice,
+                    number: str | None, day: date) -> None:
+    """The licence granted becomes a licence record (涉企信息) for the department to complete
+    and send within 7 working days: what the notice knows is filled in."""
+    entity = session.get(MarketEntity, notice.entity_id)
+    department = session.get(OrgUnit, notice.department_org_id)
+    assert entity is not None and department is not None
+    disclosure.draft_for_department(
+        session, actor, "licence", entity, department, {
+            "licence_no": number, "valid_from": day.isoformat(), "licence_status": "valid",
+            "content": notice.licence_item_name, "authority_name": department.name},
+        decision_date=day, origin=f"dual_notice:{notice.id}")
 
 
 def complete_notice_task(session: Session, actor: audit.Actor, item_id: int,

@@ -15,7 +15,6 @@ from typing import Any, Protocol
 
 from sqlalchemy import select, update
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.dml import ReturningInsert
 
@@ -39,7 +38,7 @@ from engine.models import (
 from engine.org.areas import city_code
 from engine.paging import Page, page_of
 from engine.registry import entity_for_registrar, registrar_filter
-from engine.runtime.deploy import deploy_paths, latest_definition
+from engine.runtime.deploy import deploy_shipped
 
 PROCESS_KEY = "dual_notice"
 DIAGRAM = PROJECT_DIR / "bpmn" / "dual_notice.bpmn"
@@ -193,16 +192,8 @@ def push_notices(session: Session, actor: audit.Actor, pushes: Sequence[Push],
 
 
 def ensure_deployed(session: Session) -> None:
-    """Deploy the shipped diagram when no version of it is deployed yet (a concurrent
-    first use may deploy it first: then theirs is used)."""
-    try:
-        latest_definition(session, PROCESS_KEY)
-    except NotFound:
-        try:
-            with session.begin_nested():
-                deploy_paths(session, audit.SYSTEM, [DIAGRAM])
-        except IntegrityError:
-            latest_definition(session, PROCESS_KEY)
+    """Deploy the shipped diagram when no version of it is deployed yet."""
+    deploy_shipped(session, PROCESS_KEY, DIAGRAM)
 
 
 def _insert_new(session: Session) -> ReturningInsert[int, int, str, int]:

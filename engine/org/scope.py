@@ -64,7 +64,12 @@ def in_roots(roots: list[str] | None, path: str) -> bool:
 def org_filter(session: Session, user: User, org_id_column: SQLColumnExpression[int | None]
                ) -> ColumnElement[bool]:
     """SQL: the org id in the column lies within the user's scope."""
-    roots = scope_roots(session, user)
+    return org_filter_roots(scope_roots(session, user), org_id_column)
+
+
+def org_filter_roots(roots: list[str] | None, org_id_column: SQLColumnExpression[int | None]
+                     ) -> ColumnElement[bool]:
+    """SQL: the org id in the column lies under one of the roots (None: anywhere)."""
     if roots is None:
         return true()
     units = select(OrgUnit.id).where(or_(*(OrgUnit.path.startswith(r) for r in roots)))

@@ -4,8 +4,10 @@ from engine.registry.entities import entity_for_registrar, registrar_filter
 from engine.registry.imports import import_file, import_registrations, registrar_units
 from engine.registry.report import EntityChange, ImportReport, OnBatch, Preview, failure_reason
 from engine.registry.search import index_names, rebuild_name_index, search_entities
+from engine.registry.uscc import problem as uscc_problem
 
 __all__ = [
+    "uscc_problem",
     "EntityChange",
     "ImportReport",
     "OnBatch",

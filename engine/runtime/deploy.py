@@ -12,6 +12,7 @@ from pathlib import Path
 from SpiffWorkflow.bpmn.specs.bpmn_process_spec import BpmnProcessSpec
 from SpiffWorkflow.bpmn.specs.mixins.multiinstance_task import StandardLoopTask
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from engine import audit, clock
@@ -110,6 +111,19 @@ def deploy_paths(session: Session, actor: audit.Actor, paths: Iterable[Path],
 
 log = logging.getLogger(__name__)
 REDEPLOYER = audit.Actor("system:calls", "engine")
+
+
+def deploy_shipped(session: Session, key: str, diagram: Path) -> None:
+    """Deploy a shipped diagram when no version of its process is deployed yet (a
+    concurrent first use may deploy it first: then theirs is used)."""
+    try:
+        latest_definition(session, key)
+    except NotFound:
+        try:
+            with session.begin_nested():
+                deploy_paths(session, audit.SYSTEM, [diagram])
+        except IntegrityError:
+            latest_definition(session, key)
 
 
 def latest_definition(session: Session, key: str) -> ProcessDefinition:

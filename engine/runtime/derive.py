@@ -79,6 +79,17 @@ def sync_rows(session: Session, case: Case) -> None:
     write_rows(session, case)
 
 
+def script_step_data(workflow: Any, variable: str) -> dict[str, Any]:
+    """The data of the latest completed script task whose script names `variable` (empty
+    before any): how a domain reads the state its diagram gave a case. Steps of parallel
+    branches carry older copies of the variable and never count; the latest is the
+    deepest in the task tree (a loop's later pass lies below its earlier one), whatever
+    the clock said."""
+    marks = [task for task in tasks_in(workflow, TaskState.COMPLETED)
+             if variable in (getattr(task.task_spec, "script", None) or "")]
+    return max(marks, key=lambda task: (task.depth, task.last_state_change)).data if marks else {}
+
+
 def annotate_tasks(session: Session, case: Case) -> None:
     """Give each newly ready human task its candidate unit and due dates (in the state)."""
     now = case.calendar.now()

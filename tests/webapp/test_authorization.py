@@ -23,6 +23,7 @@ from tests.factories import SETUP, make_entity
 from tests.portal_records import make_record
 from tests.webapp.conftest import Client, start_case
 from tests.webapp.dual_notice.notice_matrix import NOTICE_STATES, arrange_notice
+from tests.webapp.record_matrix import arrange_record
 
 pytestmark = pytest.mark.both_backends  # who sees what is SQL
 
@@ -39,6 +40,8 @@ UPLOADERS = dict(REGISTRARS, liu=404)  # the registrars of the uploading unit's 
 ROUTERS = {"chen": 200, "zhang": 200, "wang": 403, "admin": 200, "audit": 403, "liu": 404,
            "zhao": 404}  # who may act for the entity's registering unit
 REVEALERS = dict(ROUTERS, admin=403)  # officers who may read personal data
+ISSUERS = {"chen": 200, "zhang": 200, "wang": 403, "admin": 403, "audit": 403, "liu": 404,
+           "zhao": 404}  # the people of the department that issued a record
 
 
 def expect(base: dict[str, Any], **changes: Any) -> dict[str, Any]:
@@ -149,6 +152,34 @@ ROUTES: list[tuple[str, str, dict[str, Any] | None, str, dict[str, Any]]] = [
     ("GET", "/registry/returned", None, "pushed", expect(REGISTRARS)),
     ("GET", "/entities/", None, "pushed", expect(EVERYONE)),
     ("GET", "/entities/{entity}", None, "pushed", expect(VIEWERS)),
+    # the working-day calendar: managers look, system administrators change
+    ("GET", "/calendar/?area=530502&year=2026", None, "open", expect(EVERYONE, chen=404,
+                                                                     liu=404)),
+    ("POST", "/calendar/day", {"area": "530502", "day": "2026-04-15", "status": "off"}, "open",
+     expect({u: 404 for u in USERS[1:]}, admin=302)),
+    ("POST", "/calendar/import", {"area": "*", "file": (None, "a.json")}, "open",
+     expect({u: 404 for u in USERS[1:]}, admin=302)),
+    # enterprise information (records of 隆阳区's market regulator, entered by chen)
+    ("GET", "/records/", None, "record_draft", expect(EVERYONE)),
+    ("GET", "/records/new/penalty", None, "open", expect(ISSUERS, liu=200, zhao=403)),
+    ("POST", "/records/new/penalty", {"party_uscc": "x"}, "open", expect(
+        {u: 303 if u in ("chen", "zhang", "liu") else 403 for u in USERS[1:]})),
+    ("GET", "/records/{record}", None, "record_draft", expect(VIEWERS)),
+    ("GET", "/records/{record}/edit", None, "record_draft", expect(ISSUERS)),
+    ("POST", "/records/{record}/edit", {"party_uscc": "x"}, "record_draft", acting(
+        303, wang=403, admin=403, audit=403)),
+    ("POST", "/records/{record}/submit", {}, "record_draft", acting(
+        302, wang=403, admin=403, audit=403)),
+    ("POST", "/records/{record}/review", {"decision": "approve"}, "record_submitted", acting(
+        403, zhang=302)),
+    ("POST", "/records/{record}/steps/{record_item}", {"decision": "approve"},
+     "record_submitted", acting(403, zhang=302)),
+    ("POST", "/records/{record}/revoked", {"reason": "复议撤销决定"}, "record_published",
+     acting(302, wang=403, admin=403, audit=403)),
+    ("POST", "/records/{record}/repair", {"statement": "已缴纳罚款"}, "record_published",
+     acting(403)),
+    ("GET", "/records/figures", None, "open", expect(EVERYONE, chen=404, liu=404)),
+    ("GET", "/records/figures.xlsx", None, "open", expect(EVERYONE, chen=404, liu=404)),
     ("POST", "/entities/{entity}/reveal", {"reason": "联系申请人"}, "pushed", expect(REVEALERS)),
     ("GET", "/entities/{entity}/letter", None, "pushed", expect(ROUTERS)),
     ("POST", "/entities/{entity}/commitments", {"signed_on": "2026-01-05",
@@ -196,6 +227,8 @@ def arrange(app_sessions, world, state: str, upload_dir: Any = None) -> dict[str
                "filter": saved.id, "token": token.id, "yang": world.users["yang"].id}
         if state in NOTICE_STATES:
             ids.update(arrange_notice(session, world, state, upload_dir))
+        if state.startswith("record_"):
+            ids.update(arrange_record(session, world, state))
         if state == "public":
             entity = make_entity(session)
             record = make_record(session, entity, world.units["530502-amr"])

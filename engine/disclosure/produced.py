@@ -1,0 +1,47 @@
+"""Records that other procedures produce (a dual notice's licence granted; later spot-check
+results, list decisions, penalties of unlicensed-operation cases): a draft with what the
+procedure knows, whose case starts at the department's entry step (complete_record, due
+in 7 working days), so the department completes and sends it like any record.
+"""
+
+from __future__ import annotations
+
+import secrets
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from engine import audit, clock, runtime
+from engine.disclosure.categories import CATEGORIES
+from engine.disclosure.procedure import DIAGRAM, PROCESS_KEY
+from engine.models import DataSource, DisclosureRecord, MarketEntity, OrgUnit, RecordStatus
+from engine.runtime.deploy import deploy_shipped
+
+
+def draft_for_department(session: Session, actor: audit.Actor, category: str,
+                         entity: MarketEntity, department: OrgUnit, values: dict[str, Any],
+                         *, decision_date: Any, origin: str) -> DisclosureRecord:
+    """A draft of `category` for the department to complete, with the values known (not
+    yet checked: the department's send checks them all) and its entry step open."""
+    if category not in CATEGORIES:
+        raise ValueError(f"no category {category!r}")
+    now = clock.now()
+    record = DisclosureRecord(
+        public_ref=secrets.token_urlsafe(12), category=category, entity_id=entity.id,
+        party_name=entity.name, party_uscc=entity.uscc, source_org_id=department.id,
+        area_code=department.area_code, decision_date=decision_date,
+        decision_number=values.pop("decision_number", None), fields=values,
+        publishable=True, status=RecordStatus.DRAFT, data_source=DataSource.PROCEDURE,
+        origin=origin, entered_by=actor.name, entered_at=now, updated_at=now)
+    session.add(record)
+    session.flush()
+    audit.record(session, actor, "disclosure.enter", "disclosure_record", record.id,
+                 category=category, entity_id=entity.id, source="procedure", origin=origin)
+    deploy_shipped(session, PROCESS_KEY, DIAGRAM)
+    row = runtime.start_process(session, actor, PROCESS_KEY, data={
+        "department_org": department.code, "area_code": record.area_code,
+        "record_id": record.id, "category": category, "needs_entry": True,
+        "publishable": True}, entity_id=entity.id, business_key=f"record-{record.id}",
+        area_code=record.area_code)
+    record.instance_id = row.id
+    return record
