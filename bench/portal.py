@@ -39,7 +39,12 @@ from engine.models import (  # noqa: E402
     RecordStatus,
 )
 from engine.models.search import GRAMS_INDEX, POSTGRES_CREATE  # noqa: E402
-from engine.registry.search import index_names, like_matches, search_entities  # noqa: E402
+from engine.registry.search import (  # noqa: E402
+    _indexed_matches,
+    index_names,
+    like_matches,
+    search_entities,
+)
 from engine.registry.uscc import check_character  # noqa: E402
 
 SEARCH_P95_MS = 50.0
@@ -155,6 +160,9 @@ def measure(engine: Engine, tmp: Path, names: list[str], samples: int, rng: rand
         yield from _pair(session, "name_search", parts, SEARCH_P95_MS,
                          lambda s, q: search_entities(s, q),
                          lambda s, q: _load(s, like_matches(s, q, 20)))
+        yield from _pair(session, "name_search_index_only", parts, SEARCH_P95_MS,
+                         lambda s, q: _indexed_matches(s, q, 20),
+                         lambda s, q: like_matches(s, q, 20))
         yield _figure("entity_page_engine", _each(session, codes, public_entity), PAGE_P95_MS)
     client = _client(settings)
     yield _figure("name_search_http", _http(client, [f"/public/?q={q}" for q in parts]),
@@ -226,6 +234,7 @@ def main() -> None:
     args = argparse.ArgumentParser(description=__doc__)
     args.add_argument("--quick", action="store_true", help="20,000 entities, fewer samples")
     args.add_argument("--entities", type=int)
+    args.add_argument("--per-entity", type=int, default=3, help="records per entity")
     options = args.parse_args()
     entities = options.entities or (20_000 if options.quick else 1_000_000)
     samples = 100 if options.quick else 400
@@ -233,13 +242,14 @@ def main() -> None:
         for backend in backends():
             rng = random.Random(530500)
             with database(backend, Path(tmp)) as engine:
-                progress(f"{backend}: building {entities:,} entities, {3 * entities:,} records")
+                records = options.per_entity * entities
+                progress(f"{backend}: building {entities:,} entities, {records:,} records")
                 began = time.perf_counter()
-                names = build(engine, entities, 3, rng)
+                names = build(engine, entities, options.per_entity, rng)
                 progress(f"{backend}: built in {time.perf_counter() - began:.1f}s; timing")
                 for figure in measure(engine, Path(tmp), names, samples, rng):
                     emit(bench="portal", backend=backend, entities=entities,
-                         records=3 * entities, **figure)
+                         records=records, **figure)
 
 
 if __name__ == "__main__":
