@@ -26,7 +26,7 @@ from engine.models.search import GRAMS_FUNCTION, NAME_INDEX
 MIN_NAME_PART = 2
 MAX_QUERY = 60
 RESULTS = 20
-RECENT_WINDOW = 5000  # newest entities scanned first for common name parts
+RECENT_WINDOW = 5000  # newest entities scanned first on PostgreSQL (common name parts)
 _USCC = re.compile(r"[0-9A-HJ-NPQRTUWXY]{18}")
 _USCC_START = re.compile(r"[0-9A-HJ-NPQRTUWXY]{6,17}")
 _REGISTRATION_NUMBER = re.compile(r"\d{15}")
@@ -81,10 +81,13 @@ def search_entities(
 def name_matches(session: Session, part: str, limit: int) -> list[int]:
     """Ids of the entities whose name contains `part` (2 characters or more), newest first.
 
-    A common part (有限, 公司) is answered from the newest RECENT_WINDOW entities when they
-    hold `limit` matches (then they are exactly the newest matches); the text index would
-    first gather every match, hundreds of thousands of them. Anything rarer goes to the
+    SQLite's FTS5 walks its doclist from the newest entity and stops at `limit`. A GIN
+    index first gathers every match (hundreds of thousands for 有限 or 公司), so on
+    PostgreSQL a part is first looked for among the newest RECENT_WINDOW entities: when
+    they hold `limit` matches, those are exactly the newest; anything rarer goes to the
     index, which is fast when the matches are few."""
+    if session.get_bind().dialect.name != "postgresql":
+        return _indexed_matches(session, part, limit)
     recent = select(MarketEntity.id, MarketEntity.name).order_by(
         MarketEntity.id.desc()).limit(RECENT_WINDOW).subquery()
     found = list(session.scalars(
