@@ -60,6 +60,11 @@ class Settings:
     log_level: str = "INFO"
     # doctor
     doctor_batch_size: int = 500
+    # The public credit portal (/public/): requests one address may make per window,
+    # the window, and how long browsers and proxies may keep a page.
+    portal_rate_limit: int = 120
+    portal_rate_window_seconds: int = 60
+    portal_cache_seconds: int = 300
 
     # The audit chain: its HMAC key (from CREDITFLOW_AUDIT_KEY, never from config.toml;
     # empty: generated into the var folder), how often a checkpoint anchors it outside

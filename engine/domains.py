@@ -12,6 +12,7 @@ from sqlalchemy import ColumnElement, false, or_
 from sqlalchemy.orm import Session
 
 from engine import audit, disclosure, dual_notice, registry
+from engine.disclosure import objections
 from engine.models import User, WorkItem
 from engine.registry import EntityChange, OnBatch, Preview
 
@@ -30,16 +31,24 @@ Describer = Callable[[Session, Sequence[WorkItem]], dict[int, tuple[str, str]]]
 """describer(session, items) -> {item id: (code, name) of what its case is about}, such as
 its licence item."""
 
+Summarizer = Callable[[Session, int], list[tuple[str, str, str]]]
+"""summarizer(session, instance_id) -> what the case is about, as (label zh, label en,
+value) rows the generic task page shows above the form (an objection's text, ...)."""
+
 RegistrationHandler = Callable[[Session, audit.Actor, Sequence[EntityChange]], int]
 """handler(session, actor, changes) -> processes started, in the batch's transaction."""
 
 COMPLETERS: dict[str, Completer] = {
     dual_notice.PROCESS_KEY: dual_notice.complete_notice_task,
     disclosure.PROCESS_KEY: disclosure.complete_step,
+    objections.PROCESS_KEY: objections.complete_objection_task,
 }
 CASE_RECORDS: dict[str, RecordFinder] = {
     dual_notice.PROCESS_KEY: dual_notice.notice_of_instance,
     disclosure.PROCESS_KEY: disclosure.record_of_instance,
+}
+CASE_SUMMARIES: dict[str, Summarizer] = {
+    objections.PROCESS_KEY: objections.objection_summary,
 }
 ENTITY_FILTERS: list[EntityFilter] = [
     registry.registrar_filter,
@@ -67,6 +76,14 @@ def case_record(session: Session, process_key: str, instance_id: int) -> int | N
     own (one page per case step, not a generic task page besides it)."""
     finder = CASE_RECORDS.get(process_key)
     return finder(session, instance_id) if finder is not None else None
+
+
+def case_summary(session: Session, process_key: str, instance_id: int
+                 ) -> list[tuple[str, str, str]]:
+    """What the case is about, for the generic task page; empty when its domain says
+    nothing."""
+    summarizer = CASE_SUMMARIES.get(process_key)
+    return summarizer(session, instance_id) if summarizer is not None else []
 
 
 def entity_filter(session: Session, user: User) -> ColumnElement[bool]:

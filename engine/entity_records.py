@@ -10,7 +10,6 @@ giving a reason; every reveal is an audit event on the entity, shown in its trai
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, tzinfo
@@ -30,6 +29,7 @@ from engine.audit.log import (
     write_rows,
 )
 from engine.errors import Forbidden, InvalidInput, NotFound
+from engine.masking import mask_number, mask_text
 from engine.models import (
     AuditEvent,
     MarketEntity,
@@ -50,9 +50,6 @@ NEVER_SCANNED = frozenset({"uscc", "established_on", "approved_on", "registered_
 REVEAL_ROLES = (Role.OFFICER, Role.DEPT_ADMIN)
 REVEAL = "entity.reveal"
 MIN_REASON, MAX_REASON = 4, 200
-_ID_CARD = re.compile(r"(?<![0-9A-Za-z])[1-9]\d{5}(?:18|19|20)\d{2}(?:0[1-9]|1[0-2])"
-                      r"(?:0[1-9]|[12]\d|3[01])\d{3}[\dXx](?![0-9A-Za-z])")
-_PHONE = re.compile(r"(?<!\d)(?:1[3-9]\d{9}|0\d{2,3}-?\d{7,8})(?!\d)")
 
 
 @dataclass(frozen=True)
@@ -120,21 +117,6 @@ def masked_values(entity: MarketEntity, fields: tuple[str, ...] = FIELDS) -> dic
     return {name: mask_number(getattr(entity, name)) if name in PERSONAL
             else getattr(entity, name) if name in NEVER_SCANNED
             else mask_text(getattr(entity, name)) for name in fields}
-
-
-def mask_number(text: str | None) -> str | None:
-    """138****1234: enough to recognise a number, never the whole of it."""
-    if not text:
-        return text
-    return text[:3] + "*" * (len(text) - 7) + text[-4:] if len(text) > 7 else "****"
-
-
-def mask_text(value: Any) -> Any:
-    """Free text with every ID-card and phone number in it masked."""
-    if not isinstance(value, str):
-        return value
-    value = _ID_CARD.sub(lambda m: mask_number(m.group()) or "", value)
-    return _PHONE.sub(lambda m: mask_number(m.group()) or "", value)
 
 
 def entity_trail(session: Session, entity: MarketEntity, limit: int = 200

@@ -13,14 +13,17 @@ import signal
 import subprocess
 import sys
 import threading
+from datetime import timedelta
 
 from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.schedulers.base import BaseScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler
 from sqlalchemy.orm import Session, sessionmaker
 
+from engine import clock
 from engine.config import PROJECT_DIR, Settings, as_environment
 from engine.db import transaction
+from engine.org.rate import forget_before
 from engine.runtime.schedules import start_due
 from engine.runtime.timers import sweep, worker_name
 from engine.work.delivery.outbox import deliver_due
@@ -30,10 +33,12 @@ log = logging.getLogger(__name__)
 SWEEP_JOB_ID = "timers.sweep"
 DEADLINES_JOB_ID = "notifications.deadlines"
 DELIVERY_JOB_ID = "notifications.deliver"
+RATE_JOB_ID = "portal.rate_counts"
+RATE_INTERVAL_SECONDS = 3600  # the portal's per-address counts of past windows go hourly
 # Deadlines move by working days; looking every few minutes is soon enough.
 DEADLINES_INTERVAL_SECONDS = 300
 # One thread per job, so that a mail server that is slow to answer delays no timer.
-JOB_THREADS = 3
+JOB_THREADS = 4
 PARENT_CHECK_SECONDS = 1.0
 WATCH_SECONDS = 0.5  # how often the server looks whether its scheduler still runs
 RESTART_SECONDS = (1.0, 60.0)  # the first delay before a restart, and the longest
@@ -64,6 +69,12 @@ def delivery_job(sessions: sessionmaker[Session]) -> None:
         log.info("notification delivery: %s", result)
 
 
+def rate_job(sessions: sessionmaker[Session]) -> None:
+    """Forget the portal's request counts of windows that ended over an hour ago."""
+    with transaction(sessions) as session:
+        forget_before(session, clock.now() - timedelta(seconds=RATE_INTERVAL_SECONDS))
+
+
 def add_jobs(scheduler: BaseScheduler, sessions: sessionmaker[Session],
              settings: Settings) -> None:
     scheduler.add_job(sweep_job, "interval", args=[sessions], id=SWEEP_JOB_ID,
@@ -74,6 +85,9 @@ def add_jobs(scheduler: BaseScheduler, sessions: sessionmaker[Session],
                       max_instances=1, coalesce=True)
     scheduler.add_job(delivery_job, "interval", args=[sessions], id=DELIVERY_JOB_ID,
                       replace_existing=True, seconds=settings.sweep_interval_seconds,
+                      max_instances=1, coalesce=True)
+    scheduler.add_job(rate_job, "interval", args=[sessions], id=RATE_JOB_ID,
+                      replace_existing=True, seconds=RATE_INTERVAL_SECONDS,
                       max_instances=1, coalesce=True)
 
 

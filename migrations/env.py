@@ -13,7 +13,7 @@ from alembic import context
 from sqlalchemy import Connection, make_url, pool
 
 from engine.db import make_engine
-from engine.migrate import migration_connection, render_item
+from engine.migrate import include_name, migration_connection, render_item
 from engine.models import Base
 
 config = context.config
@@ -26,6 +26,7 @@ def _options(dialect_name: str) -> dict[str, Any]:
         "compare_type": True,
         "render_as_batch": dialect_name == "sqlite",  # SQLite's ALTER TABLE is too weak
         "render_item": render_item,
+        "include_name": include_name,
     }
 
 

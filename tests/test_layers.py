@@ -22,7 +22,7 @@ LAYER_NAMES = ("kernel", "platform", "domain", "composition", "webapp")
 # engine.<name> → its layer; a new top-level module or package must be placed here.
 ENGINE_LAYERS = {
     **dict.fromkeys(("__init__", "config", "db", "clock", "errors", "paging", "audit",
-                     "migrate", "models"), KERNEL),
+                     "migrate", "models", "masking"), KERNEL),
     **dict.fromkeys(("workflow", "runtime", "org", "calendar", "work"), PLATFORM),
     **dict.fromkeys(("registry", "dual_notice", "disclosure"), DOMAINS),
     **dict.fromkeys(("domains", "tasks", "entity_records", "entity_page", "shared_registry",

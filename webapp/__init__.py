@@ -20,6 +20,7 @@ from webapp import (
     i18n,
     params,
     people,
+    portal,
     registry,
     security,
     templating,
@@ -28,9 +29,8 @@ from webapp import (
 from webapp.work import inbox, monitor, notifications, tasks
 
 BLUEPRINTS = (auth.bp, inbox.bp, tasks.bp, monitor.bp, notifications.bp, admin.bp, people.bp,
-              api.bp,
-              calendar.bp, units.bp,
-              dual_notice.bp, disclosure.bp, registry.bp, entities.bp, audit_trail.bp)
+              api.bp, calendar.bp, units.bp, dual_notice.bp, disclosure.bp, registry.bp,
+              entities.bp, audit_trail.bp, portal.bp)
 
 
 def create_app(settings: Settings | None = None) -> Flask:
@@ -46,5 +46,6 @@ def create_app(settings: Settings | None = None) -> Flask:
     params.init_app(app)  # before the blueprints: their routes use its int converter
     for blueprint in BLUEPRINTS:
         app.register_blueprint(blueprint)
+    security.csrf.exempt(portal.bp)  # no session there: the form signs its own token
     app.add_url_rule("/", "home", inbox.home)
     return app

@@ -4,19 +4,28 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import Flask, request
-from flask.sessions import SecureCookieSessionInterface
+from flask import Flask, Response, request
+from flask.sessions import SecureCookieSessionInterface, SessionMixin
 
 from engine.config import Settings, secret_key
 
 FORM_OVERHEAD_BYTES = 256 * 1024
 
 
+PUBLIC_PREFIX = "/public/"
+
+
 class SessionInterface(SecureCookieSessionInterface):
-    """The session cookie is Secure whenever the request came over HTTPS."""
+    """The session cookie is Secure whenever the request came over HTTPS; the public
+    portal never sets, refreshes or clears one (its pages are cacheable by anyone)."""
 
     def get_cookie_secure(self, app: Flask) -> bool:
         return bool(app.config["SESSION_COOKIE_SECURE"] or request.is_secure)
+
+    def save_session(self, app: Flask, session: SessionMixin, response: Response) -> None:
+        if request.path.startswith(PUBLIC_PREFIX):
+            return
+        super().save_session(app, session, response)
 
 
 def init_app(app: Flask, settings: Settings) -> None:

@@ -79,6 +79,9 @@ def respond(status: int, message: str, *, error: str, code: str | None = None,
             body["fields"] = fields
         return jsonify(body), status
     title = TITLES.get(status, TITLES[500])
+    if request.path.startswith("/public/"):  # the portal's own look, nothing of the officers'
+        return render_template("portal/error.html", status=status, title=title,
+                               message=message), status
     return render_template("errors/error.html", status=status, title=title, message=message,
                            item_id=(request.view_args or {}).get("item_id")), status
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
-from flask import Flask, g, session
+from flask import Flask, g, has_request_context, request, session
 from flask_babel import Babel
 from flask_login import current_user
 
@@ -46,6 +46,9 @@ def compile_catalogs(folder: Path = TRANSLATIONS) -> list[Path]:
 
 
 def select_locale() -> str:
+    if has_request_context() and request.path.startswith("/public/"):
+        # No session there: the language is in the address (?lang=en), so pages cache.
+        return "en" if request.args.get("lang") == "en" else "zh_CN"
     if current_user and current_user.is_authenticated and current_user.locale in LOCALES:
         return current_user.locale
     chosen = session.get("locale")

@@ -19,6 +19,8 @@ REASONS: dict[str, LazyString] = {
     "no_such_notice": _l("This notice does not exist, or it is not in your area of work."),
     "no_such_entity": _l("This market entity does not exist, or it is not in your area of "
                          "work."),
+    "no_public_entity": _l("No market entity is registered under this code."),
+    "no_public_record": _l("This record is not published, or no longer."),
     "no_such_upload": _l("This upload does not exist, or it is not in your area of work."),
     "no_such_attachment": _l("This attachment does not exist, or it is not in your area of "
                              "work."),

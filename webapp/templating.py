@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from flask import Flask
+from flask import Flask, request
 from flask_login import current_user
 
 from engine import clock
@@ -56,7 +56,8 @@ def masked(phone: str | None) -> str:
 
 
 def _header() -> dict[str, Any]:
-    if not current_user or not current_user.is_authenticated:
+    if request.path.startswith("/public/") or not current_user \
+            or not current_user.is_authenticated:
         return {"unread_count": 0, "is_manager": False, "is_sysadmin": False,
                 "is_people_admin": False}
     user = current_user.user

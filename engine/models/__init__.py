@@ -23,6 +23,7 @@ from engine.models.notification import (
     NotificationKind,
 )
 from engine.models.org import OrgKind, OrgUnit, Role, User, UserRole
+from engine.models.portal import DisclosureObjection, ObjectionStatus, PortalRate
 from engine.models.process import (
     Incident,
     InstanceStatus,
@@ -36,12 +37,16 @@ from engine.models.process import (
 )
 from engine.models.registry import RegistryImport, RegistryUpload
 from engine.models.rules import DecisionTable
+from engine.models.search import unmodelled
 
 __all__ = [
     "LIVE_NOTICE_STATES",
     "Commitment",
     "DataSource",
     "DisclosureRecord",
+    "DisclosureObjection",
+    "ObjectionStatus",
+    "PortalRate",
     "RecordStatus",
     "DecisionTable",
     "DualNotice",
@@ -82,4 +87,5 @@ __all__ = [
     "UserRole",
     "WorkItem",
     "WorkItemStatus",
+    "unmodelled",
 ]

@@ -32,6 +32,7 @@ class MarketEntity(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     uscc: Mapped[str] = mapped_column(String(18), unique=True)
     name: Mapped[str] = mapped_column(String(200), index=True)
+    registration_number: Mapped[str | None] = mapped_column(String(15), index=True)  # 注册号
     entity_type: Mapped[str | None] = mapped_column(String(100))
     legal_representative: Mapped[str | None] = mapped_column(String(100))
     phone: Mapped[str | None] = mapped_column(String(40))

@@ -3,6 +3,7 @@
 from engine.registry.entities import entity_for_registrar, registrar_filter
 from engine.registry.imports import import_file, import_registrations, registrar_units
 from engine.registry.report import EntityChange, ImportReport, OnBatch, Preview, failure_reason
+from engine.registry.search import index_names, rebuild_name_index, search_entities
 from engine.registry.sharing import (
     REGISTRY_ORDER,
     SHARING_ROLES,
@@ -35,4 +36,7 @@ __all__ = [
     "shared_areas",
     "shared_filter",
     "shares_registry",
+    "index_names",
+    "rebuild_name_index",
+    "search_entities",
 ]

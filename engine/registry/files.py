@@ -25,6 +25,7 @@ Source = IO[bytes] | bytes | str | os.PathLike[str]
 COLUMNS: dict[str, tuple[str, ...]] = {
     "uscc": ("统一社会信用代码", "社会信用代码", "信用代码", "uscc"),
     "name": ("企业名称", "名称", "主体名称", "市场主体名称", "name"),
+    "registration_number": ("注册号", "registration_number"),
     "entity_type": ("市场主体类型", "企业类型", "类型", "主体类型", "entity_type"),
     "legal_representative": ("法定代表人", "负责人", "经营者", "法定代表人(负责人)",
                              "法定代表人/负责人", "legal_representative"),

@@ -49,6 +49,7 @@ from engine.registry.report import (
     failure_reason,
 )
 from engine.registry.rows import RowProblem, RowReader
+from engine.registry.search import index_names
 from engine.registry.workbooks import WorkbookLimits
 
 DEFAULT_STATUS = "存续"
@@ -314,6 +315,8 @@ def upsert_entities(session: Session, records: list[dict[str, Any]], fields: tup
             loaded = session.identity_map.get(identity_key(MarketEntity, values["id"]))
             if loaded is not None:
                 session.expire(loaded)
+    index_names(session, {**{e.id: e.name for e in created},
+                          **{u["id"]: u["name"] for u in updates if "name" in u}})
     rescoped = session.scalars(select(MarketEntity).where(MarketEntity.id.in_(old_scopes))
                                .order_by(MarketEntity.id)).all() if old_scopes else []
     changes = [EntityChange(entity, "new") for entity in created]

@@ -122,6 +122,8 @@ def _converter(field: str, in_yuan: bool, areas: dict[str, str]) -> Callable[[An
         return partial(parse_capital, in_yuan=in_yuan)
     if field == "area_code":
         return partial(parse_area, areas=areas)
+    if field == "registration_number":
+        return _registration_number
     limit = getattr(MarketEntity.__table__.c[field].type, "length", None) or 10**9
 
     def text(raw: Any) -> str:
@@ -131,6 +133,14 @@ def _converter(field: str, in_yuan: bool, areas: dict[str, str]) -> Callable[[An
         return value
 
     return text
+
+
+def _registration_number(raw: Any) -> str:
+    """注册号: the 15 digits older entities were registered under."""
+    number = re.sub(r"\s+", "", unicodedata.normalize("NFKC", _as_text(raw)))
+    if not re.fullmatch(r"\d{15}", number):
+        raise ValueError(f"a registration number has 15 digits, not {number!r}")
+    return number
 
 
 def _credit_code(raw: Any) -> str:

@@ -23,7 +23,9 @@ def overlap(a: Box, b: Box) -> bool:
     return a[0] < b[0] + b[2] and b[0] < a[0] + a[2] and a[1] < b[1] + b[3] and b[1] < a[1] + a[3]
 
 
-@pytest.mark.parametrize("path", sorted(BPMN.glob("*.bpmn")), ids=lambda p: p.name)
+@pytest.mark.parametrize("path", sorted(p for p in BPMN.glob("*.bpmn")
+                                         if b"boundaryEvent" in p.read_bytes()),
+                         ids=lambda p: p.name)
 def test_boundary_event_labels_keep_off_their_tasks(path):
     root = etree.parse(str(path)).getroot()
     shapes = {s.get("bpmnElement"): s for s in root.iterfind(".//bpmndi:BPMNShape", NS)}

@@ -19,7 +19,8 @@ from engine import runtime
 from engine.models import Attachment, NotificationKind, SavedFilter, WorkItem
 from engine.org.tokens import create_token
 from engine.work.notifications import notify
-from tests.factories import SETUP
+from tests.factories import SETUP, make_entity
+from tests.portal_records import make_record
 from tests.webapp.conftest import Client, start_case
 from tests.webapp.dual_notice.notice_matrix import NOTICE_STATES, arrange_notice
 from tests.webapp.record_matrix import arrange_record
@@ -227,6 +228,15 @@ ROUTES: list[tuple[str, str, dict[str, Any] | None, str, dict[str, Any]]] = [
         {"uscc": "91530502MA6K0000XB", "name": "保山永昌餐饮有限公司", "area_code": "530502",
          "business_scope": "餐饮服务", "established_on": "2026-01-05"}]}, "pushed",
      expect(REGISTRARS, wang=403, audit=403, zhao=403)),
+    # The public portal: no sign-in; a post without the form's signed token is refused alike.
+    ("GET", "/public/?q=测试", None, "public", {u: 200 for u in USERS}),
+    ("GET", "/public/{uscc}", None, "public", {u: 200 for u in USERS}),
+    ("GET", "/public/{uscc}/report", None, "public", {u: 200 for u in USERS}),
+    ("GET", "/public/{uscc}/report.pdf", None, "public", {u: 200 for u in USERS}),
+    ("GET", "/public/records/{ref}/objection", None, "public", {u: 200 for u in USERS}),
+    ("POST", "/public/records/{ref}/objection", {"contact": "x", "text": "0123456789ab"},
+     "public", {u: 400 for u in USERS}),
+    ("GET", "/public/records/{ref}/objection/sent", None, "public", {u: 200 for u in USERS}),
 ]
 
 
@@ -253,6 +263,10 @@ def arrange(app_sessions, world, state: str, upload_dir: Any = None) -> dict[str
             ids.update(arrange_notice(session, world, state, upload_dir))
         if state.startswith("record_"):
             ids.update(arrange_record(session, world, state))
+        if state == "public":
+            entity = make_entity(session)
+            record = make_record(session, entity, world.units["530502-amr"])
+            ids.update(uscc=entity.uscc, ref=record.public_ref)
         session.commit()
         return ids
 
@@ -317,6 +331,7 @@ def test_every_route_is_in_the_matrix(app: Flask):
               .replace("{record}", "<int:record_id>").replace("{record_item}", "<int:item_id>")
               .replace("/admin/units/{dept}", "/admin/units/<int:unit_id>")
               .replace("/records/new/penalty", "/records/new/<category>")
+              .replace("{uscc}", "<uscc>").replace("{ref}", "<ref>")
               for _m, url, *_ in ROUTES}
     routes = {rule.rule for rule in app.url_map.iter_rules()} - {"/", "/static/<path:filename>"}
     assert routes - walked == set()

@@ -70,6 +70,8 @@ def render_task(item_id: int, *, form: FlaskForm | None = None,
         return_form=return_back_form or return_form(page.item), assign_form=assign_form,
         action_form=ActionForm(), comment_form=CommentForm(), upload_form=UploadForm(),
         urge_form=UrgeForm(), locale=select_locale(),
+        summary=domains.case_summary(database.session(), page.item.process_key,
+                                     page.item.instance_id),
         last_urge=tasks.last_urge(database.session(), page.item) if page.permissions.urge
         else None,
         light_value=deadline_light(page.item, user_calendar()),
