@@ -51,9 +51,11 @@ BEFORE_CHANGE = frozenset({"auth.password", "auth.logout", "auth.language", "sta
 @bp.before_app_request
 def change_password_first() -> ResponseReturnValue | None:
     """An account an administrator created or reset changes its password before anything
-    else (the API answers with tokens, not sessions: it is not held here)."""
-    if (current_user.is_authenticated and user().must_change_password
-            and request.endpoint not in BEFORE_CHANGE and request.blueprint != "api"):
+    else (the API answers with tokens, not sessions, and the public portal knows no users:
+    neither is held here)."""
+    if request.endpoint in BEFORE_CHANGE or request.blueprint in ("api", "portal"):
+        return None  # the portal opens no session of the officers' app (nor the database)
+    if current_user.is_authenticated and user().must_change_password:
         flash(_("Choose your own password first: the one you were given works once."),
               "warning")
         return redirect(url_for("auth.password"))
