@@ -5,7 +5,12 @@ from engine.models.audit import AuditEvent, AuditHead
 from engine.models.base import Base
 from engine.models.calendar import CalendarDay, CalendarWarning, CalendarYear
 from engine.models.casefile import Attachment, Comment
-from engine.models.disclosure import DataSource, DisclosureRecord, RecordStatus
+from engine.models.disclosure import (
+    DataSource,
+    DisclosureRecord,
+    DisclosureSetting,
+    RecordStatus,
+)
 from engine.models.dual_notice import (
     LIVE_NOTICE_STATES,
     Commitment,
@@ -42,6 +47,7 @@ __all__ = [
     "Commitment",
     "DataSource",
     "DisclosureRecord",
+    "DisclosureSetting",
     "RecordStatus",
     "DecisionTable",
     "DualNotice",
