@@ -3,7 +3,15 @@ Its file machinery (formats, encodings, headers, uploads and their progress) ser
 kinds of file too."""
 
 from engine.registry.entities import entity_for_registrar, registrar_filter
-from engine.registry.files import Headers, RowSpool, Table, open_source, open_table
+from engine.registry.files import (
+    Headers,
+    RowSpool,
+    Source,
+    Table,
+    normalize_header,
+    open_source,
+    open_table,
+)
 from engine.registry.imports import import_file, import_registrations, registrar_units
 from engine.registry.report import EntityChange, ImportReport, OnBatch, Preview, failure_reason
 from engine.registry.uploads import (
@@ -36,6 +44,7 @@ __all__ = [
     "OnBatch",
     "Preview",
     "RowSpool",
+    "Source",
     "Table",
     "UploadProgress",
     "WorkbookLimits",
@@ -47,6 +56,7 @@ __all__ = [
     "import_registrations",
     "is_stalled",
     "keep_file",
+    "normalize_header",
     "open_source",
     "open_table",
     "registrar_filter",
