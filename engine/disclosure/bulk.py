@@ -28,8 +28,8 @@ from engine.disclosure.categories import (
 )
 from engine.disclosure.columns import choice_labels, form_fields
 from engine.disclosure.procedure import DIAGRAM, NO_END, PROCESS_KEY
-from engine.disclosure.records import check_values
-from engine.errors import InvalidInput
+from engine.disclosure.records import check_values, entering_department
+from engine.errors import Forbidden, InvalidInput
 from engine.models import (
     DataSource,
     DisclosureRecord,
@@ -37,6 +37,7 @@ from engine.models import (
     MarketEntity,
     OrgUnit,
     RecordStatus,
+    Role,
 )
 from engine.registry import uscc_problem
 from engine.runtime.deploy import deploy_shipped
@@ -104,10 +105,15 @@ def direct_publication(session: Session, department: OrgUnit) -> bool:
     return setting is not None and setting.direct_publication
 
 
-def set_direct_publication(session: Session, actor: audit.Actor, department: OrgUnit,
-                           allowed: bool) -> DisclosureSetting:
-    """Allow (or stop) publishing the department's bulk-entered records without review;
-    the caller checks that the actor administers the department. Audited."""
+def set_direct_publication(session: Session, actor: audit.Actor, allowed: bool
+                           ) -> DisclosureSetting:
+    """Allow (or stop) publishing the actor's department's bulk-entered records without
+    review: its administrator's choice. Audited."""
+    department = entering_department(session, actor)
+    user = runtime.actor_user(session, actor)
+    if user is not None and not user.has_role(Role.DEPT_ADMIN):
+        raise Forbidden("only the department's administrator changes its settings",
+                        code="not_settings_admin")
     setting = session.get(DisclosureSetting, department.id)
     if setting is None:
         setting = DisclosureSetting(org_unit_id=department.id)

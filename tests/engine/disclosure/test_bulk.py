@@ -15,6 +15,7 @@ import pytest
 from engine import disclosure
 from engine.disclosure import bulk
 from engine.disclosure.files import import_records, template_csv
+from engine.errors import Forbidden
 from engine.models import AuditEvent, DataSource, DisclosureRecord, RecordStatus, WorkItem
 from tests.engine.disclosure.helpers import penalty_values
 from tests.factories import World, make_entity
@@ -188,7 +189,7 @@ def test_several_penalty_categories_in_one_cell(session, sessions, world):
 def test_a_summary_procedure_penalty_is_recorded_not_published_even_directly(
         session, sessions, world):
     entity = make_entity(session)
-    bulk.set_direct_publication(session, world.actor("luo"), world.units["530502-psb"], True)
+    bulk.set_direct_publication(session, world.actor("luo"), True)
     session.commit()
     report = run(session, sessions, world, csv_bytes([
         row(entity, procedure="简易程序"),
@@ -225,3 +226,12 @@ def test_the_template_has_the_categorys_labels(session, sessions, world):
     assert header.startswith("统一社会信用代码,市场主体名称,决定文书号,决定日期,存量补录,")
     report = run(session, sessions, world, template_csv("penalty"))
     assert report.file_error == "the file has a header (row 1) but no data rows"
+
+
+def test_only_the_department_administrator_allows_direct_publication(session, world):
+    with pytest.raises(Forbidden) as refused:
+        bulk.set_direct_publication(session, world.actor("hu"), True)
+    assert refused.value.code == "not_settings_admin"
+    assert not bulk.direct_publication(session, world.units["530502-psb"])
+    bulk.set_direct_publication(session, world.actor("luo"), True)
+    assert bulk.direct_publication(session, world.units["530502-psb"])
