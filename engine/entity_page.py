@@ -6,13 +6,14 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
-from engine import audit, entity_records
+from engine import audit, entity_records, runtime
 from engine.calendar import WorkdayCalendar
+from engine.disclosure import queries as records
 from engine.dual_notice import papers as notice_papers
 from engine.dual_notice.history import notice_histories
 from engine.dual_notice.queries import NoticeRow, entity_notices
 from engine.errors import Forbidden, NotFound
-from engine.models import Commitment
+from engine.models import Commitment, DisclosureRecord
 from engine.registry import entity_for_registrar
 from engine.work.history import HistoryEntry
 
@@ -25,6 +26,7 @@ class EntityPage:
     trail: list[HistoryEntry]  # routing and reads of personal data, newest first
     papers: bool  # the actor registers the entity: 告知书 and 承诺书
     commitments: list[Commitment]
+    records: list[DisclosureRecord]  # enterprise information (涉企信息) the actor sees
 
 
 def entity_page(session: Session, actor: audit.Actor, entity_id: int,
@@ -41,7 +43,13 @@ def entity_page(session: Session, actor: audit.Actor, entity_id: int,
         registration=shown, notices=notices,
         histories=notice_histories(session, [row.notice for row in notices]),
         trail=entity_records.entity_trail(session, shown.entity), papers=papers,
-        commitments=notice_papers.commitments_of(session, actor, entity_id) if papers else [])
+        commitments=notice_papers.commitments_of(session, actor, entity_id) if papers else [],
+        records=_records(session, actor, entity_id))
+
+
+def _records(session: Session, actor: audit.Actor, entity_id: int) -> list[DisclosureRecord]:
+    user = runtime.actor_user(session, actor)
+    return records.records_of_entity(session, user, entity_id) if user is not None else []
 
 
 def _registers(session: Session, actor: audit.Actor, entity_id: int) -> bool:

@@ -9,6 +9,7 @@ from webapp import (
     admin,
     api,
     auth,
+    calendar,
     config,
     database,
     disclosure,
@@ -24,6 +25,7 @@ from webapp import (
 from webapp.work import inbox, monitor, notifications, tasks
 
 BLUEPRINTS = (auth.bp, inbox.bp, tasks.bp, monitor.bp, notifications.bp, admin.bp, api.bp,
+              calendar.bp,
               dual_notice.bp, disclosure.bp, registry.bp, entities.bp)
 
 

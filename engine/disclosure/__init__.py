@@ -21,6 +21,7 @@ from engine.disclosure.imports import (
     start_records_import,
     store_records_file,
 )
+from engine.disclosure.lights import record_light
 from engine.disclosure.procedure import (
     PROCESS_KEY,
     apply_for_repair,
@@ -49,6 +50,6 @@ __all__ = ["CATEGORIES", "PROCESS_KEY", "BulkReport", "Category", "RowProblem",
            "draft_for_department", "enter_checked", "entering_department", "form_values",
            "get_record", "get_records_file", "headers_of", "import_records", "new_record",
            "open_steps", "public_fields", "push_records", "recent_records_files", "record_filter",
-           "record_of_instance", "report_revocation", "require_issuer", "review",
+           "record_light", "record_of_instance", "report_revocation", "require_issuer", "review",
            "run_records_import", "set_direct_publication", "start_records_import",
            "store_records_file", "submit", "template_csv", "template_headers"]

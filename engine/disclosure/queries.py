@@ -49,6 +49,13 @@ def list_records(session: Session, user: User, tab: str, *, category: str | None
                                     DisclosureRecord.id.desc()), page, per_page)
 
 
+def records_of_entity(session: Session, user: User, entity_id: int) -> list[DisclosureRecord]:
+    """The records of one entity the user sees, newest decision first."""
+    return list(session.execute(select(DisclosureRecord).where(
+        DisclosureRecord.entity_id == entity_id, record_filter(session, user)).order_by(
+        DisclosureRecord.decision_date.desc(), DisclosureRecord.id.desc())).scalars())
+
+
 def record_history(session: Session, record: DisclosureRecord) -> list[HistoryEntry]:
     """The record's audit events, oldest first, in words."""
     events = session.execute(select(AuditEvent).where(

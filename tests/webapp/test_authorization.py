@@ -22,7 +22,7 @@ from engine.work.notifications import notify
 from tests.factories import SETUP
 from tests.webapp.conftest import Client, start_case
 from tests.webapp.dual_notice.notice_matrix import NOTICE_STATES, arrange_notice
-from tests.webapp.records import arrange_record
+from tests.webapp.record_matrix import arrange_record
 
 pytestmark = pytest.mark.both_backends  # who sees what is SQL
 
@@ -151,6 +151,13 @@ ROUTES: list[tuple[str, str, dict[str, Any] | None, str, dict[str, Any]]] = [
     ("GET", "/registry/returned", None, "pushed", expect(REGISTRARS)),
     ("GET", "/entities/", None, "pushed", expect(EVERYONE)),
     ("GET", "/entities/{entity}", None, "pushed", expect(VIEWERS)),
+    # the working-day calendar: managers look, system administrators change
+    ("GET", "/calendar/?area=530502&year=2026", None, "open", expect(EVERYONE, chen=404,
+                                                                     liu=404)),
+    ("POST", "/calendar/day", {"area": "530502", "day": "2026-04-15", "status": "off"}, "open",
+     expect({u: 404 for u in USERS[1:]}, admin=302)),
+    ("POST", "/calendar/import", {"area": "*", "file": (None, "a.json")}, "open",
+     expect({u: 404 for u in USERS[1:]}, admin=302)),
     # enterprise information (records of 隆阳区's market regulator, entered by chen)
     ("GET", "/records/", None, "record_draft", expect(EVERYONE)),
     ("GET", "/records/new/penalty", None, "open", expect(ISSUERS, liu=200, zhao=403)),

@@ -30,9 +30,10 @@ REFUSALS = {
 def new(category: str) -> ResponseReturnValue:
     if category not in disclosure.CATEGORIES:
         abort(404)
-    disclosure.entering_department(database.session(), actor())
     key = f"record:new:{category}"
-    form = recall(type(entry_form(category)), key) or entry_form(category)
+    department = disclosure.entering_department(database.session(), actor())
+    form = recall(type(entry_form(category)), key) or entry_form(category, {
+        "backfilled": "no", "authority_name": department.name})
     if request.method == "POST":
         form = entry_form(category)
         return _save(form, category, key, url_for("records.new", category=category), None)

@@ -12,6 +12,7 @@ from engine.disclosure import queries
 from engine.org import scope
 from webapp import database
 from webapp.access import user
+from webapp.work.inbox import user_calendar
 
 
 @login_required
@@ -26,6 +27,9 @@ def index() -> ResponseReturnValue:
     page = queries.list_records(session, viewer, tab, category=category, text=text,
                                 page=request.args.get("page", 1, int))
     enters = scope.department_of(session, viewer) is not None
+    calendar = user_calendar()
+    lights = {r.id: disclosure.record_light(r, calendar) for r in page.rows}
     return render_template("records/index.html", page=page, tab=tab, counts=counts,
+                           lights=lights,
                            category=category, q=text or "", categories=disclosure.CATEGORIES,
                            enters=enters)

@@ -69,7 +69,8 @@ def record_page(record_id: int, failed: dict[str, FlaskForm] | None = None
     return render_template(
         "records/show.html", record=record, entity=entity, department=department,
         category=disclosure.category(record.category),
-        values=_values(record), steps=steps, forms=forms, may=may, repair_from=repair_from,
+        values=_values(record), steps=steps, light=disclosure.record_light(record, calendar),
+        forms=forms, may=may, repair_from=repair_from,
         history=queries.record_history(session, record), case=case,
         comment_form=CommentForm(), upload_form=UploadForm(),
         upload_mb=settings().upload_max_bytes // (1024 * 1024)), 422 if failed else 200

@@ -18,6 +18,8 @@ from engine.runtime.timers import sweep
 from tests.engine.disclosure.helpers import enter
 from tests.factories import CST, MONDAY, Change, World, make_entity, notices_of
 
+pytestmark = pytest.mark.both_backends  # the timer sweep, the records' visibility in SQL
+
 
 @pytest.fixture
 def world(notice_world: World) -> World:

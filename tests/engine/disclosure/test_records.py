@@ -3,15 +3,19 @@ who enters and who sees."""
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import pytest
 import time_machine
 
 from engine import disclosure
+from engine.calendar import calendar_for
+from engine.db import settings_of
 from engine.errors import Forbidden, InvalidInput, NotFound
 from engine.models import AuditEvent, DataSource, RecordStatus
 from engine.registry import uscc
 from tests.engine.disclosure.helpers import enter, penalty_values
-from tests.factories import MONDAY, World, make_entity
+from tests.factories import CST, MONDAY, World, make_entity
 
 
 @pytest.fixture
@@ -125,6 +129,7 @@ def test_only_people_of_a_department_enter_records(session, world):
         disclosure.entering_department(session, world.actor("wang"))  # a joint office
 
 
+@pytest.mark.both_backends
 def test_a_department_sees_its_own_records_and_the_joint_office_its_area(session, world):
     record = enter(session, world, make_entity(session))
     for user in ("hu", "luo", "tian", "wang", "admin"):
@@ -147,3 +152,24 @@ def test_with_time_frozen_the_entry_time_is_now(session, world):
     with time_machine.travel(MONDAY, tick=False):
         record = enter(session, world, make_entity(session))
     assert record.entered_at == MONDAY
+
+
+@pytest.mark.parametrize(("today", "light"), [
+    ((2026, 3, 9), "green"),  # 5 working days after Monday 2 March
+    ((2026, 3, 10), "yellow"),  # 6: within two of the limit
+    ((2026, 3, 11), "yellow"),  # 7: the limit
+    ((2026, 3, 12), "red"),  # 8: late
+])
+def test_a_draft_turns_yellow_near_the_entry_limit_and_red_past_it(session, world, today,
+                                                                   light):
+    record = enter(session, world, make_entity(session))
+    with time_machine.travel(datetime(*today, 9, 0, tzinfo=CST), tick=False):
+        calendar = calendar_for(session, settings_of(session), "530502")
+        assert disclosure.record_light(record, calendar) == light
+
+
+def test_back_filled_stock_has_no_light(session, world):
+    record = enter(session, world, make_entity(session), backfilled="yes")
+    with time_machine.travel(datetime(2026, 6, 1, 9, 0, tzinfo=CST), tick=False):
+        calendar = calendar_for(session, settings_of(session), "530502")
+        assert disclosure.record_light(record, calendar) is None

@@ -95,6 +95,7 @@ def test_a_draft_is_saved_and_listed_under_drafts(login, entity):
     assert "保山市永昌餐饮管理有限公司" in listed.text and 'data-tab="drafts"' in listed.text
 
 
+@pytest.mark.both_backends
 def test_the_figures_count_late_entries_and_export_them(login, app_sessions, entity):
     chen = login("chen")
     chen.post("/records/new/penalty", {**form_of(entity, decision_date="2026-02-02"),
