@@ -79,8 +79,9 @@ def row_values(category: str, columns: dict[str, list[int]], cells: list[Any]
             cell = cells[index] if index < len(cells) else None
             if cell is None or (isinstance(cell, str) and not cell.strip()):
                 continue
-            if isinstance(cell, str) and _CONTROL.search(cell):
-                problems[f.name] = f"control character U+{ord(_CONTROL.search(cell)[0]):04X}"
+            control = _CONTROL.search(cell) if isinstance(cell, str) else None
+            if control is not None:
+                problems[f.name] = f"control character U+{ord(control[0]):04X} not allowed"
             values[f.name] = cell_value(f, cell)
             break
     return values, problems

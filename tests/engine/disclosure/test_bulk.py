@@ -235,3 +235,10 @@ def test_only_the_department_administrator_allows_direct_publication(session, wo
     assert not bulk.direct_publication(session, world.units["530502-psb"])
     bulk.set_direct_publication(session, world.actor("luo"), True)
     assert bulk.direct_publication(session, world.units["530502-psb"])
+
+
+def test_a_cell_with_a_control_character_is_refused_naming_it(session, sessions, world):
+    entity = make_entity(session)
+    session.commit()
+    report = run(session, sessions, world, csv_bytes([row(entity, facts="经查\x00当事人")]))
+    assert report.problem_rows() == [[2, "违法事实", "control character U+0000 not allowed"]]
