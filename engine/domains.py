@@ -43,6 +43,7 @@ CASE_RECORDS: dict[str, RecordFinder] = {
 }
 ENTITY_FILTERS: list[EntityFilter] = [
     registry.registrar_filter,
+    registry.shared_filter,
     dual_notice.entity_filter,
 ]
 DESCRIBERS: dict[str, Describer] = {

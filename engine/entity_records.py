@@ -11,13 +11,24 @@ giving a reason; every reveal is an audit event on the entity, shown in its trai
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from typing import Any
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from datetime import datetime, tzinfo
+from typing import Any, BinaryIO
 
-from sqlalchemy import select
+from sqlalchemy import Row, Select, String, cast, select
 from sqlalchemy.orm import Session
 
 from engine import audit, domains, runtime
+from engine.audit.log import (
+    NEWEST_FIRST,
+    EventFilter,
+    check_auditor,
+    count_within_cap,
+    event_query,
+    local_time,
+    write_rows,
+)
 from engine.errors import Forbidden, InvalidInput, NotFound
 from engine.models import (
     AuditEvent,
@@ -37,6 +48,7 @@ PERSONAL = frozenset({"phone"})
 NEVER_SCANNED = frozenset({"uscc", "established_on", "approved_on", "registered_capital",
                            "area_code", "routing_state"})
 REVEAL_ROLES = (Role.OFFICER, Role.DEPT_ADMIN)
+REVEAL = "entity.reveal"
 MIN_REASON, MAX_REASON = 4, 200
 _ID_CARD = re.compile(r"(?<![0-9A-Za-z])[1-9]\d{5}(?:18|19|20)\d{2}(?:0[1-9]|1[0-2])"
                       r"(?:0[1-9]|[12]\d|3[01])\d{3}[\dXx](?![0-9A-Za-z])")
@@ -82,9 +94,7 @@ def registration(session: Session, actor: audit.Actor, entity_id: int) -> Regist
     """The registration with its personal data masked."""
     entity = get_entity(session, actor, entity_id)
     plain = _values(entity)
-    masked = {name: mask_text(value) if name not in NEVER_SCANNED else value
-              for name, value in plain.items()}
-    masked.update({name: mask_number(plain[name]) for name in PERSONAL})
+    masked = masked_values(entity)
     personal = tuple(name for name in FIELDS if masked[name] != plain[name])
     return Registration(entity, masked, personal, False, _may_reveal(session, actor))
 
@@ -99,9 +109,17 @@ def reveal_registration(session: Session, actor: audit.Actor, entity_id: int, re
     why = (reason or "").strip()
     if not MIN_REASON <= len(why) <= MAX_REASON:
         raise InvalidInput("say why you need the personal data", fields={"reason": "required"})
-    audit.record(session, actor, "entity.reveal", "market_entity", shown.entity.id,
+    audit.record(session, actor, REVEAL, "market_entity", shown.entity.id,
                  fields=list(shown.personal), reason=why)
     return Registration(shown.entity, _values(shown.entity), shown.personal, True, True)
+
+
+def masked_values(entity: MarketEntity, fields: tuple[str, ...] = FIELDS) -> dict[str, Any]:
+    """The registration fields with personal data masked: phone numbers, and every ID-card
+    or phone number typed into free text."""
+    return {name: mask_number(getattr(entity, name)) if name in PERSONAL
+            else getattr(entity, name) if name in NEVER_SCANNED
+            else mask_text(getattr(entity, name)) for name in fields}
 
 
 def mask_number(text: str | None) -> str | None:
@@ -137,3 +155,61 @@ def _values(entity: MarketEntity) -> dict[str, Any]:
 def _may_reveal(session: Session, actor: audit.Actor) -> bool:
     user = runtime.actor_user(session, actor)
     return user is not None and user.has_role(*REVEAL_ROLES)
+
+
+@dataclass(frozen=True)
+class RevealRead:
+    """One read of an entity's personal data, for auditors: who, when, whose, which, why."""
+
+    at: datetime
+    actor: str
+    actor_name: str
+    origin: str
+    entity_id: str
+    entity_name: str | None
+    uscc: str | None
+    fields: list[str]
+    reason: str
+
+
+def reveal_reads(session: Session, user: User, asked: EventFilter, uscc: str | None = None,
+                 page: int = 1, per_page: int = 50) -> Page[RevealRead]:
+    """Every read of personal data that matches (by reader, time, the entity's USCC),
+    newest first; for auditors."""
+    check_auditor(user)
+    found = page_of(session, _reveal_query(asked, uscc), NEWEST_FIRST, page, per_page)
+    names = display_names(session, {row[0].actor for row in found.rows})
+    return Page([_reveal_read(row, names) for row in found.rows], found.total, found.page,
+                found.per_page)
+
+
+def export_reveal_reads(session: Session, user: User, asked: EventFilter, uscc: str | None,
+                        headers: Sequence[str], zone: tzinfo, stream: BinaryIO) -> int:
+    """The reads of `reveal_reads` in a workbook (times in `zone`), capped like every
+    export of the trail. Returns the rows written."""
+    check_auditor(user)
+    query = _reveal_query(asked, uscc)
+    total = count_within_cap(session, query)
+    rows = session.execute(query.order_by(*NEWEST_FIRST)).all()
+    names = display_names(session, {row[0].actor for row in rows})
+    reads = (_reveal_read(row, names) for row in rows)
+    write_rows(stream, headers, ([local_time(r.at, zone), r.actor, r.actor_name, r.entity_name,
+                                  r.uscc, ", ".join(r.fields), r.reason, r.origin]
+                                 for r in reads))
+    return total
+
+
+def _reveal_query(asked: EventFilter, uscc: str | None) -> Select[Any]:
+    query = (event_query(replace(asked, action=REVEAL, object_type="market_entity"))
+             .add_columns(MarketEntity.name, MarketEntity.uscc)
+             .outerjoin(MarketEntity, AuditEvent.object_id == cast(MarketEntity.id, String)))
+    return query.where(MarketEntity.uscc == uscc.upper()) if uscc else query
+
+
+def _reveal_read(row: Row[AuditEvent, str | None, str | None], names: dict[str, str]
+                 ) -> RevealRead:
+    event, name, code = row
+    summary = event.summary or {}
+    return RevealRead(event.at, event.actor, names.get(event.actor, event.actor), event.origin,
+                      event.object_id, name, code, list(summary.get("fields", [])),
+                      str(summary.get("reason", "")))

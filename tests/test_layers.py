@@ -25,8 +25,8 @@ ENGINE_LAYERS = {
                      "migrate", "models"), KERNEL),
     **dict.fromkeys(("workflow", "runtime", "org", "calendar", "work"), PLATFORM),
     **dict.fromkeys(("registry", "dual_notice", "disclosure"), DOMAINS),
-    **dict.fromkeys(("domains", "tasks", "entity_records", "entity_page", "scheduler", "seed",
-                     "cli"), COMPOSITION),
+    **dict.fromkeys(("domains", "tasks", "entity_records", "entity_page", "shared_registry",
+                     "scheduler", "seed", "cli"), COMPOSITION),
 }
 WORKFLOW_ENGINE = "SpiffWorkflow"
 WEB_STACK = frozenset({"flask", "flask_login", "flask_wtf", "flask_babel", "jinja2",

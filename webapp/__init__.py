@@ -8,6 +8,7 @@ from engine.config import Settings, load_settings
 from webapp import (
     admin,
     api,
+    audit_trail,
     auth,
     calendar,
     config,
@@ -18,15 +19,18 @@ from webapp import (
     errors,
     i18n,
     params,
+    people,
     registry,
     security,
     templating,
+    units,
 )
 from webapp.work import inbox, monitor, notifications, tasks
 
-BLUEPRINTS = (auth.bp, inbox.bp, tasks.bp, monitor.bp, notifications.bp, admin.bp, api.bp,
-              calendar.bp,
-              dual_notice.bp, disclosure.bp, registry.bp, entities.bp)
+BLUEPRINTS = (auth.bp, inbox.bp, tasks.bp, monitor.bp, notifications.bp, admin.bp, people.bp,
+              api.bp,
+              calendar.bp, units.bp,
+              dual_notice.bp, disclosure.bp, registry.bp, entities.bp, audit_trail.bp)
 
 
 def create_app(settings: Settings | None = None) -> Flask:

@@ -17,11 +17,11 @@ from engine.models import Role
 from engine.org import sessions
 from engine.org import tokens as api_tokens
 from engine.org.accounts import set_email
-from engine.org.users import list_users, user_by_id
+from engine.org.users import user_by_id
 from webapp import database
 from webapp.access import actor, roles_required
 from webapp.forms import required
-from webapp.prg import recall, send_back
+from webapp.prg import send_back
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -64,21 +64,6 @@ def revoke(token_id: int) -> ResponseReturnValue:
     return redirect(url_for("admin.tokens"))
 
 
-@bp.get("/users")
-@roles_required(Role.SYSADMIN)
-def users() -> ResponseReturnValue:
-    return render_template("admin/users.html", users=list_users(database.session()))
-
-
-@bp.get("/users/<int:user_id>")
-@roles_required(Role.SYSADMIN)
-def user(user_id: int) -> ResponseReturnValue:
-    account = user_by_id(database.session(), user_id)
-    email_form = recall(EmailForm, f"user-email:{user_id}") or EmailForm(email=account.email)
-    return render_template("admin/user.html", account=account, form=FlaskForm(),
-                           email_form=email_form)
-
-
 @bp.post("/users/<int:user_id>/email")
 @roles_required(Role.SYSADMIN)
 def email(user_id: int) -> ResponseReturnValue:
@@ -96,8 +81,8 @@ def email(user_id: int) -> ResponseReturnValue:
                     name=account.display_name, address=account.email) if account.email else
                   _("Notifications to %(name)s are no longer e-mailed.",
                     name=account.display_name), "success")
-            return redirect(url_for("admin.user", user_id=user_id))
-    return (send_back(form, f"user-email:{user_id}", url_for("admin.user", user_id=user_id))
+            return redirect(url_for("people.user", user_id=user_id))
+    return (send_back(form, f"user-email:{user_id}", url_for("people.user", user_id=user_id))
             or (render_template("admin/user.html", account=account, form=FlaskForm(),
                                 email_form=form), 422))
 
@@ -112,16 +97,4 @@ def sign_out(user_id: int) -> ResponseReturnValue:
     sessions.sign_out_everywhere(database.session(), actor(), account)
     database.commit()
     flash(_("%(name)s was signed out everywhere.", name=account.display_name), "success")
-    return redirect(url_for("admin.user", user_id=user_id))
-
-
-@bp.post("/users/<int:user_id>/deactivate")
-@roles_required(Role.SYSADMIN)
-def deactivate(user_id: int) -> ResponseReturnValue:
-    if not FlaskForm().validate_on_submit():
-        raise BadRequest()
-    account = user_by_id(database.session(), user_id)
-    sessions.deactivate_user(database.session(), actor(), account)
-    database.commit()
-    flash(_("%(name)s can no longer sign in.", name=account.display_name), "success")
-    return redirect(url_for("admin.user", user_id=user_id))
+    return redirect(url_for("people.user", user_id=user_id))

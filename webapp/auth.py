@@ -44,6 +44,22 @@ class LanguageForm(FlaskForm):
     locale = HiddenField(validators=[InputRequired()])
 
 
+# What a user who must change a one-time password may still reach.
+BEFORE_CHANGE = frozenset({"auth.password", "auth.logout", "auth.language", "static"})
+
+
+@bp.before_app_request
+def change_password_first() -> ResponseReturnValue | None:
+    """An account an administrator created or reset changes its password before anything
+    else (the API answers with tokens, not sessions: it is not held here)."""
+    if (current_user.is_authenticated and user().must_change_password
+            and request.endpoint not in BEFORE_CHANGE and request.blueprint != "api"):
+        flash(_("Choose your own password first: the one you were given works once."),
+              "warning")
+        return redirect(url_for("auth.password"))
+    return None
+
+
 @bp.route("/login", methods=["GET", "POST"])
 def login() -> ResponseReturnValue:
     form = LoginForm()

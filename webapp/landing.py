@@ -16,5 +16,5 @@ def landing_url(user: User) -> str:
     if user.has_role(Role.SUPERVISOR, Role.AUDITOR):
         return url_for("monitor.index")
     if user.has_role(Role.SYSADMIN):
-        return url_for("admin.users")
+        return url_for("people.users")
     return url_for("inbox.index")

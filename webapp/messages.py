@@ -52,9 +52,12 @@ REASONS: dict[str, LazyString] = {
     "not_your_step": _l("This step of the case is not yours to take."),
     "not_in_a_department": _l("Records are entered by the people of a department."),
     "not_settings_admin": _l("Only the department's administrator changes this setting."),
+    "not_a_people_admin": _l("Only administrators manage people."),
     "not_your_record": _l("Only the department that made the decision acts on this record."),
     "record_not_editable": _l("Only a draft or a returned record can be changed."),
     "wrong_record_state": _l("The record is no longer at this step. Reload the page."),
+    "last_sysadmin": _l("The last active system administrator stays."),
+    "unit_in_use": _l("People or open work are still in this unit: move them first."),
     "repair_not_a_penalty": _l("Credit repair ends the publication of penalties only."),
     "repair_never": _l("This penalty is among the most serious: its publication runs its full "
                        "term, without credit repair."),
@@ -64,6 +67,9 @@ REASONS: dict[str, LazyString] = {
     "not_department_admin": _l("Only the department's administrator can revoke a claim."),
     "not_registrar": _l("Only officers of the market regulator can do this."),
     "not_in_pool": _l("This entity no longer waits in the routing-failed pool. Reload the page."),
+    "not_auditor": _l("Only auditors read the audit trail."),
+    "registry_not_shared": _l("The registry is shared with the officers and administrators "
+                              "of departments."),
     "reveal_not_allowed": _l("Only officers working on this entity may read its personal "
                              "data."),
     # Conflict: someone or something changed the object first.

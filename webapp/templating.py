@@ -57,10 +57,12 @@ def masked(phone: str | None) -> str:
 
 def _header() -> dict[str, Any]:
     if not current_user or not current_user.is_authenticated:
-        return {"unread_count": 0, "is_manager": False, "is_sysadmin": False}
+        return {"unread_count": 0, "is_manager": False, "is_sysadmin": False,
+                "is_people_admin": False}
     user = current_user.user
     return {
         "unread_count": notifications.unread_count(database.session(), user),
         "is_manager": user.has_role(*MANAGER_ROLES),
         "is_sysadmin": user.has_role(Role.SYSADMIN),
+        "is_people_admin": user.has_role(Role.SYSADMIN, Role.DEPT_ADMIN),
     }

@@ -6,7 +6,7 @@ import enum
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import Date, ForeignKey, Numeric, String, Text
+from sqlalchemy import Date, ForeignKey, Index, Numeric, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from engine.models.base import Base, UTCDateTime
@@ -26,6 +26,8 @@ class MarketEntity(Base):
     """MarketEntity — 市场主体, keyed by its unified social credit code (USCC)."""
 
     __tablename__ = "market_entity"
+    # The changes feed (GET /api/v1/entities) pages on (updated_at, id).
+    __table_args__ = (Index("ix_market_entity_changed", "updated_at", "id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     uscc: Mapped[str] = mapped_column(String(18), unique=True)

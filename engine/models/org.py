@@ -5,7 +5,17 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime
 
-from sqlalchemy import Boolean, Date, Enum, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import (
+    Boolean,
+    Date,
+    Enum,
+    ForeignKey,
+    Integer,
+    String,
+    UniqueConstraint,
+    false,
+    true,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from engine.models.base import Base, UTCDateTime
@@ -45,6 +55,8 @@ class OrgUnit(Base):
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("org_unit.id"), index=True)
     area_code: Mapped[str] = mapped_column(String(12), index=True)
     path: Mapped[str] = mapped_column(String(400), index=True, default="")
+    # A deactivated unit keeps its history; nobody works in it and nothing goes to it.
+    active: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
     # The unit's group robot (政务微信 / 钉钉): its people's notifications are posted there.
     webhook_url: Mapped[str | None] = mapped_column(String(500))
     # A DingTalk robot's signing secret (加签), when it has one.
@@ -75,6 +87,9 @@ class User(Base):
     created_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Kept in every sign-in session; raising it ends them all (sign-out, password, deactivation).
     session_generation: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # Set by an administrator's reset (or a new account): the next sign-in changes it first.
+    must_change_password: Mapped[bool] = mapped_column(Boolean, default=False,
+                                                       server_default=false())
 
     # Loaded with the user: every permission check needs both.
     org_unit: Mapped[OrgUnit] = relationship(lazy="joined")

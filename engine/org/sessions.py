@@ -64,6 +64,7 @@ def change_password(session: Session, actor: audit.Actor, user: User, current: s
     if len(new) < MIN_PASSWORD_LENGTH:
         raise InvalidInput("password too short", fields={"new": "min_length_8"})
     user.password_hash = hash_password(new)
+    user.must_change_password = False
     generation = end_sessions(session, user)
     audit.record(session, actor, "user.password", "user", user.id)
     return generation

@@ -14,6 +14,16 @@ from engine.registry.files import (
 )
 from engine.registry.imports import import_file, import_registrations, registrar_units
 from engine.registry.report import EntityChange, ImportReport, OnBatch, Preview, failure_reason
+from engine.registry.sharing import (
+    REGISTRY_ORDER,
+    SHARING_ROLES,
+    RegistryFilter,
+    changed_after,
+    registry_query,
+    shared_areas,
+    shared_filter,
+    shares_registry,
+)
 from engine.registry.uploads import (
     CHECKED,
     CHECKING,
@@ -38,16 +48,20 @@ __all__ = [
     "DONE",
     "FAILED",
     "IMPORTING",
+    "REGISTRY_ORDER",
+    "SHARING_ROLES",
     "EntityChange",
     "Headers",
     "ImportReport",
     "OnBatch",
     "Preview",
+    "RegistryFilter",
     "RowSpool",
     "Source",
     "Table",
     "UploadProgress",
     "WorkbookLimits",
+    "changed_after",
     "entity_for_registrar",
     "failure_reason",
     "file_of",
@@ -61,6 +75,10 @@ __all__ = [
     "open_table",
     "registrar_filter",
     "registrar_units",
+    "registry_query",
+    "shared_areas",
+    "shared_filter",
+    "shares_registry",
     "upload_path",
     "uscc_problem",
 ]

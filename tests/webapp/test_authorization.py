@@ -39,6 +39,10 @@ UPLOADERS = dict(REGISTRARS, liu=404)  # the registrars of the uploading unit's 
 ROUTERS = {"chen": 200, "zhang": 200, "wang": 403, "admin": 200, "audit": 403, "liu": 404,
            "zhao": 404}  # who may act for the entity's registering unit
 REVEALERS = dict(ROUTERS, admin=403)  # officers who may read personal data
+AUDITORS = dict(dict.fromkeys(USERS[1:], 404), audit=200)  # they read the trail, nothing else
+# Officers and administrators of departments read the registry of their unit's area.
+SHARERS = {"chen": 200, "zhang": 200, "wang": 404, "admin": 404, "audit": 404, "liu": 200,
+           "zhao": 404}
 ISSUERS = {"chen": 200, "zhang": 200, "wang": 403, "admin": 403, "audit": 403, "liu": 404,
            "zhao": 404}  # the people of the department that issued a record
 ENTERERS = {"chen": 200, "zhang": 200, "wang": 403, "admin": 403, "audit": 403, "liu": 200,
@@ -94,13 +98,34 @@ ROUTES: list[tuple[str, str, dict[str, Any] | None, str, dict[str, Any]]] = [
      expect(dict.fromkeys(USERS[1:], 404), admin=200)),
     ("POST", "/admin/tokens/{token}/revoke", {}, "open",
      expect(dict.fromkeys(USERS[1:], 404), admin=302)),
-    ("GET", "/admin/users", None, "open", expect(dict.fromkeys(USERS[1:], 404), admin=200)),
-    ("GET", "/admin/users/{yang}", None, "open",
+    # the organisation tree: system administrators only
+    ("GET", "/admin/units/", None, "open", expect(dict.fromkeys(USERS[1:], 404), admin=200)),
+    ("POST", "/admin/units/", {"code": ""}, "open",
+     expect(dict.fromkeys(USERS[1:], 404), admin=303)),
+    ("GET", "/admin/units/{dept}", None, "pushed",
      expect(dict.fromkeys(USERS[1:], 404), admin=200)),
+    ("POST", "/admin/units/{dept}/rename", {"name": "隆阳区市场监督管理局"}, "pushed",
+     expect(dict.fromkeys(USERS[1:], 404), admin=302)),
+    ("POST", "/admin/units/{dept}/move", {"parent": "{dept}"}, "pushed",
+     expect(dict.fromkeys(USERS[1:], 404), admin=303)),
+    ("POST", "/admin/units/{dept}/deactivate", {}, "pushed",
+     expect(dict.fromkeys(USERS[1:], 404), admin=302)),
+    # people: system administrators all, department administrators their department's
+    ("GET", "/admin/users", None, "open", expect(dict.fromkeys(USERS[1:], 404), admin=200,
+                                                 zhang=200)),
+    ("POST", "/admin/users", {"username": ""}, "open",
+     expect(dict.fromkeys(USERS[1:], 404), admin=303, zhang=303)),
+    ("GET", "/admin/users/{yang}", None, "open",
+     expect(dict.fromkeys(USERS[1:], 404), admin=200, zhang=200)),
+    ("POST", "/admin/users/{yang}/edit", {"display_name": "杨", "unit": "{dept}",
+                                          "roles": "officer"}, "pushed",
+     expect(dict.fromkeys(USERS[1:], 404), admin=302, zhang=302)),
+    ("POST", "/admin/users/{yang}/reset-password", {}, "open",
+     expect(dict.fromkeys(USERS[1:], 404), admin=302, zhang=302)),
     ("POST", "/admin/users/{yang}/sign-out", {}, "open",
      expect(dict.fromkeys(USERS[1:], 404), admin=302)),
     ("POST", "/admin/users/{yang}/deactivate", {}, "open",
-     expect(dict.fromkeys(USERS[1:], 404), admin=302)),
+     expect(dict.fromkeys(USERS[1:], 404), admin=302, zhang=302)),
     ("POST", "/admin/users/{yang}/email", {"email": "yang@amr.example.cn"}, "open",
      expect(dict.fromkeys(USERS[1:], 404), admin=302)),
     ("GET", "/auth/password", None, "open", expect(EVERYONE)),
@@ -153,7 +178,16 @@ ROUTES: list[tuple[str, str, dict[str, Any] | None, str, dict[str, Any]]] = [
     ("POST", "/registry/entities/{entity}/no-notice", {"reason": "经营范围无需许可"}, "failed",
      expect({u: 302 if s == 200 else s for u, s in UPLOADERS.items()})),
     ("GET", "/registry/returned", None, "pushed", expect(REGISTRARS)),
+    ("GET", "/registry/entities?name=保山&status=存续", None, "pushed", expect(SHARERS)),
+    ("GET", "/registry/entities.xlsx?name=保山", None, "pushed", expect(SHARERS)),
+    ("GET", "/api/v1/entities?changed_since=2026-01-01T00:00:00Z", None, "pushed",
+     expect({u: 403 if s == 404 else s for u, s in SHARERS.items()})),
     ("GET", "/entities/", None, "pushed", expect(EVERYONE)),
+    ("GET", "/audit/?action=task.&since=2026-01-01", None, "open", expect(AUDITORS)),
+    ("GET", "/audit/events.xlsx?actor=chen", None, "open", expect(AUDITORS)),
+    ("POST", "/audit/verify", {}, "open", expect(AUDITORS, audit=302)),
+    ("GET", "/audit/reveals?until=2026-12-31", None, "pushed", expect(AUDITORS)),
+    ("GET", "/audit/reveals.xlsx", None, "pushed", expect(AUDITORS)),
     ("GET", "/entities/{entity}", None, "pushed", expect(VIEWERS)),
     # the working-day calendar: managers look, system administrators change
     ("GET", "/calendar/?area=530502&year=2026", None, "open", expect(EVERYONE, chen=404,
@@ -304,6 +338,9 @@ def test_every_route_is_in_the_matrix(app: Flask):
               .replace("/template/penalty.csv", "/template/<category>.csv")
               .replace("{commitment}", "<int:commitment_id>")
               .replace("{yang}", "<int:user_id>")
+              .replace("{record}", "<int:record_id>").replace("{record_item}", "<int:item_id>")
+              .replace("/admin/units/{dept}", "/admin/units/<int:unit_id>")
+              .replace("/records/new/penalty", "/records/new/<category>")
               for _m, url, *_ in ROUTES}
     routes = {rule.rule for rule in app.url_map.iter_rules()} - {"/", "/static/<path:filename>"}
     assert routes - walked == set()

@@ -9,7 +9,7 @@ from flask.typing import ResponseReturnValue
 
 from engine.registry.files import COLUMNS, REQUIRED
 from engine.work.inbox import TABS
-from webapp.api import events, records
+from webapp.api import entities, events, records
 
 ERROR = {"$ref": "#/components/responses/Error"}
 ITEM_ID = {"name": "item_id", "in": "path", "required": True, "schema": {"type": "integer"}}
@@ -41,7 +41,8 @@ def spec(server: str) -> dict[str, Any]:
     return {
         "openapi": "3.1.0",
         "info": {"title": "creditflow API", "version": "1",
-                 "description": "Work items of the signed-in user or of an API token's user. "
+                 "description": "Work items of the signed-in user or of an API token's user; "
+                                "the registry of the user's area. "
                                 "Browsers send the X-CSRFToken header on POST."},
         "servers": [{"url": server}],
         "security": [{"token": []}, {"session": []}],
@@ -77,6 +78,7 @@ def spec(server: str) -> dict[str, Any]:
             "/registrations": _registrations(),
             **events.openapi_paths(ERROR),
             **records.openapi_paths(ERROR),
+            **entities.openapi_paths(ERROR),
         },
         "components": _components(),
     }

@@ -1,11 +1,12 @@
 """The registrar's pages (AMR clerks): registration imports, the routing-failed pool, the
-returned notices; the route table of the `registry` blueprint."""
+returned notices; the registry shared with departments; the route table of the `registry`
+blueprint."""
 
 from __future__ import annotations
 
 from flask import Blueprint
 
-from webapp.registry import imports, jobs, routing
+from webapp.registry import imports, jobs, routing, sharing
 
 bp = Blueprint("registry", __name__, url_prefix="/registry")
 bp.add_url_rule("/imports", view_func=imports.index)
@@ -20,4 +21,7 @@ bp.add_url_rule("/entities/<int:entity_id>/route", view_func=routing.route, meth
 bp.add_url_rule("/entities/<int:entity_id>/no-notice", view_func=routing.no_notice,
                 methods=["POST"])
 bp.add_url_rule("/returned", view_func=routing.returned)
+bp.add_url_rule("/entities", "shared", view_func=sharing.index)
+bp.add_url_rule("/entities.xlsx", "shared_export", view_func=sharing.export)
+bp.app_context_processor(sharing.nav)
 bp.record_once(lambda state: jobs.init_app(state.app))
