@@ -53,6 +53,7 @@ REASONS: dict[str, LazyString] = {
     "comment_not_allowed": _l("You may not comment on this case."),
     "not_your_step": _l("This step of the case is not yours to take."),
     "not_in_a_department": _l("Records are entered by the people of a department."),
+    "not_settings_admin": _l("Only the department's administrator changes this setting."),
     "not_a_people_admin": _l("Only administrators manage people."),
     "not_your_record": _l("Only the department that made the decision acts on this record."),
     "record_not_editable": _l("Only a draft or a returned record can be changed."),

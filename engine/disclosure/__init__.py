@@ -2,7 +2,25 @@
 published on the portal, withdrawn, expired and ended early (credit repair). The
 publication service other domains call to publish what they produce."""
 
+from engine.disclosure.bulk import (
+    RowProblem,
+    check_rows,
+    direct_publication,
+    enter_checked,
+    set_direct_publication,
+)
 from engine.disclosure.categories import CATEGORIES, Category, category, public_fields
+from engine.disclosure.columns import headers_of, template_headers
+from engine.disclosure.files import BulkReport, import_records, template_csv
+from engine.disclosure.imports import (
+    check_records_file,
+    discard_records_file,
+    get_records_file,
+    recent_records_files,
+    run_records_import,
+    start_records_import,
+    store_records_file,
+)
 from engine.disclosure.lights import record_light
 from engine.disclosure.procedure import (
     PROCESS_KEY,
@@ -15,6 +33,7 @@ from engine.disclosure.procedure import (
     submit,
 )
 from engine.disclosure.produced import draft_for_department
+from engine.disclosure.pushes import push_records
 from engine.disclosure.records import (
     change_record,
     entering_department,
@@ -25,8 +44,12 @@ from engine.disclosure.records import (
     require_issuer,
 )
 
-__all__ = ["CATEGORIES", "PROCESS_KEY", "Category", "apply_for_repair", "category",
-           "change_record", "complete_step", "draft_for_department", "entering_department",
-           "form_values", "get_record", "new_record", "open_steps", "public_fields",
-           "record_filter", "record_light", "record_of_instance", "report_revocation",
-           "require_issuer", "review", "submit"]
+__all__ = ["CATEGORIES", "PROCESS_KEY", "BulkReport", "Category", "RowProblem",
+           "apply_for_repair", "category", "change_record", "check_records_file",
+           "check_rows", "complete_step", "direct_publication", "discard_records_file",
+           "draft_for_department", "enter_checked", "entering_department", "form_values",
+           "get_record", "get_records_file", "headers_of", "import_records", "new_record",
+           "open_steps", "public_fields", "push_records", "recent_records_files", "record_filter",
+           "record_light", "record_of_instance", "report_revocation", "require_issuer", "review",
+           "run_records_import", "set_direct_publication", "start_records_import",
+           "store_records_file", "submit", "template_csv", "template_headers"]

@@ -10,6 +10,7 @@ starts its `info_publication` case (engine.disclosure.procedure).
 from __future__ import annotations
 
 import secrets
+from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
@@ -79,10 +80,12 @@ def require_issuer(session: Session, actor: audit.Actor, record: DisclosureRecor
                         code="not_your_record", record_id=record.id)
 
 
-def check_values(session: Session, category: str, raw: dict[str, Any]
+def check_values(session: Session, category: str, raw: dict[str, Any],
+                 entities: Mapping[str, MarketEntity] | None = None
                  ) -> tuple[dict[str, Any], dict[str, Any], MarketEntity]:
     """The envelope's and the category's values, cleaned, and the registered entity they
-    name; InvalidInput with every field's problem at once."""
+    name; InvalidInput with every field's problem at once. Bulk entry passes the
+    `entities` of its batch by USCC, looked up at once."""
     if category not in CATEGORIES:
         raise InvalidInput(f"no category {category!r}", fields={"category": "not_a_choice"})
     errors: dict[str, str] = {}
@@ -91,7 +94,7 @@ def check_values(session: Session, category: str, raw: dict[str, Any]
     entity = None
     if "party_uscc" in envelope:
         entity, problems = match_registry(session, envelope["party_uscc"],
-                                          envelope.get("party_name"))
+                                          envelope.get("party_name"), entities)
         errors.update(problems)
     if errors:
         details = {}
@@ -110,7 +113,8 @@ def _validated(form_key: str, raw: dict[str, Any], errors: dict[str, str]) -> di
         return {}
 
 
-def match_registry(session: Session, code: str, name: str | None
+def match_registry(session: Session, code: str, name: str | None,
+                   entities: Mapping[str, MarketEntity] | None = None
                    ) -> tuple[MarketEntity | None, dict[str, str]]:
     """The registered entity of a USCC, and what does not match: a malformed code, a code
     the registry does not hold, a name that is not the registered one (individual
@@ -118,7 +122,8 @@ def match_registry(session: Session, code: str, name: str | None
     code = code.strip().upper()
     if uscc_problem(code) is not None:
         return None, {"party_uscc": "bad_uscc"}
-    entity = session.execute(select(MarketEntity).where(MarketEntity.uscc == code)).scalar()
+    entity = (entities.get(code) if entities is not None else session.execute(
+        select(MarketEntity).where(MarketEntity.uscc == code)).scalar())
     if entity is None:
         return None, {"party_uscc": "not_registered"}
     if name is not None and _plain(name) != _plain(entity.name):

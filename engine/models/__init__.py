@@ -5,7 +5,12 @@ from engine.models.audit import AuditEvent, AuditHead
 from engine.models.base import Base
 from engine.models.calendar import CalendarDay, CalendarWarning, CalendarYear
 from engine.models.casefile import Attachment, Comment
-from engine.models.disclosure import DataSource, DisclosureRecord, RecordStatus
+from engine.models.disclosure import (
+    DataSource,
+    DisclosureRecord,
+    DisclosureSetting,
+    RecordStatus,
+)
 from engine.models.dual_notice import (
     LIVE_NOTICE_STATES,
     Commitment,
@@ -47,6 +52,7 @@ __all__ = [
     "DisclosureObjection",
     "ObjectionStatus",
     "PortalRate",
+    "DisclosureSetting",
     "RecordStatus",
     "DecisionTable",
     "DualNotice",

@@ -82,3 +82,16 @@ class DisclosureRecord(Base):
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     end_reason: Mapped[str | None] = mapped_column(Text)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class DisclosureSetting(Base):
+    """A department's settings for its enterprise information: whether the records it
+    enters in bulk (a file, the API) are published without review (its administrator's
+    choice; without a row, every record is reviewed)."""
+
+    __tablename__ = "disclosure_setting"
+
+    org_unit_id: Mapped[int] = mapped_column(ForeignKey("org_unit.id"), primary_key=True)
+    direct_publication: Mapped[bool] = mapped_column(Boolean, default=False)
+    updated_by: Mapped[str] = mapped_column(String(64))
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)

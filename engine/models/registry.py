@@ -37,6 +37,11 @@ class RegistryUpload(Base):
     __tablename__ = "registry_upload"
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    # What the file holds: "registry" (registrations), or "records" (enterprise-information
+    # records of one `category`, engine.disclosure.bulk); each kind has its own pages.
+    kind: Mapped[str] = mapped_column(String(20), default="registry",
+                                      server_default="registry", index=True)
+    category: Mapped[str | None] = mapped_column(String(30))
     file_name: Mapped[str] = mapped_column(String(300))
     stored_name: Mapped[str] = mapped_column(String(80))  # under var/uploads/registry/
     uploaded_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))

@@ -1,6 +1,17 @@
-"""Registry (登记): market entities from the regulator's registration data, by file or API."""
+"""Registry (登记): market entities from the regulator's registration data, by file or API.
+Its file machinery (formats, encodings, headers, uploads and their progress) serves other
+kinds of file too."""
 
 from engine.registry.entities import entity_for_registrar, registrar_filter
+from engine.registry.files import (
+    Headers,
+    RowSpool,
+    Source,
+    Table,
+    normalize_header,
+    open_source,
+    open_table,
+)
 from engine.registry.imports import import_file, import_registrations, registrar_units
 from engine.registry.report import EntityChange, ImportReport, OnBatch, Preview, failure_reason
 from engine.registry.search import index_names, rebuild_name_index, search_entities
@@ -14,22 +25,55 @@ from engine.registry.sharing import (
     shared_filter,
     shares_registry,
 )
+from engine.registry.uploads import (
+    CHECKED,
+    CHECKING,
+    DISCARDED,
+    DONE,
+    FAILED,
+    IMPORTING,
+    UploadProgress,
+    file_of,
+    finish_upload,
+    is_stalled,
+    keep_file,
+    upload_path,
+)
 from engine.registry.uscc import problem as uscc_problem
+from engine.registry.workbooks import WorkbookLimits
 
 __all__ = [
-    "uscc_problem",
+    "CHECKED",
+    "CHECKING",
+    "DISCARDED",
+    "DONE",
+    "FAILED",
+    "IMPORTING",
     "REGISTRY_ORDER",
     "SHARING_ROLES",
     "EntityChange",
+    "Headers",
     "ImportReport",
     "OnBatch",
     "Preview",
     "RegistryFilter",
+    "RowSpool",
+    "Source",
+    "Table",
+    "UploadProgress",
+    "WorkbookLimits",
     "changed_after",
+    "entity_for_registrar",
     "failure_reason",
+    "file_of",
+    "finish_upload",
     "import_file",
     "import_registrations",
-    "entity_for_registrar",
+    "is_stalled",
+    "keep_file",
+    "normalize_header",
+    "open_source",
+    "open_table",
     "registrar_filter",
     "registrar_units",
     "registry_query",
@@ -39,4 +83,6 @@ __all__ = [
     "index_names",
     "rebuild_name_index",
     "search_entities",
+    "upload_path",
+    "uscc_problem",
 ]

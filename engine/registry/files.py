@@ -1,4 +1,5 @@
-"""Registration files (CSV in UTF-8, UTF-8 with BOM or GBK; XLSX): formats, headers, rows."""
+"""Tabular files (CSV in UTF-8, UTF-8 with BOM or GBK; XLSX): formats, headers, rows; the
+registration export's headers by default, another kind of file's by its `Headers`."""
 
 from __future__ import annotations
 
@@ -60,13 +61,29 @@ def normalize_header(text: object) -> str:
     return re.sub(r"[\s_\-\u3000]+", "", str(text or "")).translate(_PAREN).lower()
 
 
-_ALIASES = {normalize_header(h): field for field, hs in COLUMNS.items() for h in hs}
+class Headers:
+    """What a kind of file calls its columns: field → accepted headers (the first is the one
+    named when missing), and the fields whose columns a file must have."""
+
+    def __init__(self, columns: dict[str, tuple[str, ...]], required: tuple[str, ...]) -> None:
+        self.columns, self.required = columns, required
+        self._aliases = {normalize_header(h): f for f, hs in columns.items() for h in hs}
+
+    def field_of(self, header: str) -> str | None:
+        """The field a header names; a trailing unit such as "(万元)" may follow it."""
+        key = normalize_header(header)
+        return self._aliases.get(key) or self._aliases.get(_UNIT.sub("", key))
+
+    def display(self, field: str) -> str:
+        return self.columns[field][0]
+
+
+REGISTRATION_HEADERS = Headers(COLUMNS, REQUIRED_COLUMNS)
 
 
 def field_of(header: str) -> str | None:
-    """The field a header names; a trailing unit such as "(万元)" may follow it."""
-    key = normalize_header(header)
-    return _ALIASES.get(key) or _ALIASES.get(_UNIT.sub("", key))
+    """The registration field a header names; a trailing unit such as "(万元)" may follow it."""
+    return REGISTRATION_HEADERS.field_of(header)
 
 
 @dataclass
@@ -135,10 +152,12 @@ def open_source(source: Source) -> Iterator[IO[bytes]]:
             yield spool
 
 
-def open_table(stream: IO[bytes], limits: WorkbookLimits) -> Table:
-    """Detect the format and encoding and find the header; raises InvalidInput for a bad file
-    (a workbook over `limits` is refused before it is parsed). Close the table when done (an
-    XLSX workbook stays open between walks)."""
+def open_table(stream: IO[bytes], limits: WorkbookLimits,
+               headers: Headers = REGISTRATION_HEADERS) -> Table:
+    """Detect the format and encoding and find the header (the row naming most of `headers`'
+    columns among the first ten); raises InvalidInput for a bad file (a workbook over
+    `limits` is refused before it is parsed). Close the table when done (an XLSX workbook
+    stays open between walks)."""
     stream.seek(0)
     head = stream.read(8)
     stream.seek(0)
@@ -147,13 +166,13 @@ def open_table(stream: IO[bytes], limits: WorkbookLimits) -> Table:
                            "or CSV")
     source = XlsxRows(stream, limits) if head.startswith(b"PK\x03\x04") else _CsvRows(stream)
     try:
-        return _find_header(source)
+        return _find_header(source, headers)
     except BaseException:
         source.close()
         raise
 
 
-def _find_header(source: _CsvRows | XlsxRows) -> Table:
+def _find_header(source: _CsvRows | XlsxRows, spec: Headers) -> Table:
     first: list[tuple[int, list[Any]]] = []
     for number, cells in source.rows():
         if any(_filled(c) for c in cells):
@@ -162,16 +181,16 @@ def _find_header(source: _CsvRows | XlsxRows) -> Table:
             break
     if not first:
         raise InvalidInput("the file is empty")
-    header_row, header = max(first, key=lambda row: _known_headers(row[1]))
-    if _known_headers(header) == 0:
+    header_row, header = max(first, key=lambda row: _known_headers(row[1], spec))
+    if _known_headers(header, spec) == 0:
         header_row, header = first[0]
     headers = [str(c).strip() if _filled(c) else "" for c in header]
     columns: dict[str, list[int]] = {}
     for index, text in enumerate(headers):
-        field = field_of(text)
+        field = spec.field_of(text)
         if field:
             columns.setdefault(field, []).append(index)
-    missing = [DISPLAY[f] for f in REQUIRED_COLUMNS if f not in columns]
+    missing = [spec.display(f) for f in spec.required if f not in columns]
     if missing:
         found = "、".join(h for h in headers if h) or "(none)"
         raise InvalidInput(f"missing required column(s): {'、'.join(missing)}; "
@@ -183,8 +202,8 @@ def _find_header(source: _CsvRows | XlsxRows) -> Table:
     return table
 
 
-def _known_headers(cells: list[Any]) -> int:
-    return sum(1 for c in cells if _filled(c) and field_of(str(c)))
+def _known_headers(cells: list[Any], spec: Headers) -> int:
+    return sum(1 for c in cells if _filled(c) and spec.field_of(str(c)))
 
 
 def _filled(cell: Any) -> bool:

@@ -1,4 +1,6 @@
 """Registration files uploaded on the web: stored, checked (a dry run), then imported.
+The same rows carry other kinds of file (`kind`, e.g. enterprise-information records):
+`keep_file`, `UploadProgress`, `finish_upload` and `file_of` serve them too.
 
 The checks and the import run in the background (the web app starts them in a thread);
 the registry_upload row carries the state and the progress, so whichever web worker
@@ -23,11 +25,13 @@ from engine.db import rowcount, settings_of, transaction
 from engine.errors import Conflict, Forbidden, InvalidInput, NotFound
 from engine.models import RegistryUpload, Role, User
 from engine.org import scope
-from engine.registry import ImportReport, OnBatch, Preview, failure_reason, import_file
+from engine.registry.imports import import_file
+from engine.registry.report import ImportReport, OnBatch, Preview, failure_reason
 from engine.runtime import actor_user
 from engine.work.attachments import safe_file_name
 
 FOLDER = "registry"
+KIND = "registry"
 FILE_TYPES = frozenset({".csv", ".txt", ".xlsx"})
 CHECKING, CHECKED, IMPORTING, DONE, FAILED, DISCARDED = (
     "checking", "checked", "importing", "done", "failed", "discarded")
@@ -54,6 +58,15 @@ def store_upload(session: Session, actor: audit.Actor, filename: str, stream: Bi
                  ) -> RegistryUpload:
     """Keep an uploaded CSV or XLSX file (within the registry upload limit) to check it."""
     user = _registrar(session, actor)
+    return keep_file(session, actor, user, filename, stream)
+
+
+def keep_file(session: Session, actor: audit.Actor, user: User, filename: str,
+              stream: BinaryIO, kind: str = KIND, category: str | None = None,
+              org_unit_id: int | None = None) -> RegistryUpload:
+    """Store an uploaded CSV or XLSX file (within the upload limit) as an upload of `kind`
+    to check, made by `user` for their unit (or `org_unit_id`); audited. The caller
+    checks who may upload."""
     name = safe_file_name(filename, 300)
     extension = PurePosixPath(name).suffix.lower()
     if not name or extension not in FILE_TYPES:
@@ -62,13 +75,14 @@ def store_upload(session: Session, actor: audit.Actor, filename: str, stream: Bi
     size = _write(stream, upload_path(session, stored),
                   settings_of(session).registry_upload_max_bytes)
     now = clock.now()
-    row = RegistryUpload(file_name=name, stored_name=stored, uploaded_by_id=user.id,
-                         org_unit_id=user.org_unit_id, state=CHECKING, stage=CHECKING, done=0,
-                         problems=[], created_at=now, updated_at=now)
+    row = RegistryUpload(kind=kind, category=category, file_name=name, stored_name=stored,
+                         uploaded_by_id=user.id, org_unit_id=org_unit_id or user.org_unit_id,
+                         state=CHECKING, stage=CHECKING, done=0, problems=[], created_at=now,
+                         updated_at=now)
     session.add(row)
     session.flush()
-    audit.record(session, actor, "registry.upload", "registry_upload", row.id, file=name,
-                 size=size)
+    audit.record(session, actor, f"{kind}.upload", "registry_upload", row.id, file=name,
+                 size=size, category=category)
     return row
 
 
@@ -77,17 +91,17 @@ def check_upload(sessions: sessionmaker[Session], actor: audit.Actor, upload_id:
     """The dry run of a stored upload: the counts, every refused row and where its first
     rows would go (`preview`) go on its row; nothing else is written. Runs in the
     background."""
-    path, name = _file_of(sessions, upload_id)
+    path, name = file_of(sessions, upload_id)
     try:
         report = import_file(sessions, actor, path, file_name=name, dry_run=True,
-                             progress=_Progress(sessions, upload_id), preview=preview)
+                             progress=UploadProgress(sessions, upload_id), preview=preview)
     except Exception as exc:
         log.exception("checking registry upload %s failed", upload_id)
-        _finish(sessions, upload_id, FAILED, error=failure_reason(exc))
+        finish_upload(sessions, upload_id, FAILED, error=failure_reason(exc))
         path.unlink(missing_ok=True)
         return
     state = FAILED if report.file_error else CHECKED
-    _finish(sessions, upload_id, state, error=report.file_error, rows_read=report.rows_read,
+    finish_upload(sessions, upload_id, state, error=report.file_error, rows_read=report.rows_read,
             rows_valid=report.valid, rows_invalid=report.invalid,
             problems=[[p.row, p.column, p.reason] for p in report.problems],
             result={"preview": report.rows, "area_from": report.area_from})
@@ -114,15 +128,15 @@ def run_import(sessions: sessionmaker[Session], actor: audit.Actor, upload_id: i
                on_batch: OnBatch | None) -> None:
     """Import the valid rows of a started upload in batches, routing each batch with
     `on_batch`; the counts go on the row, and the file is removed. Runs in the background."""
-    path, name = _file_of(sessions, upload_id)
+    path, name = file_of(sessions, upload_id)
     try:
         report = import_file(sessions, actor, path, file_name=name, on_batch=on_batch,
-                             progress=_Progress(sessions, upload_id))
+                             progress=UploadProgress(sessions, upload_id))
     except Exception as exc:
         log.exception("importing registry upload %s failed", upload_id)
-        _finish(sessions, upload_id, FAILED, error=failure_reason(exc))
+        finish_upload(sessions, upload_id, FAILED, error=failure_reason(exc))
     else:
-        _finish(sessions, upload_id, FAILED if report.file_error else DONE,
+        finish_upload(sessions, upload_id, FAILED if report.file_error else DONE,
                 error=report.file_error, result=result_of(report),
                 import_id=report.import_id)
     path.unlink(missing_ok=True)
@@ -143,7 +157,8 @@ def discard_upload(session: Session, actor: audit.Actor, upload_id: int) -> Regi
 def get_upload(session: Session, actor: audit.Actor, upload_id: int) -> RegistryUpload:
     """An upload of the actor's unit (or below it), or their own; NotFound otherwise."""
     user = actor_user(session, actor)
-    query = select(RegistryUpload).where(RegistryUpload.id == upload_id)
+    query = select(RegistryUpload).where(RegistryUpload.id == upload_id,
+                                         RegistryUpload.kind == KIND)
     if user is not None:
         if not is_registrar(session, user):
             raise NotFound(f"no registry upload {upload_id}", code="no_such_upload")
@@ -162,8 +177,9 @@ def upload_filter(session: Session, user: User) -> ColumnElement[bool]:
 
 def recent_uploads(session: Session, user: User, limit: int = 20) -> list[RegistryUpload]:
     """The newest uploads the user may see."""
-    return list(session.execute(select(RegistryUpload).where(upload_filter(session, user))
-                                .order_by(RegistryUpload.id.desc()).limit(limit)).scalars())
+    return list(session.execute(select(RegistryUpload).where(
+        upload_filter(session, user), RegistryUpload.kind == KIND
+    ).order_by(RegistryUpload.id.desc()).limit(limit)).scalars())
 
 
 def is_stalled(upload: RegistryUpload) -> bool:
@@ -184,7 +200,7 @@ def result_of(report: ImportReport) -> dict[str, Any]:
             "area_from": report.area_from}
 
 
-class _Progress:
+class UploadProgress:
     """Writes an import's progress to its upload row, at most twice a second."""
 
     def __init__(self, sessions: sessionmaker[Session], upload_id: int) -> None:
@@ -209,7 +225,7 @@ def _registrar(session: Session, actor: audit.Actor) -> User:
     return user
 
 
-def _file_of(sessions: sessionmaker[Session], upload_id: int) -> tuple[Path, str]:
+def file_of(sessions: sessionmaker[Session], upload_id: int) -> tuple[Path, str]:
     with transaction(sessions) as session:
         upload = session.get(RegistryUpload, upload_id)
         if upload is None:
@@ -217,7 +233,7 @@ def _file_of(sessions: sessionmaker[Session], upload_id: int) -> tuple[Path, str
         return upload_path(session, upload.stored_name), upload.file_name
 
 
-def _finish(sessions: sessionmaker[Session], upload_id: int, state: str, **values: Any
+def finish_upload(sessions: sessionmaker[Session], upload_id: int, state: str, **values: Any
             ) -> None:
     with transaction(sessions) as session:
         session.execute(update(RegistryUpload).where(RegistryUpload.id == upload_id).values(

@@ -46,6 +46,10 @@ SHARERS = {"chen": 200, "zhang": 200, "wang": 404, "admin": 404, "audit": 404, "
            "zhao": 404}
 ISSUERS = {"chen": 200, "zhang": 200, "wang": 403, "admin": 403, "audit": 403, "liu": 404,
            "zhao": 404}  # the people of the department that issued a record
+ENTERERS = {"chen": 200, "zhang": 200, "wang": 403, "admin": 403, "audit": 403, "liu": 200,
+            "zhao": 403}  # the people of a department (who enter records)
+IMPORTERS = {"chen": 200, "zhang": 200, "wang": 404, "admin": 404, "audit": 404, "liu": 404,
+             "zhao": 404}  # the people of the department a records file was uploaded for
 
 
 def expect(base: dict[str, Any], **changes: Any) -> dict[str, Any]:
@@ -212,6 +216,19 @@ ROUTES: list[tuple[str, str, dict[str, Any] | None, str, dict[str, Any]]] = [
      acting(302, wang=403, admin=403, audit=403)),
     ("POST", "/records/{record}/repair", {"statement": "已缴纳罚款"}, "record_published",
      acting(403)),
+    ("GET", "/records/imports", None, "open", expect(ENTERERS)),
+    ("POST", "/records/imports/upload", {"category": "penalty", "file": ("x", "a.csv")},
+     "open", expect({u: 302 if s == 200 else s for u, s in ENTERERS.items()})),
+    ("GET", "/records/imports/{records_upload}", None, "record_upload", expect(IMPORTERS)),
+    ("GET", "/records/imports/{records_upload}/progress", None, "record_upload",
+     expect(IMPORTERS)),
+    ("POST", "/records/imports/{records_upload}/import", {}, "record_upload",
+     expect({u: 302 if s == 200 else s for u, s in IMPORTERS.items()})),
+    ("POST", "/records/imports/{records_upload}/discard", {}, "record_upload",
+     expect({u: 302 if s == 200 else s for u, s in IMPORTERS.items()})),
+    ("GET", "/records/imports/template/penalty.csv", None, "open", expect(ENTERERS)),
+    ("POST", "/records/imports/setting", {"direct_publication": "y"}, "open",
+     expect({u: 403 for u in USERS[1:]}, zhang=302)),
     ("GET", "/records/figures", None, "open", expect(EVERYONE, chen=404, liu=404)),
     ("GET", "/records/figures.xlsx", None, "open", expect(EVERYONE, chen=404, liu=404)),
     ("POST", "/entities/{entity}/reveal", {"reason": "联系申请人"}, "pushed", expect(REVEALERS)),
@@ -237,6 +254,9 @@ ROUTES: list[tuple[str, str, dict[str, Any] | None, str, dict[str, Any]]] = [
     ("POST", "/public/records/{ref}/objection", {"contact": "x", "text": "0123456789ab"},
      "public", {u: 400 for u in USERS}),
     ("GET", "/public/records/{ref}/objection/sent", None, "public", {u: 200 for u in USERS}),
+    ("JSON", "/api/v1/records", {"category": "penalty", "records": [
+        {"party_uscc": "91530502MA6K0000XB", "party_name": "保山永昌餐饮有限公司"}]}, "open",
+     expect(ENTERERS)),
 ]
 
 
@@ -326,11 +346,13 @@ def test_every_route_is_in_the_matrix(app: Flask):
               .replace("{filter}", "<int:filter_id>").replace("{token}", "<int:token_id>")
               .replace("{notice}", "<int:notice_id>").replace("{entity}", "<int:entity_id>")
               .replace("{upload}", "<int:upload_id>")
+              .replace("{records_upload}", "<int:upload_id>")
+              .replace("{record}", "<int:record_id>").replace("{record_item}", "<int:item_id>")
+              .replace("/new/penalty", "/new/<category>")
+              .replace("/template/penalty.csv", "/template/<category>.csv")
               .replace("{commitment}", "<int:commitment_id>")
               .replace("{yang}", "<int:user_id>")
-              .replace("{record}", "<int:record_id>").replace("{record_item}", "<int:item_id>")
               .replace("/admin/units/{dept}", "/admin/units/<int:unit_id>")
-              .replace("/records/new/penalty", "/records/new/<category>")
               .replace("{uscc}", "<uscc>").replace("{ref}", "<ref>")
               for _m, url, *_ in ROUTES}
     routes = {rule.rule for rule in app.url_map.iter_rules()} - {"/", "/static/<path:filename>"}

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint
 from flask_login import current_user
 
-from webapp.api import entities, events, openapi, registrations, views
+from webapp.api import entities, events, openapi, records, registrations, views
 from webapp.security import csrf
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -29,6 +29,7 @@ bp.add_url_rule("/tasks/<int:item_id>/assign", view_func=views.assign, methods=[
 bp.add_url_rule("/tasks/<int:item_id>/complete", view_func=views.complete, methods=["POST"])
 bp.add_url_rule("/tasks/<int:item_id>/return", view_func=views.return_back, methods=["POST"])
 bp.add_url_rule("/registrations", view_func=registrations.push, methods=["POST"])
+bp.add_url_rule("/records", "push_records", view_func=records.push, methods=["POST"])
 bp.add_url_rule("/entities", view_func=entities.changes)
 bp.add_url_rule("/messages", view_func=events.message, methods=["POST"])
 bp.add_url_rule("/signals", view_func=events.signal, methods=["POST"])

@@ -9,7 +9,7 @@ from flask.typing import ResponseReturnValue
 
 from engine.registry.files import COLUMNS, REQUIRED
 from engine.work.inbox import TABS
-from webapp.api import entities, events
+from webapp.api import entities, events, records
 
 ERROR = {"$ref": "#/components/responses/Error"}
 ITEM_ID = {"name": "item_id", "in": "path", "required": True, "schema": {"type": "integer"}}
@@ -77,6 +77,7 @@ def spec(server: str) -> dict[str, Any]:
                 "#/components/schemas/InstanceResult"),
             "/registrations": _registrations(),
             **events.openapi_paths(ERROR),
+            **records.openapi_paths(ERROR),
             **entities.openapi_paths(ERROR),
         },
         "components": _components(),
