@@ -13,17 +13,20 @@ FORM_OVERHEAD_BYTES = 256 * 1024
 
 
 PUBLIC_PREFIX = "/public/"
+# What browsers fetch on their own, for any page (the portal's too): never a session.
+BROWSER_FETCHES = frozenset({"/favicon.ico", "/robots.txt"})
 
 
 class SessionInterface(SecureCookieSessionInterface):
     """The session cookie is Secure whenever the request came over HTTPS; the public
-    portal never sets, refreshes or clears one (its pages are cacheable by anyone)."""
+    portal never sets, refreshes or clears one (its pages are cacheable by anyone), nor
+    does what a browser fetches by itself while showing the portal (its icon)."""
 
     def get_cookie_secure(self, app: Flask) -> bool:
         return bool(app.config["SESSION_COOKIE_SECURE"] or request.is_secure)
 
     def save_session(self, app: Flask, session: SessionMixin, response: Response) -> None:
-        if request.path.startswith(PUBLIC_PREFIX):
+        if request.path.startswith(PUBLIC_PREFIX) or request.path in BROWSER_FETCHES:
             return
         super().save_session(app, session, response)
 

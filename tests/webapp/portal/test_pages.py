@@ -61,6 +61,13 @@ def test_the_report_prints_the_same_records(public: FlaskClient, published: Publ
     assert "objection" not in html
 
 
+def test_what_the_browser_fetches_by_itself_sets_no_cookie(public: FlaskClient) -> None:
+    # A page without an icon makes the browser ask for /favicon.ico: the officers' app
+    # answers it (not found), and must not hand the public a session for it.
+    for url in ("/favicon.ico", "/robots.txt"):
+        assert "Set-Cookie" not in public.get(url).headers, url
+
+
 def test_public_pages_are_cacheable_and_set_no_cookie(public: FlaskClient,
                                                       published: Published) -> None:
     for url in ("/public/", "/public/?q=永昌", f"/public/{published.uscc}",
