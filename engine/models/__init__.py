@@ -20,6 +20,7 @@ from engine.models.dual_notice import (
     UnlicensedLead,
 )
 from engine.models.entity import MarketEntity, RoutingState
+from engine.models.inspection import AbnormalRequest, Inspection
 from engine.models.notification import (
     DeliveryChannel,
     DeliveryStatus,
@@ -45,6 +46,8 @@ from engine.models.rules import DecisionTable
 from engine.models.search import unmodelled
 
 __all__ = [
+    "AbnormalRequest",
+    "Inspection",
     "LIVE_NOTICE_STATES",
     "Commitment",
     "DataSource",
