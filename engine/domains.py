@@ -56,6 +56,7 @@ ENTITY_FILTERS: list[EntityFilter] = [
     registry.registrar_filter,
     registry.shared_filter,
     dual_notice.entity_filter,
+    inspection.entity_filter,
 ]
 DESCRIBERS: dict[str, Describer] = {
     dual_notice.PROCESS_KEY: dual_notice.licence_items,
