@@ -6,7 +6,6 @@ the public portal."""
 
 from __future__ import annotations
 
-import io
 from datetime import timedelta
 from pathlib import Path
 

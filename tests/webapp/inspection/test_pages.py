@@ -46,7 +46,8 @@ def test_the_pair_records_confirms_and_the_result_is_published(login, app_sessio
     saved = chen.post(f"{url}/field", {"answer_SC-01.1": "ok", "findings": "现场亮照"})
     assert saved.status_code == 302
     answer = chen.post(f"{url}/field", {"answer_SC-01.2": "problem", "answer_SC-02": "ok",
-                                        "findings": "现场亮照", "confirm": "y"}, headers={"Accept": "application/json"})
+                                        "findings": "现场亮照", "confirm": "y"},
+                       headers={"Accept": "application/json"})
     assert answer.status_code == 200 and answer.get_json()["ok"] is True
     photo = chen.post(f"{url}/photos", {"photo": (io.BytesIO(jpeg()), "现场.jpg"),
                                         "lat": "25.1205", "lon": "99.1671"},
