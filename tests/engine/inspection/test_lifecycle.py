@@ -260,3 +260,29 @@ def test_the_figures_count_tasks_targets_problems_and_timeliness(sessions, world
         assert figures.problems == {"not_published": 1, "unreachable": 1}
         assert inspection.spot_check_figures(  # another county's supervisor sees none
             session, world.users["zhao"], date(2026, 3, 1), date(2026, 3, 31)) == []
+
+
+def test_a_result_unpublished_20_working_days_after_the_check_is_urged(sessions, world):
+    inspection_id = started(sessions, world)
+    to_review(sessions, world, inspection_id)
+    session, row = seen(sessions, inspection_id)
+    with at(30):  # 20 working days after Monday 2 March: Monday 30 March, the last day
+        assert inspection.inspection_light(row, inspection.cases.calendar_of(session, row)
+                                           ) == "yellow"
+    session.close()
+    with at(30, hour=23):
+        assert sweep(sessions).fired == 0
+    with at(31, hour=1):
+        assert sweep(sessions).fired == 1
+    session, row = seen(sessions, inspection_id)
+    with at(31):
+        assert inspection.inspection_light(row, inspection.cases.calendar_of(session, row)
+                                           ) == "red"
+    assert sorted(steps(session, row)) == [("review_result", "dept_admin"),
+                                           ("urge_publication", "supervisor")]
+    session.close()
+    step(sessions, world, inspection_id, "urge_publication", "wang", day(31), measure="phone")
+    step(sessions, world, inspection_id, "review_result", "zhang", day(31), decision="approve")
+    session, row = seen(sessions, inspection_id)
+    assert (row.status, row.publication_late_days) == ("published", 1)
+    session.close()
