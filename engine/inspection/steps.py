@@ -35,16 +35,18 @@ def complete_step(session: Session, actor: audit.Actor, item_id: int, data: dict
             finish_inspect(session, actor, inspection, item, data)
             return inspection
         take_within_pair(session, actor, item)
+    approved = item.task_name == "review_result" and data.get("decision") == "approve"
     if item.task_name == "enter_result":
         _enter_result(session, inspection, data)
-    elif item.task_name == "review_result" and data.get("decision") == "approve":
+    elif approved:
         calendar = calendar_of(session, inspection)
-        publish_result(session, actor, inspection, _result_of(inspection, data))
         data["objection_ends_at"] = calendar.end_of_day(
             calendar.today() + timedelta(days=OBJECTION_DAYS)).isoformat()
     elif item.task_name == "recheck":
         apply_recheck(session, actor, inspection, data)
-    runtime.complete(session, actor, item.id, data)
+    runtime.complete(session, actor, item.id, data)  # refuses whoever may not review
+    if approved:
+        publish_result(session, actor, inspection, _result_of(inspection, data))
     return inspection
 
 
