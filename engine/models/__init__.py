@@ -5,6 +5,7 @@ from engine.models.audit import AuditEvent, AuditHead
 from engine.models.base import Base
 from engine.models.calendar import CalendarDay, CalendarWarning, CalendarYear
 from engine.models.casefile import Attachment, Comment
+from engine.models.credit import IN_FORCE, CreditListEntry, ListStatus, ListType
 from engine.models.disclosure import (
     DataSource,
     DisclosureRecord,
@@ -42,12 +43,16 @@ from engine.models.process import (
     WorkItemStatus,
 )
 from engine.models.registry import RegistryImport, RegistryUpload
-from engine.models.rules import DecisionTable
+from engine.models.rules import DecisionTable, RuleDraft
 from engine.models.search import unmodelled
 
 __all__ = [
     "AbnormalRequest",
     "Inspection",
+    "IN_FORCE",
+    "CreditListEntry",
+    "ListStatus",
+    "ListType",
     "LIVE_NOTICE_STATES",
     "Commitment",
     "DataSource",
@@ -58,6 +63,7 @@ __all__ = [
     "DisclosureSetting",
     "RecordStatus",
     "DecisionTable",
+    "RuleDraft",
     "DualNotice",
     "NoticeState",
     "RegistryImport",

@@ -16,7 +16,14 @@ from flask import Flask
 from sqlalchemy import select
 
 from engine import runtime
-from engine.models import Attachment, NotificationKind, SavedFilter, WorkItem
+from engine.models import (
+    Attachment,
+    NotificationKind,
+    ProcessInstance,
+    RegistryUpload,
+    SavedFilter,
+    WorkItem,
+)
 from engine.org.tokens import create_token
 from engine.work.notifications import notify
 from tests.factories import SETUP, make_entity
@@ -57,6 +64,8 @@ def expect(base: dict[str, Any], **changes: Any) -> dict[str, Any]:
     return {"anonymous": LOGIN, **base, **changes}
 
 
+OPERATOR = expect(dict.fromkeys(USERS[1:], 404), admin=200)  # the console: sysadmins only
+OPERATOR_ACTS = expect(dict.fromkeys(USERS[1:], 404), admin=302)
 def acting(done: int, **others: int) -> dict[str, Any]:
     """Action outcomes: `done` for the users named in others' absence; liu and zhao 404."""
     return expect({u: others.get(u, done) for u in USERS[1:6]}, liu=404, zhao=404)
@@ -130,6 +139,38 @@ ROUTES: list[tuple[str, str, dict[str, Any] | None, str, dict[str, Any]]] = [
      expect(dict.fromkeys(USERS[1:], 404), admin=302, zhang=302)),
     ("POST", "/admin/users/{yang}/email", {"email": "yang@amr.example.cn"}, "open",
      expect(dict.fromkeys(USERS[1:], 404), admin=302)),
+    ("GET", "/admin/users/import", None, "open",
+     expect(dict.fromkeys(USERS[1:], 404), admin=200, zhang=200)),
+    ("POST", "/admin/users/import", {}, "open",
+     expect(dict.fromkeys(USERS[1:], 404), admin=303, zhang=303)),
+    ("GET", "/admin/users/import/template.xlsx", None, "open",
+     expect(dict.fromkeys(USERS[1:], 404), admin=200, zhang=200)),
+    # a sheet of people is its uploader's alone
+    ("GET", "/admin/users/imports/{people_upload}", None, "people_upload",
+     expect(dict.fromkeys(USERS[1:], 404), admin=200)),
+    ("POST", "/admin/users/imports/{people_upload}/create", {}, "people_upload",
+     expect(dict.fromkeys(USERS[1:], 404), admin=302)),
+    # the operations console: system administrators only
+    ("GET", "/operations/", None, "open", OPERATOR),
+    ("GET", "/operations/instances?status=waiting", None, "open", OPERATOR),
+    ("GET", "/operations/instances/{instance}", None, "open", OPERATOR),
+    ("POST", "/operations/instances/{instance}/suspend", {"reason": "核实"}, "open",
+     OPERATOR_ACTS),
+    ("POST", "/operations/instances/{instance}/variable", {"name": "x", "value": "1"}, "open",
+     OPERATOR_ACTS),
+    ("GET", "/operations/incidents", None, "open", OPERATOR),
+    ("POST", "/operations/incidents/retry", {"incident": "1"}, "open", OPERATOR_ACTS),
+    ("GET", "/operations/timers", None, "open", OPERATOR),
+    ("GET", "/operations/versions/{definition}", None, "open", OPERATOR),
+    ("GET", "/operations/versions/{definition}/diagram.bpmn", None, "open", OPERATOR),
+    ("GET", "/operations/versions/{definition}/counts.json", None, "open", OPERATOR),
+    # the routing table: system administrators only
+    ("GET", "/routing/", None, "open", OPERATOR),
+    ("GET", "/routing/versions/1.dmn", None, "open", OPERATOR),
+    ("GET", "/routing/draft", None, "open", OPERATOR),
+    ("POST", "/routing/draft", {"terms-0": "餐饮服务", "then": "save"}, "open", OPERATOR_ACTS),
+    ("POST", "/routing/draft/deploy", {"comment": ""}, "open", OPERATOR_ACTS),
+    ("POST", "/routing/draft/discard", {}, "open", OPERATOR_ACTS),
     ("GET", "/auth/password", None, "open", expect(EVERYONE)),
     ("POST", "/auth/password", {"current": "not-it", "new": "another-pass-2",
                                 "again": "another-pass-2"}, "open", expect(EVERYONE)),
@@ -294,13 +335,25 @@ def arrange(app_sessions, world, state: str, upload_dir: Any = None) -> dict[str
         session.add(saved)
         token, _secret = create_token(session, SETUP, f"t{item.id}", "admin")
         ids = {"item": item.id, "attachment": attachment.id, "notification": note.id,
-               "filter": saved.id, "token": token.id, "yang": world.users["yang"].id}
+               "filter": saved.id, "token": token.id, "yang": world.users["yang"].id,
+               "instance": item.instance_id,
+               "definition": session.get(ProcessInstance, item.instance_id).definition_id}
         if state in NOTICE_STATES:
             ids.update(arrange_notice(session, world, state, upload_dir))
         if state.startswith("record_"):
             ids.update(arrange_record(session, world, state))
         if state.startswith("inspection_"):
             ids.update(arrange_inspection(session, world, state))
+        if state == "people_upload":
+            upload = RegistryUpload(
+                kind="people", file_name="people.xlsx", stored_name="gone.xlsx",
+                uploaded_by_id=world.users["admin"].id,
+                org_unit_id=world.users["admin"].org_unit_id, state="checked", rows_read=1,
+                rows_valid=0, rows_invalid=1, problems=[[2, "用户名", "user name taken: yang"]],
+                result={"planned": []}, created_at=item.created_at, updated_at=item.created_at)
+            session.add(upload)
+            session.flush()
+            ids["people_upload"] = upload.id
         if state == "public":
             entity = make_entity(session)
             record = make_record(session, entity, world.units["530502-amr"])
@@ -365,6 +418,11 @@ def test_every_route_is_in_the_matrix(app: Flask):
               .replace("{notice}", "<int:notice_id>").replace("{entity}", "<int:entity_id>")
               .replace("{upload}", "<int:upload_id>")
               .replace("{records_upload}", "<int:upload_id>")
+              .replace("{people_upload}", "<int:upload_id>")
+              .replace("{instance}/suspend", "{instance}/<any(suspend, resume, terminate):action>")
+              .replace("{instance}", "<int:instance_id>")
+              .replace("{definition}", "<int:definition_id>")
+              .replace("/routing/versions/1.dmn", "/routing/versions/<int:version>.dmn")
               .replace("{record}", "<int:record_id>").replace("{record_item}", "<int:item_id>")
               .replace("{inspection}", "<int:inspection_id>")
               .replace("{inspection_item}", "<int:item_id>")
