@@ -129,6 +129,9 @@ def _at_inspect(session: Session, actor: audit.Actor, inspection_id: int
                 ) -> tuple[Inspection, User, WorkItem]:
     inspection = get_inspection(session, actor, inspection_id)
     user = drawn_officer(session, actor, inspection)
+    # The two officers may record or confirm at once: one waits for the other (PostgreSQL
+    # locks the row; SQLite writes one transaction at a time), so no confirmation is lost.
+    session.refresh(inspection, with_for_update=True)
     for item in open_steps(session, inspection):
         if item.task_name == "inspect":
             return inspection, user, item
