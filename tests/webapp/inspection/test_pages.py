@@ -90,7 +90,7 @@ def test_figures_and_their_export(login, app_sessions, world, inspection_id):
     export = zhang.get("/inspections/figures.xlsx?from=2026-03-01&to=2026-03-31")
     sheet = load_workbook(io.BytesIO(export.data)).active
     rows = list(sheet.iter_rows(values_only=True))
-    assert rows[0][:5] == ("部门", "抽查任务", "已完成任务", "计划完成率", "抽取对象")
+    assert rows[0][:5] == ("部门", "任务", "已完成任务", "计划完成率", "抽取对象")
     assert rows[1][:5] == ("隆阳区市场监管局", 1, 0, 0, 1)
 
 
