@@ -21,6 +21,7 @@ from engine.models.dual_notice import (
     UnlicensedLead,
 )
 from engine.models.entity import MarketEntity, RoutingState
+from engine.models.inspection import AbnormalRequest, Inspection
 from engine.models.notification import (
     DeliveryChannel,
     DeliveryStatus,
@@ -46,6 +47,8 @@ from engine.models.rules import DecisionTable, RuleDraft
 from engine.models.search import unmodelled
 
 __all__ = [
+    "AbnormalRequest",
+    "Inspection",
     "IN_FORCE",
     "CreditListEntry",
     "ListStatus",

@@ -28,6 +28,7 @@ from engine.seed.baoshan import (
     STATIONS,
     department_name,
 )
+from engine.seed.inspections import seed_inspections
 from engine.seed.records import seed_records
 
 DEMO_PASSWORD = "Demo@2026"
@@ -137,6 +138,7 @@ def seed_demo(session: Session, actor: audit.Actor, cases: int = 12, *, users: b
                             "area_code": entity.area_code, "entity_name": entity.name})
     _route_new(session, actor, entities)
     seed_records(session, entities, today)
+    seed_inspections(session, actor, entities, today)
     return DEMO_USERS
 
 
