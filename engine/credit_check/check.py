@@ -10,10 +10,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date
 from typing import Any
 
-from sqlalchemy import insert, or_, select
+from sqlalchemy import String, any_, bindparam, insert, or_, select, text
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session
 
 from engine import audit, clock
@@ -114,11 +115,16 @@ def find_restrictions(session: Session, catalogue: Catalogue, usccs: Sequence[st
     if not types:
         return result
     entry = CreditListEntry
+    postgres = session.get_bind().dialect.name == "postgresql"
     for start in range(0, len(usccs), CHUNK):
         chunk = list(set(usccs[start:start + CHUNK]))
+        # PostgreSQL: one array parameter, so the statement's text (and its plan) is the same
+        # for every chunk; SQLite has no arrays and binds each code.
+        codes = (entry.party_uscc == any_(bindparam("codes", chunk, type_=ARRAY(String)))
+                 if postgres else entry.party_uscc.in_(chunk))
         query = (select(entry.id, entry.party_uscc, entry.list_type, entry.decision_number,
                         entry.listed_on, entry.ends_on)
-                 .where(entry.party_uscc.in_(chunk), entry.status == ListStatus.LISTED,
+                 .where(codes, entry.status == ListStatus.LISTED,
                         entry.list_type.in_(types), entry.listed_on <= day,
                         or_(entry.ends_on.is_(None), entry.ends_on > day))
                  .order_by(entry.id))
@@ -185,6 +191,22 @@ def _log(session: Session, actor: audit.Actor, report: Report, catalogue: Catalo
     rows = [{"check_id": check_id, "org_unit_id": unit_id, "checked_at": now,
              "uscc": answer.uscc, "measure_id": r.measure.id, "entry_id": r.entry_id}
             for answer in report.answers for r in answer.restrictions]
-    if rows:
-        session.execute(insert(CreditHit.__table__), rows)
+    if not rows:
+        return check_id
+    if session.get_bind().dialect.name == "postgresql":
+        # One statement over arrays: psycopg's executemany is a round trip per row.
+        session.execute(_UNNEST_HITS, {
+            "checks": [check_id] * len(rows), "units": [unit_id] * len(rows),
+            "ats": [now.astimezone(UTC).replace(tzinfo=None)] * len(rows),
+            "usccs": [r["uscc"] for r in rows], "measures": [r["measure_id"] for r in rows],
+            "entries": [r["entry_id"] for r in rows]})
+    else:
+        session.execute(insert(CreditHit.__table__), rows)  # sqlite3's executemany, in C
     return check_id
+
+
+_UNNEST_HITS = text(
+    "INSERT INTO credit_hit (check_id, org_unit_id, checked_at, uscc, measure_id, entry_id) "
+    "SELECT * FROM unnest(CAST(:checks AS integer[]), CAST(:units AS integer[]), "
+    "CAST(:ats AS timestamp[]), CAST(:usccs AS varchar[]), CAST(:measures AS integer[]), "
+    "CAST(:entries AS integer[]))")
