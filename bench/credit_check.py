@@ -84,7 +84,8 @@ def measures(rng: random.Random) -> list[dict[str, Any]]:
     for n in range(100):
         found.append({
             "code": f"B{n:03d}", "list_type": "serious" if n % 3 else "abnormal",
-            "title": f"联合惩戒措施{n}", "basis_document": "关于对失信企业协同监管和联合惩戒合作备忘录",
+            "title": f"联合惩戒措施{n}",
+            "basis_document": "关于对失信企业协同监管和联合惩戒合作备忘录",
             "basis_clause": f"第{n % 20 + 1}项", "initiating_department": "amr",
             "implementing_departments": rng.sample(credit_check.DEPARTMENTS, 3),
             "actions": rng.sample(credit_check.ACTIONS, 2),
