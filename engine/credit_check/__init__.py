@@ -29,13 +29,15 @@ from engine.credit_check.feedback import (
     Pending,
     awaiting_feedback,
     feedback_figures,
+    get_check,
     record_feedback,
 )
+from engine.credit_check.files import check_file, codes_of_file
 from engine.credit_check.vocabulary import ACTIONS, DEPARTMENTS
 
 __all__ = ["ACTIONS", "DEPARTMENTS", "MAX_BATCH", "Answer", "Catalogue", "FigureRow",
            "Measure", "Pending", "Report", "Restriction", "awaiting_feedback",
-           "catalogue_version", "check_codes", "check_one", "current_catalogue",
-           "feedback_figures", "find_restrictions", "may_edit", "publish_catalogue",
-           "record_feedback", "remove_measure", "restrictions_for_diagram", "save_measure",
-           "seed_catalogue", "versions"]
+           "catalogue_version", "check_codes", "check_file", "check_one", "codes_of_file",
+           "current_catalogue", "feedback_figures", "find_restrictions", "get_check",
+           "may_edit", "publish_catalogue", "record_feedback", "remove_measure",
+           "restrictions_for_diagram", "save_measure", "seed_catalogue", "versions"]

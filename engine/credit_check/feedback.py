@@ -113,3 +113,18 @@ def feedback_figures(session: Session, user: User, start: date, end: date) -> li
              .group_by(OrgUnit.id, OrgUnit.name).order_by(OrgUnit.name))
     return [FigureRow(name, int(n), int(fed or 0), int(r or 0), int(na or 0))
             for name, n, fed, r, na in session.execute(query)]
+
+
+def get_check(session: Session, user: User, check_id: int
+              ) -> tuple[CreditCheck, list[tuple[CreditHit, JointMeasure, CreditListEntry]]]:
+    """A check with the restrictions it found, for its checker, its department and the
+    system administrators."""
+    check = session.get(CreditCheck, check_id)
+    if check is None or not (user.has_role(Role.SYSADMIN) or check.checked_by == user.username
+                             or check.org_unit_id == user.org_unit_id):
+        raise NotFound(f"no credit check {check_id}", code="no_such_check")
+    query = (select(CreditHit, JointMeasure, CreditListEntry)
+             .join(JointMeasure, JointMeasure.id == CreditHit.measure_id)
+             .join(CreditListEntry, CreditListEntry.id == CreditHit.entry_id)
+             .where(CreditHit.check_id == check_id).order_by(CreditHit.id).limit(2000))
+    return check, [(h, m, e) for h, m, e in session.execute(query)]
