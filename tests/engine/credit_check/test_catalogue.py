@@ -9,6 +9,7 @@ from sqlalchemy import select
 from engine import credit_check
 from engine.errors import Forbidden, InvalidInput, NotFound
 from engine.models import CreditCheck, ListType
+from engine.seed.baoshan import DEPARTMENTS
 from tests.engine.credit_check.entries import list_entry
 from tests.factories import SETUP, make_entity
 
@@ -90,3 +91,13 @@ def test_a_bad_measure_is_refused(session, world, change, field):
 def test_a_version_needs_a_comment(session, world):
     with pytest.raises(InvalidInput):
         credit_check.publish_catalogue(session, SETUP, [SUBSIDY_ON_ABNORMAL], "  ")
+
+
+def test_the_departments_are_those_of_the_joint_meeting():
+    assert credit_check.DEPARTMENTS == tuple(code for code, _name in DEPARTMENTS)
+
+
+def test_the_seeded_catalogue_is_valid_and_covers_every_action(session, world):
+    credit_check.seed_catalogue(session, SETUP)
+    catalogue = credit_check.current_catalogue(session)
+    assert {a for m in catalogue.measures for a in m.actions} == set(credit_check.ACTIONS)
