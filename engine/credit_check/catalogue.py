@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 import time
 import weakref
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -156,7 +156,8 @@ def _clean(measure: Mapping[str, Any]) -> dict[str, Any]:
             "period_years": measure.get("period_years")}
 
 
-def publish_catalogue(session: Session, actor: audit.Actor, measures: list[Mapping[str, Any]],
+def publish_catalogue(session: Session, actor: audit.Actor,
+                      measures: Sequence[Mapping[str, Any]],
                       comment: str) -> CatalogueVersion:
     """Write `measures` as the next version, with who, when and why."""
     comment = comment.strip()

@@ -186,8 +186,8 @@ def _log(session: Session, actor: audit.Actor, report: Report, catalogue: Catalo
         checked_at=now, checked_by=actor.name, origin=origin, org_unit_id=unit_id,
         action=report.action, version_id=catalogue.version_id, uscc=single,
         requested=len(report.answers), invalid=report.invalid, restricted=report.restricted,
-        hits=hits, purpose=(purpose or None) and purpose[:200]))
-    check_id = int(result.inserted_primary_key[0])
+        hits=hits, purpose=(purpose or None) and purpose[:200]).returning(CreditCheck.id))
+    check_id = int(result.scalar_one())
     rows = [{"check_id": check_id, "org_unit_id": unit_id, "checked_at": now,
              "uscc": answer.uscc, "measure_id": r.measure.id, "entry_id": r.entry_id}
             for answer in report.answers for r in answer.restrictions]

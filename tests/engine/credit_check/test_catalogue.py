@@ -94,7 +94,7 @@ def test_a_version_needs_a_comment(session, world):
 
 
 def test_the_departments_are_those_of_the_joint_meeting():
-    assert credit_check.DEPARTMENTS == tuple(code for code, _name in DEPARTMENTS)
+    assert tuple(code for code, _name in DEPARTMENTS) == credit_check.DEPARTMENTS
 
 
 def test_the_seeded_catalogue_is_valid_and_covers_every_action(session, world):
