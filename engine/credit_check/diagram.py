@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from engine import audit
 from engine.credit_check.check import check_one
-from engine.errors import InvalidInput
+from engine.errors import InvalidInput, NotFound
 from rules import RuleArgumentError
 
 DIAGRAM = audit.Actor("system:diagram", "workflow")
@@ -18,9 +18,12 @@ DIAGRAM = audit.Actor("system:diagram", "workflow")
 def restrictions_for_diagram(session: Session, uscc: object, action: object
                              ) -> list[dict[str, Any]]:
     """The restrictions as plain data a case keeps (dates as ISO text); logged like every
-    check. A bad code or action is the diagram's argument error."""
+    check. A bad code or action is the diagram's argument error; an empty catalogue makes
+    an incident."""
     try:
         report = check_one(session, DIAGRAM, uscc, str(action), origin="diagram")
     except InvalidInput as error:
         raise RuleArgumentError(error.message) from None
+    except NotFound as error:  # no catalogue yet: the case waits for the operators
+        raise RuntimeError(f"credit check: {error.message}") from None
     return [r.as_dict() for r in report.answers[0].restrictions]

@@ -67,3 +67,11 @@ def test_a_clean_entity_goes_to_the_approval(session, gate):
 def test_a_bad_code_stops_the_start_with_the_reason(session, gate):
     with pytest.raises(IncidentError, match="invalid USCC"):
         start(session, "91530502MA6K0000XX")
+
+
+def test_without_a_catalogue_the_start_fails_with_the_reason(session, world, traveller):
+    deploy_paths(session, SETUP, [GATE])
+    session.commit()
+    entity = make_entity(session)
+    with pytest.raises(IncidentError, match="catalogue is empty"):
+        start(session, entity.uscc)
