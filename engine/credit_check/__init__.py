@@ -30,6 +30,7 @@ from engine.credit_check.feedback import (
     awaiting_feedback,
     feedback_figures,
     get_check,
+    recent_checks,
     record_feedback,
 )
 from engine.credit_check.files import check_file, codes_of_file
@@ -39,5 +40,5 @@ __all__ = ["ACTIONS", "DEPARTMENTS", "MAX_BATCH", "Answer", "Catalogue", "Figure
            "Measure", "Pending", "Report", "Restriction", "awaiting_feedback",
            "catalogue_version", "check_codes", "check_file", "check_one", "codes_of_file",
            "current_catalogue", "feedback_figures", "find_restrictions", "get_check",
-           "may_edit", "publish_catalogue", "record_feedback", "remove_measure",
+           "may_edit", "publish_catalogue", "recent_checks", "record_feedback", "remove_measure",
            "restrictions_for_diagram", "save_measure", "seed_catalogue", "versions"]

@@ -128,3 +128,11 @@ def get_check(session: Session, user: User, check_id: int
              .join(CreditListEntry, CreditListEntry.id == CreditHit.entry_id)
              .where(CreditHit.check_id == check_id).order_by(CreditHit.id).limit(2000))
     return check, [(h, m, e) for h, m, e in session.execute(query)]
+
+
+def recent_checks(session: Session, user: User, limit: int = 20) -> list[CreditCheck]:
+    """The latest checks of the user's department (all of them for system administrators)."""
+    query = select(CreditCheck).order_by(CreditCheck.id.desc()).limit(limit)
+    if not user.has_role(Role.SYSADMIN):
+        query = query.where(CreditCheck.org_unit_id == user.org_unit_id)
+    return list(session.scalars(query))

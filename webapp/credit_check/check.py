@@ -30,7 +30,9 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _page(form: CheckForm, batch: BatchForm, status: int = 200) -> ResponseReturnValue:
-    return render_template("credit_check/check.html", form=form, batch=batch), status
+    recent = credit_check.recent_checks(database.session(), user())
+    return render_template("credit_check/check.html", form=form, batch=batch,
+                           recent=recent), status
 
 
 @login_required

@@ -29,6 +29,8 @@ def test_a_clean_entity_shows_no_restriction(login, listed):
     chen = login("chen")
     page = chen.get(check(chen, listed.clean).headers["Location"]).get_data(as_text=True)
     assert 'id="no-restriction"' in page and 'id="restricted"' not in page
+    recent = chen.get("/credit-check/").get_data(as_text=True)
+    assert 'id="recent"' in recent and listed.clean in recent
 
 
 def test_a_bad_code_comes_back_with_its_error(login, listed):
