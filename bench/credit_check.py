@@ -93,6 +93,17 @@ def measures(rng: random.Random) -> list[dict[str, Any]]:
     return found
 
 
+def copy_rows(engine: Engine, table: str, rows: list[dict[str, Any]]) -> None:
+    """PostgreSQL's COPY: a million rows in seconds rather than minutes."""
+    columns = list(rows[0])
+    with engine.begin() as conn:
+        cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+        with cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row([row[c] for c in columns])
+    progress(f"  {len(rows):,} rows copied into {table}")
+
+
 def build(engine: Engine, sessions: Any, count: int, rng: random.Random
           ) -> tuple[list[str], int]:
     """Fill the database; returns every code, and the unit that checks."""
@@ -101,11 +112,12 @@ def build(engine: Engine, sessions: Any, count: int, rng: random.Random
             code="530502-amr", name="隆阳区市场监管局", kind=OrgKind.DEPARTMENT.name,
             area_code=AREA, path="/1/").returning(OrgUnit.id)).scalar_one()
     rows = entity_rows(count, rng)
-    for start in range(0, len(rows), BATCH):
-        with engine.begin() as conn:
-            conn.execute(insert(MarketEntity), rows[start:start + BATCH])
-        if start % (BATCH * 10) == 0:
-            progress(f"  {start + BATCH:,} entities")
+    if engine.dialect.name == "postgresql":
+        copy_rows(engine, MarketEntity.__tablename__, rows)
+    else:
+        for start in range(0, len(rows), BATCH):
+            with engine.begin() as conn:
+                conn.execute(insert(MarketEntity), rows[start:start + BATCH])
     with engine.connect() as conn:
         entities = [(i, u) for i, u in conn.execute(select(MarketEntity.id, MarketEntity.uscc))]
     entries = entry_rows(entities, unit_id, rng)
