@@ -49,7 +49,7 @@ from engine.models.process import (
     WorkItemStatus,
 )
 from engine.models.registry import RegistryImport, RegistryUpload
-from engine.models.rules import DecisionTable
+from engine.models.rules import DecisionTable, RuleDraft
 from engine.models.search import unmodelled
 
 __all__ = [
@@ -72,6 +72,7 @@ __all__ = [
     "DisclosureSetting",
     "RecordStatus",
     "DecisionTable",
+    "RuleDraft",
     "DualNotice",
     "NoticeState",
     "RegistryImport",

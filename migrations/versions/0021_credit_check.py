@@ -1,7 +1,7 @@
 """credit check: the joint punishment catalogue in versions, the checks and their hits
 
 Revision ID: 0021
-Revises: 0024
+Revises: 0025
 Create Date: 2026-12-03 15:20:00
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = '0021'
-down_revision: str | Sequence[str] | None = '0024'
+down_revision: str | Sequence[str] | None = '0025'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
