@@ -11,7 +11,8 @@ from typing import Any
 from sqlalchemy import ColumnElement, false, or_
 from sqlalchemy.orm import Session
 
-from engine import audit, disclosure, dual_notice, inspection, registry
+from engine import audit, credit_check, disclosure, dual_notice, inspection, registry
+from engine.calendar import LOOKUPS
 from engine.disclosure import objections
 from engine.models import User, WorkItem
 from engine.registry import EntityChange, OnBatch, Preview
@@ -67,6 +68,8 @@ REGISTRATION_HANDLERS: list[RegistrationHandler] = [
 REGISTRATION_PREVIEWS: list[Preview] = [
     dual_notice.preview_routes,
 ]
+# What rules may ask the engine for through their context (rules/credit.py).
+LOOKUPS["credit_restrictions"] = credit_check.restrictions_for_diagram
 
 
 def completer_for(process_key: str) -> Completer | None:

@@ -38,6 +38,15 @@ REASONS: dict[str, LazyString] = {
     "no_such_record": _l("This record does not exist, or it is not in your area of work."),
     "not_a_record_task": _l("This task is not a step of an enterprise-information record."),
     "file_missing": _l("The stored file is missing. Tell the operators."),
+    "no_such_check": _l("This credit check does not exist, or it is not your department's."),
+    "no_such_hit": _l("This restriction does not exist, or it is not your department's."),
+    "no_catalogue": _l("The catalogue of joint punishment measures is empty. Tell the "
+                       "administrators."),
+    "no_catalogue_version": _l("This version of the catalogue does not exist."),
+    "no_measure": _l("This measure is not in the catalogue."),
+    "catalogue_editors": _l("Only system administrators and the administrators of a market "
+                            "regulator change the catalogue."),
+    "feedback_given": _l("Feedback on this restriction was already recorded."),
     # Forbidden: the user sees the object but may not do this to it.
     "account_inactive": _l("This account is not active."),
     "own_account": _l("You cannot deactivate your own account."),

@@ -6,6 +6,13 @@ from engine.models.base import Base
 from engine.models.calendar import CalendarDay, CalendarWarning, CalendarYear
 from engine.models.casefile import Attachment, Comment
 from engine.models.credit import IN_FORCE, CreditListEntry, ListStatus, ListType
+from engine.models.credit_check import (
+    CatalogueVersion,
+    CreditCheck,
+    CreditHit,
+    FeedbackOutcome,
+    JointMeasure,
+)
 from engine.models.disclosure import (
     DataSource,
     DisclosureRecord,
@@ -50,6 +57,11 @@ __all__ = [
     "AbnormalRequest",
     "Inspection",
     "IN_FORCE",
+    "CatalogueVersion",
+    "CreditCheck",
+    "CreditHit",
+    "FeedbackOutcome",
+    "JointMeasure",
     "CreditListEntry",
     "ListStatus",
     "ListType",

@@ -23,12 +23,15 @@ ITEMS = [
 
 def seed_inspections(session: Session, actor: audit.Actor, entities: list[MarketEntity],
                      today: date) -> int:
-    """Up to three inspections, once (nothing when any inspection exists)."""
+    """Up to three inspections, once (nothing when any inspection exists, or without the
+    demo officers and their unit: a practice copy of another organisation)."""
     if session.execute(select(func.count(Inspection.id))).scalar_one():
         return 0
-    officers = [session.execute(select(User.id).where(User.username == name)).scalar_one()
+    officers = [session.execute(select(User.id).where(User.username == name)).scalar()
                 for name in OFFICERS]
-    unit = session.execute(select(OrgUnit.id).where(OrgUnit.code == "530502-amr")).scalar_one()
+    unit = session.execute(select(OrgUnit.id).where(OrgUnit.code == "530502-amr")).scalar()
+    if unit is None or None in officers:
+        return 0
     targets = [{"task_id": 1, "task_number": f"隆市监抽查〔{today.year}〕1号",
                 "entity_id": entity.id, "officer_ids": officers, "unit_id": unit,
                 "items": ITEMS, "inspection_date": today, "deadline": today + timedelta(days=21)}

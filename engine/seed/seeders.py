@@ -10,7 +10,7 @@ from datetime import date, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from engine import audit, clock
+from engine import audit, clock, credit_check
 from engine.config import PROJECT_DIR
 from engine.dual_notice.routing import route_entities
 from engine.models import MarketEntity, OrgKind, OrgUnit, ProcessInstance, Role, RoutingState
@@ -51,6 +51,7 @@ def seed_baoshan(session: Session, actor: audit.Actor) -> int:
         add_org_unit(session, code, name, OrgKind.PARK, area, county)
     count = session.execute(select(func.count(OrgUnit.id))).scalar_one()
     audit.record(session, actor, "org.seed", "org_unit", "baoshan", units=count)
+    credit_check.seed_catalogue(session, actor)  # the memoranda's measures, once
     return count
 
 
