@@ -44,6 +44,7 @@ from engine.models.process import (
 from engine.models.registry import RegistryImport, RegistryUpload
 from engine.models.rules import DecisionTable
 from engine.models.search import unmodelled
+from engine.models.unlicensed import UnlicensedCase, UnlicensedCopy, UnlicensedReporter
 
 __all__ = [
     "IN_FORCE",
@@ -67,6 +68,9 @@ __all__ = [
     "RoutingState",
     "SupervisionEntry",
     "UnlicensedLead",
+    "UnlicensedCase",
+    "UnlicensedCopy",
+    "UnlicensedReporter",
     "ApiToken",
     "Attachment",
     "AuditEvent",
