@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, false, or_
 from sqlalchemy.orm import Session
 
-from engine import audit, disclosure, dual_notice, registry
+from engine import audit, disclosure, dual_notice, registry, unlicensed
 from engine.disclosure import objections
 from engine.models import User, WorkItem
 from engine.registry import EntityChange, OnBatch, Preview
@@ -42,10 +42,12 @@ COMPLETERS: dict[str, Completer] = {
     dual_notice.PROCESS_KEY: dual_notice.complete_notice_task,
     disclosure.PROCESS_KEY: disclosure.complete_step,
     objections.PROCESS_KEY: objections.complete_objection_task,
+    unlicensed.PROCESS_KEY: unlicensed.complete_case_step,
 }
 CASE_RECORDS: dict[str, RecordFinder] = {
     dual_notice.PROCESS_KEY: dual_notice.notice_of_instance,
     disclosure.PROCESS_KEY: disclosure.record_of_instance,
+    unlicensed.PROCESS_KEY: unlicensed.case_of_instance,
 }
 CASE_SUMMARIES: dict[str, Summarizer] = {
     objections.PROCESS_KEY: objections.objection_summary,
@@ -64,6 +66,8 @@ REGISTRATION_HANDLERS: list[RegistrationHandler] = [
 REGISTRATION_PREVIEWS: list[Preview] = [
     dual_notice.preview_routes,
 ]
+# A suspected unlicensed operation found by a dual notice becomes an unlicensed case.
+dual_notice.LEAD_HANDLERS[:] = [unlicensed.case_from_lead]
 
 
 def completer_for(process_key: str) -> Completer | None:
