@@ -108,7 +108,6 @@ def case_from_lead(session: Session, actor: audit.Actor, lead: UnlicensedLead
     case = open_case(session, actor, source=lead.source if lead.source in SOURCES else "data",
                      summary=lead.summary, department=department, entity_id=lead.entity_id,
                      lead_id=lead.id)
-    lead.state = "case"
     return case
 
 
@@ -116,7 +115,9 @@ def convert_open_leads(session: Session, actor: audit.Actor) -> int:
     """Turn every open lead without a case into one (the leads made before cases
     existed); returns how many."""
     leads = session.execute(select(UnlicensedLead).where(
-        UnlicensedLead.state == "open").order_by(UnlicensedLead.id)).scalars().all()
+        UnlicensedLead.state == "open", UnlicensedLead.id.not_in(
+            select(UnlicensedCase.lead_id).where(UnlicensedCase.lead_id.is_not(None))))
+        .order_by(UnlicensedLead.id)).scalars().all()
     return sum(case_from_lead(session, actor, lead) is not None for lead in leads)
 
 

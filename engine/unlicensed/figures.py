@@ -49,7 +49,7 @@ def figures(session: Session, user: User, start: date, end: date,
         select(OrgUnit.name, func.count(),
                func.count().filter(UnlicensedCopy.on_time.is_(True)),
                func.count().filter(UnlicensedCopy.on_time.is_(False)))
-        .join(OrgUnit, OrgUnit.id == UnlicensedCopy.to_org_id)
+        .select_from(UnlicensedCopy).join(OrgUnit, OrgUnit.id == UnlicensedCopy.to_org_id)
         .where(scope.org_filter(session, user, UnlicensedCopy.to_org_id),
                UnlicensedCopy.sent_at > low, UnlicensedCopy.sent_at <= high)
         .group_by(OrgUnit.name)).all()
@@ -64,7 +64,8 @@ def figures(session: Session, user: User, start: date, end: date,
 def _count(session: Session, user: User, org_column, moment, low: datetime,  # type: ignore[no-untyped-def]
            high: datetime) -> list[tuple[str, int]]:
     return [(name, count) for name, count in session.execute(
-        select(OrgUnit.name, func.count()).join(OrgUnit, OrgUnit.id == org_column)
+        select(OrgUnit.name, func.count()).select_from(UnlicensedCase)
+        .join(OrgUnit, OrgUnit.id == org_column)
         .where(scope.org_filter(session, user, org_column), moment > low, moment <= high)
         .group_by(OrgUnit.name)).all()]
 
