@@ -25,12 +25,13 @@ from webapp import (
     security,
     templating,
     units,
+    unlicensed,
 )
 from webapp.work import inbox, monitor, notifications, tasks
 
 BLUEPRINTS = (auth.bp, inbox.bp, tasks.bp, monitor.bp, notifications.bp, admin.bp, people.bp,
               api.bp, calendar.bp, units.bp, dual_notice.bp, disclosure.bp, registry.bp,
-              entities.bp, audit_trail.bp, portal.bp)
+              entities.bp, audit_trail.bp, unlicensed.bp, portal.bp)
 
 
 def create_app(settings: Settings | None = None) -> Flask:

@@ -38,6 +38,9 @@ REASONS: dict[str, LazyString] = {
     "no_such_record": _l("This record does not exist, or it is not in your area of work."),
     "not_a_record_task": _l("This task is not a step of an enterprise-information record."),
     "file_missing": _l("The stored file is missing. Tell the operators."),
+    "no_such_unlicensed_case": _l("This unlicensed-operation case does not exist, or it is "
+                                  "not in your area of work."),
+    "not_an_unlicensed_task": _l("This task is not a step of an unlicensed-operation case."),
     # Forbidden: the user sees the object but may not do this to it.
     "account_inactive": _l("This account is not active."),
     "own_account": _l("You cannot deactivate your own account."),
@@ -72,6 +75,8 @@ REASONS: dict[str, LazyString] = {
     "not_auditor": _l("Only auditors read the audit trail."),
     "registry_not_shared": _l("The registry is shared with the officers and administrators "
                               "of departments."),
+    "lead_outside_department": _l("Leads of unlicensed operation are entered by the people "
+                                  "of a department."),
     "reveal_not_allowed": _l("Only officers working on this entity may read its personal "
                              "data."),
     # Conflict: someone or something changed the object first.
@@ -94,6 +99,17 @@ REASONS: dict[str, LazyString] = {
                               "cases."),
     "wrong_upload_state": _l("This upload is not waiting for this any more. Reload the page."),
     "incident_resolved": _l("This process failure is already resolved."),
+    "wrong_unlicensed_step": _l("The case is no longer at this step. Reload the page."),
+    "no_copy_waiting": _l("No copy-to notice of this case waits for an answer."),
+    # Invalid input the engine alone can judge (Decree 684).
+    "fine_over_cap_13": _l("Decree 684 Article 13 caps this fine at 10,000 yuan: enter at most "
+                           "10,000."),
+    "fine_over_cap_14": _l("Decree 684 Article 14 caps this fine at 5,000 yuan: enter at most "
+                           "5,000."),
+    "unknown_licence_item": _l("Choose the licence item the operator lacks."),
+    "no_permit_department": _l("No department of the area or of the city grants this licence "
+                               "item: check the routing table."),
+    "no_market_regulator": _l("This area has no market regulator to receive the case."),
 }
 
 # A process stopped by a limit (engine.runtime.steps): the case waits as an incident.

@@ -12,7 +12,9 @@ from engine.unlicensed.cases import (
     case_from_lead,
     case_of_instance,
     convert_open_leads,
+    enter_lead,
     get_case,
+    lead_department,
     open_case,
     open_steps,
     report_from_public,
@@ -35,6 +37,6 @@ __all__ = ["FINE_CAPS", "PROCESS_KEY", "SOURCES", "STATES", "CaseRow", "CopyRow"
            "DepartmentFigures", "answer_copy", "case_filter", "case_from_lead",
            "case_of_instance", "check_fine", "check_guidance", "competent_department",
            "complete_case_step", "convert_open_leads", "copies", "copies_of",
-           "decide_penalty", "figures", "get_case", "has_reporter", "investigate",
-           "list_cases", "may_read_reporter", "open_case", "open_steps", "report_from_public",
+           "decide_penalty", "enter_lead", "figures", "get_case", "has_reporter", "investigate",
+           "lead_department", "list_cases", "may_read_reporter", "open_case", "open_steps", "report_from_public",
            "reporter_for", "step_light", "triage"]

@@ -19,7 +19,7 @@ from engine import audit, clock, runtime
 from engine.calendar import WorkdayCalendar, calendar_for
 from engine.config import PROJECT_DIR
 from engine.db import settings_of
-from engine.errors import InvalidInput, NotFound
+from engine.errors import Forbidden, InvalidInput, NotFound
 from engine.models import (
     MarketEntity,
     OrgUnit,
@@ -95,6 +95,33 @@ def report_from_public(session: Session, actor: audit.Actor, *, area_code: str, 
     return open_case(session, actor, source="report", summary=summary, department=department,
                      name=name, address=address, area_code=area_code,
                      reporter=(who, contact) if (who or contact) else None)
+
+
+def lead_department(session: Session, actor: audit.Actor) -> OrgUnit:
+    """The department whose people enter a lead: the actor's; Forbidden for anyone who
+    works in none (joint-meeting offices, administrators, auditors)."""
+    user = runtime.actor_user(session, actor)
+    department = scope.department_of(session, user) if user is not None else None
+    if department is None:
+        raise Forbidden("only a department's people enter leads", code="lead_outside_department")
+    return department
+
+
+def enter_lead(session: Session, actor: audit.Actor, *, source: str, summary: str,
+               uscc: str | None = None, name: str | None = None, address: str | None = None,
+               area_code: str | None = None) -> UnlicensedCase:
+    """An officer enters a lead (a spot check's finding, data analysis): the case opens at
+    the officer's department; a USCC names a registered entity, else name and address."""
+    department = lead_department(session, actor)
+    entity_id = None
+    if uscc and uscc.strip():
+        entity_id = session.execute(select(MarketEntity.id).where(
+            MarketEntity.uscc == uscc.strip().upper())).scalar()
+        if entity_id is None:
+            raise InvalidInput("no registered entity has that code",
+                               fields={"uscc": "not_registered"})
+    return open_case(session, actor, source=source, summary=summary, department=department,
+                     entity_id=entity_id, name=name, address=address, area_code=area_code)
 
 
 def case_from_lead(session: Session, actor: audit.Actor, lead: UnlicensedLead
