@@ -38,5 +38,6 @@ __all__ = ["FINE_CAPS", "PROCESS_KEY", "SOURCES", "STATES", "CaseRow", "CopyRow"
            "case_of_instance", "check_fine", "check_guidance", "competent_department",
            "complete_case_step", "convert_open_leads", "copies", "copies_of",
            "decide_penalty", "enter_lead", "figures", "get_case", "has_reporter", "investigate",
-           "lead_department", "list_cases", "may_read_reporter", "open_case", "open_steps", "report_from_public",
+           "lead_department", "list_cases", "may_read_reporter", "open_case", "open_steps",
+           "report_from_public",
            "reporter_for", "step_light", "triage"]

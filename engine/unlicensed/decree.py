@@ -56,7 +56,8 @@ def market_regulator(session: Session, area_code: str) -> OrgUnit:
 def check_fine(article: int, amount: int) -> None:
     """Refuse a fine above the cap of its article (Art. 13: 10,000 yuan; Art. 14: 5,000)."""
     if article not in FINE_CAPS:
-        raise InvalidInput("a fine under Art. 13 or Art. 14", fields={"fine_article": "not_a_choice"})
+        raise InvalidInput("a fine under Art. 13 or Art. 14",
+                           fields={"fine_article": "not_a_choice"})
     if amount < 0:
         raise InvalidInput("a fine is not negative", fields={"fine_amount": "negative"})
     if amount > FINE_CAPS[article]:

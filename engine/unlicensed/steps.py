@@ -104,7 +104,8 @@ def check_guidance(session: Session, actor: audit.Actor, case_id: int, obtained:
                    note: str = "") -> UnlicensedCase:
     """After the guidance deadline: licensed (closed, rectified), or on to a penalty."""
     if obtained not in ("yes", "no"):
-        raise InvalidInput("say whether it was obtained", fields={"licence_obtained": "not_a_choice"})
+        raise InvalidInput("say whether it was obtained",
+                           fields={"licence_obtained": "not_a_choice"})
     case = get_case(session, actor, case_id)
     item_id = _item(session, case, "check_guidance")
     if obtained == "yes":

@@ -1,6 +1,6 @@
 """The public credit portal (信用公示): search market entities, an entity's public page and
-printable report, the objection form and the report of unlicensed operation; no sign-in, no cookies, cacheable, rate-limited.
-The route table of the `portal` blueprint."""
+printable report, the objection form and the report of unlicensed operation; no sign-in,
+no cookies, cacheable, rate-limited. The route table of the `portal` blueprint."""
 
 from __future__ import annotations
 

@@ -137,7 +137,7 @@ def test_guidance_then_licensed_or_penalised_after_the_deadline(sessions, world)
 
 def test_a_dual_notice_lead_becomes_a_case_of_its_department(session, world, traveller):
     assert domains.COMPLETERS[unlicensed.PROCESS_KEY] is unlicensed.complete_case_step
-    assert LEAD_HANDLERS == [unlicensed.case_from_lead]
+    assert [unlicensed.case_from_lead] == LEAD_HANDLERS
     entity = make_entity(session, "印章刻制")
     route_entities(session, IMPORT, [Change(entity)])
     (notice,) = notices_of(session, entity)
