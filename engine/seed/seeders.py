@@ -29,6 +29,7 @@ from engine.seed.baoshan import (
     department_name,
 )
 from engine.seed.records import seed_records
+from engine.seed.unlicensed import seed_unlicensed
 
 DEMO_PASSWORD = "Demo@2026"
 
@@ -113,7 +114,7 @@ DEMO_ENTITIES = [
 
 def seed_demo(session: Session, actor: audit.Actor, cases: int = 12) -> list[DemoUser]:
     """Demo users for every role, sample entities with their dual notices, the sample
-    diagram and open cases."""
+    diagram and open cases, records and unlicensed-operation cases."""
     today = clock.local_today()
     for demo in DEMO_USERS:
         number = f"53{zlib.crc32(demo.username.encode()) % 10**8:08d}"
@@ -133,6 +134,7 @@ def seed_demo(session: Session, actor: audit.Actor, cases: int = 12) -> list[Dem
                             "area_code": entity.area_code, "entity_name": entity.name})
     _route_new(session, actor, entities)
     seed_records(session, entities, today)
+    seed_unlicensed(session, actor, entities)
     return DEMO_USERS
 
 
