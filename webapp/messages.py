@@ -101,15 +101,6 @@ REASONS: dict[str, LazyString] = {
     "incident_resolved": _l("This process failure is already resolved."),
     "wrong_unlicensed_step": _l("The case is no longer at this step. Reload the page."),
     "no_copy_waiting": _l("No copy-to notice of this case waits for an answer."),
-    # Invalid input the engine alone can judge (Decree 684).
-    "fine_over_cap_13": _l("Decree 684 Article 13 caps this fine at 10,000 yuan: enter at most "
-                           "10,000."),
-    "fine_over_cap_14": _l("Decree 684 Article 14 caps this fine at 5,000 yuan: enter at most "
-                           "5,000."),
-    "unknown_licence_item": _l("Choose the licence item the operator lacks."),
-    "no_permit_department": _l("No department of the area or of the city grants this licence "
-                               "item: check the routing table."),
-    "no_market_regulator": _l("This area has no market regulator to receive the case."),
 }
 
 # A process stopped by a limit (engine.runtime.steps): the case waits as an incident.

@@ -50,7 +50,8 @@ def market_regulator(session: Session, area_code: str) -> OrgUnit:
             OrgUnit.code == f"{area}-amr", OrgUnit.kind == OrgKind.DEPARTMENT)).scalar()
         if unit is not None:
             return unit
-    raise InvalidInput("the area has no market regulator", code="no_market_regulator")
+    raise InvalidInput("the area has no market regulator", code="no_market_regulator",
+                       fields={"area_code": "no_market_regulator"})
 
 
 def check_fine(article: int, amount: int) -> None:

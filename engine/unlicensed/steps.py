@@ -1,8 +1,9 @@
 """Working an unlicensed-operation case step by step: triage by Decree 684 (and the
 copy-to notice when another department is competent), the answer to a copy-to notice,
 investigation, the check after guidance, the penalty within the caps and its publication
-(Art. 15), the joint-meeting office's urging. Each is one task of the case's instance,
-completed through the runtime after the case row is set, in the caller's transaction."""
+(Art. 15), the joint-meeting office's urging of a late step. Each is one task of the case's
+instance, completed through the runtime after the case row is set, in the caller's
+transaction."""
 
 from __future__ import annotations
 
@@ -137,11 +138,17 @@ def decide_penalty(session: Session, actor: audit.Actor, case_id: int, *, articl
     return case
 
 
-def urge_copy(session: Session, actor: audit.Actor, case_id: int, data: dict[str, Any]
-              ) -> UnlicensedCase:
-    """The joint-meeting office records how it urged an unanswered copy-to notice."""
+URGES = ("urge_triage", "urge_copy", "urge_investigation")
+
+
+def urge(session: Session, actor: audit.Actor, case_id: int, task_name: str,
+         data: dict[str, Any]) -> UnlicensedCase:
+    """The joint-meeting office records how it urged a late triage, copy-to feedback or
+    investigation."""
+    if task_name not in URGES:
+        raise NotFound(f"no step {task_name}", code="not_an_unlicensed_task")
     case = get_case(session, actor, case_id)
-    runtime.complete(session, actor, _item(session, case, "urge_copy"), data)
+    runtime.complete(session, actor, _item(session, case, task_name), data)
     return case
 
 
@@ -174,7 +181,7 @@ def complete_case_step(session: Session, actor: audit.Actor, item_id: int,
                                   decision_number=text.get("decision_number", ""),
                                   facts=text.get("penalty_facts", ""))
         case _:
-            return urge_copy(session, actor, case_id, data)
+            return urge(session, actor, case_id, item.task_name, data)
 
 
 def _copy_to(session: Session, actor: audit.Actor, case: UnlicensedCase, competent: OrgUnit,

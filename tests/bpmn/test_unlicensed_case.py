@@ -116,3 +116,24 @@ def test_a_late_copy_is_reminded_then_urged_across_a_make_up_sunday(specs):
         finish(workflow, "investigate", finding="none")
     assert workflow.is_completed()
     assert ended_at(workflow) == ["end_cleared", "end_copy_reminded", "end_urged"]
+
+
+def test_late_triage_and_late_investigation_are_urged(specs):
+    workflow = started(specs)  # Monday 2 March 2026: triage due by the end of Monday 9
+    advance(workflow, datetime(2026, 3, 9, 18, 0, tzinfo=CST))
+    assert ready(workflow) == ["triage"]
+    advance(workflow, datetime(2026, 3, 10, 0, 5, tzinfo=CST))
+    workflow = restored(workflow, specs)
+    assert ready(workflow) == ["triage", "urge_triage"]
+    with time_machine.travel(datetime(2026, 3, 10, 9, 0, tzinfo=CST), tick=False):
+        finish(workflow, "urge_triage", measure="phone")
+        finish(workflow, "triage", triage_route="investigate")
+    advance(workflow, datetime(2026, 4, 8, 18, 0, tzinfo=CST))  # 清明 4-6 April: not yet
+    assert ready(workflow) == ["investigate"]
+    advance(workflow, datetime(2026, 4, 9, 0, 5, tzinfo=CST))
+    assert ready(workflow) == ["investigate", "urge_investigation"]
+    with time_machine.travel(datetime(2026, 4, 9, 9, 0, tzinfo=CST), tick=False):
+        finish(workflow, "urge_investigation", measure="notice")
+        finish(workflow, "investigate", finding="none")
+    assert workflow.is_completed()
+    assert ended_at(workflow) == ["end_cleared", "end_investigation_urged", "end_triage_urged"]

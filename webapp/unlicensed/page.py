@@ -11,6 +11,7 @@ from typing import Any
 from flask import flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import login_required
 from flask_wtf import FlaskForm
 from sqlalchemy import select
@@ -28,11 +29,21 @@ from webapp.dual_notice.page import case_file
 from webapp.errors import message_for
 from webapp.forms import submitted_values, task_form_class
 from webapp.i18n import select_locale
-from webapp.messages import REASONS
 from webapp.prg import recall, send_back
 from webapp.unlicensed.forms import TriageForm, licence_names, triage_form
 from webapp.work.inbox import user_calendar
 from webapp.work.tasks.forms import CommentForm, UploadForm
+
+# What the engine alone can judge of a step's values (Decree 684), next to the field.
+REFUSALS = {
+    "fine_over_cap_13": _l("Decree 684 Article 13 caps this fine at 10,000 yuan: enter at most "
+                           "10,000."),
+    "fine_over_cap_14": _l("Decree 684 Article 14 caps this fine at 5,000 yuan: enter at most "
+                           "5,000."),
+    "unknown_licence_item": _l("Choose the licence item the operator lacks."),
+    "no_permit_department": _l("No department of the area or of the city grants this licence "
+                               "item: check the routing table."),
+}
 
 
 @dataclass(frozen=True)
@@ -111,7 +122,7 @@ def step(case_id: int, item_id: int) -> ResponseReturnValue:
 def _mark(form: FlaskForm, exc: InvalidInput) -> None:
     """The engine's refusal next to its field, in the words of its reason (a fine over
     the cap names the cap)."""
-    said = str(REASONS[exc.code]) if exc.code in REASONS else _("This value is not accepted.")
+    said = str(REFUSALS[exc.code]) if exc.code in REFUSALS else _("This value is not accepted.")
     fields: Any = exc.details.get("fields") or {}
     for name in fields:
         if name in form:

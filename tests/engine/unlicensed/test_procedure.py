@@ -167,3 +167,34 @@ def test_leads_made_before_cases_are_converted_once(session, world, traveller, m
     assert unlicensed.convert_open_leads(session, IMPORT) == 0
     session.commit()
     assert session.execute(select(UnlicensedCase.source)).scalar_one() == "dual_notice"
+
+
+def test_late_triage_and_investigation_go_to_the_joint_meeting_office(sessions, world):
+    with time_machine.travel(datetime(2026, 3, 2, 9, 0, tzinfo=CST), tick=False), \
+            sessions() as session:
+        case_id = report(session, world).id
+    with time_machine.travel(datetime(2026, 3, 9, 18, 0, tzinfo=CST), tick=False):
+        assert sweep(sessions).fired == 0  # due by the end of Monday 9 March
+    with time_machine.travel(datetime(2026, 3, 10, 0, 30, tzinfo=CST), tick=False):
+        assert sweep(sessions).fired == 1
+    with time_machine.travel(datetime(2026, 3, 10, 9, 0, tzinfo=CST), tick=False), \
+            sessions() as session:
+        case = session.get_one(UnlicensedCase, case_id)
+        assert steps(session, case) == ["triage", "urge_triage"]
+        unlicensed.triage(session, world.actor("chen"), case_id, "business_licence", None,
+                          "迟延甄别：无营业执照")
+        (urge,) = [i for i in unlicensed.open_steps(session, case)
+                   if i.task_name == "urge_triage"]
+        unlicensed.complete_case_step(session, world.actor("wang"), urge.id,
+                                      {"measure": "notice"})
+        session.commit()
+        assert steps(session, case) == ["investigate"]
+    # Twenty working days from Tuesday 10 March end on Wednesday 8 April: 清明 (4 to 6 April)
+    # is no working day.
+    with time_machine.travel(datetime(2026, 4, 8, 18, 0, tzinfo=CST), tick=False):
+        assert sweep(sessions).fired == 0
+    with time_machine.travel(datetime(2026, 4, 9, 0, 30, tzinfo=CST), tick=False):
+        assert sweep(sessions).fired == 1
+    with sessions() as session:
+        case = session.get_one(UnlicensedCase, case_id)
+        assert steps(session, case) == ["investigate", "urge_investigation"]
