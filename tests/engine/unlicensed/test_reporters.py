@@ -8,7 +8,14 @@ from sqlalchemy import select
 
 from engine import audit, unlicensed
 from engine.errors import InvalidInput
-from engine.models import AuditEvent, UnlicensedReporter
+from engine.db import session_factory
+from engine.models import (
+    AuditEvent,
+    DeliveryChannel,
+    DeliveryStatus,
+    NotificationDelivery,
+    UnlicensedReporter,
+)
 from tests.factories import World
 
 PUBLIC = audit.Actor("public", "203.0.113.9")
@@ -74,3 +81,17 @@ def test_a_named_reporter_gives_a_contact(session, world, traveller):
     with pytest.raises(InvalidInput) as refused:
         public_report(session, "李举报", "")
     assert refused.value.details["fields"] == {"contact": "required"}
+
+
+def test_a_reporter_with_an_address_is_mailed_the_outcome_through_the_outbox(
+        db_engine, settings, world, traveller):
+    mailing = session_factory(db_engine, settings.replace(smtp_host="127.0.0.1"))
+    with mailing() as session:
+        case = public_report(session, contact="li@example.cn")
+        unlicensed.triage(session, world.actor("chen"), case.id, "none", None, "证照齐全")
+        session.commit()
+        (mail,) = session.execute(select(NotificationDelivery)).scalars()
+        assert (mail.channel, mail.recipient, mail.status) == (
+            DeliveryChannel.EMAIL, "li@example.cn", DeliveryStatus.PENDING)
+        assert case.number in mail.subject and "不予立案" in mail.body
+        assert "李举报" in mail.body  # to the reporter only: never on a page or in an export
