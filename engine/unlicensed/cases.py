@@ -47,14 +47,17 @@ MAX_REPORTER, MAX_CONTACT = 100, 200
 
 
 def open_case(session: Session, actor: audit.Actor, *, source: str, summary: str,
-              department: OrgUnit, entity_id: int | None = None, name: str | None = None,
+              department: OrgUnit | None = None, entity_id: int | None = None,
+              name: str | None = None,
               address: str | None = None, area_code: str | None = None,
               reporter: tuple[str | None, str | None] | None = None,
               lead_id: int | None = None) -> UnlicensedCase:
-    """Open a case at `department` (the unit that received the lead) and start its
-    triage. The operator is a registered entity (`entity_id`) or a name, an address and an
-    area; `reporter` (name, contact) is stored apart and never shown outside the handling
-    unit (Art. 9)."""
+    """Open a case at `department` (the unit that received the lead; by default the
+    actor's department) and start its triage: what other areas call (a spot check's
+    finding: source "inspection"). The operator is a registered entity (`entity_id`) or a
+    name, an address and an area; `reporter` (name, contact) is stored apart and never
+    shown outside the handling unit (Art. 9)."""
+    department = department or lead_department(session, actor)
     if source not in SOURCES:
         raise InvalidInput("unknown source", fields={"source": "not_a_choice"})
     party, place, area = _operator(session, entity_id, name, address, area_code)

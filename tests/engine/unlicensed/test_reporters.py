@@ -7,8 +7,8 @@ import pytest
 from sqlalchemy import select
 
 from engine import audit, unlicensed
-from engine.errors import InvalidInput
 from engine.db import session_factory
+from engine.errors import InvalidInput
 from engine.models import (
     AuditEvent,
     DeliveryChannel,
