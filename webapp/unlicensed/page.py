@@ -72,7 +72,8 @@ def case_page(case_id: int, failed: dict[int, FlaskForm] | None = None) -> Respo
         reported=unlicensed.has_reporter(session, case),
         reporter=unlicensed.reporter_for(session, actor(), viewer, case),
         history=_history(session, case.id),
-        casefile=case_file(session, case.instance_id, open_step.id if open_step else None),
+        casefile=case_file(session, case.instance_id, open_step.id if open_step and (
+            scope.item_visible(session, viewer, open_step)) else None),
         comment_form=CommentForm(), upload_form=UploadForm(),
         upload_mb=settings().upload_max_bytes // (1024 * 1024),
         licence_names=licence_names(session) if case.licence_item else {},
