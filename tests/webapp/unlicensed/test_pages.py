@@ -71,6 +71,8 @@ def test_a_public_report_is_received_and_worked_to_a_penalty(client, login, app_
             AuditEvent.action == "unlicensed.reporter_read")).scalars()
         assert read.actor == "chen" and REPORTER_PHONE not in str(read.summary)
     item = open_item(app_sessions, case)
+    task = chen.get(f"/tasks/{item}")  # the inbox's link leads to the case page
+    assert task.status_code == 302 and task.headers["Location"].endswith(f"/unlicensed/{case.id}")
     done = chen.post(f"/unlicensed/{case.id}/steps/{item}",
                      {"missing": "business_licence", "triage_note": "现场无营业执照"})
     assert done.status_code == 303
