@@ -32,14 +32,14 @@ def health(app_sessions, world):
         return unit.id
 
 
-def report(client, **overrides) -> object:
-    form = client.get("/public/unlicensed/report")
+def report(client, environ: dict | None = None, **overrides) -> object:
+    form = client.get("/public/unlicensed/report", environ_base=environ or {})
     assert form.status_code == 200 and "Set-Cookie" not in form.headers
     data = {"token": TOKEN.search(form.text).group(1), "area_code": "530502",
             "name": "无名美甲店", "address": "隆阳区正阳南路12号",
             "summary": "该店未取得营业执照，已营业半年。", "reporter_name": REPORTER_NAME,
             "contact": REPORTER_PHONE, **overrides}
-    return client.http.post("/public/unlicensed/report", data=data)
+    return client.http.post("/public/unlicensed/report", data=data, environ_base=environ or {})
 
 
 def the_case(app_sessions) -> UnlicensedCase:
@@ -164,3 +164,10 @@ def test_copies_answered_show_their_feedback_state_and_the_figures_count_them(
     assert "按时反馈" in wang.get("/unlicensed/figures").text
     cells = visible(wang.get("/unlicensed/figures.xlsx"))
     assert "隆阳区卫生健康局 0 0 1 1 0 0 1" in cells and "隆阳区市场监管局 1 0 0 0 0 0" in cells
+
+
+def test_the_audit_trail_keeps_no_address_of_a_reporter(client, app_sessions):
+    assert report(client, {"REMOTE_ADDR": "198.51.100.23"}).status_code == 303
+    with app_sessions() as session:
+        events = session.execute(select(AuditEvent)).scalars().all()
+        assert events and all("198.51.100.23" not in f"{e.origin} {e.summary}" for e in events)
