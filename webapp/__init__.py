@@ -29,12 +29,13 @@ from webapp import (
     units,
     unlicensed,
 )
+from webapp.dual_notice import routing_rules
 from webapp.work import inbox, monitor, notifications, tasks
 
 BLUEPRINTS = (auth.bp, inbox.bp, tasks.bp, monitor.bp, notifications.bp, admin.bp, people.bp,
               people_import.bp, api.bp, calendar.bp, units.bp, dual_notice.bp, disclosure.bp,
-              registry.bp, entities.bp, audit_trail.bp, operations.bp, unlicensed.bp,
-              portal.bp)
+              registry.bp, entities.bp, audit_trail.bp, operations.bp, routing_rules.bp,
+              unlicensed.bp, portal.bp)
 
 
 def create_app(settings: Settings | None = None) -> Flask:

@@ -1,7 +1,7 @@
 """unlicensed cases
 
 Revision ID: 0022
-Revises: 0024
+Revises: 0025
 Create Date: 2026-12-03 15:20:00.000000
 """
 
@@ -12,7 +12,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision: str = '0022'
-down_revision: str | Sequence[str] | None = '0024'
+down_revision: str | Sequence[str] | None = '0025'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

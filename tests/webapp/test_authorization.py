@@ -164,6 +164,13 @@ ROUTES: list[tuple[str, str, dict[str, Any] | None, str, dict[str, Any]]] = [
     ("GET", "/operations/versions/{definition}", None, "open", OPERATOR),
     ("GET", "/operations/versions/{definition}/diagram.bpmn", None, "open", OPERATOR),
     ("GET", "/operations/versions/{definition}/counts.json", None, "open", OPERATOR),
+    # the routing table: system administrators only
+    ("GET", "/routing/", None, "open", OPERATOR),
+    ("GET", "/routing/versions/1.dmn", None, "open", OPERATOR),
+    ("GET", "/routing/draft", None, "open", OPERATOR),
+    ("POST", "/routing/draft", {"terms-0": "餐饮服务", "then": "save"}, "open", OPERATOR_ACTS),
+    ("POST", "/routing/draft/deploy", {"comment": ""}, "open", OPERATOR_ACTS),
+    ("POST", "/routing/draft/discard", {}, "open", OPERATOR_ACTS),
     ("GET", "/auth/password", None, "open", expect(EVERYONE)),
     ("POST", "/auth/password", {"current": "not-it", "new": "another-pass-2",
                                 "again": "another-pass-2"}, "open", expect(EVERYONE)),
@@ -418,6 +425,7 @@ def test_every_route_is_in_the_matrix(app: Flask):
               .replace("{instance}/suspend", "{instance}/<any(suspend, resume, terminate):action>")
               .replace("{instance}", "<int:instance_id>")
               .replace("{definition}", "<int:definition_id>")
+              .replace("/routing/versions/1.dmn", "/routing/versions/<int:version>.dmn")
               .replace("{record}", "<int:record_id>").replace("{record_item}", "<int:item_id>")
               .replace("/new/penalty", "/new/<category>")
               .replace("/template/penalty.csv", "/template/<category>.csv")
