@@ -52,6 +52,7 @@ from engine.models.process import (
 from engine.models.registry import RegistryImport, RegistryUpload
 from engine.models.rules import DecisionTable, RuleDraft
 from engine.models.search import unmodelled
+from engine.models.unlicensed import UnlicensedCase, UnlicensedCopy, UnlicensedReporter
 
 __all__ = [
     "AbnormalRequest",
@@ -83,6 +84,9 @@ __all__ = [
     "RoutingState",
     "SupervisionEntry",
     "UnlicensedLead",
+    "UnlicensedCase",
+    "UnlicensedCopy",
+    "UnlicensedReporter",
     "ApiToken",
     "Attachment",
     "AuditEvent",
