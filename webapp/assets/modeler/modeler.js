@@ -66,7 +66,7 @@ export function startModeler(box) {
       lintStatus.textContent = L.lintCount.replace("%e", errors).replace("%w", warnings);
       lintStatus.dataset.errors = String(errors);
     });
-    linting.activate();
+    if (linting.isActive()) { linting.update(); } else { linting.toggle(true); }
     let dirty = false;
     eventBus.on("commandStack.changed", () => { dirty = true; clearProblems(); });
     window.addEventListener("beforeunload", (event) => { if (dirty) { event.preventDefault(); } });

@@ -20,7 +20,8 @@ export function panelModule(meta) {
   function CreditflowProvider(propertiesPanel, injector) {
     this.getGroups = function (element) {
       return function (groups) {
-        return [...ownGroups(element, injector, meta), ...groups];
+        return [...ownGroups(element, injector, meta).map((g) => ({ ...g, shouldOpen: true })),
+          ...groups];
       };
     };
     propertiesPanel.registerProvider(400, this);
