@@ -62,7 +62,8 @@ def test_a_copy_gets_new_due_days_and_is_deployed_as_version_2(server, server_se
     page.goto(f"{server}/processes/sample_review/diff?a=1&b=2")
     page.wait_for_selector("#differ[data-ready=true]")
     assert page.locator("#diff-list li.diff-changed[data-element=review]").count() == 1
-    assert page.locator("#diff-newer .djs-element.diff-changed[data-element-id=review]").count() == 1
+    marked = "#diff-newer .djs-element.diff-changed[data-element-id=review]"
+    assert page.locator(marked).count() == 1
 
 
 def test_a_refused_deploy_marks_the_element_and_keeps_the_draft(server, new_page):
