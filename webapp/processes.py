@@ -10,6 +10,7 @@ from typing import Any
 from flask import Blueprint, Response, jsonify, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import get_locale
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from werkzeug.exceptions import BadRequest
@@ -21,7 +22,6 @@ from engine.runtime.deploy import latest_definition
 from engine.runtime.forms import load_form
 from webapp import database
 from webapp.access import actor, roles_required, user
-from webapp.messages import reason_text
 
 bp = Blueprint("processes", __name__, url_prefix="/processes")
 READERS = (Role.SYSADMIN, Role.DEPT_ADMIN)
@@ -213,9 +213,9 @@ def save() -> ResponseReturnValue:
     body = _json()
     try:
         row = drafts.save_draft(database.session(), actor(), str(body.get("xml") or ""))
-    except InvalidInput as exc:
+    except InvalidInput:
         database.rollback()
-        return jsonify(error=str(reason_text(exc))), 422
+        return jsonify(error=_("This is not a BPMN diagram with an executable process.")), 422
     database.commit()
     return jsonify(key=row.key, saved_by=row.saved_by, saved_at=row.saved_at.isoformat(),
                    edit_url=url_for("processes.edit", key=row.key))
@@ -232,10 +232,11 @@ def deploy(key: str) -> ResponseReturnValue:
         database.rollback()
         problems = [{"file": p.file, "element": p.element, "reason": p.reason}
                     for p in exc.problems]
-        return jsonify(error=str(reason_text(exc)), problems=problems), 422
-    except InvalidInput as exc:
+        return jsonify(error=_("Deploy refused: %(n)d problem(s), each marked on its element.",
+                               n=len(problems)), problems=problems), 422
+    except InvalidInput:
         database.rollback()
-        return jsonify(error=str(reason_text(exc)), problems=[]), 422
+        return jsonify(error=_("Say what this version changes."), problems=[]), 422
     database.commit()
     return jsonify(key=definition.key, version=definition.version,
                    url=url_for("processes.version", key=definition.key,
