@@ -111,6 +111,33 @@ PANEL_LABELS = {
     "refusedDeploy": _l("Deploy refused."),
 }
 
+# bpmn-js's own words (palette, context pad, the panel's standard groups) in the page's
+# language; what is not listed here stays as bpmn-js writes it.
+LIBRARY_WORDS = {
+    "General": _l("General"), "Name": _l("Name"), "ID": _l("Identifier"),
+    "Documentation": _l("Documentation"), "Element documentation": _l("Element notes"),
+    "Process documentation": _l("Process notes"), "Timer": _l("Timer"), "Type": _l("Type"),
+    "Value": _l("Value"), "Date": _l("Date"), "Duration": _l("Duration"),
+    "Cycle": _l("Cycle"), "Condition": _l("Condition"), "Executable": _l("Can run"),
+    "Activate hand tool": _l("Move the canvas"), "Activate lasso tool": _l("Select an area"),
+    "Activate create/remove space tool": _l("Make or remove space"),
+    "Activate global connect tool": _l("Connect"), "Create start event": _l("Add a start event"),
+    "Create intermediate/boundary event": _l("Add an intermediate or boundary event"),
+    "Create end event": _l("Add an end event"), "Create gateway": _l("Add a gateway"),
+    "Create task": _l("Add a task"), "Create expanded sub-process": _l("Add a sub-process"),
+    "Create data object reference": _l("Add a data object"),
+    "Create data store reference": _l("Add a data store"),
+    "Create pool/participant": _l("Add a pool"), "Create group": _l("Add a group"),
+    "Delete": _l("Delete"), "Change element": _l("Change the kind"),
+    "Connect using sequence/message flow or association": _l("Connect"),
+    "Append task": _l("Add a task after"), "Append end event": _l("Add an end after"),
+    "Append gateway": _l("Add a gateway after"),
+    "Append intermediate/boundary event": _l("Add an event after"),
+    "Add lane above": _l("Add a lane above"), "Add lane below": _l("Add a lane below"),
+    "Divide into two lanes": _l("Divide into two lanes"),
+    "Divide into three lanes": _l("Divide into three lanes"),
+}
+
 
 def _may_edit() -> bool:
     return user().has_role(Role.SYSADMIN)
@@ -264,7 +291,8 @@ def modeler_data() -> ResponseReturnValue:
                for name, role, org_field, joint in drafts.lane_roles()],
         forms=[{"key": key, "zh": zh, "en": en, "url": url_for("processes.form", form_key=key)}
                for key, zh, en in drafts.forms()],
-        labels={name: str(text) for name, text in PANEL_LABELS.items()})
+        labels={name: str(text) for name, text in PANEL_LABELS.items()},
+        words={english: str(text) for english, text in LIBRARY_WORDS.items()})
 
 
 def _json() -> dict[str, Any]:

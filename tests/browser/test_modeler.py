@@ -42,6 +42,10 @@ def test_a_copy_gets_new_due_days_and_is_deployed_as_version_2(server, server_se
     page.wait_for_function("""() => window.creditflowModeler.get('elementRegistry')
         .get('review').businessObject.extensionElements.values[0].values
         .some(p => p.name === 'dueWorkingDays' && p.value === '4')""")
+    page.locator("#bio-properties-panel-cf-reminder").fill("1")
+    page.wait_for_function("""() => window.creditflowModeler.get('elementRegistry')
+        .get('reminder_timer').businessObject.eventDefinitions[0].timeDate.body
+        === 'workdays_from_today(1)'""")
     assert page.locator("#lint-status").get_attribute("data-errors") == "0"
     page.click("#save-draft")
     page.wait_for_selector("#modeler-status[data-kind=ok]")
@@ -58,7 +62,8 @@ def test_a_copy_gets_new_due_days_and_is_deployed_as_version_2(server, server_se
     # The platform's properties survive the modeler, changed where the panel changed them.
     assert 'name="dueWorkingDays" value="4"' in xml
     assert 'name="formKey" value="sample_review"' in xml
-    assert "workdays_from_today(5)" in xml
+    assert "workdays_from_today(5)" in xml and "workdays_from_today(1)" in xml
+    assert "workdays_from_today(2)" not in xml
     page.goto(f"{server}/processes/sample_review/diff?a=1&b=2")
     page.wait_for_selector("#differ[data-ready=true]")
     assert page.locator("#diff-list li.diff-changed[data-element=review]").count() == 1
@@ -73,9 +78,18 @@ def test_a_refused_deploy_marks_the_element_and_keeps_the_draft(server, new_page
     page.select_option("#bio-properties-panel-cf-lane-role", "")
     page.wait_for_function("() => document.querySelector('#lint-status').dataset.errors !== '0'")
     assert page.locator(".djs-element[data-element-id=handle_rejection]").count() == 1
+    pick(page, "note_reminder")
+    script = page.locator("#bio-properties-panel-cf-script-text")
+    script.fill("import os")
+    page.wait_for_selector(".cf-check[data-state=problem]")
+    script.fill("reminded = True")
+    page.wait_for_selector(".cf-check[data-state=ok]")
+    script.fill("import os")
+    page.wait_for_selector(".cf-check[data-state=problem]")
     deploy(page, "没有角色的泳道")
     problem = page.locator("#problems li[data-element=handle_rejection]")
     problem.wait_for()
+    assert "sandbox" in page.locator("#problems li[data-element=note_reminder]").inner_text()
     assert "no assignment rule" in problem.inner_text()
     assert page.locator(".djs-element.cf-problem[data-element-id=handle_rejection]").count() == 1
     problem.locator("button").click()

@@ -6,6 +6,15 @@ import spiffworkflow from "./spiffworkflow.json";
 import { panelModule } from "./panel.js";
 import { lintConfig } from "./lint.js";
 
+/** bpmn-js's own words in the page's language (from the server's catalog). */
+function translateModule(words) {
+  const translate = (template, replacements) => {
+    const text = (words && words[template]) || template;
+    return text.replace(/{([^}]+)}/g, (_m, key) => ((replacements || {})[key] ?? `{${key}}`));
+  };
+  return { translate: ["value", translate] };
+}
+
 function csrf() {
   const meta = document.querySelector('meta[name="csrf-token"]');
   return meta ? meta.content : "";
@@ -39,7 +48,7 @@ export function startModeler(box) {
         container: box.querySelector("#canvas"),
         propertiesPanel: { parent: box.querySelector("#properties") },
         additionalModules: [BpmnPropertiesPanelModule, BpmnPropertiesProviderModule,
-          panelModule(meta), lintModule, TokenSimulationModule],
+          panelModule(meta), lintModule, TokenSimulationModule, translateModule(meta.words)],
         moddleExtensions: { spiffworkflow },
         linting: { bpmnlint: lintConfig(meta), active: true },
       });
