@@ -208,9 +208,16 @@ def new_xml() -> ResponseReturnValue:
 @bp.get("/<key>/edit")
 @roles_required(Role.SYSADMIN)
 def edit(key: str) -> ResponseReturnValue:
-    process = drafts.process(database.session(), key)
-    return render_template("processes/edit.html", key=key, process=process,
-                           xml_url=url_for("processes.draft_xml", key=key))
+    """The draft (else the latest version); `?version=n` starts again from version n."""
+    session = database.session()
+    process = drafts.process(session, key)
+    number = request.args.get("version", type=int)
+    xml_url = url_for("processes.draft_xml", key=key)
+    if number is not None:
+        drafts.version(session, key, number)
+        xml_url = url_for("processes.version_xml", key=key, number=number)
+    return render_template("processes/edit.html", key=key, process=process, xml_url=xml_url,
+                           from_version=number)
 
 
 @bp.get("/<key>/draft.bpmn")

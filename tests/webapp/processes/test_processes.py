@@ -162,3 +162,28 @@ def test_two_versions_are_compared(login):
 def test_a_form_is_shown_read_only(login):
     text = login("zhang").get("/processes/forms/sample_review").get_data(as_text=True)
     assert "审查结论" in text and "<input" not in text.split("<main>")[1]
+
+
+def test_a_copy_of_an_older_version_opens_that_version(login):
+    client = login("admin")
+    client.post_json("/processes/draft", {"xml": changed()})
+    client.post_json("/processes/sample_review/deploy", {"comment": "four"})
+    text = client.get("/processes/sample_review/versions/1").get_data(as_text=True)
+    assert 'href="/processes/sample_review/edit?version=1"' in text
+    page = client.get("/processes/sample_review/edit?version=1").get_data(as_text=True)
+    assert 'data-xml-url="/processes/sample_review/versions/1/diagram.bpmn"' in page
+    assert client.get("/processes/sample_review/edit?version=7").status_code == 404
+
+
+def test_a_new_process_starts_from_a_lane_and_is_saved_under_its_own_key(login):
+    client = login("admin")
+    assert client.get("/processes/new").status_code == 200
+    template = client.get("/processes/new.bpmn").get_data(as_text=True)
+    saved = client.post_json("/processes/draft", {"xml": template.replace(
+        "new_process", "permit_review")})
+    assert saved.get_json()["edit_url"] == "/processes/permit_review/edit"
+    listed = client.get("/processes/").get_data(as_text=True)
+    assert 'id="process-permit_review"' in listed and "尚未部署" in listed
+    deployed = client.post_json("/processes/permit_review/deploy", {"comment": "first"})
+    assert deployed.get_json()["version"] == 1
+    assert client.get("/processes/permit_review/versions/1").status_code == 200
