@@ -136,6 +136,16 @@ LIBRARY_WORDS = {
     "Add lane above": _l("Add a lane above"), "Add lane below": _l("Add a lane below"),
     "Divide into two lanes": _l("Divide into two lanes"),
     "Divide into three lanes": _l("Divide into three lanes"),
+    "No Issues": _l("No issues"), "{errors} Errors, {warnings} Warnings":
+        _l("{errors} errors, {warnings} warnings"),
+    "Toggle linting overlays": _l("Show or hide the lint marks"),
+    "Issues for child elements": _l("Issues inside"),
+    "Process is missing start event": _l("The process has no start event"),
+    "Process is missing end event": _l("The process has no end event"),
+    "Sub process is missing start event": _l("The sub-process has no start event"),
+    "Sub process is missing end event": _l("The sub-process has no end event"),
+    "Element is not connected": _l("The element is not connected"),
+    "Flow splits implicitly": _l("The flow splits without a gateway"),
 }
 
 

@@ -82,15 +82,21 @@ def version(session: Session, key: str, number: int) -> ProcessDefinition:
     return definition
 
 
-def shipped() -> list[tuple[str, str]]:
-    """The diagrams shipped in bpmn/: (file stem, process key), by file name."""
-    return [(path.stem, process_key(path.read_text(encoding="utf-8")))
-            for path in sorted(SHIPPED_DIR.glob("*.bpmn"))]
+def shipped() -> list[tuple[str, str, str]]:
+    """The diagrams shipped in bpmn/: (file stem, process key, process name), by file."""
+    found = []
+    for path in sorted(SHIPPED_DIR.glob("*.bpmn")):
+        xml = path.read_text(encoding="utf-8")
+        key = process_key(xml)
+        names = [element.get("name") for element in parse_xml(xml).iter(f"{{{BPMN_NS}}}process")
+                 if element.get("id") == key]
+        found.append((path.stem, key, names[0] if names and names[0] else key))
+    return found
 
 
 def shipped_xml(name: str) -> str:
     path = SHIPPED_DIR / f"{name}.bpmn"
-    if name not in {stem for stem, _key in shipped()} or not path.is_file():
+    if name not in {stem for stem, _key, _name in shipped()} or not path.is_file():
         raise NotFound(f"no shipped diagram {name!r}", code="no_such_process")
     return path.read_text(encoding="utf-8")
 
