@@ -4,6 +4,7 @@
 import { startModeler } from "./modeler.js";
 import { startDiffer } from "./differ.js";
 
+window.creditflowModelerBundle = true;
 const modeler = document.getElementById("modeler");
 if (modeler) { startModeler(modeler); }
 const differ = document.getElementById("differ");
