@@ -18,6 +18,7 @@ from webapp import (
     entities,
     errors,
     i18n,
+    operations,
     params,
     people,
     people_import,
@@ -32,7 +33,7 @@ from webapp.work import inbox, monitor, notifications, tasks
 
 BLUEPRINTS = (auth.bp, inbox.bp, tasks.bp, monitor.bp, notifications.bp, admin.bp, people.bp,
               people_import.bp, api.bp, calendar.bp, units.bp, dual_notice.bp, disclosure.bp,
-              registry.bp, entities.bp, audit_trail.bp, portal.bp, processes.bp)
+              registry.bp, entities.bp, audit_trail.bp, operations.bp, portal.bp, processes.bp)
 
 
 def create_app(settings: Settings | None = None) -> Flask:
