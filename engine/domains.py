@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, false, or_
 from sqlalchemy.orm import Session
 
-from engine import audit, disclosure, dual_notice, registry
+from engine import audit, disclosure, dual_notice, inspection, registry
 from engine.disclosure import objections
 from engine.models import User, WorkItem
 from engine.registry import EntityChange, OnBatch, Preview
@@ -42,10 +42,12 @@ COMPLETERS: dict[str, Completer] = {
     dual_notice.PROCESS_KEY: dual_notice.complete_notice_task,
     disclosure.PROCESS_KEY: disclosure.complete_step,
     objections.PROCESS_KEY: objections.complete_objection_task,
+    inspection.PROCESS_KEY: inspection.complete_step,
 }
 CASE_RECORDS: dict[str, RecordFinder] = {
     dual_notice.PROCESS_KEY: dual_notice.notice_of_instance,
     disclosure.PROCESS_KEY: disclosure.record_of_instance,
+    inspection.PROCESS_KEY: inspection.inspection_of_instance,
 }
 CASE_SUMMARIES: dict[str, Summarizer] = {
     objections.PROCESS_KEY: objections.objection_summary,
@@ -54,6 +56,7 @@ ENTITY_FILTERS: list[EntityFilter] = [
     registry.registrar_filter,
     registry.shared_filter,
     dual_notice.entity_filter,
+    inspection.entity_filter,
 ]
 DESCRIBERS: dict[str, Describer] = {
     dual_notice.PROCESS_KEY: dual_notice.licence_items,

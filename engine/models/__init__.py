@@ -21,6 +21,7 @@ from engine.models.dual_notice import (
     UnlicensedLead,
 )
 from engine.models.entity import MarketEntity, RoutingState
+from engine.models.inspection import AbnormalRequest, Inspection
 from engine.models.notification import (
     DeliveryChannel,
     DeliveryStatus,
@@ -43,10 +44,12 @@ from engine.models.process import (
     WorkItemStatus,
 )
 from engine.models.registry import RegistryImport, RegistryUpload
-from engine.models.rules import DecisionTable
+from engine.models.rules import DecisionTable, RuleDraft
 from engine.models.search import unmodelled
 
 __all__ = [
+    "AbnormalRequest",
+    "Inspection",
     "IN_FORCE",
     "CreditListEntry",
     "ListStatus",
@@ -61,6 +64,7 @@ __all__ = [
     "DisclosureSetting",
     "RecordStatus",
     "DecisionTable",
+    "RuleDraft",
     "DualNotice",
     "NoticeState",
     "RegistryImport",

@@ -1,7 +1,7 @@
 """process drafts (the modeler's saved diagrams) and the deploy comment
 
 Revision ID: 0023
-Revises: 0024
+Revises: 0019
 Create Date: 2026-12-03 15:40:00
 """
 
@@ -12,7 +12,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision: str = '0023'
-down_revision: str | Sequence[str] | None = '0024'
+down_revision: str | Sequence[str] | None = '0019'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

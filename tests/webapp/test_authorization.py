@@ -31,6 +31,7 @@ from tests.factories import SETUP, make_entity
 from tests.portal_records import make_record
 from tests.webapp.conftest import Client, start_case
 from tests.webapp.dual_notice.notice_matrix import NOTICE_STATES, arrange_notice
+from tests.webapp.inspection_matrix import arrange_inspection
 from tests.webapp.record_matrix import arrange_record
 
 pytestmark = pytest.mark.both_backends  # who sees what is SQL
@@ -186,6 +187,18 @@ ROUTES: list[tuple[str, str, dict[str, Any] | None, str, dict[str, Any]]] = [
     ("GET", "/operations/versions/{definition}", None, "open", OPERATOR),
     ("GET", "/operations/versions/{definition}/diagram.bpmn", None, "open", OPERATOR),
     ("GET", "/operations/versions/{definition}/counts.json", None, "open", OPERATOR),
+    # the routing table: system administrators only
+    ("GET", "/routing/", None, "open", OPERATOR),
+    ("GET", "/routing/versions/1.dmn", None, "open", OPERATOR),
+    ("GET", "/routing/draft", None, "open", OPERATOR),
+    ("POST", "/routing/draft", {"terms-0": "餐饮服务", "then": "save"}, "open", OPERATOR_ACTS),
+    ("POST", "/routing/draft/deploy", {"comment": ""}, "open", OPERATOR_ACTS),
+    ("POST", "/routing/draft/discard", {}, "open", OPERATOR_ACTS),
+    # the practice copy: anyone switches (once it is made); system administrators make it
+    ("GET", "/practice/", None, "open", expect(EVERYONE)),
+    ("POST", "/practice/enter", {}, "open", expect(dict.fromkeys(USERS[1:], 302))),
+    ("POST", "/practice/leave", {}, "open", expect(dict.fromkeys(USERS[1:], 302))),
+    ("POST", "/practice/reset", {}, "open", OPERATOR_ACTS),
     ("GET", "/auth/password", None, "open", expect(EVERYONE)),
     ("POST", "/auth/password", {"current": "not-it", "new": "another-pass-2",
                                 "again": "another-pass-2"}, "open", expect(EVERYONE)),
@@ -311,6 +324,21 @@ ROUTES: list[tuple[str, str, dict[str, Any] | None, str, dict[str, Any]]] = [
     ("POST", "/public/records/{ref}/objection", {"contact": "x", "text": "0123456789ab"},
      "public", {u: 400 for u in USERS}),
     ("GET", "/public/records/{ref}/objection/sent", None, "public", {u: 200 for u in USERS}),
+    # spot-check inspections (drawn for chen and yang of 隆阳区's market regulator)
+    ("GET", "/inspections/", None, "inspection_inspect", expect(EVERYONE)),
+    ("GET", "/inspections/{inspection}", None, "inspection_inspect", expect(VIEWERS)),
+    ("POST", "/inspections/{inspection}/field", {"answer_SC-01.1": "ok", "findings": "正常"},
+     "inspection_inspect", acting(302, zhang=403, wang=403, admin=403, audit=403)),
+    ("POST", "/inspections/{inspection}/photos", {"photo": ("x", "a.jpg")},  # not a JPEG
+     "inspection_inspect", acting(303, zhang=403, wang=403, admin=403, audit=403)),
+    ("POST", "/inspections/{inspection}/confirm", {}, "inspection_inspect",
+     acting(302, zhang=403, wang=403, admin=403, audit=403)),
+    ("POST", "/inspections/{inspection}/steps/{inspection_item}", {"decision": "approve"},
+     "inspection_review", acting(302, chen=403, wang=403, admin=403, audit=403)),
+    ("POST", "/inspections/{inspection}/objection", {"objection": "企业对结果有异议"},
+     "inspection_published", acting(302, wang=403, admin=403, audit=403)),
+    ("GET", "/inspections/figures", None, "open", expect(EVERYONE, chen=404, liu=404)),
+    ("GET", "/inspections/figures.xlsx", None, "open", expect(EVERYONE, chen=404, liu=404)),
     ("JSON", "/api/v1/records", {"category": "penalty", "records": [
         {"party_uscc": "91530502MA6K0000XB", "party_name": "保山永昌餐饮有限公司"}]}, "open",
      expect(ENTERERS)),
@@ -342,6 +370,8 @@ def arrange(app_sessions, world, state: str, upload_dir: Any = None) -> dict[str
             ids.update(arrange_notice(session, world, state, upload_dir))
         if state.startswith("record_"):
             ids.update(arrange_record(session, world, state))
+        if state.startswith("inspection_"):
+            ids.update(arrange_inspection(session, world, state))
         if state == "people_upload":
             upload = RegistryUpload(
                 kind="people", file_name="people.xlsx", stored_name="gone.xlsx",
@@ -420,7 +450,10 @@ def test_every_route_is_in_the_matrix(app: Flask):
               .replace("{instance}/suspend", "{instance}/<any(suspend, resume, terminate):action>")
               .replace("{instance}", "<int:instance_id>")
               .replace("{definition}", "<int:definition_id>")
+              .replace("/routing/versions/1.dmn", "/routing/versions/<int:version>.dmn")
               .replace("{record}", "<int:record_id>").replace("{record_item}", "<int:item_id>")
+              .replace("{inspection}", "<int:inspection_id>")
+              .replace("{inspection_item}", "<int:item_id>")
               .replace("/new/penalty", "/new/<category>")
               .replace("/template/penalty.csv", "/template/<category>.csv")
               .replace("{commitment}", "<int:commitment_id>")
