@@ -6,7 +6,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
-ASSET_INPUTS := $(wildcard package.json package-lock.json webapp/assets/build.mjs)
+ASSET_INPUTS := $(wildcard package.json package-lock.json webapp/assets/build.mjs webapp/assets/modeler/*)
 ASSET_STAMP := webapp/static/vendor/.built
 BENCHES := $(filter-out bench/_%,$(sort $(wildcard bench/*.py)))
 

@@ -32,6 +32,7 @@ REASONS: dict[str, LazyString] = {
     "no_such_user": _l("This user does not exist."),
     "no_such_incident": _l("This process failure is not on record."),
     "no_such_process": _l("This process is not deployed."),
+    "no_such_draft": _l("This process has no saved draft: save it first."),
     "no_such_form": _l("The form of this task is missing. Tell the operators."),
     "no_such_decision_table": _l("This decision table is not deployed."),
     "not_a_notice_task": _l("This task is not a step of a dual notice."),

@@ -57,6 +57,20 @@ class ProcessDefinition(Base):
     spec_json: Mapped[str] = mapped_column(Text, deferred=True)
     deployed_by: Mapped[str] = mapped_column(String(64))
     deployed_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # What the deployer said this version changes (the modeler asks for it).
+    comment: Mapped[str | None] = mapped_column(Text, nullable=True)
+
+
+class ProcessDraft(Base):
+    """The modeler's saved, not yet deployed diagram of a process: one per key."""
+
+    __tablename__ = "process_draft"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(100), unique=True)
+    bpmn_xml: Mapped[str] = mapped_column(Text)
+    saved_by: Mapped[str] = mapped_column(String(64))
+    saved_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
 class ProcessInstance(Base):

@@ -33,17 +33,19 @@ from rules.lanes import lane_rule
 
 
 def deploy(session: Session, actor: audit.Actor, files: Iterable[tuple[str, bytes]],
-           forms_dir: Path = FORMS_DIR) -> tuple[ProcessDefinition, bool]:
+           forms_dir: Path = FORMS_DIR, comment: str | None = None
+           ) -> tuple[ProcessDefinition, bool]:
     """Store BPMN files (with their DMN tables) as the next version of the process they
     hold; `deploy_all` for a collaboration of several. Returns the definition and whether
     it is new: identical content is a no-op that returns the version already stored.
     Raises DeploymentError naming the file, element and reason of every problem found.
     """
-    return deploy_all(session, actor, files, forms_dir)[0]
+    return deploy_all(session, actor, files, forms_dir, comment)[0]
 
 
 def deploy_all(session: Session, actor: audit.Actor, files: Iterable[tuple[str, bytes]],
-               forms_dir: Path = FORMS_DIR) -> list[tuple[ProcessDefinition, bool]]:
+               forms_dir: Path = FORMS_DIR, comment: str | None = None
+               ) -> list[tuple[ProcessDefinition, bool]]:
     """Deploy every top-level executable process the files hold (a collaboration may hold
     several; a process that another one calls is deployed with its caller). A call activity
     finds its process among the files, else the latest deployed version of it, which the
@@ -54,7 +56,7 @@ def deploy_all(session: Session, actor: audit.Actor, files: Iterable[tuple[str, 
                 for p in check_process(parsed, forms_dir, settings_of(session))]
     if problems:
         raise DeploymentError(problems)
-    return [_store(session, actor, parsed, _digest(files, parsed, len(parsed_all)))
+    return [_store(session, actor, parsed, _digest(files, parsed, len(parsed_all)), comment)
             for parsed in parsed_all]
 
 
@@ -77,8 +79,8 @@ def _digest(files: list[tuple[str, bytes]], parsed: ParsedProcess, processes: in
     return hashlib.sha256(digest.encode() + extra).hexdigest()
 
 
-def _store(session: Session, actor: audit.Actor, parsed: ParsedProcess, digest: str
-           ) -> tuple[ProcessDefinition, bool]:
+def _store(session: Session, actor: audit.Actor, parsed: ParsedProcess, digest: str,
+           comment: str | None = None) -> tuple[ProcessDefinition, bool]:
     existing = session.execute(
         select(ProcessDefinition).where(ProcessDefinition.key == parsed.key,
                                         ProcessDefinition.sha256 == digest)
@@ -93,14 +95,14 @@ def _store(session: Session, actor: audit.Actor, parsed: ParsedProcess, digest: 
         bpmn_xml=parsed.bpmn_xml, dmn_xml=parsed.dmn_xml, file_names=parsed.file_names,
         extra_bpmn=[list(pair) for pair in parsed.extra_bpmn], calls=parsed.calls,
         spec_json=dump_spec(parsed.spec, parsed.subprocess_specs),
-        deployed_by=actor.name, deployed_at=clock.now(),
+        deployed_by=actor.name, deployed_at=clock.now(), comment=comment,
     )
     session.add(definition)
     session.flush()
     schedule_version(session, definition, parsed.spec)
     audit.record(session, actor, "process.deploy", "process_definition", definition.id,
                  key=definition.key, version=definition.version, sha256=digest,
-                 files=parsed.file_names, calls=parsed.calls)
+                 files=parsed.file_names, calls=parsed.calls, comment=comment)
     return definition, True
 
 

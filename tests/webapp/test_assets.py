@@ -52,3 +52,28 @@ def test_the_monitor_serves_its_own_charts(login):
     url = "/static/vendor/echarts/echarts.common.min.js"
     assert url in supervisor.get("/monitor/").get_data(as_text=True)
     assert supervisor.get(url).status_code == 200
+
+
+MODELER = ROOT / "webapp" / "static" / "vendor" / "modeler"
+MODELER_PACKAGES = ("bpmn-js", "bpmn-js-properties-panel", "@bpmn-io/properties-panel",
+                    "bpmnlint", "bpmn-js-bpmnlint", "bpmn-js-differ",
+                    "bpmn-js-token-simulation", "esbuild")
+
+
+def test_the_modeler_libraries_are_locked_npm_dependencies():
+    package = json.loads((ROOT / "package.json").read_text())
+    lock = json.loads((ROOT / "package-lock.json").read_text())
+    for name in MODELER_PACKAGES:
+        assert name in package["dependencies"], name
+        assert f"node_modules/{name}" in lock["packages"], name
+
+
+@pytest.mark.skipif(not MODELER.exists(), reason="front-end assets not built (make assets)")
+def test_the_modeler_is_one_bundle_served_by_the_app(login):
+    admin = login("admin")
+    page = admin.get("/processes/sample_review/edit").get_data(as_text=True)
+    for url in ("/static/vendor/modeler/modeler.js", "/static/vendor/modeler/modeler.css"):
+        assert url in page
+        assert admin.get(url).status_code == 200
+    bundle = (MODELER / "modeler.js").read_text(encoding="utf-8")
+    assert "import(" not in bundle and "https://unpkg" not in bundle  # nothing fetched later

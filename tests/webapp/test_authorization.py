@@ -9,6 +9,7 @@ of 腾冲市 (zhao) never learn that a 隆阳区 item exists.
 from __future__ import annotations
 
 import io
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -66,6 +67,11 @@ IMPORTERS = {"chen": 200, "zhang": 200, "wang": 404, "admin": 404, "audit": 404,
              "zhao": 404}  # the people of the department a records file was uploaded for
 
 
+PROCESS_READERS = dict(dict.fromkeys(USERS[1:], 404), admin=200, zhang=200)  # dept admins read
+DEPLOYERS = dict(dict.fromkeys(USERS[1:], 404), admin=200)  # only system administrators change
+SAMPLE_XML = Path("bpmn/sample_review.bpmn").read_text(encoding="utf-8")
+
+
 def expect(base: dict[str, Any], **changes: Any) -> dict[str, Any]:
     return {"anonymous": LOGIN, **base, **changes}
 
@@ -89,6 +95,23 @@ ROUTES: list[tuple[str, str, dict[str, Any] | None, str, dict[str, Any]]] = [
     ("GET", "/monitor/", None, "open", expect(EVERYONE, chen=404, liu=404)),
     ("GET", "/notifications/", None, "open", expect(EVERYONE)),
     ("GET", "/admin/tokens", None, "open", expect(dict.fromkeys(USERS[1:], 404), admin=200)),
+    ("GET", "/processes/", None, "open", expect(PROCESS_READERS)),
+    ("GET", "/processes/sample_review/versions/1", None, "open", expect(PROCESS_READERS)),
+    ("GET", "/processes/sample_review/versions/1/diagram.bpmn", None, "open",
+     expect(PROCESS_READERS)),
+    ("GET", "/processes/sample_review/diff", None, "open", expect(PROCESS_READERS)),
+    ("GET", "/processes/forms/sample_review", None, "open", expect(PROCESS_READERS)),
+    ("GET", "/processes/new", None, "open", expect(DEPLOYERS)),
+    ("GET", "/processes/new.bpmn", None, "open", expect(DEPLOYERS)),
+    ("GET", "/processes/sample_review/edit", None, "open", expect(DEPLOYERS)),
+    ("GET", "/processes/sample_review/draft.bpmn", None, "open", expect(DEPLOYERS)),
+    ("GET", "/processes/modeler.json", None, "open", expect(DEPLOYERS)),
+    ("POST", "/processes/copy/sample_review", {}, "open", expect(DEPLOYERS, admin=302)),
+    ("JSON", "/processes/draft", {"xml": SAMPLE_XML}, "open", expect(DEPLOYERS)),
+    # no draft to deploy: the action's own answer (422) for the one who may deploy
+    ("JSON", "/processes/sample_review/deploy", {"comment": "c"}, "open",
+     expect(DEPLOYERS, admin=404)),
+    ("JSON", "/processes/check", {"source": "x == 1"}, "open", expect(DEPLOYERS)),
     ("GET", "/auth/login", None, "open", {"anonymous": 200, **dict.fromkeys(USERS[1:], 302)}),
     ("GET", "/api/v1/me", None, "open", expect(EVERYONE)),
     ("GET", "/api/v1/inbox?tab=claimable", None, "open", expect(EVERYONE)),
@@ -490,6 +513,10 @@ def test_every_route_is_in_the_matrix(app: Flask):
               .replace("{credit_hit}", "<int:hit_id>")
               .replace("{unlicensed_case}", "<int:case_id>")
               .replace("{unlicensed_item}", "<int:item_id>")
+              .replace("/processes/sample_review", "/processes/<key>")
+              .replace("/versions/1", "/versions/<int:number>")
+              .replace("/forms/sample_review", "/forms/<form_key>")
+              .replace("/copy/sample_review", "/copy/<name>")
               for _m, url, *_ in ROUTES}
     routes = {rule.rule for rule in app.url_map.iter_rules()} - {"/", "/static/<path:filename>"}
     assert routes - walked == set()

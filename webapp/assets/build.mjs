@@ -3,6 +3,7 @@
 import { cpSync, existsSync, mkdirSync, rmSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { build } from "esbuild";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 const vendor = join(root, "webapp", "static", "vendor");
@@ -18,7 +19,7 @@ const copies = [
   ["echarts/LICENSE", "echarts/LICENSE"],
 ];
 
-for (const library of ["bpmn-js", "echarts"]) {
+for (const library of ["bpmn-js", "echarts", "modeler"]) {
   rmSync(join(vendor, library), { recursive: true, force: true });
 }
 for (const [from, to] of copies) {
@@ -31,3 +32,19 @@ for (const [from, to] of copies) {
   cpSync(source, join(vendor, to));
   console.log(`vendor/${to}`);
 }
+
+// The modeler: one ESM entry of ours (bpmn-js Modeler, properties panel, bpmnlint with our
+// rules, token simulation, differ) bundled into one script and one stylesheet.
+const modeler = join(root, "webapp", "assets", "modeler");
+await build({
+  entryPoints: { modeler: join(modeler, "index.js") },
+  bundle: true, minify: true, format: "iife", target: ["es2020"], outdir: join(vendor, "modeler"),
+  legalComments: "linked", logLevel: "warning",
+});
+await build({
+  entryPoints: { modeler: join(modeler, "modeler.css") },
+  bundle: true, minify: true, outdir: join(vendor, "modeler"),
+  loader: { ".woff": "file", ".woff2": "file", ".ttf": "file", ".eot": "file", ".svg": "file" },
+  logLevel: "warning",
+});
+console.log("vendor/modeler/modeler.js, vendor/modeler/modeler.css");

@@ -1,0 +1,119 @@
+"""The diagram modeler in a browser: a copy of a shipped diagram changed in the properties
+panel, saved and deployed as the next version; a deploy refused with its problem marked
+on the element; the pages at 1280 and 375 px."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from engine.models import ProcessDefinition
+from tests.browser.conftest import sign_in
+
+READY = "#modeler[data-ready=true]"
+
+
+def open_copy(page, server: str) -> None:  # type: ignore[no-untyped-def]
+    sign_in(page, server, "admin")
+    page.goto(f"{server}/processes/")
+    page.click("button[data-copy=sample_review]")
+    page.wait_for_url(f"{server}/processes/sample_review/edit")
+    page.wait_for_selector(READY)
+
+
+def pick(page, element_id: str) -> None:  # type: ignore[no-untyped-def]
+    page.evaluate("""id => { const m = window.creditflowModeler;
+        m.get('selection').select(m.get('elementRegistry').get(id)); }""", element_id)
+
+
+def deploy(page, comment: str) -> None:  # type: ignore[no-untyped-def]
+    page.fill("#deploy-comment", comment)
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.click("#deploy")
+
+
+def test_a_copy_gets_new_due_days_and_is_deployed_as_version_2(server, server_sessions,
+                                                               new_page):
+    page = new_page(width=1280, height=900)
+    open_copy(page, server)
+    page.click('[data-element-id="review"]')
+    due = page.locator("#bio-properties-panel-cf-due")
+    assert due.input_value() == "3"
+    due.fill("4")
+    page.wait_for_function("""() => window.creditflowModeler.get('elementRegistry')
+        .get('review').businessObject.extensionElements.values[0].values
+        .some(p => p.name === 'dueWorkingDays' && p.value === '4')""")
+    page.locator("#bio-properties-panel-cf-reminder").fill("1")
+    page.wait_for_function("""() => window.creditflowModeler.get('elementRegistry')
+        .get('reminder_timer').businessObject.eventDefinitions[0].timeDate.body
+        === 'workdays_from_today(1)'""")
+    assert page.locator("#lint-status").get_attribute("data-errors") == "0"
+    page.click("#save-draft")
+    page.wait_for_selector("#modeler-status[data-kind=ok]")
+    deploy(page, "审查期限改为4个工作日")
+    page.wait_for_url(f"{server}/processes/#process-sample_review")
+    row = page.locator("#process-sample_review tr[data-version='2']")
+    assert "审查期限改为4个工作日" in row.inner_text()
+    assert "admin" in row.inner_text()
+    row.locator("a").click()
+    page.wait_for_selector("#version-diagram[data-ready=true]")
+    with server_sessions() as session:
+        xml = session.execute(select(ProcessDefinition.bpmn_xml).where(
+            ProcessDefinition.version == 2)).scalar_one()
+    # The platform's properties survive the modeler, changed where the panel changed them.
+    assert 'name="dueWorkingDays" value="4"' in xml
+    assert 'name="formKey" value="sample_review"' in xml
+    assert "workdays_from_today(5)" in xml and "workdays_from_today(1)" in xml
+    assert "workdays_from_today(2)" not in xml
+    page.goto(f"{server}/processes/sample_review/diff?a=1&b=2")
+    page.wait_for_selector("#differ[data-ready=true]")
+    assert page.locator("#diff-list li.diff-changed[data-element=review]").count() == 1
+    marked = "#diff-newer .djs-element.diff-changed[data-element-id=review]"
+    assert page.locator(marked).count() == 1
+
+
+def test_a_refused_deploy_marks_the_element_and_keeps_the_draft(server, new_page):
+    page = new_page(width=1280, height=900)
+    open_copy(page, server)
+    pick(page, "lane_registrar")
+    page.select_option("#bio-properties-panel-cf-lane-role", "")
+    page.wait_for_function("() => document.querySelector('#lint-status').dataset.errors !== '0'")
+    assert page.locator(".djs-element[data-element-id=handle_rejection]").count() == 1
+    pick(page, "note_reminder")
+    script = page.locator("#bio-properties-panel-cf-script-text")
+    script.fill("import os")
+    page.wait_for_selector(".cf-check[data-state=problem]")
+    script.fill("reminded = True")
+    page.wait_for_selector(".cf-check[data-state=ok]")
+    script.fill("import os")
+    page.wait_for_selector(".cf-check[data-state=problem]")
+    deploy(page, "没有角色的泳道")
+    problem = page.locator("#problems li[data-element=handle_rejection]")
+    problem.wait_for()
+    assert "sandbox" in page.locator("#problems li[data-element=note_reminder]").inner_text()
+    assert "no assignment rule" in problem.inner_text()
+    assert page.locator(".djs-element.cf-problem[data-element-id=handle_rejection]").count() == 1
+    problem.locator("button").click()
+    selected = page.evaluate("""() => window.creditflowModeler.get('selection').get()
+        .map(e => e.id)""")
+    assert selected == ["handle_rejection"]
+    page.goto(f"{server}/processes/")
+    assert page.locator("#process-sample_review .draft-note").count() == 1
+    assert page.locator("#process-sample_review tr[data-version='2']").count() == 0
+
+
+def test_the_pages_at_1280_and_375(server, new_page):
+    for width in (1280, 375):
+        page = new_page(width=width, height=800)
+        sign_in(page, server, "admin")
+        for path in ("/processes/", "/processes/sample_review/versions/1"):
+            page.goto(f"{server}{path}")
+            overflow = page.evaluate("document.documentElement.scrollWidth")
+            assert overflow <= width, f"{path} is {overflow} px wide at {width} px"
+        page.wait_for_selector("#version-diagram[data-ready=true]")
+        page.goto(f"{server}/processes/sample_review/edit")
+        assert page.locator("#too-narrow").is_visible() == (width < 900)
+        if width >= 900:
+            page.wait_for_selector(READY)
+            page.screenshot(path="/tmp/modeler-1280.png")
+            page.click("#toggle-simulation")
+            assert page.locator("#toggle-simulation").get_attribute("aria-pressed") == "true"
