@@ -6,6 +6,7 @@ from engine.models.base import Base
 from engine.models.calendar import CalendarDay, CalendarWarning, CalendarYear
 from engine.models.casefile import Attachment, Comment
 from engine.models.credit import IN_FORCE, CreditListEntry, ListStatus, ListType
+from engine.models.credit_lists import AnnualReport, CreditListApplication, DecisionSequence
 from engine.models.disclosure import (
     DataSource,
     DisclosureRecord,
@@ -47,6 +48,9 @@ from engine.models.search import unmodelled
 
 __all__ = [
     "IN_FORCE",
+    "AnnualReport",
+    "CreditListApplication",
+    "DecisionSequence",
     "CreditListEntry",
     "ListStatus",
     "ListType",
