@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, false, or_
 from sqlalchemy.orm import Session
 
-from engine import audit, disclosure, dual_notice, registry
+from engine import audit, credit_lists, disclosure, dual_notice, registry
 from engine.disclosure import objections
 from engine.models import User, WorkItem
 from engine.registry import EntityChange, OnBatch, Preview
@@ -42,10 +42,14 @@ COMPLETERS: dict[str, Completer] = {
     dual_notice.PROCESS_KEY: dual_notice.complete_notice_task,
     disclosure.PROCESS_KEY: disclosure.complete_step,
     objections.PROCESS_KEY: objections.complete_objection_task,
+    credit_lists.ABNORMAL_PROCESS: credit_lists.complete_list_task,
+    credit_lists.SERIOUS_PROCESS: credit_lists.complete_list_task,
 }
 CASE_RECORDS: dict[str, RecordFinder] = {
     dual_notice.PROCESS_KEY: dual_notice.notice_of_instance,
     disclosure.PROCESS_KEY: disclosure.record_of_instance,
+    credit_lists.ABNORMAL_PROCESS: credit_lists.entry_of_instance,
+    credit_lists.SERIOUS_PROCESS: credit_lists.entry_of_instance,
 }
 CASE_SUMMARIES: dict[str, Summarizer] = {
     objections.PROCESS_KEY: objections.objection_summary,

@@ -1,5 +1,5 @@
 """credit list procedures: applications against list entries, decision number sequences,
-annual reports
+annual reports; when an abnormal entry was warned of its three years
 
 Revision ID: 0020
 Revises: 0017
@@ -19,6 +19,8 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
+    with op.batch_alter_table('credit_list_entry', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('warned_on', sa.Date(), nullable=True))
     op.create_table('credit_list_application',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('entry_id', sa.Integer(), nullable=False),
@@ -65,3 +67,5 @@ def downgrade() -> None:
     with op.batch_alter_table('credit_list_application', schema=None) as batch_op:
         batch_op.drop_index('ix_credit_list_application_entry')
     op.drop_table('credit_list_application')
+    with op.batch_alter_table('credit_list_entry', schema=None) as batch_op:
+        batch_op.drop_column('warned_on')
