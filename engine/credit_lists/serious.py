@@ -102,16 +102,16 @@ def approve_listing(session: Session, actor: audit.Actor, entry_id: int, decisio
     item_id = item_of(session, entry, "approve_listing")
     calendar = calendar_of(session, entry)
     today = calendar.today()
-    session.add(CreditListApplication(
-        entry_id=entry.id, kind="approval", reason=decision, text=entry.reason_text or "",
-        applied_on=today, status="granted" if decision == "approve" else "refused",
-        conditions={}, reply=reason or None, decided_on=today, decided_by=actor.name,
-        created_by=actor.name, created_at=clock.now()))
     data: dict[str, Any] = {"approval": decision, "return_reason": reason}
     if decision == "approve":
         data["ends_at"] = moment(calendar, date.fromordinal(
             years_after(today, LIST_YEARS).toordinal() - 1))
     runtime.complete(session, actor, item_id, data)
+    session.add(CreditListApplication(
+        entry_id=entry.id, kind="approval", reason=decision, text=entry.reason_text or "",
+        applied_on=today, status="granted" if decision == "approve" else "refused",
+        conditions={}, reply=reason or None, decided_on=today, decided_by=actor.name,
+        created_by=actor.name, created_at=clock.now()))
     audit.record(session, actor, f"credit_lists.serious.{decision}", "credit_list_entry",
                  entry.id, reason=reason)
     return entry
