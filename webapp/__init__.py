@@ -12,6 +12,7 @@ from webapp import (
     auth,
     calendar,
     config,
+    credit_lists,
     database,
     disclosure,
     dual_notice,
@@ -30,7 +31,7 @@ from webapp.work import inbox, monitor, notifications, tasks
 
 BLUEPRINTS = (auth.bp, inbox.bp, tasks.bp, monitor.bp, notifications.bp, admin.bp, people.bp,
               api.bp, calendar.bp, units.bp, dual_notice.bp, disclosure.bp, registry.bp,
-              entities.bp, audit_trail.bp, portal.bp)
+              entities.bp, audit_trail.bp, portal.bp, credit_lists.bp)
 
 
 def create_app(settings: Settings | None = None) -> Flask:
