@@ -13,7 +13,7 @@ from flask_login import login_required
 from flask_wtf import FlaskForm
 
 from engine import credit_lists, runtime
-from engine.errors import InvalidInput, Refusal
+from engine.errors import Conflict, InvalidInput, NotFound, Refusal
 from webapp import database
 from webapp.access import actor
 from webapp.credit_lists.forms import ApplicationForm, ProposeForm, RemovalForm, step_form
@@ -38,7 +38,7 @@ def _run(entry_id: int, key: str, form: FlaskForm, act: Callable[[], object], do
                 form[target].errors = [*form[target].errors, _("This value is not accepted.")]
         return send_back(form, f"list:{entry_id}:{key}", here) or entry_page(
             entry_id, {key: form})
-    except Refusal as exc:
+    except Conflict as exc:  # someone was first, or the case moved on: say so on the page
         database.rollback()
         flash(message_for(exc), "error")
         return redirect(here)
@@ -72,7 +72,7 @@ def propose() -> ResponseReturnValue:
             if field in form:
                 form[field].errors = [*form[field].errors, _("This value is not accepted.")]
         return send_back(form, "lists:new", back) or redirect(back)
-    except Refusal as exc:
+    except (Conflict, NotFound) as exc:  # listed already, no such code: said on the form
         database.rollback()
         flash(message_for(exc), "error")
         return redirect(back)
