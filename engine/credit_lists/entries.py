@@ -38,6 +38,7 @@ from engine.models import (
     ListType,
     MarketEntity,
     OrgUnit,
+    Role,
     WorkItem,
     WorkItemStatus,
 )
@@ -185,7 +186,7 @@ def end_publication(session: Session, actor: audit.Actor, entry: CreditListEntry
         return
     disclosure.report_revocation(session, actor, record.id, reason)
     user = runtime.actor_user(session, actor)
-    if user is None or not user.has_role("dept_admin"):
+    if user is None or not user.has_role(Role.DEPT_ADMIN):
         return
     for item in disclosure.open_steps(session, record):
         if item.task_name == "withdraw_record":

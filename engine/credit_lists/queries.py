@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy import ColumnElement, and_, case, func, or_, select
 from sqlalchemy.orm import Session
 
 from engine.errors import NotFound
@@ -73,7 +73,7 @@ def figures(session: Session, start: date, end: date) -> list[Figures]:
     upheld in it."""
     e = CreditListEntry
 
-    def count(condition):  # type: ignore[no-untyped-def]
+    def count(condition: ColumnElement[bool]) -> ColumnElement[int]:
         return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
 
     listed_in = and_(e.listed_on >= start, e.listed_on <= end)
