@@ -15,6 +15,7 @@ from sqlalchemy import select
 from engine.models import CreditListEntry, ListStatus, OrgKind, Role
 from engine.org.units import add_org_unit, add_user, org_by_code
 from tests.factories import PASSWORD, SETUP, make_entity
+from tests.webapp.test_i18n import SAME_IN_BOTH, data_free, visible_text
 
 pytestmark = pytest.mark.usefixtures("traveller")
 
@@ -122,3 +123,32 @@ def test_figures_and_their_export(login, app_sessions, entity):
         "/lists/figures.xlsx?from=2026-01-01&to=2026-12-31").data))
     rows = list(book.active.values)
     assert rows[1][1] == 1 and len(rows) == 2
+
+
+@pytest.mark.parametrize("locale", ["zh_CN", "en"])
+def test_the_pages_speak_one_language(login, app_sessions, entity, locale):
+    entity_id, uscc = entity
+    chen, zhang = login("chen"), login("zhang")
+    for client in (chen, zhang):
+        client.post("/auth/language", {"locale": locale})
+    chen.post("/lists/new", {"list_type": "abnormal", "uscc": uscc, "reason": "2",
+                             "trigger_date": "2026-03-02", "text": "未按期公示即时信息"})
+    entry = entry_of(app_sessions)
+    zhang.post(step_url(zhang.get(f"/lists/{entry.id}")), {"decision": "list"})
+    chen.post(f"/lists/{entry.id}/apply/objection", {"text": "不服列入决定"})
+    texts = []
+    for client, urls in ((chen, ["/lists/", "/lists/new", f"/lists/{entry.id}",
+                                 f"/entities/{entity_id}"]),
+                         (zhang, [f"/lists/{entry.id}", "/lists/figures"])):
+        texts += [data_free(visible_text(client.get(url).get_data(as_text=True)))
+                  for url in urls]
+    if locale == "en":
+        for text in texts:
+            shown = re.findall(r"(经营异常名录|严重违法失信名单|异议|移出|列入原因)",
+                               text.replace("未按期公示即时信息", "").replace("不服列入决定", "")
+                               .replace(entry_of(app_sessions).decision_number, ""))
+            assert shown == [], text[text.find(shown[0]) - 200:text.find(shown[0]) + 50]
+        return
+    for text in texts:
+        words = set(re.findall(r"[A-Za-z]{2,}", text.replace(uscc, " "))) - SAME_IN_BOTH - {"JPEG", "PNG"}
+        assert words == set(), f"untranslated: {sorted(words)}"
