@@ -246,3 +246,26 @@ def test_reports_not_filed_by_30_june_are_proposed(session, world):
                                                     "530502") == []
         assert session.query(WorkItem).filter_by(task_name="decide_listing",
                                                  status=WorkItemStatus.OPEN).count() == 2
+
+
+def test_a_late_removal_decision_is_escalated_and_the_urge_worked(sessions, world):
+    with time_machine.travel(at(2026, 9, 10), tick=False), sessions() as session:
+        entry_id = listed(session, world).id
+        credit_lists.apply_for_removal(session, world.actor("chen"), entry_id, "report_filed",
+                                       "已补报年度报告")
+        session.commit()
+    # Applied Thursday 10 September: the fifth working day is Thursday 17; yellow after the
+    # third (Tuesday 15).
+    with time_machine.travel(at(2026, 9, 16, 0, 30), tick=False):
+        assert sweep(sessions).fired == 1
+    with time_machine.travel(at(2026, 9, 18, 0, 30), tick=False):
+        assert sweep(sessions).fired == 1
+    with time_machine.travel(at(2026, 9, 18, 9), tick=False), sessions() as session:
+        urge = open_item(session, "urge_review_removal")
+        assert urge.candidate_org_id == world.units["530502-jmo"].id
+        credit_lists.complete_list_task(session, world.actor("wang"), urge.id, {})
+        session.commit()
+        assert open_item(session, "urge_review_removal") is None
+        entry = session.get(CreditListEntry, entry_id)
+        assert [i.task_name for i in credit_lists.open_steps(session, entry)] == [
+            "review_removal"]

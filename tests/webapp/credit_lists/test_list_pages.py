@@ -152,3 +152,16 @@ def test_the_pages_speak_one_language(login, app_sessions, entity, locale):
     for text in texts:
         words = set(re.findall(r"[A-Za-z]{2,}", text.replace(uscc, " "))) - SAME_IN_BOTH - {"JPEG", "PNG"}
         assert words == set(), f"untranslated: {sorted(words)}"
+
+
+def test_a_list_task_opens_on_its_entry_page(login, app_sessions, entity):
+    _entity_id, uscc = entity
+    chen = login("chen")
+    chen.post("/lists/new", {"list_type": "abnormal", "uscc": uscc, "reason": "3",
+                             "trigger_date": "2026-03-02", "text": "公示信息弄虚作假"})
+    entry = entry_of(app_sessions)
+    zhang = login("zhang")
+    item_id = int(step_url(zhang.get(f"/lists/{entry.id}")).rsplit("/", 1)[1])
+    opened = zhang.get(f"/tasks/{item_id}")
+    assert opened.status_code == 302 and opened.headers["Location"].endswith(
+        f"/lists/{entry.id}")
