@@ -70,13 +70,17 @@ def propose_abnormal(session: Session, actor: audit.Actor, entity: MarketEntity,
                      source_record_id: int | None = None) -> CreditListEntry:
     """Propose listing `entity` (an individual business: marking it) for one of the four
     reasons; the regulator of its area decides within 10 working days of `trigger_date`.
-    Called by officers and by other procedures (a spot check's follow-up)."""
+    Entered by the regulator's people, or called by other procedures (a spot check's
+    follow-up, trigger_source "spot_check", from whichever department ran the check).
+    InvalidInput for an unknown reason or source, or a trigger ahead; Conflict when the
+    entity is already listed or proposed."""
     if reason not in ABNORMAL_REASONS:
         raise InvalidInput("one of the four reasons", fields={"reason": "not_a_choice"})
     if trigger_source not in TRIGGER_SOURCES:
         raise InvalidInput("unknown trigger source", fields={"trigger_source": "not_a_choice"})
     regulator = regulator_of(session, entity.area_code)
-    require_regulator(session, actor, regulator)
+    if trigger_source == "entered":  # another procedure's follow-up comes from its own unit
+        require_regulator(session, actor, regulator)
     calendar = calendar_for_area(session, regulator)
     if trigger_date > calendar.today():
         raise InvalidInput("the trigger lies ahead", fields={"trigger_date": "in_future"})

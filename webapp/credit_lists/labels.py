@@ -39,7 +39,7 @@ SOURCES = {"entered": _l("Entered"), "spot_check": _l("Spot check"),
            "annual_report": _l("Annual reports"), "penalty": _l("Penalty record"),
            "abnormal_three_years": _l("Three years on the abnormal list")}
 CHOICES = {
-    "decide_listing": [("list", _l("List")), ("refuse", _l("Do not list"))],
+    "decide_listing": [("list", _l("List the entity")), ("refuse", _l("Do not list"))],
     "decide_proposal": [("list", _l("Submit for approval")), ("refuse", _l("Drop the proposal"))],
     "approve_listing": [("approve", _l("Approve")), ("return", _l("Return"))],
     "review_removal": [("grant", _l("Remove")), ("refuse", _l("Refuse"))],

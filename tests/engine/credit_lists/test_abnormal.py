@@ -269,3 +269,14 @@ def test_a_late_removal_decision_is_escalated_and_the_urge_worked(sessions, worl
         entry = session.get(CreditListEntry, entry_id)
         assert [i.task_name for i in credit_lists.open_steps(session, entry)] == [
             "review_removal"]
+
+
+def test_a_spot_check_follow_up_of_another_department_is_proposed_to_the_regulator(
+        session, world, traveller):
+    entry = credit_lists.propose_abnormal(
+        session, world.actor("hu"), make_entity(session), reason="3",
+        trigger_source="spot_check", trigger_date=date(2026, 2, 27),
+        text="抽查发现公示信息隐瞒真实情况")
+    assert entry.org_unit_id == world.units["530502-amr"].id
+    assert steps(session, entry) == [("decide_listing", "dept_admin",
+                                      world.units["530502-amr"].id)]
