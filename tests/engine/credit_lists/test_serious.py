@@ -13,7 +13,7 @@ from engine import credit_lists, disclosure
 from engine.errors import Forbidden, InvalidInput, NotFound
 from engine.models import CreditListEntry, ListStatus, RecordStatus
 from engine.runtime.timers import sweep
-from tests.engine.credit_lists.helpers import at, steps
+from tests.engine.credit_lists.helpers import at, open_item, steps
 from tests.engine.disclosure.helpers import enter
 from tests.factories import make_entity
 
@@ -140,3 +140,25 @@ def test_removed_automatically_at_three_years(sessions, world):
         entry = session.get(CreditListEntry, entry_id)
         record = disclosure.get_record(session, world.actor("zhang"), entry.record_id)
         assert record.status == RecordStatus.EXPIRED
+
+
+def test_a_late_approval_is_reminded_and_escalated(sessions, world):
+    with time_machine.travel(at(2026, 3, 2), tick=False), sessions() as session:
+        entry = proposal(session, world)
+        credit_lists.decide_proposal(session, world.actor("zhang"), entry.id, "list")
+        entry_id = entry.id
+        session.commit()
+    with time_machine.travel(at(2026, 3, 13, 0, 30), tick=False):
+        assert sweep(sessions).fired == 1  # two working days left
+    with time_machine.travel(at(2026, 3, 17, 0, 30), tick=False):
+        assert sweep(sessions).fired == 1
+    with time_machine.travel(at(2026, 3, 17, 9), tick=False), sessions() as session:
+        urge = open_item(session, "urge_approve_listing")
+        assert urge.candidate_org_id == world.units["530502-jmo"].id
+        entry = session.get(CreditListEntry, entry_id)
+        assert credit_lists.entry_light(entry, credit_lists.open_steps(session, entry),
+                                        credit_lists.calendar_of(session, entry)) == "red"
+        credit_lists.approve_listing(session, world.actor("gao"), entry_id, "approve")
+        session.commit()
+        assert open_item(session, "urge_approve_listing") is None
+        assert entry.status == ListStatus.LISTED
