@@ -262,12 +262,13 @@ def _listed(session: Session, entry: CreditListEntry, today: date) -> None:
     kind = "abnormal_in" if entry.list_type == ListType.ABNORMAL else "serious_in"
     entry.decision_number = decision_number(session, regulator, kind, today.year)
     measure = MARK_MEASURE if entry.marked_only else MEASURES[entry.list_type]
+    last_day = _before(entry.ends_on)  # in force up to the day before the three years
     record = disclosure.publish_for_procedure(
         session, audit.SYSTEM, "joint_punishment", entity, regulator, {
             "list_type": entry.list_type.value, "measure": measure,
-            "legal_basis": BASIS[entry.list_type], "valid_to": entry.ends_on.isoformat(),
+            "legal_basis": BASIS[entry.list_type], "valid_to": last_day.isoformat(),
             "authority_name": regulator.name}, decision_date=today,
-        decision_number=entry.decision_number, ends_on=entry.ends_on,
+        decision_number=entry.decision_number, ends_on=last_day,
         origin=f"credit_list:{entry.id}")
     entry.record_id = record.id
 

@@ -218,6 +218,11 @@ def test_the_warning_sixty_days_before_and_the_move_at_three_years(sessions, wor
         assert (serious.list_type, serious.status) == (ListType.SERIOUS, ListStatus.LISTED)
         assert serious.decision_number == "隆市监严入〔2029〕第1号"
         assert serious.ends_on == date(2032, 3, 2) and serious.record_id is not None
+        ended = disclosure.get_record(session, world.actor("zhang"), entry.record_id)
+        assert ended.status == RecordStatus.EXPIRED  # the abnormal listing's publication
+        published = disclosure.get_record(session, world.actor("zhang"), serious.record_id)
+        assert published.status == RecordStatus.PUBLISHED
+        assert published.fields["valid_to"] == "2032-03-01"
 
 
 def test_an_individual_business_is_marked_not_listed(session, world, traveller):
