@@ -62,13 +62,15 @@ def propose() -> ResponseReturnValue:
                 trigger_source="entered", trigger_date=form.trigger_date.data,
                 text=form.text.data)
         else:
+            source = form.source_record.data
             entry = credit_lists.propose_serious(
                 session, actor(), entity, violation=form.text.data,
-                penalty=form.penalty.data or "", trigger_date=form.trigger_date.data)
+                penalty=form.penalty.data or "", trigger_date=form.trigger_date.data,
+                source_record_id=int(source) if source and source.isdigit() else None)
     except InvalidInput as exc:
         database.rollback()
         for name in (exc.details.get("fields") or {}):  # type: ignore[union-attr]
-            field = {"violation": "text", "penalty": "penalty"}.get(name, name)
+            field = {"violation": "text", "source_record_id": "uscc"}.get(name, name)
             if field in form:
                 form[field].errors = [*form[field].errors, _("This value is not accepted.")]
         return send_back(form, "lists:new", back) or redirect(back)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, RadioField, SelectField, StringField, TextAreaField
+from wtforms import DateField, HiddenField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import Length, Optional
 
 from webapp.credit_lists.labels import CHOICES, CONDITIONS, REASONS, REMOVAL_REASONS
@@ -24,6 +24,7 @@ class ProposeForm(FlaskForm):
                          validators=[filled(), Length(min=2, max=1000)])
     penalty = TextAreaField(_l("The heavy penalty (serious list)"), filters=[strip],
                             validators=[Optional(), Length(max=1000)])
+    source_record = HiddenField(validators=[Optional()])  # the penalty record it follows
 
 
 def step_form(task_name: str) -> type[FlaskForm]:

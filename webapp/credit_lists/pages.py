@@ -8,11 +8,11 @@ from flask.typing import ResponseReturnValue
 from flask_login import login_required
 from flask_wtf import FlaskForm
 
-from engine import credit_lists
+from engine import credit_lists, disclosure
 from engine.models import CreditListEntry, ListStatus, ListType, MarketEntity, OrgUnit, WorkItem
 from engine.org import scope
 from webapp import database
-from webapp.access import user
+from webapp.access import actor, user
 from webapp.credit_lists.forms import ApplicationForm, ProposeForm, RemovalForm, step_form
 from webapp.dual_notice.page import case_file
 from webapp.prg import recall
@@ -59,8 +59,19 @@ def _areas(session) -> list[OrgUnit]:  # type: ignore[no-untyped-def]
 
 @login_required
 def new() -> ResponseReturnValue:
-    form = recall(ProposeForm, "lists:new") or ProposeForm()
-    return render_template("credit_lists/new.html", form=form)
+    """The proposal form; from a published penalty record (?record=id) it proposes the
+    serious list with the record's party, decision and facts filled in."""
+    form = recall(ProposeForm, "lists:new")
+    record_id = request.args.get("record", 0, int)
+    if form is None and record_id:
+        record = disclosure.get_record(database.session(), actor(), record_id)
+        form = ProposeForm(data={
+            "list_type": "serious", "uscc": record.party_uscc,
+            "trigger_date": record.decision_date,
+            "text": record.fields.get("violation_type") or "",
+            "penalty": f"{record.decision_number or ''} {record.fields.get('content') or ''}"
+            .strip(), "source_record": str(record.id)})
+    return render_template("credit_lists/new.html", form=form or ProposeForm())
 
 
 def entry_page(entry_id: int, failed: dict[str, FlaskForm] | None = None) -> ResponseReturnValue:

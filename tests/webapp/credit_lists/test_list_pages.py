@@ -12,8 +12,10 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import select
 
-from engine.models import CreditListEntry, ListStatus, OrgKind, Role
+from engine import disclosure
+from engine.models import CreditListEntry, ListStatus, MarketEntity, OrgKind, Role
 from engine.org.units import add_org_unit, add_user, org_by_code
+from tests.engine.disclosure.helpers import enter
 from tests.factories import PASSWORD, SETUP, make_entity
 from tests.webapp.test_i18n import SAME_IN_BOTH, data_free, visible_text
 
@@ -166,3 +168,25 @@ def test_a_list_task_opens_on_its_entry_page(login, app_sessions, entity):
     opened = zhang.get(f"/tasks/{item_id}")
     assert opened.status_code == 302 and opened.headers["Location"].endswith(
         f"/lists/{entry.id}")
+
+
+def test_a_heavy_penalty_record_proposes_the_serious_list(login, app_sessions, world, entity):
+    entity_id, uscc = entity
+    with app_sessions() as session:
+        from_registry = session.get(MarketEntity, entity_id)
+        record = enter(session, world, from_registry, user="chen")
+        disclosure.submit(session, world.actor("chen"), record.id)
+        disclosure.review(session, world.actor("zhang"), record.id, "approve")
+        session.commit()
+        record_id = record.id
+    chen = login("chen")
+    assert 'id="propose-serious"' in chen.get(f"/records/{record_id}").text
+    form = chen.get(f"/lists/new?record={record_id}")
+    assert uscc in form.text and f'value="{record_id}"' in form.text
+    done = chen.post("/lists/new", {
+        "list_type": "serious", "uscc": uscc, "trigger_date": "2026-03-02",
+        "text": "销售过期食品", "penalty": "罚款五万元并吊销营业执照",
+        "source_record": str(record_id)})
+    assert done.status_code == 302
+    entry = entry_of(app_sessions)
+    assert (entry.source_record_id, entry.trigger_source) == (record_id, "penalty")
