@@ -285,3 +285,33 @@ def test_a_spot_check_follow_up_of_another_department_is_proposed_to_the_regulat
     assert entry.org_unit_id == world.units["530502-amr"].id
     assert steps(session, entry) == [("decide_listing", "dept_admin",
                                       world.units["530502-amr"].id)]
+
+
+def test_after_the_warning_a_refused_removal_waits_for_the_move_and_a_granted_one_ends(
+        sessions, world):
+    with time_machine.travel(at(2026, 3, 2), tick=False), sessions() as session:
+        entry_id = listed(session, world).id
+        session.commit()
+    with time_machine.travel(at(2029, 1, 1, 0, 30), tick=False):
+        assert sweep(sessions).fired == 1  # the warning
+    with time_machine.travel(at(2029, 1, 4), tick=False), sessions() as session:
+        credit_lists.apply_for_removal(session, world.actor("chen"), entry_id, "contact_restored",
+                                       "已恢复联系")
+        credit_lists.review_removal(session, world.actor("zhang"), entry_id, "refuse",
+                                    "仍无法联系")
+        session.commit()
+        entry = session.get(CreditListEntry, entry_id)
+        assert entry.status == ListStatus.LISTED and entry.warned_on == date(2029, 1, 1)
+    with time_machine.travel(at(2029, 2, 1), tick=False), sessions() as session:
+        credit_lists.apply_for_removal(session, world.actor("chen"), entry_id, "address_changed",
+                                       "已办理住所变更登记")
+        credit_lists.review_removal(session, world.actor("zhang"), entry_id, "grant",
+                                    "已变更住所并可联系")
+        session.commit()
+        entry = session.get(CreditListEntry, entry_id)
+        assert entry.status == ListStatus.REMOVED and entry.removal_reason == "address_changed"
+        assert entry.removal_decision_number == "隆市监异出〔2029〕第1号"
+    with time_machine.travel(at(2029, 3, 2, 0, 30), tick=False):
+        sweep(sessions)
+    with sessions() as session:
+        assert session.query(CreditListEntry).filter_by(moved_from_id=entry_id).count() == 0
