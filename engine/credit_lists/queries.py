@@ -23,10 +23,14 @@ from engine.paging import Page, page_of
 
 def list_entries(session: Session, *, list_type: ListType | None = None,
                  area_code: str | None = None, status: ListStatus | None = None,
-                 text: str | None = None, page: int = 1, per_page: int = 50
-                 ) -> Page[CreditListEntry]:
-    """A page of entries, newest first (the lists are read by every signed-in person)."""
+                 text: str | None = None, warned: bool = False, page: int = 1,
+                 per_page: int = 50) -> Page[CreditListEntry]:
+    """A page of entries, newest first (the lists are read by every signed-in person);
+    `warned`: the listings warned of their three years, still listed (they move soon)."""
     query = select(CreditListEntry)
+    if warned:
+        query = query.where(CreditListEntry.warned_on.is_not(None),
+                            CreditListEntry.status == ListStatus.LISTED)
     if list_type is not None:
         query = query.where(CreditListEntry.list_type == list_type)
     if area_code:

@@ -33,8 +33,9 @@ def index() -> ResponseReturnValue:
     status = _choice(request.args.get("state"), ListStatus)
     area = (request.args.get("area") or "").strip() or None
     text = (request.args.get("q") or "").strip() or None
+    warned = request.args.get("warned") == "1"
     page = credit_lists.list_entries(session, list_type=list_type, status=status,
-                                     area_code=area, text=text,
+                                     area_code=area, text=text, warned=warned,
                                      page=request.args.get("page", 1, int))
     calendar = user_calendar()
     lights = {e.id: credit_lists.entry_light(e, credit_lists.open_steps(session, e), calendar)
@@ -44,6 +45,7 @@ def index() -> ResponseReturnValue:
     return render_template("credit_lists/index.html", page=page, lights=lights, units=units,
                            type=list_type.value if list_type else "",
                            state=status.value if status else "", area=area or "", q=text or "",
+                           warned=warned,
                            proposes=proposes(session), areas=_areas(session))
 
 

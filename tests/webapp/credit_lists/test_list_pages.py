@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 import re
+from datetime import date
 
 import pytest
 from openpyxl import load_workbook
@@ -15,6 +16,7 @@ from sqlalchemy import select
 from engine import disclosure
 from engine.models import CreditListEntry, ListStatus, MarketEntity, OrgKind, Role
 from engine.org.units import add_org_unit, add_user, org_by_code
+from tests.engine.credit_lists.helpers import listed
 from tests.engine.disclosure.helpers import enter
 from tests.factories import PASSWORD, SETUP, make_entity
 from tests.webapp.test_i18n import SAME_IN_BOTH, data_free, visible_text
@@ -190,3 +192,14 @@ def test_a_heavy_penalty_record_proposes_the_serious_list(login, app_sessions, w
     assert done.status_code == 302
     entry = entry_of(app_sessions)
     assert (entry.source_record_id, entry.trigger_source) == (record_id, "penalty")
+
+
+def test_warned_listings_have_their_own_tab(login, app_sessions, world, entity):
+    with app_sessions() as session:
+        warned, quiet = listed(session, world), listed(session, world)
+        warned.warned_on = date(2029, 1, 1)  # as the diagram's 60-day timer leaves it
+        session.commit()
+        warned_id, quiet_id = warned.id, quiet.id
+    page = login("zhang").get("/lists/?type=abnormal&warned=1")
+    assert f'data-entry="{warned_id}"' in page.text and f'data-entry="{quiet_id}"' not in page.text
+    assert "2029-03-02" in page.text  # the day it moves
