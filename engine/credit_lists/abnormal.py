@@ -105,7 +105,7 @@ def propose_unfiled_reports(session: Session, actor: audit.Actor, year: int,
     filed by 30 June of the next year, not yet on the list: run from 1 July."""
     deadline = date(year + 1, *REPORT_DEADLINE)
     trigger = deadline + timedelta(days=1)
-    if clock.now().date() < trigger:
+    if clock.local_today() < trigger:
         raise Conflict("annual reports are due until 30 June", code="reports_not_due",
                        year=year)
     filed = exists().where(AnnualReport.entity_id == MarketEntity.id,

@@ -9,7 +9,7 @@ the warning, the move to the serious list at three years.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from typing import Any, Literal
 
 from sqlalchemy import select
@@ -38,6 +38,7 @@ from engine.models import (
     ListType,
     MarketEntity,
     OrgUnit,
+    RecordStatus,
     Role,
     WorkItem,
     WorkItemStatus,
@@ -182,7 +183,7 @@ def end_publication(session: Session, actor: audit.Actor, entry: CreditListEntry
     if entry.record_id is None:
         return
     record = disclosure.get_record(session, audit.SYSTEM, entry.record_id)
-    if record.status.value != "published":
+    if record.status != RecordStatus.PUBLISHED:
         return
     disclosure.report_revocation(session, actor, record.id, reason)
     user = runtime.actor_user(session, actor)
@@ -300,7 +301,3 @@ def upper_code(session: Session, regulator: OrgUnit) -> str:
 def moment(calendar: WorkdayCalendar, day: date) -> str:
     """A timer's ISO moment: the end of `day` in the area."""
     return calendar.end_of_day(day).isoformat()
-
-
-def as_datetime(value: str) -> datetime:
-    return datetime.fromisoformat(value)
