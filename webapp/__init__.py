@@ -19,6 +19,7 @@ from webapp import (
     entities,
     errors,
     i18n,
+    operations,
     params,
     people,
     people_import,
@@ -32,7 +33,8 @@ from webapp.work import inbox, monitor, notifications, tasks
 
 BLUEPRINTS = (auth.bp, inbox.bp, tasks.bp, monitor.bp, notifications.bp, admin.bp, people.bp,
               people_import.bp, api.bp, calendar.bp, units.bp, dual_notice.bp, disclosure.bp,
-              registry.bp, entities.bp, audit_trail.bp, portal.bp, credit_lists.bp)
+              registry.bp, entities.bp, audit_trail.bp, operations.bp, portal.bp,
+              credit_lists.bp)
 
 
 def create_app(settings: Settings | None = None) -> Flask:

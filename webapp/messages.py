@@ -55,6 +55,7 @@ REASONS: dict[str, LazyString] = {
     "not_in_a_department": _l("Records are entered by the people of a department."),
     "not_settings_admin": _l("Only the department's administrator changes this setting."),
     "not_a_people_admin": _l("Only administrators manage people."),
+    "not_an_operator": _l("Only system administrators operate process instances."),
     "not_your_record": _l("Only the department that made the decision acts on this record."),
     "record_not_editable": _l("Only a draft or a returned record can be changed."),
     "wrong_record_state": _l("The record is no longer at this step. Reload the page."),
