@@ -102,7 +102,7 @@ REASONS: dict[str, LazyString] = {
     "not_the_regulator": _l("Only the market regulator of the entity's area acts on its list "
                             "entries."),
     "no_regulator": _l("No market regulator is set up for this area."),
-    "objection_too_late": _l("Objections are admitted within 30 days of the listing."),
+    "list_objection_too_late": _l("Objections are admitted within 30 days of the listing."),
     "application_pending": _l("An application already waits for its answer."),
     "reports_not_due": _l("Annual reports are due until 30 June: propose after it."),
     "no_upper_level": _l("The level above is not on the platform to approve this listing."),

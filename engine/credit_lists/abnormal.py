@@ -192,7 +192,7 @@ def file_objection(session: Session, actor: audit.Actor, entry_id: int, text: st
     if entry.status == ListStatus.LISTED and entry.listed_on is not None and (
             calendar_of(session, entry).today() - entry.listed_on).days > OBJECTION_DAYS:
         raise Forbidden("objections are admitted within 30 days of the listing",
-                        code="objection_too_late", entry_id=entry.id)
+                        code="list_objection_too_late", entry_id=entry.id)
     return _apply(session, actor, entry, "objection", "objection_filed", note(text, "text"))
 
 

@@ -195,7 +195,7 @@ def test_an_objection_after_thirty_days_is_refused(sessions, world):
     with time_machine.travel(at(2026, 4, 2), tick=False), sessions() as session:
         with pytest.raises(Forbidden) as refused:
             credit_lists.file_objection(session, world.actor("chen"), entry_id, "不服列入决定")
-        assert refused.value.code == "objection_too_late"
+        assert refused.value.code == "list_objection_too_late"
 
 
 def test_the_warning_sixty_days_before_and_the_move_at_three_years(sessions, world):
