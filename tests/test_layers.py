@@ -24,9 +24,10 @@ ENGINE_LAYERS = {
     **dict.fromkeys(("__init__", "config", "db", "clock", "errors", "paging", "audit",
                      "migrate", "models", "masking"), KERNEL),
     **dict.fromkeys(("workflow", "runtime", "org", "calendar", "work"), PLATFORM),
-    **dict.fromkeys(("registry", "dual_notice", "disclosure", "credit_lists"), DOMAINS),
+    **dict.fromkeys(("registry", "dual_notice", "disclosure", "inspection", "credit_check",
+                     "credit_lists"), DOMAINS),
     **dict.fromkeys(("domains", "tasks", "entity_records", "entity_page", "shared_registry",
-                     "scheduler", "seed", "cli", "people_import"), COMPOSITION),
+                     "scheduler", "seed", "cli", "people_import", "practice"), COMPOSITION),
 }
 WORKFLOW_ENGINE = "SpiffWorkflow"
 WEB_STACK = frozenset({"flask", "flask_login", "flask_wtf", "flask_babel", "jinja2",

@@ -12,6 +12,7 @@ from webapp import (
     auth,
     calendar,
     config,
+    credit_check,
     credit_lists,
     database,
     disclosure,
@@ -19,21 +20,25 @@ from webapp import (
     entities,
     errors,
     i18n,
+    inspection,
     operations,
     params,
     people,
     people_import,
     portal,
+    practice,
     registry,
     security,
     templating,
     units,
 )
+from webapp.dual_notice import routing_rules
 from webapp.work import inbox, monitor, notifications, tasks
 
 BLUEPRINTS = (auth.bp, inbox.bp, tasks.bp, monitor.bp, notifications.bp, admin.bp, people.bp,
               people_import.bp, api.bp, calendar.bp, units.bp, dual_notice.bp, disclosure.bp,
-              registry.bp, entities.bp, audit_trail.bp, operations.bp, portal.bp,
+              registry.bp, entities.bp, audit_trail.bp, operations.bp, routing_rules.bp,
+              practice.bp, credit_check.bp, portal.bp, inspection.bp,
               credit_lists.bp)
 
 

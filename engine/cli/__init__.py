@@ -6,7 +6,18 @@ import logging
 
 import click
 
-from engine.cli import calendar, db, lists, outbox, processes, registry, rules, system, users
+from engine.cli import (
+    calendar,
+    db,
+    lists,
+    outbox,
+    practice,
+    processes,
+    registry,
+    rules,
+    system,
+    users,
+)
 from engine.cli.context import CliContext, pass_cli
 
 
@@ -22,7 +33,8 @@ def main(ctx: click.Context, config: str | None) -> None:
     logging.getLogger("spiff").setLevel(max(logging.WARNING, logging.getLogger().level))
 
 
-for module in (db, processes, calendar, system, registry, rules, users, outbox, lists):
+for module in (db, processes, calendar, system, registry, rules, users, outbox, practice,
+               lists):
     for command in module.COMMANDS:
         main.add_command(command)
 

@@ -6,6 +6,13 @@ from engine.models.base import Base
 from engine.models.calendar import CalendarDay, CalendarWarning, CalendarYear
 from engine.models.casefile import Attachment, Comment
 from engine.models.credit import IN_FORCE, CreditListEntry, ListStatus, ListType
+from engine.models.credit_check import (
+    CatalogueVersion,
+    CreditCheck,
+    CreditHit,
+    FeedbackOutcome,
+    JointMeasure,
+)
 from engine.models.credit_lists import AnnualReport, CreditListApplication, DecisionSequence
 from engine.models.disclosure import (
     DataSource,
@@ -22,6 +29,7 @@ from engine.models.dual_notice import (
     UnlicensedLead,
 )
 from engine.models.entity import MarketEntity, RoutingState
+from engine.models.inspection import AbnormalRequest, Inspection
 from engine.models.notification import (
     DeliveryChannel,
     DeliveryStatus,
@@ -43,14 +51,21 @@ from engine.models.process import (
     WorkItemStatus,
 )
 from engine.models.registry import RegistryImport, RegistryUpload
-from engine.models.rules import DecisionTable
+from engine.models.rules import DecisionTable, RuleDraft
 from engine.models.search import unmodelled
 
 __all__ = [
+    "AbnormalRequest",
+    "Inspection",
     "IN_FORCE",
     "AnnualReport",
     "CreditListApplication",
     "DecisionSequence",
+    "CatalogueVersion",
+    "CreditCheck",
+    "CreditHit",
+    "FeedbackOutcome",
+    "JointMeasure",
     "CreditListEntry",
     "ListStatus",
     "ListType",
@@ -64,6 +79,7 @@ __all__ = [
     "DisclosureSetting",
     "RecordStatus",
     "DecisionTable",
+    "RuleDraft",
     "DualNotice",
     "NoticeState",
     "RegistryImport",

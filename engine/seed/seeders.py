@@ -10,7 +10,7 @@ from datetime import date, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from engine import audit, clock
+from engine import audit, clock, credit_check
 from engine.config import PROJECT_DIR
 from engine.dual_notice.routing import route_entities
 from engine.models import MarketEntity, OrgKind, OrgUnit, ProcessInstance, Role, RoutingState
@@ -28,6 +28,7 @@ from engine.seed.baoshan import (
     STATIONS,
     department_name,
 )
+from engine.seed.inspections import seed_inspections
 from engine.seed.lists import seed_lists
 from engine.seed.records import seed_records
 
@@ -51,6 +52,7 @@ def seed_baoshan(session: Session, actor: audit.Actor) -> int:
         add_org_unit(session, code, name, OrgKind.PARK, area, county)
     count = session.execute(select(func.count(OrgUnit.id))).scalar_one()
     audit.record(session, actor, "org.seed", "org_unit", "baoshan", units=count)
+    credit_check.seed_catalogue(session, actor)  # the memoranda's measures, once
     return count
 
 
@@ -113,17 +115,21 @@ DEMO_ENTITIES = [
 ]
 
 
-def seed_demo(session: Session, actor: audit.Actor, cases: int = 12) -> list[DemoUser]:
-    """Demo users for every role, sample entities with their dual notices, the sample
-    diagram and open cases."""
+def seed_demo(session: Session, actor: audit.Actor, cases: int = 12, *, users: bool = True
+              ) -> list[DemoUser]:
+    """Demo users for every role (unless `users` is false: the practice copy has the real
+    ones), sample entities with their dual notices, the sample diagram and open cases."""
     today = clock.local_today()
-    for demo in DEMO_USERS:
+    for demo in DEMO_USERS if users else ():
         number = f"53{zlib.crc32(demo.username.encode()) % 10**8:08d}"
         add_user(session, actor, demo.username, demo.display_name, DEMO_PASSWORD, demo.org_code,
                  list(demo.roles), certificate_no=number if demo.certified else None,
                  certificate_expires=today + timedelta(days=700) if demo.certified else None)
     rng = random.Random(530500)
-    entities = [_entity(session, rng, *row, today) for row in DEMO_ENTITIES]
+    regulated = set(session.execute(select(OrgUnit.area_code).where(
+        OrgUnit.code.endswith("-amr"))).scalars())  # areas with a market regulator
+    entities = [_entity(session, rng, *row, today) for row in DEMO_ENTITIES
+                if row[2] in regulated]
     deploy_paths(session, actor, [PROJECT_DIR / "bpmn" / "sample_review.bpmn"])
     already = session.execute(select(func.count(ProcessInstance.id))).scalar_one()
     for i in range(max(0, cases - already)):
@@ -136,6 +142,7 @@ def seed_demo(session: Session, actor: audit.Actor, cases: int = 12) -> list[Dem
     _route_new(session, actor, entities)
     seed_records(session, entities, today)
     seed_lists(session, entities, today)
+    seed_inspections(session, actor, entities, today)
     return DEMO_USERS
 
 

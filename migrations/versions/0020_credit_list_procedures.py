@@ -2,7 +2,7 @@
 annual reports; when an abnormal entry was warned of its three years
 
 Revision ID: 0020
-Revises: 0024
+Revises: 0021
 Create Date: 2026-12-03 15:30:00.000000
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision: str = '0020'
-down_revision: str | Sequence[str] | None = '0024'
+down_revision: str | Sequence[str] | None = '0021'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

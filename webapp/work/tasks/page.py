@@ -82,7 +82,8 @@ def render_task(item_id: int, *, form: FlaskForm | None = None,
 # argument). Their tasks open there, so a case step is one thing with one way to act.
 CASE_PAGES = {"dual_notice": ("notices.show", "notice_id"),
               "abnormal_list": ("lists.show", "entry_id"),
-              "serious_list": ("lists.show", "entry_id")}
+              "serious_list": ("lists.show", "entry_id"),
+              "spot_check": ("inspections.show", "inspection_id")}
 
 
 def case_page(item: WorkItem) -> str | None:
