@@ -26,7 +26,7 @@ def test_an_abnormal_listing_on_a_phone(  # type: ignore[no-untyped-def]
     sign_in(officer, server, "chen")
     officer.goto(f"{server}/lists/")
     officer.locator("#propose").click()
-    officer.get_by_label("名单", exact=True).select_option("abnormal")
+    officer.get_by_label("名录", exact=True).select_option("abnormal")
     officer.get_by_label("统一社会信用代码", exact=True).fill(uscc)
     officer.get_by_label("列入原因（经营异常名录）").select_option("4")
     officer.get_by_label("触发或处罚日期").fill("2026-03-02")
