@@ -42,7 +42,7 @@ CHOICES = {
     "decide_listing": [("list", _l("List the entity")), ("refuse", _l("Do not list"))],
     "decide_proposal": [("list", _l("Submit for approval")), ("refuse", _l("Drop the proposal"))],
     "approve_listing": [("approve", _l("Approve")), ("return", _l("Return"))],
-    "review_removal": [("grant", _l("Remove")), ("refuse", _l("Refuse"))],
+    "review_removal": [("grant", _l("Remove from the list")), ("refuse", _l("Refuse"))],
     "accept_objection": [("accept", _l("Accept for verification")), ("reject", _l("Reject"))],
     "verify_objection": [("upheld", _l("Upheld: annul the listing")),
                          ("dismissed", _l("Dismissed"))],
