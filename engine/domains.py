@@ -11,7 +11,16 @@ from typing import Any
 from sqlalchemy import ColumnElement, false, or_
 from sqlalchemy.orm import Session
 
-from engine import audit, credit_check, disclosure, dual_notice, inspection, registry, unlicensed
+from engine import (
+    audit,
+    credit_check,
+    credit_lists,
+    disclosure,
+    dual_notice,
+    inspection,
+    registry,
+    unlicensed,
+)
 from engine.calendar import LOOKUPS
 from engine.disclosure import objections
 from engine.models import User, WorkItem
@@ -43,12 +52,16 @@ COMPLETERS: dict[str, Completer] = {
     dual_notice.PROCESS_KEY: dual_notice.complete_notice_task,
     disclosure.PROCESS_KEY: disclosure.complete_step,
     objections.PROCESS_KEY: objections.complete_objection_task,
+    credit_lists.ABNORMAL_PROCESS: credit_lists.complete_list_task,
+    credit_lists.SERIOUS_PROCESS: credit_lists.complete_list_task,
     inspection.PROCESS_KEY: inspection.complete_step,
     unlicensed.PROCESS_KEY: unlicensed.complete_case_step,
 }
 CASE_RECORDS: dict[str, RecordFinder] = {
     dual_notice.PROCESS_KEY: dual_notice.notice_of_instance,
     disclosure.PROCESS_KEY: disclosure.record_of_instance,
+    credit_lists.ABNORMAL_PROCESS: credit_lists.entry_of_instance,
+    credit_lists.SERIOUS_PROCESS: credit_lists.entry_of_instance,
     inspection.PROCESS_KEY: inspection.inspection_of_instance,
     unlicensed.PROCESS_KEY: unlicensed.case_of_instance,
 }

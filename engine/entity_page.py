@@ -6,14 +6,14 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
-from engine import audit, entity_records, runtime
+from engine import audit, credit_lists, entity_records, runtime
 from engine.calendar import WorkdayCalendar
 from engine.disclosure import queries as records
 from engine.dual_notice import papers as notice_papers
 from engine.dual_notice.history import notice_histories
 from engine.dual_notice.queries import NoticeRow, entity_notices
 from engine.errors import Forbidden, NotFound
-from engine.models import Commitment, DisclosureRecord
+from engine.models import Commitment, CreditListEntry, DisclosureRecord
 from engine.registry import entity_for_registrar
 from engine.work.history import HistoryEntry
 
@@ -27,6 +27,7 @@ class EntityPage:
     papers: bool  # the actor registers the entity: 告知书 and 承诺书
     commitments: list[Commitment]
     records: list[DisclosureRecord]  # enterprise information (涉企信息) the actor sees
+    list_entries: list[CreditListEntry]  # its credit list history (read by everyone signed in)
 
 
 def entity_page(session: Session, actor: audit.Actor, entity_id: int,
@@ -44,7 +45,8 @@ def entity_page(session: Session, actor: audit.Actor, entity_id: int,
         histories=notice_histories(session, [row.notice for row in notices]),
         trail=entity_records.entity_trail(session, shown.entity), papers=papers,
         commitments=notice_papers.commitments_of(session, actor, entity_id) if papers else [],
-        records=_records(session, actor, entity_id))
+        records=_records(session, actor, entity_id),
+        list_entries=credit_lists.entity_history(session, entity_id))
 
 
 def _records(session: Session, actor: audit.Actor, entity_id: int) -> list[DisclosureRecord]:

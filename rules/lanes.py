@@ -27,6 +27,8 @@ LANE_RULES: dict[str, LaneRule] = {
     "registrar": LaneRule(role="officer", org_field="registrar_org"),
     # a second pair of eyes in the handling unit
     "reviewer": LaneRule(role="dept_admin", org_field="department_org"),
+    # the administrators of the level above (a county's or city's decision approved upwards)
+    "approver": LaneRule(role="dept_admin", org_field="approver_org"),
     # the joint-meeting office (联席会议办公室) of the entity's area
     "supervisor": LaneRule(role="supervisor", joint_office_of_area=True),
 }

@@ -125,6 +125,18 @@ REASONS: dict[str, LazyString] = {
     "incident_resolved": _l("This process failure is already resolved."),
     "wrong_unlicensed_step": _l("The case is no longer at this step. Reload the page."),
     "no_copy_waiting": _l("No copy-to notice of this case waits for an answer."),
+    # Credit lists (失信联合惩戒).
+    "no_such_entry": _l("This list entry does not exist."),
+    "wrong_entry_state": _l("This list entry is no longer at that step: see its page."),
+    "already_listed": _l("This entity is already on this list, or proposed for it."),
+    "not_the_regulator": _l("Only the market regulator of the entity's area acts on its list "
+                            "entries."),
+    "no_regulator": _l("No market regulator is set up for this area."),
+    "list_objection_too_late": _l("Objections are admitted within 30 days of the listing."),
+    "application_pending": _l("An application already waits for its answer."),
+    "reports_not_due": _l("Annual reports are due until 30 June: propose after it."),
+    "no_upper_level": _l("The level above is not on the platform to approve this listing."),
+    "early_removal_too_early": _l("Early removal is possible only after one year on the list."),
 }
 
 # A process stopped by a limit (engine.runtime.steps): the case waits as an incident.

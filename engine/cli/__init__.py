@@ -9,6 +9,7 @@ import click
 from engine.cli import (
     calendar,
     db,
+    lists,
     outbox,
     practice,
     processes,
@@ -34,7 +35,7 @@ def main(ctx: click.Context, config: str | None) -> None:
 
 
 for module in (db, processes, calendar, system, registry, rules, users, outbox, practice,
-               unlicensed):
+               unlicensed, lists):
     for command in module.COMMANDS:
         main.add_command(command)
 

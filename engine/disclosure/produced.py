@@ -84,3 +84,36 @@ def publish_reviewed(session: Session, actor: audit.Actor, category: str,
         entity_id=entity.id, business_key=f"record-{record.id}", area_code=record.area_code)
     record.instance_id = row.id
     return record
+
+
+def publish_for_procedure(session: Session, actor: audit.Actor, category: str,
+                          entity: MarketEntity, department: OrgUnit, values: dict[str, Any],
+                          *, decision_date: date, decision_number: str, ends_on: date,
+                          origin: str) -> DisclosureRecord:
+    """A record of a decision another procedure already made and reviewed (a credit list's
+    listing), published at once until `ends_on`: its case starts at publication (as a
+    directly published bulk record does), so its end, a withdrawal and the portal are those
+    of every record."""
+    if category not in CATEGORIES:
+        raise ValueError(f"no category {category!r}")
+    now = clock.now()
+    record = DisclosureRecord(
+        public_ref=secrets.token_urlsafe(12), category=category, entity_id=entity.id,
+        party_name=entity.name, party_uscc=entity.uscc, source_org_id=department.id,
+        area_code=department.area_code, decision_date=decision_date,
+        decision_number=decision_number, fields=values, publishable=True,
+        status=RecordStatus.DRAFT, data_source=DataSource.PROCEDURE, origin=origin,
+        entered_by=actor.name, entered_at=now, updated_at=now)
+    session.add(record)
+    session.flush()
+    audit.record(session, actor, "disclosure.enter", "disclosure_record", record.id,
+                 category=category, entity_id=entity.id, source="procedure", origin=origin)
+    calendar = calendar_for(session, settings_of(session), department.area_code)
+    deploy_shipped(session, PROCESS_KEY, DIAGRAM)
+    row = runtime.start_process(session, actor, PROCESS_KEY, data={
+        "department_org": department.code, "area_code": record.area_code,
+        "record_id": record.id, "category": category, "needs_entry": "publish",
+        "publishable": True, "publication_ends_at": calendar.end_of_day(ends_on).isoformat()},
+        entity_id=entity.id, business_key=f"record-{record.id}", area_code=record.area_code)
+    record.instance_id = row.id
+    return record

@@ -13,6 +13,7 @@ from engine.models.credit_check import (
     FeedbackOutcome,
     JointMeasure,
 )
+from engine.models.credit_lists import AnnualReport, CreditListApplication, DecisionSequence
 from engine.models.disclosure import (
     DataSource,
     DisclosureRecord,
@@ -59,6 +60,9 @@ __all__ = [
     "AbnormalRequest",
     "Inspection",
     "IN_FORCE",
+    "AnnualReport",
+    "CreditListApplication",
+    "DecisionSequence",
     "CatalogueVersion",
     "CreditCheck",
     "CreditHit",

@@ -70,6 +70,7 @@ class CreditListEntry(Base):
     decision_number: Mapped[str | None] = mapped_column(String(100))  # 保市监异入〔2026〕第N号
     listed_on: Mapped[date | None] = mapped_column(Date)
     ends_on: Mapped[date | None] = mapped_column(Date)  # three years after listing
+    warned_on: Mapped[date | None] = mapped_column(Date)  # 60 days before the three years
     removed_on: Mapped[date | None] = mapped_column(Date)
     removal_reason: Mapped[str | None] = mapped_column(String(40))
     removal_text: Mapped[str | None] = mapped_column(Text)

@@ -29,6 +29,7 @@ from engine.seed.baoshan import (
     department_name,
 )
 from engine.seed.inspections import seed_inspections
+from engine.seed.lists import seed_lists
 from engine.seed.records import seed_records
 from engine.seed.unlicensed import seed_unlicensed
 
@@ -90,6 +91,7 @@ DEMO_USERS = [
     DemoUser("jmo_longyang", "隆阳区联席办 王督办", "530502-jmo", (Role.SUPERVISOR,)),
     DemoUser("jmo_tengchong", "腾冲市联席办 赵督办", "530581-jmo", (Role.SUPERVISOR,)),
     DemoUser("amr_admin_longyang", "隆阳区市场监管局 张科长", "530502-amr", (Role.DEPT_ADMIN,)),
+    DemoUser("amr_admin_city", "保山市市场监管局 高处长", "530500-amr", (Role.DEPT_ADMIN,)),
     DemoUser("officer_longyang", "隆阳区市场监管局 陈执法", "530502-amr", (Role.OFFICER,), True),
     DemoUser("officer_longyang2", "隆阳区市场监管局 杨执法", "530502-amr", (Role.OFFICER,), True),
     DemoUser("reg_longyang", "隆阳区登记注册科 周登记", "530502-amr-reg", (Role.OFFICER,)),
@@ -141,6 +143,7 @@ def seed_demo(session: Session, actor: audit.Actor, cases: int = 12, *, users: b
                             "area_code": entity.area_code, "entity_name": entity.name})
     _route_new(session, actor, entities)
     seed_records(session, entities, today)
+    seed_lists(session, entities, today)
     seed_inspections(session, actor, entities, today)
     seed_unlicensed(session, actor, entities)
     return DEMO_USERS

@@ -33,6 +33,7 @@ from tests.webapp.conftest import Client, start_case
 from tests.webapp.credit_check.matrix import arrange_credit
 from tests.webapp.dual_notice.notice_matrix import NOTICE_STATES, arrange_notice
 from tests.webapp.inspection_matrix import arrange_inspection
+from tests.webapp.list_matrix import arrange_list
 from tests.webapp.record_matrix import arrange_record
 from tests.webapp.unlicensed.matrix import arrange_unlicensed
 
@@ -344,6 +345,17 @@ ROUTES: list[tuple[str, str, dict[str, Any] | None, str, dict[str, Any]]] = [
     ("GET", "/public/{uscc}", None, "public", {u: 200 for u in USERS}),
     ("GET", "/public/{uscc}/report", None, "public", {u: 200 for u in USERS}),
     ("GET", "/public/{uscc}/report.pdf", None, "public", {u: 200 for u in USERS}),
+    ("GET", "/lists/", None, "open", expect(EVERYONE)),
+    ("GET", "/lists/new", None, "open", expect(EVERYONE)),
+    ("POST", "/lists/new", {"list_type": "abnormal", "uscc": "x"}, "open",
+     expect(dict.fromkeys(USERS[1:], 303))),
+    ("GET", "/lists/{entry}", None, "list_proposed", expect(EVERYONE)),
+    ("POST", "/lists/{entry}/steps/{list_item}", {"decision": "list"}, "list_proposed",
+     acting(403, zhang=302)),
+    ("POST", "/lists/{entry}/apply/removal", {"reason": "corrected", "text": "已改正"},
+     "list_listed", expect(dict.fromkeys(USERS[1:], 403), chen=302, zhang=302)),
+    ("GET", "/lists/figures", None, "open", expect(EVERYONE, chen=404, liu=404)),
+    ("GET", "/lists/figures.xlsx", None, "open", expect(EVERYONE, chen=404, liu=404)),
     ("GET", "/public/records/{ref}/objection", None, "public", {u: 200 for u in USERS}),
     ("POST", "/public/records/{ref}/objection", {"contact": "x", "text": "0123456789ab"},
      "public", {u: 400 for u in USERS}),
@@ -415,6 +427,8 @@ def arrange(app_sessions, world, state: str, upload_dir: Any = None) -> dict[str
             ids.update(arrange_notice(session, world, state, upload_dir))
         if state.startswith("record_"):
             ids.update(arrange_record(session, world, state))
+        if state.startswith("list_"):
+            ids.update(arrange_list(session, world, state))
         if state.startswith("inspection_"):
             ids.update(arrange_inspection(session, world, state))
         if state == "credit":
@@ -501,6 +515,8 @@ def test_every_route_is_in_the_matrix(app: Flask):
               .replace("{definition}", "<int:definition_id>")
               .replace("/routing/versions/1.dmn", "/routing/versions/<int:version>.dmn")
               .replace("{record}", "<int:record_id>").replace("{record_item}", "<int:item_id>")
+              .replace("{entry}", "<int:entry_id>").replace("{list_item}", "<int:item_id>")
+              .replace("/apply/removal", "/apply/<kind>")
               .replace("{inspection}", "<int:inspection_id>")
               .replace("{inspection_item}", "<int:item_id>")
               .replace("/new/penalty", "/new/<category>")

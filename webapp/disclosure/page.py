@@ -62,6 +62,9 @@ def record_page(record_id: int, failed: dict[str, FlaskForm] | None = None
         "repair": of_department and record.status == RecordStatus.PUBLISHED
         and record.category == "penalty" and record.repair_applied_at is None
         and record.withdrawal_requested_at is None,
+        # a market regulator's heavy penalty may lead to the serious list (credit lists)
+        "propose_serious": of_department and own is not None and own.code.endswith("-amr")
+        and record.status == RecordStatus.PUBLISHED and record.category == "penalty",
     }
     repair_from = earliest_repair(record.fields, published_on) if published_on else None
     open_step = next((s.item for s in steps), None)
