@@ -43,6 +43,22 @@ from engine.models.process import (
 from engine.models.registry import RegistryImport, RegistryUpload
 from engine.models.rules import DecisionTable
 from engine.models.search import unmodelled
+from engine.models.spot_check import (
+    ConflictOfInterest,
+    DrawKind,
+    OfficerQualification,
+    PlanState,
+    Recusal,
+    SpecialPool,
+    SpecialPoolMember,
+    SpotCheckDraw,
+    SpotCheckItem,
+    SpotCheckPlan,
+    SpotCheckTarget,
+    SpotCheckTask,
+    SpotCheckTaskItem,
+    SpotCheckTaskUnit,
+)
 
 __all__ = [
     "LIVE_NOTICE_STATES",
@@ -94,4 +110,18 @@ __all__ = [
     "WorkItem",
     "WorkItemStatus",
     "unmodelled",
+    "ConflictOfInterest",
+    "DrawKind",
+    "OfficerQualification",
+    "PlanState",
+    "Recusal",
+    "SpecialPool",
+    "SpecialPoolMember",
+    "SpotCheckDraw",
+    "SpotCheckItem",
+    "SpotCheckPlan",
+    "SpotCheckTarget",
+    "SpotCheckTask",
+    "SpotCheckTaskItem",
+    "SpotCheckTaskUnit",
 ]
