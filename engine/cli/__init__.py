@@ -6,7 +6,17 @@ import logging
 
 import click
 
-from engine.cli import calendar, db, outbox, processes, registry, rules, system, users
+from engine.cli import (
+    calendar,
+    db,
+    outbox,
+    processes,
+    registry,
+    rules,
+    spot_check,
+    system,
+    users,
+)
 from engine.cli.context import CliContext, pass_cli
 
 
@@ -22,7 +32,7 @@ def main(ctx: click.Context, config: str | None) -> None:
     logging.getLogger("spiff").setLevel(max(logging.WARNING, logging.getLogger().level))
 
 
-for module in (db, processes, calendar, system, registry, rules, users, outbox):
+for module in (db, processes, calendar, system, registry, rules, users, outbox, spot_check):
     for command in module.COMMANDS:
         main.add_command(command)
 
