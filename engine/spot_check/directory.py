@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 from decimal import Decimal, InvalidOperation
 
 from sqlalchemy import delete, insert, select
@@ -162,7 +163,7 @@ def conflicts_of(session: Session, user_ids: Iterable[int]) -> dict[int, list[Co
 
 
 def build_pool(session: Session, actor: audit.Actor, org_unit_id: int, name: str,
-               built_by: str, entity_ids: Iterable[int], filters: dict | None = None
+               built_by: str, entity_ids: Iterable[int], filters: dict[str, Any] | None = None
                ) -> SpecialPool:
     """A department's special pool of the given entities (the caller found them: from the
     supervision directory, licence records, filters or an upload). Audited."""

@@ -63,7 +63,7 @@ def entity_conditions(session: Session, task: SpotCheckTask) -> list[ColumnEleme
     """SQL: the entities a task may target (its area, its filters, its special pool)."""
     organiser = session.get(OrgUnit, task.organiser_org_id)
     assert organiser is not None
-    conditions = [MarketEntity.status.notin_(GONE)]
+    conditions: list[ColumnElement[bool]] = [MarketEntity.status.notin_(GONE)]
     if organiser.area_code != areas.city_code(session):
         conditions.append(MarketEntity.area_code == organiser.area_code)
     filters = task.filters
