@@ -23,6 +23,7 @@ from webapp import (
     portal,
     registry,
     security,
+    spot_check,
     templating,
     units,
 )
@@ -30,7 +31,7 @@ from webapp.work import inbox, monitor, notifications, tasks
 
 BLUEPRINTS = (auth.bp, inbox.bp, tasks.bp, monitor.bp, notifications.bp, admin.bp, people.bp,
               api.bp, calendar.bp, units.bp, dual_notice.bp, disclosure.bp, registry.bp,
-              entities.bp, audit_trail.bp, portal.bp)
+              entities.bp, audit_trail.bp, portal.bp, spot_check.bp)
 
 
 def create_app(settings: Settings | None = None) -> Flask:

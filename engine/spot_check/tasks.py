@@ -146,7 +146,7 @@ def create_task(session: Session, actor: audit.Actor, fields: TaskFields,
 def get_task(session: Session, task_id: int) -> SpotCheckTask:
     task = session.get(SpotCheckTask, task_id)
     if task is None:
-        raise NotFound(f"no spot-check task {task_id}", code="no_such_task")
+        raise NotFound(f"no spot-check task {task_id}", code="no_such_spot_check_task")
     return task
 
 

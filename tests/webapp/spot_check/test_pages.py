@@ -1,0 +1,128 @@
+"""The spot-check pages: an administrator creates a task, sees its number, draws with
+confirmation, sees the sealed record; an auditor replays it; a void needs a reason; a
+recusal re-draws one officer; zh pages show no English."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from sqlalchemy import select
+
+from engine.models import SpotCheckDraw, SpotCheckTask
+from tests.spot_check_world import add_entities, add_item, add_officers
+from tests.webapp.test_i18n import visible_text
+
+pytestmark = pytest.mark.usefixtures("traveller")
+# Data that is Latin by nature: hashes, the algorithm's name, the test users' names.
+DATA = re.compile(r"\b[0-9a-f]{64}\b|hmac-sha256-ctr-v1|\boff\d{3}\b"
+                  r"|\b(zhang|chen|yang|zhou|sun)\b")
+
+
+@pytest.fixture
+def stocked(app_sessions, world):
+    with app_sessions() as session:
+        item = add_item(session, "食品-01")
+        add_entities(session, 40)
+        add_officers(session, world, 4)
+        session.commit()
+    return item
+
+
+def create_task(client, item: int, **extra):
+    data = {"title": "2026年食品经营者抽查", "items": str(item), "inspection_date": "2026-03-16",
+            "deadline": "2026-04-30", "ratio_percent": "10", "officers_per_target": "2",
+            "yearly_cap": "2", **extra}
+    return client.post("/spot-checks/tasks/new", data)
+
+
+def test_an_administrator_creates_draws_and_an_auditor_replays(login, stocked, app_sessions):
+    zhang = login("zhang")
+    assert zhang.get("/spot-checks/tasks/new").status_code == 200
+    made = create_task(zhang, stocked)
+    assert made.status_code == 302
+    page = zhang.get(made.headers["Location"]).get_data(as_text=True)
+    assert "隆市监抽查〔2026〕1号" in page and 'id="draw"' in page and "data-confirm" in page
+    task_id = int(made.headers["Location"].rsplit("/", 1)[1])
+    drawn = zhang.post(f"/spot-checks/tasks/{task_id}/draw")
+    assert drawn.status_code == 302
+    page = zhang.get(f"/spot-checks/tasks/{task_id}").get_data(as_text=True)
+    with app_sessions() as session:
+        draw = session.execute(select(SpotCheckDraw)).scalar_one()
+    assert draw.seed in page and draw.pool_hash in page and draw.result_hash in page
+    assert 'id="draw"' not in page  # drawn: no second draw button
+    assert len(re.findall(r'<td class="team">', page)) == 4  # 10% of 40
+    again = zhang.post(f"/spot-checks/tasks/{task_id}/draw")
+    assert "不能重复抽取" in zhang.get(again.headers["Location"]).get_data(as_text=True)
+    audit = login("audit")
+    replayed = audit.post(f"/spot-checks/draws/{draw.id}/verify")
+    assert "重放结果与封存结果一致" in audit.get(replayed.headers["Location"]).get_data(
+        as_text=True)
+    assert login("chen").post(f"/spot-checks/draws/{draw.id}/verify").status_code == 403
+
+
+def test_a_void_needs_a_reason_and_then_the_task_draws_again(login, stocked, app_sessions):
+    zhang = login("zhang")
+    task_id = int(create_task(zhang, stocked).headers["Location"].rsplit("/", 1)[1])
+    zhang.post(f"/spot-checks/tasks/{task_id}/draw")
+    with app_sessions() as session:
+        first = session.execute(select(SpotCheckDraw)).scalar_one().id
+    back = zhang.sent_back(f"/spot-checks/draws/{first}/void", {"reason": ""})
+    assert back.anchor == "field-reason"
+    zhang.post(f"/spot-checks/draws/{first}/void", {"reason": "抽查范围设置错误"})
+    page = zhang.get(f"/spot-checks/tasks/{task_id}").get_data(as_text=True)
+    assert "抽查范围设置错误" in page and 'id="draw"' in page
+    zhang.post(f"/spot-checks/tasks/{task_id}/draw")
+    with app_sessions() as session:
+        assert len(session.execute(select(SpotCheckDraw)).all()) == 2
+
+
+def test_a_recusal_from_the_page_redraws_one_officer(login, stocked, app_sessions):
+    zhang = login("zhang")
+    task_id = int(create_task(zhang, stocked).headers["Location"].rsplit("/", 1)[1])
+    zhang.post(f"/spot-checks/tasks/{task_id}/draw")
+    with app_sessions() as session:
+        draw = session.execute(select(SpotCheckDraw)).scalar_one()
+    entity, team = draw.result["targets"][0]
+    done = zhang.post(f"/spot-checks/draws/{draw.id}/recuse",
+                      {"target": f"{entity}:{team[0]}", "reason": "曾在该企业任职"})
+    assert "已回避" in zhang.get(done.headers["Location"]).get_data(as_text=True)
+    with app_sessions() as session:
+        kinds = [d.kind.value for d in session.execute(select(SpotCheckDraw)).scalars()]
+    assert kinds == ["targets", "recusal"]
+
+
+def test_too_few_officers_is_said_with_the_shortfall(login, app_sessions, world):
+    with app_sessions() as session:
+        item = add_item(session, "食品-02", qualification="特种设备")
+        add_entities(session, 10)
+        add_officers(session, world, 3)
+        session.commit()
+    zhang = login("zhang")
+    task_id = int(create_task(zhang, item).headers["Location"].rsplit("/", 1)[1])
+    page = zhang.get(zhang.post(f"/spot-checks/tasks/{task_id}/draw").headers["Location"]
+                     ).get_data(as_text=True)
+    assert "0 人符合条件，每个对象需要 2 人" in page and "特种设备" in page
+
+
+def test_a_ratio_below_three_percent_comes_back_to_its_field(login, stocked, app_sessions):
+    zhang = login("zhang")
+    page = zhang.sent_back("/spot-checks/tasks/new", {
+        "title": "x", "items": str(stocked), "inspection_date": "2026-03-16",
+        "deadline": "2026-04-30", "ratio_percent": "1", "officers_per_target": "2",
+        "yearly_cap": "2"})
+    assert page.anchor == "field-ratio_percent"
+    with app_sessions() as session:
+        assert session.execute(select(SpotCheckTask)).first() is None
+
+
+def test_the_pages_show_one_language(login, stocked):
+    zhang = login("zhang")
+    task_id = int(create_task(zhang, stocked).headers["Location"].rsplit("/", 1)[1])
+    zhang.post(f"/spot-checks/tasks/{task_id}/draw")
+    for url in ("/spot-checks/", "/spot-checks/items", "/spot-checks/officers",
+                "/spot-checks/pools", "/spot-checks/tasks/new", f"/spot-checks/tasks/{task_id}"):
+        text = visible_text(zhang.get(url).get_data(as_text=True))
+        text = re.sub(DATA, " ", text)
+        words = set(re.findall(r"[A-Za-z]{3,}", text)) - {"English"}
+        assert words == set(), (url, words)
