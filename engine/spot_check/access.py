@@ -37,9 +37,10 @@ def may_replay(user: User | None) -> bool:
 
 def organising_department(session: Session, actor: audit.Actor) -> OrgUnit | None:
     """The department whose tasks the actor organises and draws (their own, as its
-    administrator); None for the CLI and system administrators, who act for any."""
+    administrator); None for the CLI, which acts for any. System administrators keep the
+    system, not the departments' spot checks."""
     user = runtime.actor_user(session, actor)
-    if user is None or user.has_role(Role.SYSADMIN):
+    if user is None:
         return None
     department = scope.department_of(session, user)
     if department is None or not user.has_role(Role.DEPT_ADMIN):
@@ -49,8 +50,8 @@ def organising_department(session: Session, actor: audit.Actor) -> OrgUnit | Non
 
 
 def require_organiser(session: Session, actor: audit.Actor, organiser_org_id: int) -> None:
-    """Only the organising department's administrators (or the CLI, a system
-    administrator) act on its tasks and draws."""
+    """Only the organising department's administrators (or the CLI) act on its tasks and
+    draws."""
     department = organising_department(session, actor)
     if department is not None and department.id != organiser_org_id:
         raise Forbidden("only the organising department acts on its tasks",

@@ -24,6 +24,7 @@ from tests.portal_records import make_record
 from tests.webapp.conftest import Client, start_case
 from tests.webapp.dual_notice.notice_matrix import NOTICE_STATES, arrange_notice
 from tests.webapp.record_matrix import arrange_record
+from tests.webapp.spot_check_matrix import arrange_spot_check
 
 pytestmark = pytest.mark.both_backends  # who sees what is SQL
 
@@ -48,6 +49,11 @@ ISSUERS = {"chen": 200, "zhang": 200, "wang": 403, "admin": 403, "audit": 403, "
            "zhao": 404}  # the people of the department that issued a record
 ENTERERS = {"chen": 200, "zhang": 200, "wang": 403, "admin": 403, "audit": 403, "liu": 200,
             "zhao": 403}  # the people of a department (who enter records)
+ORGANISERS = dict(dict.fromkeys(USERS[1:], 404), zhang=200)  # a department's administrators
+KEEPERS = dict(dict.fromkeys(USERS[1:], 404), zhang=303, admin=303)  # the AMR's, sysadmins
+# Acting on a task or draw of 隆阳区's regulator: its administrator; others see it, may not.
+SC_ORGANISER = dict(dict.fromkeys(USERS[1:], 403), zhang=302)
+REPLAYERS = dict(SC_ORGANISER, admin=302, audit=302)  # auditors and administrators
 IMPORTERS = {"chen": 200, "zhang": 200, "wang": 404, "admin": 404, "audit": 404, "liu": 404,
              "zhao": 404}  # the people of the department a records file was uploaded for
 
@@ -254,6 +260,28 @@ ROUTES: list[tuple[str, str, dict[str, Any] | None, str, dict[str, Any]]] = [
     ("POST", "/public/records/{ref}/objection", {"contact": "x", "text": "0123456789ab"},
      "public", {u: 400 for u in USERS}),
     ("GET", "/public/records/{ref}/objection/sent", None, "public", {u: 200 for u in USERS}),
+    # spot checks: everyone reads; the department's administrators plan, create and draw
+    ("GET", "/spot-checks/", None, "spot_check", expect(EVERYONE)),
+    ("POST", "/spot-checks/plans", {"year": "", "title": ""}, "spot_check",
+     expect({u: 303 if s == 200 else s for u, s in ORGANISERS.items()})),
+    ("POST", "/spot-checks/plans/{sc_plan}/file", {}, "spot_check",
+     expect({u: 302 if s == 200 else s for u, s in ORGANISERS.items()})),
+    ("GET", "/spot-checks/items", None, "spot_check", expect(EVERYONE)),
+    ("POST", "/spot-checks/items", {"code": ""}, "spot_check", expect(KEEPERS)),
+    ("GET", "/spot-checks/officers", None, "spot_check", expect(EVERYONE)),
+    ("GET", "/spot-checks/pools", None, "spot_check", expect(EVERYONE)),
+    ("GET", "/spot-checks/tasks/new", None, "spot_check", expect(ORGANISERS)),
+    ("POST", "/spot-checks/tasks/new", {"title": ""}, "spot_check",
+     expect({u: 303 if s == 200 else s for u, s in ORGANISERS.items()})),
+    ("GET", "/spot-checks/tasks/{sc_task}", None, "spot_check", expect(EVERYONE)),
+    ("POST", "/spot-checks/tasks/{sc_task}/draw", {}, "spot_check", expect(SC_ORGANISER)),
+    ("POST", "/spot-checks/draws/{sc_draw}/verify", {}, "spot_check", expect(REPLAYERS)),
+    ("POST", "/spot-checks/draws/{sc_draw}/release", {}, "spot_check", expect(SC_ORGANISER)),
+    ("POST", "/spot-checks/draws/{sc_draw}/void", {"reason": "抽取范围错误"}, "spot_check",
+     expect(SC_ORGANISER)),
+    ("POST", "/spot-checks/draws/{sc_draw}/recuse", {"target": "{sc_entity}:{sc_officer}",
+                                                     "reason": "曾在该企业任职"}, "spot_check",
+     expect(SC_ORGANISER)),
     ("JSON", "/api/v1/records", {"category": "penalty", "records": [
         {"party_uscc": "91530502MA6K0000XB", "party_name": "保山永昌餐饮有限公司"}]}, "open",
      expect(ENTERERS)),
@@ -283,6 +311,8 @@ def arrange(app_sessions, world, state: str, upload_dir: Any = None) -> dict[str
             ids.update(arrange_notice(session, world, state, upload_dir))
         if state.startswith("record_"):
             ids.update(arrange_record(session, world, state))
+        if state == "spot_check":
+            ids.update(arrange_spot_check(session, world))
         if state == "public":
             entity = make_entity(session)
             record = make_record(session, entity, world.units["530502-amr"])
@@ -354,6 +384,8 @@ def test_every_route_is_in_the_matrix(app: Flask):
               .replace("{yang}", "<int:user_id>")
               .replace("/admin/units/{dept}", "/admin/units/<int:unit_id>")
               .replace("{uscc}", "<uscc>").replace("{ref}", "<ref>")
+              .replace("{sc_plan}", "<int:plan_id>").replace("{sc_task}", "<int:task_id>")
+              .replace("{sc_draw}", "<int:draw_id>")
               for _m, url, *_ in ROUTES}
     routes = {rule.rule for rule in app.url_map.iter_rules()} - {"/", "/static/<path:filename>"}
     assert routes - walked == set()
