@@ -29,6 +29,7 @@ from engine.seed.baoshan import (
     department_name,
 )
 from engine.seed.records import seed_records
+from engine.seed.spot_checks import seed_spot_checks
 
 DEMO_PASSWORD = "Demo@2026"
 
@@ -133,6 +134,7 @@ def seed_demo(session: Session, actor: audit.Actor, cases: int = 12) -> list[Dem
                             "area_code": entity.area_code, "entity_name": entity.name})
     _route_new(session, actor, entities)
     seed_records(session, entities, today)
+    seed_spot_checks(session, actor)
     return DEMO_USERS
 
 
