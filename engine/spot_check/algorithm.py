@@ -86,13 +86,23 @@ def _clean(value: object) -> str:
     return "" if value is None else str(value).replace("\t", " ").replace("\n", " ")
 
 
+class _Cleaned(dict[object, str]):
+    """Attribute values as written in the snapshot, each cleaned once (industries, areas,
+    types and risk classes repeat across hundreds of thousands of rows)."""
+
+    def __missing__(self, value: object) -> str:
+        self[value] = _clean(value)
+        return self[value]
+
+
 def encode(snapshot: Snapshot) -> bytes:
     """The canonical bytes of a snapshot (rows sorted), whose SHA-256 is the pool hash."""
     lines = [snapshot.algorithm,
              "P\t" + json.dumps(snapshot.params, sort_keys=True, ensure_ascii=False,
                                 separators=(",", ":"))]
-    lines += [f"E\t{i}\t{_clean(a)}\t{_clean(b)}\t{_clean(c)}\t{_clean(d)}\t{n}"
-              for i, a, b, c, d, n in sorted(snapshot.entities)]
+    c = _Cleaned()
+    lines += [f"E\t{i}\t{c[a]}\t{c[b]}\t{c[kind]}\t{c[d]}\t{n}"
+              for i, a, b, kind, d, n in sorted(snapshot.entities)]
     lines += [f"O\t{i}\t{int(active)}\t{expires}\t{','.join(sorted(tags))}"
               for i, active, expires, tags in sorted(snapshot.officers)]
     lines += [f"C\t{o}\t{e}" for o, e in sorted(set(snapshot.conflicts))]

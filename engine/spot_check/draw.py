@@ -99,7 +99,7 @@ def draw_task(session: Session, actor: audit.Actor, task_id: int,
     rows = [{"draw_id": draw.id, "task_id": task.id, "entity_id": entity, "year": task.year}
             for entity, _team in result["targets"]]
     if rows:
-        session.execute(insert(SpotCheckTarget), rows)
+        session.execute(insert(SpotCheckTarget.__table__), rows)
     return draw
 
 
