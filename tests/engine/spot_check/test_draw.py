@@ -280,3 +280,29 @@ def test_a_tampered_result_or_snapshot_fails_verification(session, ready):
     session.expire_all()
     report = spot_check.verify_draw(session, world.actor("zhang"), draw.id)
     assert set(report.problems) == {"result_changed"}
+
+
+def test_a_task_on_a_special_pool_draws_only_its_members(session, world, traveller):
+    item = add_item(session)
+    entities = add_entities(session, 50)
+    add_officers(session, world, 2)
+    pool = spot_check.build_pool(session, world.actor("zhang"),
+                                 world.units["530502-amr"].id, "食品经营重点监管对象",
+                                 "supervision_directory", entities[10:20])
+    task = make_task(session, world, [item], ratio_percent="100", pool_id=pool.id)
+    draw = spot_check.draw_task(session, world.actor("zhang"), task.id)
+    assert task.targeted and draw.pool_size == 10
+    assert sorted(e for e, _ in draw.result["targets"]) == entities[10:20]
+
+
+def test_a_joint_task_draws_officers_of_every_implementing_department(
+        session, world, traveller):
+    item = add_item(session)
+    add_entities(session, 40)
+    ours = add_officers(session, world, 2)
+    theirs = add_officers(session, world, 2, unit="530581-amr", prefix="tc")
+    task = make_task(session, world, [item], ratio_percent="100",
+                     unit_ids=[world.units["530581-amr"].id])
+    draw = spot_check.draw_task(session, world.actor("zhang"), task.id)
+    assert drawn_officers(draw) == {o.id for o in ours + theirs}
+    assert len(spot_check.task_units(session, task)) == 2
