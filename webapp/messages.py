@@ -99,6 +99,9 @@ REASONS: dict[str, LazyString] = {
     "no_such_spot_check_task": _l("This spot-check task does not exist."),
     "no_such_plan": _l("This spot-check plan does not exist."),
     "no_such_draw": _l("This draw does not exist."),
+    "not_level_above": _l("Only the administrators of the level above decide on a filed plan."),
+    "plan_not_filed": _l("This plan is not waiting for a decision."),
+    "plan_filed": _l("This plan is filed already."),
     "not_regulator_admin": _l("Only the market regulator's administrators keep the spot-check "
                               "item list and the officers' qualifications."),
     "not_spot_check_organiser": _l("Only a department's administrators plan spot checks, "

@@ -28,14 +28,20 @@ from engine.spot_check.draw import (
     verify_draw,
     void_draw,
 )
+from engine.spot_check.plans import (
+    create_plan,
+    decide_plan,
+    file_plan,
+    get_plan,
+    level_above,
+    list_plans,
+    plans_to_decide,
+)
 from engine.spot_check.targets import inspection_targets
 from engine.spot_check.tasks import (
     TaskFields,
-    create_plan,
     create_task,
-    file_plan,
     get_task,
-    list_plans,
     list_tasks,
     task_items,
     task_units,
@@ -43,8 +49,9 @@ from engine.spot_check.tasks import (
 
 __all__ = ["ALGORITHM", "POOL_SOURCES", "RECUSAL_ALGORITHM", "RISK_CLASSES", "ItemFields",
            "TaskFields", "Verification", "build_pool", "conflicts_of", "create_plan",
-           "create_task", "declare_conflict", "draw_task", "draws_of", "file_plan",
-           "get_draw", "get_item", "get_task", "grant_qualification", "inspection_targets",
-           "is_regulator_admin", "list_items", "list_plans", "list_tasks", "mark_released",
-           "may_replay", "qualifications", "recuse_officer", "save_item", "standing_draw",
-           "task_items", "task_units", "teams", "verify_draw", "void_draw"]
+           "create_task", "decide_plan", "declare_conflict", "draw_task", "draws_of", "file_plan",
+           "get_draw", "get_item", "get_plan", "get_task", "grant_qualification",
+           "inspection_targets", "is_regulator_admin", "level_above", "list_items", "list_plans",
+           "list_tasks", "mark_released", "may_replay", "plans_to_decide", "qualifications",
+           "recuse_officer", "save_item", "standing_draw", "task_items", "task_units", "teams",
+           "verify_draw", "void_draw"]

@@ -1,5 +1,4 @@
-"""Annual plans and the tasks under them, numbered per organiser and year
-(保市监抽查〔2026〕3号)."""
+"""Spot-check tasks, numbered per organiser and year (保市监抽查〔2026〕3号)."""
 
 from __future__ import annotations
 
@@ -16,15 +15,13 @@ from engine.errors import InvalidInput, NotFound
 from engine.models import (
     OrgKind,
     OrgUnit,
-    PlanState,
     SpecialPool,
     SpotCheckItem,
-    SpotCheckPlan,
     SpotCheckTask,
     SpotCheckTaskItem,
     SpotCheckTaskUnit,
 )
-from engine.spot_check.access import organising_department, require_organiser
+from engine.spot_check.access import organising_department
 from engine.spot_check.directory import RISK_CLASSES
 
 MIN_GENERAL_RATIO = Decimal(3)  # percent, for tasks with a general (一般) item
@@ -169,40 +166,3 @@ def list_tasks(session: Session, year: int | None = None) -> list[SpotCheckTask]
     if year is not None:
         query = query.where(SpotCheckTask.year == year)
     return list(session.execute(query).scalars())
-
-
-def create_plan(session: Session, actor: audit.Actor, year: int, title: str,
-                org_unit_id: int | None = None) -> SpotCheckPlan:
-    """A department's annual plan, a draft until filed with the level above. Audited."""
-    department = organising_department(session, actor)
-    unit_id = department.id if department is not None else org_unit_id
-    if unit_id is None or not title.strip():
-        raise InvalidInput("the plan has errors", fields={"title": "required"})
-    if session.execute(select(SpotCheckPlan.id).where(
-            SpotCheckPlan.org_unit_id == unit_id, SpotCheckPlan.year == year)).first():
-        raise InvalidInput("the department has a plan for this year", fields={"year": "taken"})
-    plan = SpotCheckPlan(org_unit_id=unit_id, year=year, title=title.strip(),
-                         state=PlanState.DRAFT, created_by=actor.name, created_at=clock.now())
-    session.add(plan)
-    session.flush()
-    audit.record(session, actor, "spot_check.plan_created", "spot_check_plan", plan.id,
-                 year=year)
-    return plan
-
-
-def file_plan(session: Session, actor: audit.Actor, plan_id: int) -> SpotCheckPlan:
-    """File a draft (or returned) plan with the level above (报备). Audited."""
-    plan = session.get(SpotCheckPlan, plan_id)
-    if plan is None:
-        raise NotFound(f"no plan {plan_id}", code="no_such_plan")
-    require_organiser(session, actor, plan.org_unit_id)
-    if plan.state not in (PlanState.DRAFT, PlanState.RETURNED):
-        raise InvalidInput("the plan is already filed", fields={"state": "filed"})
-    plan.state, plan.filed_at = PlanState.FILED, clock.now()
-    audit.record(session, actor, "spot_check.plan_filed", "spot_check_plan", plan.id)
-    return plan
-
-
-def list_plans(session: Session) -> list[SpotCheckPlan]:
-    return list(session.execute(select(SpotCheckPlan).order_by(
-        SpotCheckPlan.year.desc(), SpotCheckPlan.org_unit_id)).scalars())

@@ -266,6 +266,8 @@ ROUTES: list[tuple[str, str, dict[str, Any] | None, str, dict[str, Any]]] = [
      expect({u: 303 if s == 200 else s for u, s in ORGANISERS.items()})),
     ("POST", "/spot-checks/plans/{sc_plan}/file", {}, "spot_check",
      expect({u: 302 if s == 200 else s for u, s in ORGANISERS.items()})),
+    ("POST", "/spot-checks/plans/{sc_plan}/decide", {"decision": "approve"}, "spot_check",
+     expect(ORGANISERS, zhang=403)),  # the level above decides: none in this world
     ("GET", "/spot-checks/items", None, "spot_check", expect(EVERYONE)),
     ("POST", "/spot-checks/items", {"code": ""}, "spot_check", expect(KEEPERS)),
     ("GET", "/spot-checks/officers", None, "spot_check", expect(EVERYONE)),

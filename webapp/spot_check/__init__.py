@@ -13,6 +13,8 @@ bp.add_url_rule("/", view_func=lists.index)
 bp.add_url_rule("/plans", "create_plan", view_func=lists.create_plan, methods=["POST"])
 bp.add_url_rule("/plans/<int:plan_id>/file", "file_plan", view_func=lists.file_plan,
                 methods=["POST"])
+bp.add_url_rule("/plans/<int:plan_id>/decide", "decide_plan", view_func=lists.decide_plan,
+                methods=["POST"])
 bp.add_url_rule("/items", "items", view_func=lists.items)
 bp.add_url_rule("/items", "save_item", view_func=lists.save_item, methods=["POST"])
 bp.add_url_rule("/officers", "officers", view_func=lists.officers)

@@ -48,6 +48,13 @@ class PlanForm(FlaskForm):
     title = StringField(_l("Title"), filters=[strip], validators=[filled(), Length(max=200)])
 
 
+class DecideForm(FlaskForm):
+    decision = SelectField(_l("Decision"), validators=[filled()], choices=[
+        ("", ""), ("approve", _l("Approve")), ("return", _l("Return"))])
+    reason = TextAreaField(_l("Reason (when returned)"), filters=[strip],
+                           validators=[Optional(), Length(max=500)])
+
+
 class TaskForm(FlaskForm):
     title = StringField(_l("Title"), filters=[strip], validators=[filled(), Length(max=200)])
     items = SelectMultipleField(_l("Items"), coerce=int, validators=[InputRequired()])

@@ -15,9 +15,10 @@ from engine.models import OrgUnit, Role, SpecialPool, SpecialPoolMember, User, U
 from engine.org import scope
 from webapp import database
 from webapp.access import actor, user
+from webapp.errors import message_for
 from webapp.forms import add_engine_errors
 from webapp.prg import recall, send_back
-from webapp.spot_check.forms import ActionForm, ItemForm, PlanForm
+from webapp.spot_check.forms import ActionForm, DecideForm, ItemForm, PlanForm
 
 
 def _units(ids: set[int]) -> dict[int, OrgUnit]:
@@ -40,7 +41,8 @@ def index() -> ResponseReturnValue:
     own = scope.department_of(session, viewer)
     return render_template("spot_check/index.html", plans=plans, tasks=tasks, units=units,
                            form=form, action=ActionForm(), organiser=organiser(viewer),
-                           own_id=own.id if own is not None else None)
+                           own_id=own.id if own is not None else None, decide=DecideForm(),
+                           to_decide=spot_check.plans_to_decide(session, actor()))
 
 
 @login_required
@@ -67,12 +69,34 @@ def file_plan(plan_id: int) -> ResponseReturnValue:
         abort(404)
     try:
         spot_check.file_plan(database.session(), actor(), plan_id)
-    except (InvalidInput, Conflict):
+    except Conflict as exc:
         database.rollback()
-        flash(_("The plan is already filed."), "error")
+        flash(message_for(exc), "error")
         return redirect(url_for("spot_check.index"))
     database.commit()
     flash(_("Plan filed with the level above."), "success")
+    return redirect(url_for("spot_check.index"))
+
+
+@login_required
+def decide_plan(plan_id: int) -> ResponseReturnValue:
+    """The level above approves a filed plan or returns it with a reason."""
+    if not organiser(user()):
+        abort(404)
+    form = DecideForm()
+    if not form.validate_on_submit():
+        flash(_("Choose a decision."), "error")
+        return redirect(url_for("spot_check.index"))
+    try:
+        spot_check.decide_plan(database.session(), actor(), plan_id,
+                               form.decision.data == "approve", form.reason.data or "")
+    except (Conflict, InvalidInput) as exc:
+        database.rollback()
+        flash(message_for(exc) if isinstance(exc, Conflict)
+              else _("A returned plan needs a reason."), "error")
+        return redirect(url_for("spot_check.index"))
+    database.commit()
+    flash(_("Decision recorded."), "success")
     return redirect(url_for("spot_check.index"))
 
 

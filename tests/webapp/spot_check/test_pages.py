@@ -9,7 +9,17 @@ import re
 import pytest
 from sqlalchemy import select
 
-from engine.models import SpotCheckDraw, SpotCheckTask
+from engine.models import (
+    OrgKind,
+    OrgUnit,
+    PlanState,
+    Role,
+    SpotCheckDraw,
+    SpotCheckPlan,
+    SpotCheckTask,
+)
+from engine.org.units import add_org_unit, add_user
+from tests.factories import PASSWORD, SETUP
 from tests.spot_check_world import add_entities, add_item, add_officers
 from tests.webapp.test_i18n import visible_text
 
@@ -126,3 +136,22 @@ def test_the_pages_show_one_language(login, stocked):
         text = re.sub(DATA, " ", text)
         words = set(re.findall(r"[A-Za-z]{3,}", text)) - {"English"}
         assert words == set(), (url, words)
+
+
+def test_a_county_plan_is_filed_and_the_city_approves_it(login, app_sessions, world):
+    with app_sessions() as session:
+        add_org_unit(session, "530500-amr", "保山市市场监管局", OrgKind.DEPARTMENT, "530500",
+                     session.get(OrgUnit, world.units["city"].id))
+        add_user(session, SETUP, "li", "李科长", PASSWORD, "530500-amr", [Role.DEPT_ADMIN])
+        session.commit()
+    zhang = login("zhang")
+    zhang.post("/spot-checks/plans", {"year": "2026", "title": "隆阳区年度抽查计划"})
+    with app_sessions() as session:
+        plan = session.execute(select(SpotCheckPlan)).scalar_one()
+    zhang.post(f"/spot-checks/plans/{plan.id}/file")
+    li = login("li")
+    assert 'class="decide"' in li.get("/spot-checks/").get_data(as_text=True)
+    assert 'class="decide"' not in zhang.get("/spot-checks/").get_data(as_text=True)
+    li.post(f"/spot-checks/plans/{plan.id}/decide", {"decision": "approve"})
+    with app_sessions() as session:
+        assert session.get(SpotCheckPlan, plan.id).state == PlanState.APPROVED
