@@ -122,12 +122,14 @@ def task_snapshot(session: Session, task: SpotCheckTask) -> Snapshot:
     """Everything the task's draw sees, as of now."""
     params = parameters(session, task)
     seen = inspections_this_year(session, task.year)
-    rows = session.execute(select(
-        MarketEntity.id, MarketEntity.industry_code, MarketEntity.area_code,
-        MarketEntity.entity_type, MarketEntity.risk_class).where(
+    blank = [func.coalesce(column, "") for column in (
+        MarketEntity.industry_code, MarketEntity.area_code, MarketEntity.entity_type,
+        MarketEntity.risk_class)]
+    # Core rows, not the ORM's: hundreds of thousands of them, read as plain tuples.
+    rows = session.connection().execute(select(MarketEntity.id, *blank).where(
         *entity_conditions(session, task)).order_by(MarketEntity.id)).all()
-    entities = [(i, ind or "", area or "", kind or "", risk or "", seen.get(i, 0))
-                for i, ind, area, kind, risk in rows]
+    counted = seen.get
+    entities = [(i, ind, area, kind, risk, counted(i, 0)) for i, ind, area, kind, risk in rows]
     officers = officer_rows(session, [unit.id for unit in task_units(session, task)])
     conflicts = conflict_rows(session, [o[0] for o in officers])
     return Snapshot(ALGORITHM, params, entities, officers, conflicts)
