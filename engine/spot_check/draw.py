@@ -59,13 +59,15 @@ def _seal(session: Session, actor: audit.Actor, task: SpotCheckTask, kind: DrawK
         snapshot=zlib.compress(data, 1), pool_hash=digest(data), pool_size=pool_size,
         result=result, result_hash=result_digest(result), drawn_by=actor.name,
         drawn_at=clock.now())
-    session.add(draw)
+    number, task_id = task.number, task.id
     try:
+        # Another draw of the task committed since we looked: the unique live_task_id
+        # refuses this one (the savepoint keeps the caller's transaction usable).
         with session.begin_nested():
-            session.flush()
+            session.add(draw)
     except IntegrityError:
-        raise Conflict(f"task {task.number} already has a standing draw",
-                       code="already_drawn", task_id=task.id) from None
+        raise Conflict(f"task {number} already has a standing draw",
+                       code="already_drawn", task_id=task_id) from None
     audit.record(session, actor, SEALED, "spot_check_draw", draw.id, task=task.number,
                  kind=kind.value, seed=seed, algorithm=draw.algorithm,
                  pool_hash=draw.pool_hash, result_hash=draw.result_hash,
