@@ -9,6 +9,7 @@ from engine.spot_check.directory import (
     ItemFields,
     build_pool,
     conflicts_of,
+    declare_by_uscc,
     declare_conflict,
     get_item,
     grant_qualification,
@@ -49,7 +50,8 @@ from engine.spot_check.tasks import (
 
 __all__ = ["ALGORITHM", "POOL_SOURCES", "RECUSAL_ALGORITHM", "RISK_CLASSES", "ItemFields",
            "TaskFields", "Verification", "build_pool", "conflicts_of", "create_plan",
-           "create_task", "decide_plan", "declare_conflict", "draw_task", "draws_of", "file_plan",
+           "create_task", "decide_plan", "declare_by_uscc",
+           "declare_conflict", "draw_task", "draws_of", "file_plan",
            "get_draw", "get_item", "get_plan", "get_task", "grant_qualification",
            "inspection_targets", "is_regulator_admin", "level_above", "list_items", "list_plans",
            "list_tasks", "mark_released", "may_replay", "plans_to_decide", "qualifications",

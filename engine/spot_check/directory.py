@@ -153,6 +153,17 @@ def declare_conflict(session: Session, actor: audit.Actor, user: User, entity: M
     return conflict
 
 
+def declare_by_uscc(session: Session, actor: audit.Actor, user: User, uscc: str,
+                    relation: str) -> ConflictOfInterest:
+    """declare_conflict for the entity registered under a USCC; InvalidInput when none is."""
+    entity = session.execute(select(MarketEntity).where(
+        MarketEntity.uscc == uscc.strip().upper())).scalar()
+    if entity is None:
+        raise InvalidInput("no entity is registered under this code",
+                           fields={"uscc": "unknown"})
+    return declare_conflict(session, actor, user, entity, relation)
+
+
 def conflicts_of(session: Session, user_ids: Iterable[int]) -> dict[int, list[ConflictOfInterest]]:
     found: dict[int, list[ConflictOfInterest]] = {}
     rows = session.execute(select(ConflictOfInterest).where(

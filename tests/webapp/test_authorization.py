@@ -271,6 +271,10 @@ ROUTES: list[tuple[str, str, dict[str, Any] | None, str, dict[str, Any]]] = [
     ("GET", "/spot-checks/items", None, "spot_check", expect(EVERYONE)),
     ("POST", "/spot-checks/items", {"code": ""}, "spot_check", expect(KEEPERS)),
     ("GET", "/spot-checks/officers", None, "spot_check", expect(EVERYONE)),
+    ("POST", "/spot-checks/officers/qualifications", {"officer": "{yang}", "tag": "食品"},
+     "spot_check", expect({u: 302 if s == 303 else s for u, s in KEEPERS.items()})),
+    ("POST", "/spot-checks/officers/conflicts", {"uscc": "x", "relation": ""}, "spot_check",
+     expect(dict.fromkeys(USERS[1:], 404), chen=303, liu=303)),  # officers, for themselves
     ("GET", "/spot-checks/pools", None, "spot_check", expect(EVERYONE)),
     ("GET", "/spot-checks/tasks/new", None, "spot_check", expect(ORGANISERS)),
     ("POST", "/spot-checks/tasks/new", {"title": ""}, "spot_check",

@@ -18,6 +18,9 @@ bp.add_url_rule("/plans/<int:plan_id>/decide", "decide_plan", view_func=lists.de
 bp.add_url_rule("/items", "items", view_func=lists.items)
 bp.add_url_rule("/items", "save_item", view_func=lists.save_item, methods=["POST"])
 bp.add_url_rule("/officers", "officers", view_func=lists.officers)
+bp.add_url_rule("/officers/qualifications", "qualify", view_func=lists.qualify,
+                methods=["POST"])
+bp.add_url_rule("/officers/conflicts", "declare", view_func=lists.declare, methods=["POST"])
 bp.add_url_rule("/pools", "pools", view_func=lists.pools)
 bp.add_url_rule("/tasks/new", "new_task", view_func=task.new_task)
 bp.add_url_rule("/tasks/new", "create_task", view_func=task.create_task, methods=["POST"])

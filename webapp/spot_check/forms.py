@@ -43,6 +43,20 @@ class ItemForm(FlaskForm):
     key_item = BooleanField(_l("Key item (no cap)"))
 
 
+class QualificationForm(FlaskForm):
+    officer = SelectField(_l("Officer"), validators=[filled()])
+    tag = StringField(_l("Qualification"), filters=[strip],
+                      validators=[filled(), Length(max=40)])
+
+
+class ConflictForm(FlaskForm):
+    uscc = StringField(_l("Unified social credit code of the entity"), filters=[strip],
+                       validators=[filled(), Length(min=18, max=18)])
+    relation = StringField(_l("Relation (relative's business, same household, former "
+                              "employer …)"), filters=[strip],
+                           validators=[filled(), Length(max=100)])
+
+
 class PlanForm(FlaskForm):
     year = IntegerField(_l("Year"), validators=[InputRequired(), NumberRange(2000, 2100)])
     title = StringField(_l("Title"), filters=[strip], validators=[filled(), Length(max=200)])

@@ -18,7 +18,14 @@ from webapp.access import actor, user
 from webapp.errors import message_for
 from webapp.forms import add_engine_errors
 from webapp.prg import recall, send_back
-from webapp.spot_check.forms import ActionForm, DecideForm, ItemForm, PlanForm
+from webapp.spot_check.forms import (
+    ActionForm,
+    ConflictForm,
+    DecideForm,
+    ItemForm,
+    PlanForm,
+    QualificationForm,
+)
 
 
 def _units(ids: set[int]) -> dict[int, OrgUnit]:
@@ -147,9 +154,54 @@ def officers() -> ResponseReturnValue:
         query = query.where(or_(*(OrgUnit.path.startswith(r) for r in roots)))
     people = list(session.execute(query.order_by(OrgUnit.path, User.username)).scalars())
     ids = [p.id for p in people]
+    keeps = spot_check.is_regulator_admin(session, viewer)
+    grant = recall(QualificationForm, "spot_check:qualify") or QualificationForm()
+    grant.officer.choices = [("", "")] + [(str(p.id), p.display_name) for p in people]
     return render_template("spot_check/officers.html", people=people, today=clock.local_today(),
-                           tags=spot_check.qualifications(session, ids),
-                           conflicts=spot_check.conflicts_of(session, ids))
+                           tags=spot_check.qualifications(session, ids), keeps=keeps,
+                           conflicts=spot_check.conflicts_of(session, ids), grant=grant,
+                           declares=viewer.has_role(Role.OFFICER),
+                           declare=recall(ConflictForm, "spot_check:conflict") or ConflictForm())
+
+
+@login_required
+def qualify() -> ResponseReturnValue:
+    """Tag an officer with a qualification (the market regulator's administrators)."""
+    session = database.session()
+    if not spot_check.is_regulator_admin(session, user()):
+        abort(404)
+    form, here = QualificationForm(), url_for("spot_check.officers")
+    form.officer.choices = [(form.officer.data or "", "")]
+    officer = session.get(User, int(form.officer.data)) if (
+        form.officer.data or "").isdigit() else None
+    if form.validate_on_submit() and officer is not None:
+        spot_check.grant_qualification(session, actor(), officer, form.tag.data)
+        database.commit()
+        flash(_("Qualification recorded."), "success")
+        return redirect(here)
+    return send_back(form, "spot_check:qualify", here) or redirect(here)
+
+
+@login_required
+def declare() -> ResponseReturnValue:
+    """An officer declares their own conflict of interest with an entity (回避)."""
+    viewer = user()
+    if not viewer.has_role(Role.OFFICER):
+        abort(404)
+    form, here = ConflictForm(), url_for("spot_check.officers")
+    if form.validate_on_submit():
+        try:
+            spot_check.declare_by_uscc(database.session(), actor(), viewer, form.uscc.data,
+                                       form.relation.data)
+        except InvalidInput as exc:
+            database.rollback()
+            add_engine_errors(form, exc.details.get("fields") or {})  # type: ignore[arg-type]
+        else:
+            database.commit()
+            flash(_("Conflict of interest recorded: you will not be drawn for this entity."),
+                  "success")
+            return redirect(here)
+    return send_back(form, "spot_check:conflict", here) or redirect(here)
 
 
 @login_required

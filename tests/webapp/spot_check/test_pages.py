@@ -9,7 +9,10 @@ import re
 import pytest
 from sqlalchemy import select
 
+from engine import spot_check
 from engine.models import (
+    ConflictOfInterest,
+    MarketEntity,
     OrgKind,
     OrgUnit,
     PlanState,
@@ -155,3 +158,26 @@ def test_a_county_plan_is_filed_and_the_city_approves_it(login, app_sessions, wo
     li.post(f"/spot-checks/plans/{plan.id}/decide", {"decision": "approve"})
     with app_sessions() as session:
         assert session.get(SpotCheckPlan, plan.id).state == PlanState.APPROVED
+
+
+def test_an_officer_declares_a_conflict_and_an_administrator_records_a_qualification(
+        login, app_sessions, world):
+    with app_sessions() as session:
+        add_entities(session, 1)
+        uscc = session.execute(select(MarketEntity.uscc)).scalar_one()
+        session.commit()
+    chen = login("chen")
+    unknown = chen.sent_back("/spot-checks/officers/conflicts",
+                             {"uscc": "91530502MA6K0000XX", "relation": "近亲属经营"})
+    assert unknown.anchor == "field-uscc"
+    chen.post("/spot-checks/officers/conflicts", {"uscc": uscc, "relation": "近亲属经营"})
+    zhang = login("zhang")
+    zhang.post("/spot-checks/officers/qualifications",
+               {"officer": str(world.users["chen"].id), "tag": "特种设备"})
+    with app_sessions() as session:
+        conflict = session.execute(select(ConflictOfInterest)).scalar_one()
+        assert (conflict.user_id, conflict.relation) == (world.users["chen"].id, "近亲属经营")
+        assert spot_check.qualifications(session, [world.users["chen"].id]) == {
+            world.users["chen"].id: ["特种设备"]}
+    page = zhang.get("/spot-checks/officers").get_data(as_text=True)
+    assert "特种设备" in page
