@@ -38,6 +38,7 @@ from engine.spot_check.plans import (
     list_plans,
     plans_to_decide,
 )
+from engine.spot_check.pools import make_pool
 from engine.spot_check.targets import inspection_targets
 from engine.spot_check.tasks import (
     TaskFields,
@@ -54,6 +55,7 @@ __all__ = ["ALGORITHM", "POOL_SOURCES", "RECUSAL_ALGORITHM", "RISK_CLASSES", "It
            "declare_conflict", "draw_task", "draws_of", "file_plan",
            "get_draw", "get_item", "get_plan", "get_task", "grant_qualification",
            "inspection_targets", "is_regulator_admin", "level_above", "list_items", "list_plans",
-           "list_tasks", "mark_released", "may_replay", "plans_to_decide", "qualifications",
+           "list_tasks", "make_pool", "mark_released", "may_replay", "plans_to_decide",
+           "qualifications",
            "recuse_officer", "save_item", "standing_draw", "task_items", "task_units", "teams",
            "verify_draw", "void_draw"]

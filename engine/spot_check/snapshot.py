@@ -63,10 +63,20 @@ def entity_conditions(session: Session, task: SpotCheckTask) -> list[ColumnEleme
     """SQL: the entities a task may target (its area, its filters, its special pool)."""
     organiser = session.get(OrgUnit, task.organiser_org_id)
     assert organiser is not None
+    conditions = filter_conditions(session, organiser, task.filters)
+    if task.pool_id is not None:
+        conditions.append(MarketEntity.id.in_(select(SpecialPoolMember.entity_id).where(
+            SpecialPoolMember.pool_id == task.pool_id)))
+    return conditions
+
+
+def filter_conditions(session: Session, organiser: OrgUnit, filters: dict[str, list[str]]
+                      ) -> list[ColumnElement[bool]]:
+    """SQL: entities still registered, of the organiser's area (any for the city's
+    departments), matching the filters (industry prefixes, areas, types, risk classes)."""
     conditions: list[ColumnElement[bool]] = [MarketEntity.status.notin_(GONE)]
     if organiser.area_code != areas.city_code(session):
         conditions.append(MarketEntity.area_code == organiser.area_code)
-    filters = task.filters
     if filters.get("areas"):
         conditions.append(MarketEntity.area_code.in_(filters["areas"]))
     if filters.get("types"):
@@ -76,9 +86,6 @@ def entity_conditions(session: Session, task: SpotCheckTask) -> list[ColumnEleme
     if filters.get("industries"):
         conditions.append(or_(*(MarketEntity.industry_code.startswith(code, autoescape=True)
                                 for code in filters["industries"])))
-    if task.pool_id is not None:
-        conditions.append(MarketEntity.id.in_(select(SpecialPoolMember.entity_id).where(
-            SpecialPoolMember.pool_id == task.pool_id)))
     return conditions
 
 
@@ -122,11 +129,11 @@ def task_snapshot(session: Session, task: SpotCheckTask) -> Snapshot:
     """Everything the task's draw sees, as of now."""
     params = parameters(session, task)
     seen = inspections_this_year(session, task.year)
-    blank = [func.coalesce(column, "") for column in (
-        MarketEntity.industry_code, MarketEntity.area_code, MarketEntity.entity_type,
-        MarketEntity.risk_class)]
     # Core rows, not the ORM's: hundreds of thousands of them, read as plain tuples.
-    rows = session.connection().execute(select(MarketEntity.id, *blank).where(
+    rows = session.connection().execute(select(
+        MarketEntity.id, func.coalesce(MarketEntity.industry_code, ""),
+        func.coalesce(MarketEntity.area_code, ""), func.coalesce(MarketEntity.entity_type, ""),
+        func.coalesce(MarketEntity.risk_class, "")).where(
         *entity_conditions(session, task)).order_by(MarketEntity.id)).all()
     counted = seen.get
     entities = [(i, ind, area, kind, risk, counted(i, 0)) for i, ind, area, kind, risk in rows]
