@@ -276,6 +276,8 @@ ROUTES: list[tuple[str, str, dict[str, Any] | None, str, dict[str, Any]]] = [
     ("POST", "/spot-checks/officers/conflicts", {"uscc": "x", "relation": ""}, "spot_check",
      expect(dict.fromkeys(USERS[1:], 404), chen=303, liu=303)),  # officers, for themselves
     ("GET", "/spot-checks/pools", None, "spot_check", expect(EVERYONE)),
+    ("POST", "/spot-checks/pools", {"name": ""}, "spot_check",
+     expect({u: 303 if s == 200 else s for u, s in ORGANISERS.items()})),
     ("GET", "/spot-checks/tasks/new", None, "spot_check", expect(ORGANISERS)),
     ("POST", "/spot-checks/tasks/new", {"title": ""}, "spot_check",
      expect({u: 303 if s == 200 else s for u, s in ORGANISERS.items()})),

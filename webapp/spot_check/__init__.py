@@ -22,6 +22,7 @@ bp.add_url_rule("/officers/qualifications", "qualify", view_func=lists.qualify,
                 methods=["POST"])
 bp.add_url_rule("/officers/conflicts", "declare", view_func=lists.declare, methods=["POST"])
 bp.add_url_rule("/pools", "pools", view_func=lists.pools)
+bp.add_url_rule("/pools", "create_pool", view_func=lists.create_pool, methods=["POST"])
 bp.add_url_rule("/tasks/new", "new_task", view_func=task.new_task)
 bp.add_url_rule("/tasks/new", "create_task", view_func=task.create_task, methods=["POST"])
 bp.add_url_rule("/tasks/<int:task_id>", "task", view_func=task.task)

@@ -57,6 +57,22 @@ class ConflictForm(FlaskForm):
                            validators=[filled(), Length(max=100)])
 
 
+class PoolForm(FlaskForm):
+    name = StringField(_l("Name"), filters=[strip], validators=[filled(), Length(max=200)])
+    source = SelectField(_l("Built from"), validators=[filled()], choices=[
+        ("", ""), ("supervision_directory", _l("Supervision directory")),
+        ("licences", _l("Licence records")), ("filters", _l("Filters")),
+        ("upload", _l("Upload"))])
+    industries = StringField(_l("Industry codes (prefixes, comma-separated)"), filters=[strip],
+                             validators=[Optional(), Length(max=200)])
+    types = StringField(_l("Entity types (comma-separated)"), filters=[strip],
+                        validators=[Optional(), Length(max=200)])
+    risks = SelectMultipleField(_l("Risk classes"), validators=[Optional()],
+                                choices=[(r, r) for r in "ABCD"])
+    codes = TextAreaField(_l("Unified social credit codes, one a line (pasted from a file)"),
+                          filters=[strip], validators=[Optional(), Length(max=200_000)])
+
+
 class PlanForm(FlaskForm):
     year = IntegerField(_l("Year"), validators=[InputRequired(), NumberRange(2000, 2100)])
     title = StringField(_l("Title"), filters=[strip], validators=[filled(), Length(max=200)])

@@ -24,6 +24,7 @@ from webapp.spot_check.forms import (
     DecideForm,
     ItemForm,
     PlanForm,
+    PoolForm,
     QualificationForm,
 )
 
@@ -211,4 +212,32 @@ def pools() -> ResponseReturnValue:
     sizes = dict(session.execute(select(SpecialPoolMember.pool_id, func.count()).group_by(
         SpecialPoolMember.pool_id)).all())
     return render_template("spot_check/pools.html", pools=rows, sizes=sizes,
-                           units=_units({p.org_unit_id for p in rows}))
+                           units=_units({p.org_unit_id for p in rows}),
+                           organiser=organiser(user()),
+                           form=recall(PoolForm, "spot_check:pool") or PoolForm())
+
+
+def _split(text: str | None) -> list[str]:
+    return [part.strip() for part in (text or "").replace("，", ",").split(",") if part.strip()]
+
+
+@login_required
+def create_pool() -> ResponseReturnValue:
+    if not organiser(user()):
+        abort(404)
+    form, here = PoolForm(), url_for("spot_check.pools")
+    if form.validate_on_submit():
+        filters = {"industries": _split(form.industries.data), "types": _split(form.types.data),
+                   "risks": form.risks.data or []}
+        try:
+            spot_check.make_pool(database.session(), actor(), form.name.data,
+                                 form.source.data, filters=filters,
+                                 codes=(form.codes.data or "").split())
+        except InvalidInput as exc:
+            database.rollback()
+            add_engine_errors(form, exc.details.get("fields") or {})  # type: ignore[arg-type]
+        else:
+            database.commit()
+            flash(_("Pool built."), "success")
+            return redirect(here)
+    return send_back(form, "spot_check:pool", here) or redirect(here)

@@ -17,6 +17,7 @@ from engine.models import (
     OrgUnit,
     PlanState,
     Role,
+    SpecialPool,
     SpotCheckDraw,
     SpotCheckPlan,
     SpotCheckTask,
@@ -181,3 +182,30 @@ def test_an_officer_declares_a_conflict_and_an_administrator_records_a_qualifica
             world.users["chen"].id: ["特种设备"]}
     page = zhang.get("/spot-checks/officers").get_data(as_text=True)
     assert "特种设备" in page
+
+
+def test_an_administrator_builds_a_pool_from_pasted_codes_and_a_task_draws_from_it(
+        login, app_sessions, world):
+    with app_sessions() as session:
+        item = add_item(session, "食品-03")
+        add_entities(session, 12)
+        add_officers(session, world, 2)
+        codes = session.execute(select(MarketEntity.uscc).order_by(MarketEntity.id).limit(5)
+                                ).scalars().all()
+        session.commit()
+    zhang = login("zhang")
+    back = zhang.sent_back("/spot-checks/pools", {"name": "投诉举报对象", "source": "upload",
+                                                  "codes": "91530502MA6K0000XX"})
+    assert back.anchor == "field-codes"
+    zhang.post("/spot-checks/pools", {"name": "投诉举报对象", "source": "upload",
+                                      "codes": "\n".join(codes)})
+    page = zhang.get("/spot-checks/pools").get_data(as_text=True)
+    assert "投诉举报对象" in page
+    with app_sessions() as session:
+        pool = session.execute(select(SpecialPool)).scalar_one()
+    made = create_task(zhang, item, pool=str(pool.id), ratio_percent="100")
+    task_id = int(made.headers["Location"].rsplit("/", 1)[1])
+    zhang.post(f"/spot-checks/tasks/{task_id}/draw")
+    with app_sessions() as session:
+        draw = session.execute(select(SpotCheckDraw)).scalar_one()
+        assert draw.pool_size == 5 and len(draw.result["targets"]) == 5
