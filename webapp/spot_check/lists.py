@@ -3,7 +3,7 @@ special pools."""
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import login_required
@@ -11,7 +11,15 @@ from sqlalchemy import func, or_, select
 
 from engine import clock, spot_check
 from engine.errors import Conflict, InvalidInput
-from engine.models import OrgUnit, Role, SpecialPool, SpecialPoolMember, User, UserRole
+from engine.models import (
+    OrgUnit,
+    Role,
+    SpecialPool,
+    SpecialPoolMember,
+    SpotCheckItem,
+    User,
+    UserRole,
+)
 from engine.org import scope
 from webapp import database
 from webapp.access import actor, user
@@ -112,10 +120,23 @@ def decide_plan(plan_id: int) -> ResponseReturnValue:
 def items() -> ResponseReturnValue:
     session, viewer = database.session(), user()
     may_edit = spot_check.is_regulator_admin(session, viewer)
-    form = recall(ItemForm, "spot_check:item") or ItemForm()
+    form = recall(ItemForm, "spot_check:item") or _item_form(request.args.get("edit", 0, int))
     return render_template("spot_check/items.html", items=spot_check.list_items(session),
                            may_edit=may_edit, form=form,
                            units=_units({i.owner_org_id for i in spot_check.list_items(session)}))
+
+
+def _item_form(item_id: int) -> ItemForm:
+    """The form, filled with the item to change when one is named (?edit=id)."""
+    item = database.session().get(SpotCheckItem, item_id) if item_id else None
+    if item is None:
+        return ItemForm()
+    return ItemForm(data={
+        "item_id": str(item.id), "code": item.code, "name": item.name,
+        "sub_items": "\n".join(item.sub_items), "method": item.method,
+        "qualification": item.qualification or "", "legal_basis": item.legal_basis,
+        "target_type": item.target_type, "ratio_percent": str(item.ratio_percent),
+        "frequency": item.frequency, "key_item": item.key_item})
 
 
 @login_required

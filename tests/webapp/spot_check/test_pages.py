@@ -209,3 +209,22 @@ def test_an_administrator_builds_a_pool_from_pasted_codes_and_a_task_draws_from_
     with app_sessions() as session:
         draw = session.execute(select(SpotCheckDraw)).scalar_one()
         assert draw.pool_size == 5 and len(draw.result["targets"]) == 5
+
+
+def test_an_item_is_changed_from_its_filled_form(login, app_sessions):
+    with app_sessions() as session:
+        item = add_item(session, "食品-09")
+        session.commit()
+    zhang = login("zhang")
+    page = zhang.get(f"/spot-checks/items?edit={item}").get_data(as_text=True)
+    assert 'value="食品-09"' in page and "从业人员健康证" in page
+    zhang.post("/spot-checks/items", {
+        "item_id": str(item), "code": "食品-09", "name": "食品经营者检查（修订）",
+        "sub_items": "许可证公示", "method": "实地核查", "target_type": "食品经营者",
+        "ratio_percent": "5", "frequency": "每年一次"})
+    with app_sessions() as session:
+        changed = spot_check.get_item(session, item)
+        assert (changed.name, changed.sub_items, str(changed.ratio_percent)) == (
+            "食品经营者检查（修订）", ["许可证公示"], "5.00")
+    assert login("chen").get("/spot-checks/items").status_code == 200
+    assert "?edit=" not in login("chen").get("/spot-checks/items").get_data(as_text=True)
