@@ -57,6 +57,9 @@ class Settings:
     rule_max_workdays: int = 2500
     host: str = "127.0.0.1"
     port: int = 5000
+    # Reverse proxies in front of the app whose X-Forwarded-For/-Proto/-Host it trusts
+    # (0: none; the client's address is then the connection's).
+    proxy_hops: int = 0
     log_level: str = "INFO"
     # doctor
     doctor_batch_size: int = 500

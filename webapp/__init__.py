@@ -20,6 +20,7 @@ from webapp import (
     i18n,
     params,
     people,
+    people_import,
     portal,
     registry,
     security,
@@ -30,8 +31,8 @@ from webapp import (
 from webapp.work import inbox, monitor, notifications, tasks
 
 BLUEPRINTS = (auth.bp, inbox.bp, tasks.bp, monitor.bp, notifications.bp, admin.bp, people.bp,
-              api.bp, calendar.bp, units.bp, dual_notice.bp, disclosure.bp, registry.bp,
-              entities.bp, audit_trail.bp, portal.bp, spot_check.bp)
+              people_import.bp, api.bp, calendar.bp, units.bp, dual_notice.bp, disclosure.bp,
+              registry.bp, entities.bp, audit_trail.bp, portal.bp, spot_check.bp)
 
 
 def create_app(settings: Settings | None = None) -> Flask:

@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from flask import Flask, Response, request
 from flask.sessions import SecureCookieSessionInterface, SessionMixin
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from engine.config import Settings, secret_key
 
@@ -48,6 +49,10 @@ def init_app(app: Flask, settings: Settings) -> None:
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
     app.session_interface = SessionInterface()
     app.extensions["creditflow.settings"] = settings
+    if settings.proxy_hops > 0:
+        hops = settings.proxy_hops
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
 
 def settings() -> Settings:

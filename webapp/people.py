@@ -12,7 +12,6 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from sqlalchemy import select
 from werkzeug.exceptions import BadRequest
 from wtforms import DateField, SelectField, SelectMultipleField, StringField
 from wtforms.validators import Length, Optional
@@ -21,7 +20,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from engine.errors import Conflict, InvalidInput
 from engine.models import OrgUnit, Role, User
 from engine.org import people as accounts
-from engine.org import scope
+from engine.org import scope, tree
 from webapp import database
 from webapp.access import actor, roles_required
 from webapp.admin import EmailForm
@@ -52,11 +51,10 @@ class PersonForm(FlaskForm):
     certificate_expires = DateField(_l("Certificate valid until"), validators=[Optional()])
 
     def offer(self, session: Any, admin_roots: list[str] | None) -> None:
-        units = list(session.execute(select(OrgUnit).order_by(OrgUnit.path)).scalars())
-        names = {u.id: u.name for u in units}
-        self.unit.choices = [(u.id, " · ".join(names[int(i)] for i in u.path.strip("/").split(
-            "/")[-2:] if i)) for u in units
-            if u.active and scope.in_roots(admin_roots, u.path)]
+        units = tree.units(session)
+        labels = tree.short_labels(units)
+        self.unit.choices = [(u.id, labels[u.id]) for u in units
+                             if u.active and scope.in_roots(admin_roots, u.path)]
         allowed = ROLE_NAMES if admin_roots is None else {
             r: ROLE_NAMES[r] for r in accounts.DEPARTMENT_ROLES}
         self.roles.choices = [(r.value, str(name)) for r, name in allowed.items()]

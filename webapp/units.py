@@ -54,10 +54,10 @@ class MoveForm(FlaskForm):
 
 def _parents(form: FlaskForm, exclude: OrgUnit | None = None) -> None:
     units = tree.units(database.session())
-    names = {u.id: u.name for u in units}
+    labels = tree.short_labels(units)
     form.parent.choices = [  # type: ignore[attr-defined]
-        (u.id, " · ".join(names[int(i)] for i in u.path.strip("/").split("/")[-2:]))
-        for u in units if u.active and (exclude is None or not u.path.startswith(exclude.path))]
+        (u.id, labels[u.id]) for u in units
+        if u.active and (exclude is None or not u.path.startswith(exclude.path))]
 
 
 def _refused(form: FlaskForm, exc: InvalidInput) -> None:

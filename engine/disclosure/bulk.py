@@ -14,15 +14,13 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from engine import audit, clock, runtime
 from engine.calendar import WorkdayCalendar, calendar_for
 from engine.db import settings_of
 from engine.disclosure.categories import (
-    ENTRY_DAYS,
-    PUBLICATION_DAYS,
     publication_end,
     publishable,
 )
@@ -196,7 +194,6 @@ def enter_checked(session: Session, actor: audit.Actor, category: str, departmen
     calendar = calendar_for(session, settings_of(session), department.area_code)
     direct = direct_publication(session, department)
     now = clock.now()
-    today = calendar.local_date(now)
     rows = [_row(category, department, c, data_source, actor, now) for c in checked]
     table = DisclosureRecord.__table__
     statement = insert(table).returning(table.c.id, sort_by_parameter_order=True)
@@ -210,14 +207,7 @@ def enter_checked(session: Session, actor: audit.Actor, category: str, departmen
         _start_data(category, department, record_id, row, direct, calendar),
         business_key=f"record-{record_id}", entity_id=row["entity_id"],
         area_code=department.area_code) for record_id, row in zip(ids, rows, strict=True)]
-    instances = runtime.start_processes(session, actor, PROCESS_KEY, requests)
-    changes = [_sent(record_id, row, instance.id, direct, calendar, today, now)
-               for record_id, row, instance in zip(ids, rows, instances, strict=True)]
-    session.execute(update(table).where(table.c.id == bindparam("record_id")), changes)
-    audit.record_many(session, audit.SYSTEM, [
-        (f"disclosure.{change['status'].value}", "disclosure_record", change["record_id"],
-         {"instance_id": change["instance_id"], "category": category, "bulk": True})
-        for change in changes])
+    runtime.start_processes(session, actor, PROCESS_KEY, requests)  # sync_record follows
     return ids
 
 
@@ -248,25 +238,3 @@ def _start_data(category: str, department: OrgUnit, record_id: int, row: dict[st
         data["publication_ends_at"] = calendar.end_of_day(ends or NO_END).isoformat()
     return data
 
-
-def _sent(record_id: int, row: dict[str, Any], instance_id: int, direct: bool,
-          calendar: WorkdayCalendar, today: date, now: Any) -> dict[str, Any]:
-    """The record as its case left it (what `procedure.sync_record` writes after a save;
-    the bulk start saves no case one by one): submitted, or published or recorded."""
-    late = max(0, calendar.workdays_between(row["decision_date"], today) - ENTRY_DAYS)
-    change: dict[str, Any] = {
-        "record_id": record_id, "instance_id": instance_id, "status": RecordStatus.SUBMITTED,
-        "submitted_at": now, "entry_late_days": late, "reviewed_at": None,
-        "published_at": None, "publication_ends_on": None, "publication_late_days": None,
-        "updated_at": now}
-    if direct:
-        change["reviewed_at"] = now
-        if row["publishable"]:
-            ends = publication_end(row["category"], row["fields"], today)
-            change.update(status=RecordStatus.PUBLISHED, published_at=now,
-                          publication_ends_on=None if ends is None or ends >= NO_END else ends,
-                          publication_late_days=max(0, calendar.workdays_between(
-                              row["decision_date"], today) - PUBLICATION_DAYS))
-        else:
-            change["status"] = RecordStatus.RECORDED
-    return change

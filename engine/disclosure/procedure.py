@@ -191,11 +191,12 @@ def sync_record(session: Session, case: Case, _thrown: list[Any]) -> None:
     now = clock.now()
     record.status = RecordStatus(status)
     record.updated_at = now
-    if record.status == RecordStatus.SUBMITTED:
-        record.submitted_at = record.submitted_at or now
+    if record.status in SENT and record.submitted_at is None:
+        # Sent now, even when the case went on to publish it at once (direct publication).
+        record.submitted_at = now
         record.entry_late_days = _late(calendar, record.decision_date,
                                        calendar.local_date(record.entered_at), ENTRY_DAYS)
-    elif record.status in (RecordStatus.PUBLISHED, RecordStatus.RECORDED):
+    if record.status in (RecordStatus.PUBLISHED, RecordStatus.RECORDED):
         record.reviewed_at = now
         if record.published_at is None and record.status == RecordStatus.PUBLISHED:
             record.published_at = now
@@ -215,6 +216,7 @@ def sync_record(session: Session, case: Case, _thrown: list[Any]) -> None:
                                       if record.publication_ends_on else None))
 
 
+SENT = (RecordStatus.SUBMITTED, RecordStatus.PUBLISHED, RecordStatus.RECORDED)
 AFTER_SAVE.append(sync_record)
 
 

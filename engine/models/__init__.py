@@ -5,6 +5,7 @@ from engine.models.audit import AuditEvent, AuditHead
 from engine.models.base import Base
 from engine.models.calendar import CalendarDay, CalendarWarning, CalendarYear
 from engine.models.casefile import Attachment, Comment
+from engine.models.credit import IN_FORCE, CreditListEntry, ListStatus, ListType
 from engine.models.disclosure import (
     DataSource,
     DisclosureRecord,
@@ -61,6 +62,10 @@ from engine.models.spot_check import (
 )
 
 __all__ = [
+    "IN_FORCE",
+    "CreditListEntry",
+    "ListStatus",
+    "ListType",
     "LIVE_NOTICE_STATES",
     "Commitment",
     "DataSource",

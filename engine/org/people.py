@@ -75,7 +75,7 @@ def create_person(session: Session, actor: audit.Actor, username: str, who: Pers
         raise InvalidInput("bad user name", fields={"username": "bad_username"})
     if session.execute(select(User.id).where(User.username == username)).scalar():
         raise InvalidInput("user name taken", fields={"username": "taken"})
-    _check(session, actor, who)
+    check_person(session, actor, who)
     password = one_time_password()
     user = User(username=username, display_name=who.display_name.strip(),
                 password_hash=hash_password(password), org_unit_id=who.unit.id, active=True,
@@ -92,7 +92,7 @@ def create_person(session: Session, actor: audit.Actor, username: str, who: Pers
 def update_person(session: Session, actor: audit.Actor, user: User, who: Person) -> User:
     """Change an account's name, unit, roles and enforcement certificate."""
     person(session, actor, user.id)
-    _check(session, actor, who)
+    check_person(session, actor, who)
     if Role.SYSADMIN in user.roles and Role.SYSADMIN not in who.roles:
         _keep_an_administrator(session, user)
     before = _state(user)
@@ -138,7 +138,8 @@ def one_time_password() -> str:
     return "".join(secrets.choice(_ALPHABET) for _ in range(12))
 
 
-def _check(session: Session, actor: audit.Actor, who: Person) -> None:
+def check_person(session: Session, actor: audit.Actor, who: Person) -> None:
+    """InvalidInput naming each field of `who` the actor may not set so."""
     _admin, roots = manageable(session, actor)
     errors = {}
     if not who.display_name.strip() or len(who.display_name) > 100:

@@ -25,6 +25,14 @@ def units(session: Session) -> list[OrgUnit]:
     return list(session.execute(select(OrgUnit).order_by(OrgUnit.path)).scalars())
 
 
+def short_labels(units: list[OrgUnit]) -> dict[int, str]:
+    """Each unit named with its parent ("龙阳区 · 市场监管局"), for choices where a name
+    alone is ambiguous (every county has its market regulator); `units` holds the parents."""
+    names = {u.id: u.name for u in units}
+    return {u.id: " · ".join(names[int(i)] for i in u.path.strip("/").split("/")[-2:] if i)
+            for u in units}
+
+
 def unit_by_id(session: Session, unit_id: int) -> OrgUnit:
     unit = session.get(OrgUnit, unit_id)
     if unit is None:

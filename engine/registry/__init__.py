@@ -14,6 +14,7 @@ from engine.registry.files import (
 )
 from engine.registry.imports import import_file, import_registrations, registrar_units
 from engine.registry.report import EntityChange, ImportReport, OnBatch, Preview, failure_reason
+from engine.registry.rows import RowProblem, parse_date
 from engine.registry.search import index_names, rebuild_name_index, search_entities
 from engine.registry.sharing import (
     REGISTRY_ORDER,
@@ -57,7 +58,7 @@ __all__ = [
     "OnBatch",
     "Preview",
     "RegistryFilter",
-    "RowSpool",
+    "RowProblem", "RowSpool",
     "Source",
     "Table",
     "UploadProgress",
@@ -73,7 +74,7 @@ __all__ = [
     "keep_file",
     "normalize_header",
     "open_source",
-    "open_table",
+    "open_table", "parse_date",
     "registrar_filter",
     "registrar_units",
     "registry_query",

@@ -4,7 +4,8 @@ The result is what `runtime.start_process` gives once per request — the same
 instance states (with the platform's task annotations), work items, timers and
 audit events — but the spec and each area's calendar are loaded once, every
 workflow runs in memory, and each table is written with one executemany. The
-audit chain is computed in Python and appended under one head lock.
+audit chain is computed in Python and appended under one head lock. The hooks that
+follow every save (`cases.AFTER_SAVE`) run for each new case, as after `save_case`.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ from engine.models import (
     WaitingEvent,
     WorkItem,
 )
-from engine.runtime.cases import CLOSED, Case, derived_status, stored_state
+from engine.runtime.cases import AFTER_SAVE, CLOSED, Case, derived_status, stored_state
 from engine.runtime.derive import (
     ANNOTATION,
     annotate_tasks,
@@ -72,7 +73,7 @@ def start_many(session: Session, actor: audit.Actor, definition: ProcessDefiniti
     """
     if not requests:
         return []
-    cases = _run_all(session, actor, definition, requests, first_steps)
+    cases, thrown = _run_all(session, actor, definition, requests, first_steps)
     _insert_instances(session, cases)
     _insert_work_items(session, cases)
     _insert_timers(session, cases)
@@ -81,17 +82,24 @@ def start_many(session: Session, actor: audit.Actor, definition: ProcessDefiniti
         ("process.start", "process_instance", case.row.id,
          {"key": definition.key, "version": definition.version,
           "business_key": case.row.business_key}) for case in cases])
-    return [_attach(session, case.row, definition) for case in cases]
+    rows = [_attach(session, case.row, definition) for case in cases]
+    for case, events in zip(cases, thrown, strict=True):
+        for hook in AFTER_SAVE:
+            hook(session, case, events)
+    return rows
 
 
 def _run_all(session: Session, actor: audit.Actor, definition: ProcessDefinition,
-             requests: Sequence[StartRequest], first_steps: FirstSteps) -> list[Case]:
+             requests: Sequence[StartRequest], first_steps: FirstSteps
+             ) -> tuple[list[Case], list[list[Any]]]:
+    """The cases run to their first wait, and what each threw for other cases."""
     specs = load_spec(definition.sha256, lambda: definition.spec_json)
     settings = settings_of(session)
     limits = sandbox.Limits(settings.sandbox_timeout_seconds, settings.sandbox_max_size)
     engines: dict[str | None, tuple[WorkdayCalendar, Any]] = {}
     now = clock.now()
     cases = []
+    thrown = []
     for request in requests:
         data = dict(request.data or {})
         row = ProcessInstance(
@@ -108,9 +116,10 @@ def _run_all(session: Session, actor: audit.Actor, definition: ProcessDefinition
         case = Case(row, new_workflow(specs, engine), calendar)
         case.workflow.data.update(data)
         first_steps(case, data)
+        thrown.append(case.workflow.get_events())
         _finish(session, case)
         cases.append(case)
-    return cases
+    return cases, thrown
 
 
 def _finish(session: Session, case: Case) -> None:

@@ -1,10 +1,10 @@
 """spot checks (双随机、一公开): the item list, officers' qualifications and conflicts,
 special pools, plans, tasks, sealed draws and recusals; a risk class on market entities
 
-Rechain to down_revision '0017' when merged after the inspection lifecycle's migration.
+Follows 0017 (credit lists) since main was merged.
 
 Revision ID: 0018
-Revises: 0015
+Revises: 0017
 Create Date: 2026-12-03 15:14:55.229007
 """
 
@@ -15,7 +15,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision: str = '0018'
-down_revision: str | Sequence[str] | None = '0015'
+down_revision: str | Sequence[str] | None = '0017'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

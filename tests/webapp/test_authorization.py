@@ -16,7 +16,7 @@ from flask import Flask
 from sqlalchemy import select
 
 from engine import runtime
-from engine.models import Attachment, NotificationKind, SavedFilter, WorkItem
+from engine.models import Attachment, NotificationKind, RegistryUpload, SavedFilter, WorkItem
 from engine.org.tokens import create_token
 from engine.work.notifications import notify
 from tests.factories import SETUP, make_entity
@@ -134,6 +134,17 @@ ROUTES: list[tuple[str, str, dict[str, Any] | None, str, dict[str, Any]]] = [
     ("POST", "/admin/users/{yang}/deactivate", {}, "open",
      expect(dict.fromkeys(USERS[1:], 404), admin=302, zhang=302)),
     ("POST", "/admin/users/{yang}/email", {"email": "yang@amr.example.cn"}, "open",
+     expect(dict.fromkeys(USERS[1:], 404), admin=302)),
+    ("GET", "/admin/users/import", None, "open",
+     expect(dict.fromkeys(USERS[1:], 404), admin=200, zhang=200)),
+    ("POST", "/admin/users/import", {}, "open",
+     expect(dict.fromkeys(USERS[1:], 404), admin=303, zhang=303)),
+    ("GET", "/admin/users/import/template.xlsx", None, "open",
+     expect(dict.fromkeys(USERS[1:], 404), admin=200, zhang=200)),
+    # a sheet of people is its uploader's alone
+    ("GET", "/admin/users/imports/{people_upload}", None, "people_upload",
+     expect(dict.fromkeys(USERS[1:], 404), admin=200)),
+    ("POST", "/admin/users/imports/{people_upload}/create", {}, "people_upload",
      expect(dict.fromkeys(USERS[1:], 404), admin=302)),
     ("GET", "/auth/password", None, "open", expect(EVERYONE)),
     ("POST", "/auth/password", {"current": "not-it", "new": "another-pass-2",
@@ -321,6 +332,16 @@ def arrange(app_sessions, world, state: str, upload_dir: Any = None) -> dict[str
             ids.update(arrange_record(session, world, state))
         if state == "spot_check":
             ids.update(arrange_spot_check(session, world))
+        if state == "people_upload":
+            upload = RegistryUpload(
+                kind="people", file_name="people.xlsx", stored_name="gone.xlsx",
+                uploaded_by_id=world.users["admin"].id,
+                org_unit_id=world.users["admin"].org_unit_id, state="checked", rows_read=1,
+                rows_valid=0, rows_invalid=1, problems=[[2, "用户名", "user name taken: yang"]],
+                result={"planned": []}, created_at=item.created_at, updated_at=item.created_at)
+            session.add(upload)
+            session.flush()
+            ids["people_upload"] = upload.id
         if state == "public":
             entity = make_entity(session)
             record = make_record(session, entity, world.units["530502-amr"])
@@ -385,6 +406,7 @@ def test_every_route_is_in_the_matrix(app: Flask):
               .replace("{notice}", "<int:notice_id>").replace("{entity}", "<int:entity_id>")
               .replace("{upload}", "<int:upload_id>")
               .replace("{records_upload}", "<int:upload_id>")
+              .replace("{people_upload}", "<int:upload_id>")
               .replace("{record}", "<int:record_id>").replace("{record_item}", "<int:item_id>")
               .replace("/new/penalty", "/new/<category>")
               .replace("/template/penalty.csv", "/template/<category>.csv")

@@ -63,7 +63,8 @@ def test_a_bad_file_imports_nothing_and_says_why(login):
                                                             "bad.json")},
                content_type="multipart/form-data")
     page = admin.get("/calendar/?area=*&year=2030")
-    assert "没有导入" in page.text or "Nothing was imported" in page.text
+    assert "没有导入：1 处问题" in page.text and "2030-02-30" in page.text
+    assert "已导入 2030 年" not in page.text
 
 
 def test_supervisors_look_and_cannot_change(login):

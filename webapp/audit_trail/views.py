@@ -19,10 +19,10 @@ from webapp import database
 from webapp.access import roles_required, user
 from webapp.audit_trail.forms import EventFilterForm, RevealFilterForm, VerifyForm
 from webapp.config import settings
+from webapp.downloads import XLSX
 from webapp.params import page_arg
 
 PER_PAGE = 50
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 EVENT_KEYS = ("actor", "action", "object_type", "object_id", "since", "until")
 REVEAL_KEYS = ("actor", "uscc", "since", "until")
 

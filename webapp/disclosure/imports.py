@@ -27,15 +27,12 @@ from webapp.params import page_arg
 from webapp.prg import recall, send_back
 from webapp.registry.imports import progress_of
 from webapp.registry.jobs import jobs
-from webapp.registry.messages import file_error
+from webapp.registry.messages import file_error, upload_refused
 from webapp.registry.registrars import background_sessions
 from webapp.security import csrf
 from webapp.work.tasks.forms import ActionForm
 
 PROBLEMS_PER_PAGE = 200
-REFUSED = {"type": _l("Upload a CSV or XLSX file."),
-           "too_large": _l("The file is larger than allowed."),
-           "empty": _l("The file is empty.")}
 
 
 class RecordsFileForm(FlaskForm):
@@ -89,8 +86,7 @@ def upload() -> ResponseReturnValue:
                                             form.file.data.filename, form.file.data.stream)
     except InvalidInput as exc:
         database.rollback()
-        code = (exc.details.get("fields") or {}).get("file", "type")
-        form.file.errors = [str(REFUSED.get(code, REFUSED["type"]))]
+        form.file.errors = [upload_refused(exc.details)]
         return _failed(form)
     database.commit()
     jobs().submit(disclosure.check_records_file, background_sessions(), actor(), row.id)

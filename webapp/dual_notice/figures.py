@@ -15,10 +15,9 @@ from engine.org.areas import areas
 from webapp import database
 from webapp.access import MANAGER_ROLES, roles_required, user
 from webapp.config import settings
+from webapp.downloads import XLSX
 from webapp.dual_notice.forms import ANY, FiguresForm, day_of
 from webapp.work.inbox import user_calendar
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def period_form() -> tuple[FiguresForm, date, date, str | None]:

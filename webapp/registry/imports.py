@@ -5,7 +5,6 @@ from __future__ import annotations
 from flask import flash, jsonify, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 
 from engine import domains
 from engine.dual_notice import queries as notice_queries
@@ -23,15 +22,12 @@ from webapp.params import page_arg
 from webapp.prg import recall, send_back
 from webapp.registry.forms import RegistryFileForm
 from webapp.registry.jobs import jobs
-from webapp.registry.messages import file_error, row_reason
+from webapp.registry.messages import file_error, row_reason, upload_refused
 from webapp.registry.registrars import background_sessions, registrar_required
 from webapp.security import csrf
 from webapp.work.tasks.forms import ActionForm
 
 PROBLEMS_PER_PAGE = 200
-REFUSED = {"type": _l("Upload a CSV or XLSX file."),
-           "too_large": _l("The file is larger than allowed."),
-           "empty": _l("The file is empty.")}
 
 
 def render_index(form: RegistryFileForm, status: int = 200) -> ResponseReturnValue:
@@ -66,8 +62,7 @@ def upload() -> ResponseReturnValue:
                                             form.file.data.filename, form.file.data.stream)
     except InvalidInput as exc:
         database.rollback()
-        code = (exc.details.get("fields") or {}).get("file", "type")
-        form.file.errors = [str(REFUSED.get(code, REFUSED["type"]))]
+        form.file.errors = [upload_refused(exc.details)]
         return failed(form)
     database.commit()
     jobs().submit(registry_uploads.check_upload, background_sessions(), actor(), row.id,

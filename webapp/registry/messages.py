@@ -10,6 +10,7 @@ import re
 from collections.abc import Callable
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 Message = Callable[..., str]
 Patterns = list[tuple[re.Pattern[str], Message]]
@@ -81,6 +82,18 @@ FILE_ERRORS = _patterns(
     (r"the Excel file cannot be read: (?P<why>.*)",
      lambda **v: _("The Excel file cannot be read: %(why)s", **v)),
 )
+
+
+UPLOAD_REFUSED = {"type": _l("Upload a CSV or XLSX file."),
+                  "too_large": _l("The file is larger than allowed."),
+                  "empty": _l("The file is empty.")}
+
+
+def upload_refused(details: dict[str, object]) -> str:
+    """Why an upload was not kept (InvalidInput's details), translated."""
+    fields = details.get("fields")
+    code = fields.get("file", "type") if isinstance(fields, dict) else "type"
+    return str(UPLOAD_REFUSED.get(code, UPLOAD_REFUSED["type"]))
 
 
 def row_reason(text: str) -> str:

@@ -17,6 +17,7 @@ from engine.org.areas import areas
 from engine.registry import RegistryFilter
 from webapp import database
 from webapp.access import actor, roles_required, user
+from webapp.downloads import XLSX
 from webapp.dual_notice.forms import ANY, day_of
 from webapp.dual_notice.labels import ENTITY_STATUSES, ENTITY_TYPES, FIELDS
 from webapp.params import page_arg
@@ -25,7 +26,6 @@ from webapp.registry.forms import SharedSearchForm
 PER_PAGE = 25
 FILTER_KEYS = ("name", "uscc", "entity_type", "status", "township", "area",
                "established_from", "established_to")
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def search_form() -> tuple[SharedSearchForm, RegistryFilter]:

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from engine import audit
 from engine.errors import IncidentError
 from engine.models import AuditEvent, ProcessInstance, Timer, WorkItem
-from engine.runtime import StartRequest, start_process, start_processes
+from engine.runtime import StartRequest, cases, start_process, start_processes
 from tests.factories import MONDAY, case_data, make_entity
 
 ACTOR = audit.Actor("test:batch", "test")
@@ -89,3 +89,22 @@ def test_a_failing_request_fails_the_batch_before_anything_is_written(session, w
             start_processes(session, ACTOR, "dual_notice", [good, bad])
     assert session.execute(select(func.count(ProcessInstance.id))).scalar_one() == 0
     assert session.execute(select(func.count(WorkItem.id))).scalar_one() == 0
+
+
+def test_the_hooks_after_each_save_run_for_every_case_a_batch_starts(session, world):
+    """Domains keep their rows in step with a case after each save (AFTER_SAVE): a batch
+    start is a save of each new case, as a single start is."""
+    seen: list[tuple[str | None, int | None]] = []
+    def hook(_session, case, _thrown):
+        seen.append((case.row.business_key, case.row.id))
+
+    cases.AFTER_SAVE.append(hook)
+    try:
+        with time_machine.travel(MONDAY, tick=False):
+            wanted = [r for _k, r in requests(session)[:2]]
+            batch = start_processes(session, ACTOR, "sample_review", wanted)
+            single = start_process(session, ACTOR, "sample_review", data=wanted[0].data,
+                                   business_key="S-3", area_code="530502")
+    finally:
+        cases.AFTER_SAVE.remove(hook)
+    assert seen == [("S-1", batch[0].id), ("S-2", batch[1].id), ("S-3", single.id)]

@@ -1,12 +1,15 @@
 """No internal-only value (ID-card and phone numbers, internal notes, reporters) reaches the
-portal, even when a record carries it: every public page and response is walked for them."""
+portal, even when a record carries it: every public page and response (the PDF report's
+text too) is walked for them."""
 
 from __future__ import annotations
 
+import io
 import re
 
 from flask import Flask
 from flask.testing import FlaskClient
+from pypdf import PdfReader
 
 from tests.portal_records import SECRETS
 from tests.webapp.portal.conftest import Published
@@ -34,10 +37,16 @@ def _pages(public: FlaskClient, published: Published) -> list[tuple[str, str]]:
     bad = public.post(f"/public/records/{published.published}/objection",
                       data={"token": token.group(1), "contact": "", "text": "x"})
     pages = [(u, _text(public.get(u))) for u in urls]
-    return pages + [("POST objection", _text(bad)), ("POST sent", _text(sent))]
+    pdfs = [f"/public/{published.uscc}/report.pdf", f"/public/{published.uscc}/report.pdf?lang=en"]
+    return pages + [(u, _text(public.get(u))) for u in pdfs] + [
+        ("POST objection", _text(bad)), ("POST sent", _text(sent))]
 
 
 def _text(response) -> str:
+    """The headers and the body; a PDF's text as a reader would copy it out."""
+    if response.mimetype == "application/pdf":
+        pdf = PdfReader(io.BytesIO(response.data))
+        return str(response.headers) + "\n".join(p.extract_text() for p in pdf.pages)
     return str(response.headers) + response.get_data(as_text=True)
 
 
@@ -47,6 +56,8 @@ def test_no_internal_value_reaches_any_public_page(public: FlaskClient,
     for url, body in pages:
         for secret in (*SECRETS, ENTITY_PHONE, CONTACT):
             assert secret not in body, f"{secret} on {url}"
+    report = dict(pages)[f"/public/{published.uscc}/report.pdf"]
+    assert published.name in report and published.withdrawn_number not in report  # read right
     entity_page = dict(pages)[f"/public/{published.uscc}"]
     assert "138****2222" not in entity_page  # the phone is not public at all, masked or not
     assert "139****4321" in entity_page  # a number typed into the facts is masked

@@ -13,6 +13,32 @@
       if (!window.confirm(button.dataset.confirm)) { event.preventDefault(); }
     }
   });
+  // A form whose answer is a file to keep (data-download): fetch it, save it, then show
+  // the page again, which now says what was done. Without script the file downloads and
+  // the page says to reload it.
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (event.defaultPrevented || !form.hasAttribute("data-download") || !window.fetch) {
+      return;
+    }
+    event.preventDefault();
+    fetch(form.action, {method: "POST", body: new FormData(form), credentials: "same-origin"})
+      .then(function (response) {
+        var disposition = response.headers.get("Content-Disposition") || "";
+        var named = /filename\*?=(?:UTF-8'')?"?([^";]+)"?/i.exec(disposition);
+        if (!response.ok || !named) { window.location.assign(response.url); return null; }
+        return response.blob().then(function (blob) {
+          var link = document.createElement("a");
+          link.href = URL.createObjectURL(blob);
+          link.download = decodeURIComponent(named[1]);
+          document.body.appendChild(link);
+          link.click();
+          link.remove();
+          window.location.reload();
+        });
+      })
+      .catch(function () { form.submit(); });
+  });
   // A page shown again with errors opens on the first marked field (on a phone it may
   // lie a screen or more below the top), inside a closed section if need be. On "load":
   // the browser's own scroll to the address's #fragment comes first, and takes the focus.
