@@ -171,7 +171,8 @@ def officers() -> ResponseReturnValue:
     session, viewer = database.session(), user()
     roots = scope.scope_roots(session, viewer)
     query = select(User).join(OrgUnit, OrgUnit.id == User.org_unit_id).where(
-        User.id.in_(select(UserRole.user_id).where(UserRole.role == Role.OFFICER)))
+        User.id.in_(select(UserRole.user_id).where(UserRole.role.in_([Role.OFFICER,
+                                                                       Role.DEPT_ADMIN]))))
     if roots is not None:
         query = query.where(or_(*(OrgUnit.path.startswith(r) for r in roots)))
     people = list(session.execute(query.order_by(OrgUnit.path, User.username)).scalars())
