@@ -18,6 +18,7 @@ from webapp import (
     entities,
     errors,
     i18n,
+    operations,
     params,
     people,
     people_import,
@@ -28,11 +29,13 @@ from webapp import (
     templating,
     units,
 )
+from webapp.dual_notice import routing_rules
 from webapp.work import inbox, monitor, notifications, tasks
 
 BLUEPRINTS = (auth.bp, inbox.bp, tasks.bp, monitor.bp, notifications.bp, admin.bp, people.bp,
               people_import.bp, api.bp, calendar.bp, units.bp, dual_notice.bp, disclosure.bp,
-              registry.bp, entities.bp, audit_trail.bp, portal.bp, spot_check.bp)
+              registry.bp, entities.bp, audit_trail.bp, operations.bp, routing_rules.bp,
+              portal.bp, spot_check.bp)
 
 
 def create_app(settings: Settings | None = None) -> Flask:

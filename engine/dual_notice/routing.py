@@ -104,7 +104,7 @@ def route_entities(session: Session, actor: audit.Actor, changes: Iterable[Entit
                                department, change.trigger, "auto"))
         outcomes.append((change, matches, unresolved))
     pushed = push_notices(session, actor, pushes, units)
-    _record_outcomes(session, actor, outcomes, pushed)
+    _record_outcomes(session, actor, outcomes, pushed, table.version)
     return len(pushed)
 
 
@@ -127,7 +127,7 @@ def preview_routes(session: Session, records: list[dict[str, Any]]
 
 def _record_outcomes(session: Session, actor: audit.Actor,
                      outcomes: list[tuple[EntityChange, list[LicenceMatch], list[str]]],
-                     pushed: list[DualNoticeKey]) -> None:
+                     pushed: list[DualNoticeKey], table_version: int) -> None:
     now = clock.now()
     items_by_entity: dict[int, list[str]] = {}
     for entity_id, item, _department in pushed:
@@ -146,6 +146,7 @@ def _record_outcomes(session: Session, actor: audit.Actor,
         events.append(("entity.route", "market_entity", entity.id, {
             "trigger": change.trigger, "state": entity.routing_state,
             "matched": [m.licence_item for m in matches], "pushed": new_items,
+            "table_version": table_version,
             **({"no_department": unresolved} if unresolved else {})}))
     audit.record_many(session, actor, events)
 

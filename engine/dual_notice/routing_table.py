@@ -88,6 +88,7 @@ class RoutingTable:
     name: str
     rules: tuple[RoutingRule, ...]
     sha256: str = ""
+    version: int = 0  # the deployed version it was read from (0: not deployed)
     # Every term by its first character, and the rules each required term can fire:
     # a scope is scanned once instead of once per rule.
     _terms: dict[str, tuple[str, ...]] = field(init=False, repr=False, compare=False)
@@ -258,8 +259,8 @@ _CACHE: OrderedDict[str, RoutingTable] = OrderedDict()
 _CACHE_SIZE = 16
 
 
-def deploy_table(session: Session, actor: audit.Actor, file_name: str, content: bytes
-                 ) -> tuple[DecisionTable, bool]:
+def deploy_table(session: Session, actor: audit.Actor, file_name: str, content: bytes,
+                 comment: str | None = None) -> tuple[DecisionTable, bool]:
     """Store a table as the next version of its key; identical content is a no-op.
 
     Returns the version and whether it is new. Raises DeploymentError for a
@@ -276,11 +277,11 @@ def deploy_table(session: Session, actor: audit.Actor, file_name: str, content: 
         DecisionTable.key == parsed.key)).scalar()
     row = DecisionTable(key=parsed.key, version=(latest or 0) + 1, name=parsed.name[:200],
                         sha256=digest, xml=xml_text(content), file_name=file_name[:200],
-                        deployed_by=actor.name, deployed_at=clock.now())
+                        deployed_by=actor.name, deployed_at=clock.now(), comment=comment)
     session.add(row)
     session.flush()
     audit.record(session, actor, "rules.deploy", "decision_table", row.id, key=row.key,
-                 version=row.version, sha256=digest, rules=len(parsed.rules))
+                 version=row.version, sha256=digest, rules=len(parsed.rules), comment=comment)
     return row, True
 
 
@@ -289,35 +290,35 @@ def deploy_table_file(session: Session, actor: audit.Actor, path: Path
     return deploy_table(session, actor, path.name, path.read_bytes())
 
 
-def _deploy_shipped(session: Session) -> tuple[int, str]:
+def _deploy_shipped(session: Session) -> tuple[int, str, int]:
     """Deploy the shipped table; when a concurrent first use deployed it first, use theirs."""
     try:
         with session.begin_nested():
             row, _ = deploy_table_file(session, audit.SYSTEM, SHIPPED_TABLE)
-            return row.id, row.sha256
+            return row.id, row.sha256, row.version
     except IntegrityError:
         row = session.execute(select(DecisionTable).where(DecisionTable.key == ROUTING_KEY)
                               .order_by(DecisionTable.version.desc()).limit(1)).scalar_one()
-        return row.id, row.sha256
+        return row.id, row.sha256, row.version
 
 
 def latest_table(session: Session, key: str = ROUTING_KEY) -> RoutingTable:
     """The newest deployed version of a table; the shipped routing table is deployed
     on first use when none is."""
     head = session.execute(
-        select(DecisionTable.id, DecisionTable.sha256)
+        select(DecisionTable.id, DecisionTable.sha256, DecisionTable.version)
         .where(DecisionTable.key == key).order_by(DecisionTable.version.desc()).limit(1)).first()
     if head is None:
         if key != ROUTING_KEY:
             raise NotFound(f"no decision table {key!r} is deployed", code="no_such_decision_table")
-        table_id, digest = _deploy_shipped(session)
+        table_id, digest, version = _deploy_shipped(session)
     else:
-        table_id, digest = head
+        table_id, digest, version = head
     cached = _CACHE.get(digest)
     if cached is None:
         xml = session.execute(select(DecisionTable.xml).where(DecisionTable.id == table_id))
         parsed = parse_table(xml.scalar_one())
-        cached = replace(parsed, sha256=digest)
+        cached = replace(parsed, sha256=digest, version=version)
         _CACHE[digest] = cached
         while len(_CACHE) > _CACHE_SIZE:
             _CACHE.popitem(last=False)

@@ -42,7 +42,7 @@ from engine.models.process import (
     WorkItemStatus,
 )
 from engine.models.registry import RegistryImport, RegistryUpload
-from engine.models.rules import DecisionTable
+from engine.models.rules import DecisionTable, RuleDraft
 from engine.models.search import unmodelled
 from engine.models.spot_check import (
     ConflictOfInterest,
@@ -76,6 +76,7 @@ __all__ = [
     "DisclosureSetting",
     "RecordStatus",
     "DecisionTable",
+    "RuleDraft",
     "DualNotice",
     "NoticeState",
     "RegistryImport",

@@ -146,6 +146,8 @@ class Timer(Base):
         ForeignKey("process_instance.id", ondelete="CASCADE"), index=True
     )
     task_id: Mapped[str] = mapped_column(String(36))
+    # The diagram element that waits (the timer event's id), for the operations heat map.
+    element: Mapped[str | None] = mapped_column(String(200))
     event_name: Mapped[str] = mapped_column(String(200))
     interrupting: Mapped[bool | None] = mapped_column()
     due_at: Mapped[datetime] = mapped_column(UTCDateTime)
@@ -206,6 +208,7 @@ class Incident(Base):
     )
     source: Mapped[str] = mapped_column(String(40))
     task_id: Mapped[str | None] = mapped_column(String(36))
+    element: Mapped[str | None] = mapped_column(String(200))  # where it stopped, when known
     message: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

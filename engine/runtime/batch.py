@@ -166,6 +166,7 @@ def _insert_work_items(session: Session, cases: list[Case]) -> None:
 
 def _insert_timers(session: Session, cases: list[Case]) -> None:
     rows = [dict(instance_id=case.row.id, task_id=str(task.id), attempts=0,
+                 element=task.task_spec.name[:200],
                  event_name=(task.task_spec.bpmn_name or task.task_spec.name)[:200],
                  interrupting=getattr(task.task_spec, "cancel_activity", None), due_at=due,
                  locked_by=None, locked_until=None, last_error=None)

@@ -294,6 +294,7 @@ def sync_timers(session: Session, case: Case, is_new: bool = False) -> None:
     if not wanted:
         return
     rows = [dict(instance_id=case.row.id, task_id=key, attempts=0, due_at=due,
+                 element=task.task_spec.name[:200],
                  event_name=(task.task_spec.bpmn_name or task.task_spec.name)[:200],
                  interrupting=getattr(task.task_spec, "cancel_activity", None))
             for key, (task, due) in wanted.items()]
@@ -306,6 +307,7 @@ def sync_timers(session: Session, case: Case, is_new: bool = False) -> None:
     session.execute(upsert.on_conflict_do_update(
         index_elements=["instance_id", "task_id"],
         set_={"due_at": upsert.excluded.due_at, "event_name": upsert.excluded.event_name,
+              "element": upsert.excluded.element,
               "interrupting": upsert.excluded.interrupting,
               "attempts": case_when((moved, 0), else_=Timer.__table__.c.attempts),
               "last_error": case_when((moved, None), else_=Timer.__table__.c.last_error)}),

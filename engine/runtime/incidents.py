@@ -12,13 +12,13 @@ from engine.models import Incident, InstanceStatus, ProcessInstance, Timer
 
 
 def raise_incident(session: Session, instance_id: int, source: str, message: str,
-                   task_id: str | None = None) -> Incident:
+                   task_id: str | None = None, element: str | None = None) -> Incident:
     """Stop an instance with an error that an operator must look at."""
     instance = session.get(ProcessInstance, instance_id)
     if instance is None:
         raise NotFound(f"no process instance {instance_id}", code="no_such_case")
     incident = Incident(instance_id=instance_id, source=source, task_id=task_id,
-                        message=message[:4000], created_at=clock.now())
+                        element=element, message=message[:4000], created_at=clock.now())
     session.add(incident)
     instance.status = InstanceStatus.INCIDENT
     instance.error = message[:4000]

@@ -129,5 +129,6 @@ def _record_failure(session: Session, timer_id: int, message: str, *,
     timer.locked_by, timer.locked_until = None, clock.now() + timedelta(seconds=delay)
     if timer.attempts < settings.timer_max_attempts and not permanent:
         return False
-    incidents.raise_incident(session, timer.instance_id, "timer", message, task_id=timer.task_id)
+    incidents.raise_incident(session, timer.instance_id, "timer", message, task_id=timer.task_id,
+                             element=timer.element)
     return True

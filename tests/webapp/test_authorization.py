@@ -16,7 +16,14 @@ from flask import Flask
 from sqlalchemy import select
 
 from engine import runtime
-from engine.models import Attachment, NotificationKind, RegistryUpload, SavedFilter, WorkItem
+from engine.models import (
+    Attachment,
+    NotificationKind,
+    ProcessInstance,
+    RegistryUpload,
+    SavedFilter,
+    WorkItem,
+)
 from engine.org.tokens import create_token
 from engine.work.notifications import notify
 from tests.factories import SETUP, make_entity
@@ -62,6 +69,8 @@ def expect(base: dict[str, Any], **changes: Any) -> dict[str, Any]:
     return {"anonymous": LOGIN, **base, **changes}
 
 
+OPERATOR = expect(dict.fromkeys(USERS[1:], 404), admin=200)  # the console: sysadmins only
+OPERATOR_ACTS = expect(dict.fromkeys(USERS[1:], 404), admin=302)
 def acting(done: int, **others: int) -> dict[str, Any]:
     """Action outcomes: `done` for the users named in others' absence; liu and zhao 404."""
     return expect({u: others.get(u, done) for u in USERS[1:6]}, liu=404, zhao=404)
@@ -146,6 +155,27 @@ ROUTES: list[tuple[str, str, dict[str, Any] | None, str, dict[str, Any]]] = [
      expect(dict.fromkeys(USERS[1:], 404), admin=200)),
     ("POST", "/admin/users/imports/{people_upload}/create", {}, "people_upload",
      expect(dict.fromkeys(USERS[1:], 404), admin=302)),
+    # the operations console: system administrators only
+    ("GET", "/operations/", None, "open", OPERATOR),
+    ("GET", "/operations/instances?status=waiting", None, "open", OPERATOR),
+    ("GET", "/operations/instances/{instance}", None, "open", OPERATOR),
+    ("POST", "/operations/instances/{instance}/suspend", {"reason": "核实"}, "open",
+     OPERATOR_ACTS),
+    ("POST", "/operations/instances/{instance}/variable", {"name": "x", "value": "1"}, "open",
+     OPERATOR_ACTS),
+    ("GET", "/operations/incidents", None, "open", OPERATOR),
+    ("POST", "/operations/incidents/retry", {"incident": "1"}, "open", OPERATOR_ACTS),
+    ("GET", "/operations/timers", None, "open", OPERATOR),
+    ("GET", "/operations/versions/{definition}", None, "open", OPERATOR),
+    ("GET", "/operations/versions/{definition}/diagram.bpmn", None, "open", OPERATOR),
+    ("GET", "/operations/versions/{definition}/counts.json", None, "open", OPERATOR),
+    # the routing table: system administrators only
+    ("GET", "/routing/", None, "open", OPERATOR),
+    ("GET", "/routing/versions/1.dmn", None, "open", OPERATOR),
+    ("GET", "/routing/draft", None, "open", OPERATOR),
+    ("POST", "/routing/draft", {"terms-0": "餐饮服务", "then": "save"}, "open", OPERATOR_ACTS),
+    ("POST", "/routing/draft/deploy", {"comment": ""}, "open", OPERATOR_ACTS),
+    ("POST", "/routing/draft/discard", {}, "open", OPERATOR_ACTS),
     ("GET", "/auth/password", None, "open", expect(EVERYONE)),
     ("POST", "/auth/password", {"current": "not-it", "new": "another-pass-2",
                                 "again": "another-pass-2"}, "open", expect(EVERYONE)),
@@ -325,7 +355,9 @@ def arrange(app_sessions, world, state: str, upload_dir: Any = None) -> dict[str
         session.add(saved)
         token, _secret = create_token(session, SETUP, f"t{item.id}", "admin")
         ids = {"item": item.id, "attachment": attachment.id, "notification": note.id,
-               "filter": saved.id, "token": token.id, "yang": world.users["yang"].id}
+               "filter": saved.id, "token": token.id, "yang": world.users["yang"].id,
+               "instance": item.instance_id,
+               "definition": session.get(ProcessInstance, item.instance_id).definition_id}
         if state in NOTICE_STATES:
             ids.update(arrange_notice(session, world, state, upload_dir))
         if state.startswith("record_"):
@@ -407,6 +439,10 @@ def test_every_route_is_in_the_matrix(app: Flask):
               .replace("{upload}", "<int:upload_id>")
               .replace("{records_upload}", "<int:upload_id>")
               .replace("{people_upload}", "<int:upload_id>")
+              .replace("{instance}/suspend", "{instance}/<any(suspend, resume, terminate):action>")
+              .replace("{instance}", "<int:instance_id>")
+              .replace("{definition}", "<int:definition_id>")
+              .replace("/routing/versions/1.dmn", "/routing/versions/<int:version>.dmn")
               .replace("{record}", "<int:record_id>").replace("{record_item}", "<int:item_id>")
               .replace("/new/penalty", "/new/<category>")
               .replace("/template/penalty.csv", "/template/<category>.csv")

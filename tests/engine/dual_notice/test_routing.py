@@ -267,7 +267,7 @@ def test_each_routing_is_audited_per_entity(session, world, traveller):
         AuditEvent.action == "entity.route")).scalars()}
     assert events[str(entity.id)]["pushed"] == ["AMR-FOOD-SERVICE"]
     assert events[str(tea.id)] == {"trigger": "new", "state": "routing_failed", "matched": [],
-                                   "pushed": []}
+                                   "pushed": [], "table_version": 1}
     assert audit.verify(session).broken is None
 
 
