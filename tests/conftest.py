@@ -31,9 +31,11 @@ def pg_engine_in_fresh_schema(schema: str) -> Engine:
 
 
 def drop_pg_schema(schema: str) -> None:
+    """The test's schema, and the practice copy's beside it when a test made one."""
     admin = make_engine(PG_URL)
     with admin.begin() as conn:
         conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+        conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}_practice" CASCADE'))
     admin.dispose()
 
 

@@ -26,7 +26,7 @@ ENGINE_LAYERS = {
     **dict.fromkeys(("workflow", "runtime", "org", "calendar", "work"), PLATFORM),
     **dict.fromkeys(("registry", "dual_notice", "disclosure", "spot_check"), DOMAINS),
     **dict.fromkeys(("domains", "tasks", "entity_records", "entity_page", "shared_registry",
-                     "scheduler", "seed", "cli", "people_import"), COMPOSITION),
+                     "scheduler", "seed", "cli", "people_import", "practice"), COMPOSITION),
 }
 WORKFLOW_ENGINE = "SpiffWorkflow"
 WEB_STACK = frozenset({"flask", "flask_login", "flask_wtf", "flask_babel", "jinja2",

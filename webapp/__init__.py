@@ -23,6 +23,7 @@ from webapp import (
     people,
     people_import,
     portal,
+    practice,
     registry,
     security,
     spot_check,
@@ -35,7 +36,7 @@ from webapp.work import inbox, monitor, notifications, tasks
 BLUEPRINTS = (auth.bp, inbox.bp, tasks.bp, monitor.bp, notifications.bp, admin.bp, people.bp,
               people_import.bp, api.bp, calendar.bp, units.bp, dual_notice.bp, disclosure.bp,
               registry.bp, entities.bp, audit_trail.bp, operations.bp, routing_rules.bp,
-              portal.bp, spot_check.bp)
+              practice.bp, portal.bp, spot_check.bp)
 
 
 def create_app(settings: Settings | None = None) -> Flask:

@@ -57,6 +57,8 @@ REASONS: dict[str, LazyString] = {
     "not_a_people_admin": _l("Only administrators manage people."),
     "not_an_operator": _l("Only system administrators operate process instances."),
     "not_a_rules_admin": _l("Only system administrators change the routing table."),
+    "people_file_changed": _l("The sheet no longer checks as it did (a user name was taken "
+                              "meanwhile?): upload it again."),
     "no_rule_draft": _l("There is no draft of the routing table: edit the rules first."),
     "rules_unchanged": _l("The draft is the same as a deployed version."),
     "not_your_record": _l("Only the department that made the decision acts on this record."),

@@ -73,6 +73,13 @@ def _load_user(user_id: str) -> WebUser | None:
         if user_id.isdigit() else None
     if user is None or not user.active:
         return None
+    if database.in_practice():  # the account itself is the real one's
+        with database.real_read_session() as real_session:
+            real = real_session.get(User, user.id)
+            if real is None or not real.active or \
+                    session.get(GENERATION, 0) != real.session_generation:
+                return None
+        return WebUser(user)
     # Signed out, new password, deactivated or signed out by an administrator since.
     # A session from before generations were kept counts as the first generation.
     return WebUser(user) if session.get(GENERATION, 0) == user.session_generation else None

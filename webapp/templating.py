@@ -59,11 +59,12 @@ def _header() -> dict[str, Any]:
     if request.path.startswith("/public/") or not current_user \
             or not current_user.is_authenticated:
         return {"unread_count": 0, "is_manager": False, "is_sysadmin": False,
-                "is_people_admin": False}
+                "is_people_admin": False, "practice": False}
     user = current_user.user
     return {
         "unread_count": notifications.unread_count(database.session(), user),
         "is_manager": user.has_role(*MANAGER_ROLES),
         "is_sysadmin": user.has_role(Role.SYSADMIN),
         "is_people_admin": user.has_role(Role.SYSADMIN, Role.DEPT_ADMIN),
+        "practice": database.in_practice(),
     }

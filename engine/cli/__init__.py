@@ -10,6 +10,7 @@ from engine.cli import (
     calendar,
     db,
     outbox,
+    practice,
     processes,
     registry,
     rules,
@@ -32,7 +33,8 @@ def main(ctx: click.Context, config: str | None) -> None:
     logging.getLogger("spiff").setLevel(max(logging.WARNING, logging.getLogger().level))
 
 
-for module in (db, processes, calendar, system, registry, rules, users, outbox, spot_check):
+for module in (db, processes, calendar, system, registry, rules, users, outbox, practice,
+               spot_check):
     for command in module.COMMANDS:
         main.add_command(command)
 

@@ -17,8 +17,11 @@ AUTHORITY = ("隆阳区市场监督管理局", "11530502MB0000001Q")
 
 
 def seed_records(session: Session, entities: list[MarketEntity], today: date) -> int:
-    """Five records, once (nothing when any record exists)."""
+    """Five records, once (nothing when any record exists, or without the demo officers)."""
     if session.execute(select(func.count(DisclosureRecord.id))).scalar_one():
+        return 0
+    if session.execute(select(func.count(User.id)).where(
+            User.username.in_((OFFICER, ADMIN)))).scalar_one() < 2:
         return 0
     officer, admin = (_actor(session, name) for name in (OFFICER, ADMIN))
     department = disclosure.entering_department(session, officer)

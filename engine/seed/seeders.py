@@ -112,17 +112,21 @@ DEMO_ENTITIES = [
 ]
 
 
-def seed_demo(session: Session, actor: audit.Actor, cases: int = 12) -> list[DemoUser]:
-    """Demo users for every role, sample entities with their dual notices, the sample
-    diagram and open cases."""
+def seed_demo(session: Session, actor: audit.Actor, cases: int = 12, *, users: bool = True
+              ) -> list[DemoUser]:
+    """Demo users for every role (unless `users` is false: the practice copy has the real
+    ones), sample entities with their dual notices, the sample diagram and open cases."""
     today = clock.local_today()
-    for demo in DEMO_USERS:
+    for demo in DEMO_USERS if users else ():
         number = f"53{zlib.crc32(demo.username.encode()) % 10**8:08d}"
         add_user(session, actor, demo.username, demo.display_name, DEMO_PASSWORD, demo.org_code,
                  list(demo.roles), certificate_no=number if demo.certified else None,
                  certificate_expires=today + timedelta(days=700) if demo.certified else None)
     rng = random.Random(530500)
-    entities = [_entity(session, rng, *row, today) for row in DEMO_ENTITIES]
+    regulated = set(session.execute(select(OrgUnit.area_code).where(
+        OrgUnit.code.endswith("-amr"))).scalars())  # areas with a market regulator
+    entities = [_entity(session, rng, *row, today) for row in DEMO_ENTITIES
+                if row[2] in regulated]
     deploy_paths(session, actor, [PROJECT_DIR / "bpmn" / "sample_review.bpmn"])
     already = session.execute(select(func.count(ProcessInstance.id))).scalar_one()
     for i in range(max(0, cases - already)):

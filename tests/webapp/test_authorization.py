@@ -176,6 +176,11 @@ ROUTES: list[tuple[str, str, dict[str, Any] | None, str, dict[str, Any]]] = [
     ("POST", "/routing/draft", {"terms-0": "餐饮服务", "then": "save"}, "open", OPERATOR_ACTS),
     ("POST", "/routing/draft/deploy", {"comment": ""}, "open", OPERATOR_ACTS),
     ("POST", "/routing/draft/discard", {}, "open", OPERATOR_ACTS),
+    # the practice copy: anyone switches (once it is made); system administrators make it
+    ("GET", "/practice/", None, "open", expect(EVERYONE)),
+    ("POST", "/practice/enter", {}, "open", expect(dict.fromkeys(USERS[1:], 302))),
+    ("POST", "/practice/leave", {}, "open", expect(dict.fromkeys(USERS[1:], 302))),
+    ("POST", "/practice/reset", {}, "open", OPERATOR_ACTS),
     ("GET", "/auth/password", None, "open", expect(EVERYONE)),
     ("POST", "/auth/password", {"current": "not-it", "new": "another-pass-2",
                                 "again": "another-pass-2"}, "open", expect(EVERYONE)),

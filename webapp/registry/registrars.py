@@ -6,7 +6,7 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
-from flask import abort, current_app
+from flask import abort
 from flask_login import login_required
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -29,5 +29,6 @@ def registrar_required(view: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def background_sessions() -> sessionmaker[Session]:
-    """Sessions for work that outlives the request (its own transactions)."""
-    return current_app.extensions["creditflow.sessions"]
+    """Sessions for work that outlives the request (its own transactions), on the database
+    the request works on (the practice copy's, for a user practising)."""
+    return database.sessions()
