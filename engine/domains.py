@@ -11,7 +11,16 @@ from typing import Any
 from sqlalchemy import ColumnElement, false, or_
 from sqlalchemy.orm import Session
 
-from engine import audit, disclosure, dual_notice, registry, spot_check
+from engine import (
+    audit,
+    credit_check,
+    disclosure,
+    dual_notice,
+    inspection,
+    registry,
+    spot_check,
+)
+from engine.calendar import LOOKUPS
 from engine.disclosure import objections
 from engine.models import SpotCheckDraw, User, WorkItem
 from engine.registry import EntityChange, OnBatch, Preview
@@ -46,10 +55,12 @@ COMPLETERS: dict[str, Completer] = {
     dual_notice.PROCESS_KEY: dual_notice.complete_notice_task,
     disclosure.PROCESS_KEY: disclosure.complete_step,
     objections.PROCESS_KEY: objections.complete_objection_task,
+    inspection.PROCESS_KEY: inspection.complete_step,
 }
 CASE_RECORDS: dict[str, RecordFinder] = {
     dual_notice.PROCESS_KEY: dual_notice.notice_of_instance,
     disclosure.PROCESS_KEY: disclosure.record_of_instance,
+    inspection.PROCESS_KEY: inspection.inspection_of_instance,
 }
 CASE_SUMMARIES: dict[str, Summarizer] = {
     objections.PROCESS_KEY: objections.objection_summary,
@@ -58,6 +69,7 @@ ENTITY_FILTERS: list[EntityFilter] = [
     registry.registrar_filter,
     registry.shared_filter,
     dual_notice.entity_filter,
+    inspection.entity_filter,
 ]
 DESCRIBERS: dict[str, Describer] = {
     dual_notice.PROCESS_KEY: dual_notice.licence_items,
@@ -69,6 +81,8 @@ DRAW_RELEASED: list[DrawReleased] = []
 REGISTRATION_PREVIEWS: list[Preview] = [
     dual_notice.preview_routes,
 ]
+# What rules may ask the engine for through their context (rules/credit.py).
+LOOKUPS["credit_restrictions"] = credit_check.restrictions_for_diagram
 
 
 def completer_for(process_key: str) -> Completer | None:

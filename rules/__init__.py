@@ -9,4 +9,4 @@ from rules.registry import REGISTRY, RuleArgumentError, RuleContext, rule
 __all__ = ["REGISTRY", "RuleArgumentError", "RuleContext", "rule"]
 
 # Importing the rule modules registers their functions.
-from rules import dates, lanes, workdays  # noqa: E402,F401
+from rules import credit, dates, lanes, workdays  # noqa: E402,F401

@@ -30,6 +30,10 @@ class RuleContext(Protocol):
 
     def end_of_day(self, day: date) -> datetime: ...
 
+    def lookup(self, name: str, *args: Any) -> Any:
+        """An answer of an engine service a rule may consult by name (the credit check)."""
+        ...
+
 
 class RuleArgumentError(ValueError):
     """A rule was called with an argument it refuses: malformed, or beyond its bounds."""

@@ -24,7 +24,8 @@ ENGINE_LAYERS = {
     **dict.fromkeys(("__init__", "config", "db", "clock", "errors", "paging", "audit",
                      "migrate", "models", "masking"), KERNEL),
     **dict.fromkeys(("workflow", "runtime", "org", "calendar", "work"), PLATFORM),
-    **dict.fromkeys(("registry", "dual_notice", "disclosure", "spot_check"), DOMAINS),
+    **dict.fromkeys(("registry", "dual_notice", "disclosure", "inspection", "credit_check",
+                     "spot_check"), DOMAINS),
     **dict.fromkeys(("domains", "tasks", "entity_records", "entity_page", "shared_registry",
                      "scheduler", "seed", "cli", "people_import", "practice"), COMPOSITION),
 }

@@ -12,12 +12,14 @@ from webapp import (
     auth,
     calendar,
     config,
+    credit_check,
     database,
     disclosure,
     dual_notice,
     entities,
     errors,
     i18n,
+    inspection,
     operations,
     params,
     people,
@@ -36,7 +38,7 @@ from webapp.work import inbox, monitor, notifications, tasks
 BLUEPRINTS = (auth.bp, inbox.bp, tasks.bp, monitor.bp, notifications.bp, admin.bp, people.bp,
               people_import.bp, api.bp, calendar.bp, units.bp, dual_notice.bp, disclosure.bp,
               registry.bp, entities.bp, audit_trail.bp, operations.bp, routing_rules.bp,
-              practice.bp, portal.bp, spot_check.bp)
+              practice.bp, credit_check.bp, portal.bp, inspection.bp, spot_check.bp)
 
 
 def create_app(settings: Settings | None = None) -> Flask:

@@ -1,6 +1,7 @@
 """Working-day calendars per area, with the make-up workdays (调休) of each year."""
 
 from engine.calendar.workdays import (
+    LOOKUPS,
     NATIONAL,
     Day,
     WorkdayCalendar,
@@ -12,6 +13,7 @@ from engine.calendar.workdays import (
 )
 
 __all__ = [
+    "LOOKUPS",
     "NATIONAL",
     "Day",
     "WorkdayCalendar",

@@ -7,6 +7,7 @@ import logging
 import time
 import weakref
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, NamedTuple
@@ -119,6 +120,10 @@ def _fingerprint(session: Session) -> tuple[Any, ...]:
 
 _BETWEEN_CACHE = 4096
 
+LOOKUPS: dict[str, Callable[..., Any]] = {}
+"""name → service(session, *args): the engine's answers a rule may ask for through its
+context (`RuleContext.lookup`); the composition (engine.domains) fills it."""
+
 
 class WorkdayCalendar:
     """The working days of one area: its local changes over the national arrangement.
@@ -185,6 +190,13 @@ class WorkdayCalendar:
                 self._between.clear()
             found = self._between[key] = workdays.workdays_between(start, end, self.is_workday)
         return found
+
+    def lookup(self, name: str, *args: Any) -> Any:
+        """A registered engine service's answer, in this calendar's transaction."""
+        service = LOOKUPS.get(name)
+        if service is None:
+            raise RuntimeError(f"no engine service {name!r} is registered for rules")
+        return service(self._session, *args)
 
     def now(self) -> datetime:
         """The current time, aware, in UTC."""

@@ -32,7 +32,7 @@ from engine.disclosure.procedure import (
     review,
     submit,
 )
-from engine.disclosure.produced import draft_for_department
+from engine.disclosure.produced import draft_for_department, publish_reviewed
 from engine.disclosure.pushes import push_records
 from engine.disclosure.records import (
     change_record,
@@ -49,7 +49,8 @@ __all__ = ["CATEGORIES", "PROCESS_KEY", "BulkReport", "Category", "RowProblem",
            "check_rows", "complete_step", "direct_publication", "discard_records_file",
            "draft_for_department", "enter_checked", "entering_department", "form_values",
            "get_record", "get_records_file", "headers_of", "import_records", "new_record",
-           "open_steps", "public_fields", "push_records", "recent_records_files", "record_filter",
+           "open_steps", "public_fields", "publish_reviewed", "push_records",
+           "recent_records_files", "record_filter",
            "record_light", "record_of_instance", "report_revocation", "require_issuer", "review",
            "run_records_import", "set_direct_publication", "start_records_import",
            "store_records_file", "submit", "template_csv", "template_headers"]

@@ -6,6 +6,13 @@ from engine.models.base import Base
 from engine.models.calendar import CalendarDay, CalendarWarning, CalendarYear
 from engine.models.casefile import Attachment, Comment
 from engine.models.credit import IN_FORCE, CreditListEntry, ListStatus, ListType
+from engine.models.credit_check import (
+    CatalogueVersion,
+    CreditCheck,
+    CreditHit,
+    FeedbackOutcome,
+    JointMeasure,
+)
 from engine.models.disclosure import (
     DataSource,
     DisclosureRecord,
@@ -21,6 +28,7 @@ from engine.models.dual_notice import (
     UnlicensedLead,
 )
 from engine.models.entity import MarketEntity, RoutingState
+from engine.models.inspection import AbnormalRequest, Inspection
 from engine.models.notification import (
     DeliveryChannel,
     DeliveryStatus,
@@ -62,7 +70,14 @@ from engine.models.spot_check import (
 )
 
 __all__ = [
+    "AbnormalRequest",
+    "Inspection",
     "IN_FORCE",
+    "CatalogueVersion",
+    "CreditCheck",
+    "CreditHit",
+    "FeedbackOutcome",
+    "JointMeasure",
     "CreditListEntry",
     "ListStatus",
     "ListType",

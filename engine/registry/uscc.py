@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import operator
 import random
 
 ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
@@ -11,7 +12,10 @@ _VALUE = {ch: i for i, ch in enumerate(ALPHABET)}
 
 def check_character(first17: str) -> str:
     """The 18th character for the first 17."""
-    total = sum(_VALUE[ch] * w for ch, w in zip(first17, WEIGHTS, strict=True))
+    if len(first17) != len(WEIGHTS):
+        raise ValueError("the first 17 characters are needed")
+    # map() rather than a generator: the credit check validates 10,000 codes a batch.
+    total = sum(map(operator.mul, map(_VALUE.__getitem__, first17), WEIGHTS))
     return ALPHABET[(31 - total % 31) % 31]
 
 

@@ -140,6 +140,10 @@ def annotate_new_task(session: Session, case: Case, task: Task, now: datetime
         if props.get(prop, "").strip().isdigit():
             day = case.calendar.add_workdays(today, int(props[prop]))
             notes[key] = case.calendar.end_of_day(day).isoformat()
+    due_field = props.get("dueAt", "").strip()  # a case field holding the due moment
+    due = {**case.workflow.data, **task.data}.get(due_field) if due_field else None
+    if due:
+        notes["due_at"] = str(due)
     holder = earlier_performer(session, case, props.get("holderFrom"), org_id)
     if holder is not None:
         notes["assignee_id"], notes["claimed_at"], notes["held_from"] = (

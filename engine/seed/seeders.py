@@ -10,7 +10,7 @@ from datetime import date, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from engine import audit, clock
+from engine import audit, clock, credit_check
 from engine.config import PROJECT_DIR
 from engine.dual_notice.routing import route_entities
 from engine.models import MarketEntity, OrgKind, OrgUnit, ProcessInstance, Role, RoutingState
@@ -28,6 +28,7 @@ from engine.seed.baoshan import (
     STATIONS,
     department_name,
 )
+from engine.seed.inspections import seed_inspections
 from engine.seed.records import seed_records
 from engine.seed.spot_checks import seed_spot_checks
 
@@ -51,6 +52,7 @@ def seed_baoshan(session: Session, actor: audit.Actor) -> int:
         add_org_unit(session, code, name, OrgKind.PARK, area, county)
     count = session.execute(select(func.count(OrgUnit.id))).scalar_one()
     audit.record(session, actor, "org.seed", "org_unit", "baoshan", units=count)
+    credit_check.seed_catalogue(session, actor)  # the memoranda's measures, once
     return count
 
 
@@ -138,6 +140,7 @@ def seed_demo(session: Session, actor: audit.Actor, cases: int = 12, *, users: b
                             "area_code": entity.area_code, "entity_name": entity.name})
     _route_new(session, actor, entities)
     seed_records(session, entities, today)
+    seed_inspections(session, actor, entities, today)
     seed_spot_checks(session, actor)
     return DEMO_USERS
 

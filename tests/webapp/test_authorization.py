@@ -29,7 +29,9 @@ from engine.work.notifications import notify
 from tests.factories import SETUP, make_entity
 from tests.portal_records import make_record
 from tests.webapp.conftest import Client, start_case
+from tests.webapp.credit_check.matrix import arrange_credit
 from tests.webapp.dual_notice.notice_matrix import NOTICE_STATES, arrange_notice
+from tests.webapp.inspection_matrix import arrange_inspection
 from tests.webapp.record_matrix import arrange_record
 from tests.webapp.spot_check_matrix import arrange_spot_check
 
@@ -61,6 +63,10 @@ KEEPERS = dict(dict.fromkeys(USERS[1:], 404), zhang=303, admin=303)  # the AMR's
 # Acting on a task or draw of 隆阳区's regulator: its administrator; others see it, may not.
 SC_ORGANISER = dict(dict.fromkeys(USERS[1:], 403), zhang=302)
 REPLAYERS = dict(SC_ORGANISER, admin=302, audit=302)  # auditors and administrators
+CHECKERS = {"chen": 200, "zhang": 200, "wang": 404, "admin": 200, "audit": 404, "liu": 404,
+            "zhao": 404}  # who checked, their department, and system administrators
+CATALOGUE_EDITORS = {"chen": 403, "zhang": 200, "wang": 403, "admin": 200, "audit": 403,
+                     "liu": 403, "zhao": 403}  # administrators of an AMR, and sysadmins
 IMPORTERS = {"chen": 200, "zhang": 200, "wang": 404, "admin": 404, "audit": 404, "liu": 404,
              "zhao": 404}  # the people of the department a records file was uploaded for
 
@@ -336,6 +342,42 @@ ROUTES: list[tuple[str, str, dict[str, Any] | None, str, dict[str, Any]]] = [
     ("POST", "/spot-checks/draws/{sc_draw}/recuse", {"target": "{sc_entity}:{sc_officer}",
                                                      "reason": "曾在该企业任职"}, "spot_check",
      expect(SC_ORGANISER)),
+    # spot-check inspections (drawn for chen and yang of 隆阳区's market regulator)
+    ("GET", "/inspections/", None, "inspection_inspect", expect(EVERYONE)),
+    ("GET", "/inspections/{inspection}", None, "inspection_inspect", expect(VIEWERS)),
+    ("POST", "/inspections/{inspection}/field", {"answer_SC-01.1": "ok", "findings": "正常"},
+     "inspection_inspect", acting(302, zhang=403, wang=403, admin=403, audit=403)),
+    ("POST", "/inspections/{inspection}/photos", {"photo": ("x", "a.jpg")},  # not a JPEG
+     "inspection_inspect", acting(303, zhang=403, wang=403, admin=403, audit=403)),
+    ("POST", "/inspections/{inspection}/confirm", {}, "inspection_inspect",
+     acting(302, zhang=403, wang=403, admin=403, audit=403)),
+    ("POST", "/inspections/{inspection}/steps/{inspection_item}", {"decision": "approve"},
+     "inspection_review", acting(302, chen=403, wang=403, admin=403, audit=403)),
+    ("POST", "/inspections/{inspection}/objection", {"objection": "企业对结果有异议"},
+     "inspection_published", acting(302, wang=403, admin=403, audit=403)),
+    ("GET", "/inspections/figures", None, "open", expect(EVERYONE, chen=404, liu=404)),
+    ("GET", "/inspections/figures.xlsx", None, "open", expect(EVERYONE, chen=404, liu=404)),
+    # joint punishment: the credit check (chen of 隆阳区's market regulator checked an entity)
+    ("GET", "/credit-check/", None, "credit", expect(EVERYONE)),
+    ("POST", "/credit-check/", {"uscc": "{credit_uscc}", "action": "licence"}, "credit",
+     expect(dict.fromkeys(USERS[1:], 302))),
+    ("POST", "/credit-check/batch", {"action": "licence", "file": ("x", "a.csv")}, "credit",
+     expect(dict.fromkeys(USERS[1:], 303))),
+    ("GET", "/credit-check/checks/{credit_check}", None, "credit", expect(CHECKERS)),
+    ("GET", "/credit-check/checks/{credit_check}.xlsx", None, "credit", expect(CHECKERS)),
+    ("GET", "/credit-check/catalogue", None, "credit", expect(EVERYONE)),
+    ("GET", "/credit-check/catalogue/measure", None, "credit", expect(CATALOGUE_EDITORS)),
+    ("POST", "/credit-check/catalogue/measure", {"code": "x"}, "credit", expect(
+        {u: 303 if s == 200 else s for u, s in CATALOGUE_EDITORS.items()})),
+    ("POST", "/credit-check/catalogue/remove", {"code": "M01", "comment": "废止"}, "credit",
+     expect({u: 302 if s == 200 else s for u, s in CATALOGUE_EDITORS.items()})),
+    ("GET", "/credit-check/feedback", None, "credit", expect(EVERYONE)),
+    ("POST", "/credit-check/feedback/{credit_hit}", {"outcome": "restricted"}, "credit",
+     expect(dict.fromkeys(USERS[1:], 404), chen=302, zhang=302)),
+    ("GET", "/credit-check/figures", None, "open", expect(EVERYONE, chen=404, liu=404)),
+    ("GET", "/credit-check/figures.xlsx", None, "open", expect(EVERYONE, chen=404, liu=404)),
+    ("JSON", "/api/v1/credit-check", {"uscc": "{credit_uscc}", "action": "licence"}, "credit",
+     expect(EVERYONE)),
     ("JSON", "/api/v1/records", {"category": "penalty", "records": [
         {"party_uscc": "91530502MA6K0000XB", "party_name": "保山永昌餐饮有限公司"}]}, "open",
      expect(ENTERERS)),
@@ -369,6 +411,10 @@ def arrange(app_sessions, world, state: str, upload_dir: Any = None) -> dict[str
             ids.update(arrange_record(session, world, state))
         if state == "spot_check":
             ids.update(arrange_spot_check(session, world))
+        if state.startswith("inspection_"):
+            ids.update(arrange_inspection(session, world, state))
+        if state == "credit":
+            ids.update(arrange_credit(session, world, upload_dir))
         if state == "people_upload":
             upload = RegistryUpload(
                 kind="people", file_name="people.xlsx", stored_name="gone.xlsx",
@@ -449,6 +495,8 @@ def test_every_route_is_in_the_matrix(app: Flask):
               .replace("{definition}", "<int:definition_id>")
               .replace("/routing/versions/1.dmn", "/routing/versions/<int:version>.dmn")
               .replace("{record}", "<int:record_id>").replace("{record_item}", "<int:item_id>")
+              .replace("{inspection}", "<int:inspection_id>")
+              .replace("{inspection_item}", "<int:item_id>")
               .replace("/new/penalty", "/new/<category>")
               .replace("/template/penalty.csv", "/template/<category>.csv")
               .replace("{commitment}", "<int:commitment_id>")
@@ -457,6 +505,8 @@ def test_every_route_is_in_the_matrix(app: Flask):
               .replace("{uscc}", "<uscc>").replace("{ref}", "<ref>")
               .replace("{sc_plan}", "<int:plan_id>").replace("{sc_task}", "<int:task_id>")
               .replace("{sc_draw}", "<int:draw_id>")
+              .replace("{credit_check}", "<int:check_id>")
+              .replace("{credit_hit}", "<int:hit_id>")
               for _m, url, *_ in ROUTES}
     routes = {rule.rule for rule in app.url_map.iter_rules()} - {"/", "/static/<path:filename>"}
     assert routes - walked == set()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint
 from flask_login import current_user
 
-from webapp.api import entities, events, openapi, records, registrations, views
+from webapp.api import credit_check, entities, events, openapi, records, registrations, views
 from webapp.security import csrf
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -33,3 +33,4 @@ bp.add_url_rule("/records", "push_records", view_func=records.push, methods=["PO
 bp.add_url_rule("/entities", view_func=entities.changes)
 bp.add_url_rule("/messages", view_func=events.message, methods=["POST"])
 bp.add_url_rule("/signals", view_func=events.signal, methods=["POST"])
+bp.add_url_rule("/credit-check", "credit_check", view_func=credit_check.check, methods=["POST"])

@@ -9,7 +9,7 @@ from flask.typing import ResponseReturnValue
 
 from engine.registry.files import COLUMNS, REQUIRED
 from engine.work.inbox import TABS
-from webapp.api import entities, events, records
+from webapp.api import credit_check, entities, events, records
 
 ERROR = {"$ref": "#/components/responses/Error"}
 ITEM_ID = {"name": "item_id", "in": "path", "required": True, "schema": {"type": "integer"}}
@@ -79,6 +79,7 @@ def spec(server: str) -> dict[str, Any]:
             **events.openapi_paths(ERROR),
             **records.openapi_paths(ERROR),
             **entities.openapi_paths(ERROR),
+            **credit_check.openapi_paths(ERROR),
         },
         "components": _components(),
     }

@@ -1,0 +1,84 @@
+"""The implementing departments' feedback: their inbox of triggered restrictions, recording
+what they did, and the figures per department and period with an Excel export."""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+
+from flask import flash, redirect, render_template, request, send_file, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from flask_login import login_required
+from openpyxl import Workbook
+
+from engine import credit_check
+from engine.errors import InvalidInput
+from webapp import database
+from webapp.access import MANAGER_ROLES, actor, roles_required, user
+from webapp.credit_check.forms import FeedbackForm
+from webapp.work.inbox import user_calendar
+
+
+@login_required
+def inbox() -> ResponseReturnValue:
+    pending = credit_check.awaiting_feedback(database.session(), user())
+    return render_template("credit_check/feedback.html", pending=pending, form=FeedbackForm())
+
+
+@login_required
+def record(hit_id: int) -> ResponseReturnValue:
+    form = FeedbackForm()
+    if not form.validate_on_submit():
+        flash(_("Choose what your department did."), "error")
+        return redirect(url_for("credit_check.feedback") + f"#hit-{hit_id}")
+    try:
+        credit_check.record_feedback(database.session(), actor(), user(), hit_id,
+                                     form.outcome.data, form.reason.data or "")
+    except InvalidInput:
+        database.rollback()
+        flash(_("Give the reason why the restriction does not apply."), "error")
+        return redirect(url_for("credit_check.feedback") + f"#hit-{hit_id}")
+    database.commit()
+    flash(_("Feedback recorded."), "success")
+    return redirect(url_for("credit_check.feedback"))
+
+
+def _period() -> tuple[date, date]:
+    today = user_calendar().today()
+    try:
+        start = date.fromisoformat(request.args.get("from") or "")
+    except ValueError:
+        start = today.replace(month=1, day=1)
+    try:
+        end = date.fromisoformat(request.args.get("to") or "")
+    except ValueError:
+        end = today
+    return (start, end) if start <= end else (end, start)
+
+
+@roles_required(*MANAGER_ROLES)
+def figures() -> ResponseReturnValue:
+    start, end = _period()
+    rows = credit_check.feedback_figures(database.session(), user(), start, end)
+    return render_template("credit_check/figures.html", rows=rows, start=start, end=end)
+
+
+@roles_required(*MANAGER_ROLES)
+def export() -> ResponseReturnValue:
+    start, end = _period()
+    rows = credit_check.feedback_figures(database.session(), user(), start, end)
+    book = Workbook()
+    sheet = book.active
+    sheet.title = _("Feedback")
+    sheet.append([_("Department"), _("Triggered"), _("Fed back"), _("Restricted"),
+                  _("Not applicable"), _("Feedback rate")])
+    for row in rows:
+        sheet.append([row.department, row.triggered, row.fed_back, row.restricted,
+                      row.not_applicable, round(row.rate, 4) if row.rate is not None else None])
+    out = io.BytesIO()
+    book.save(out)
+    out.seek(0)
+    return send_file(out, as_attachment=True,
+                     download_name=f"credit-feedback-{start}-{end}.xlsx",
+                     mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
