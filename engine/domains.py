@@ -19,6 +19,7 @@ from engine import (
     inspection,
     registry,
     spot_check,
+    unlicensed,
 )
 from engine.calendar import LOOKUPS
 from engine.disclosure import objections
@@ -56,11 +57,13 @@ COMPLETERS: dict[str, Completer] = {
     disclosure.PROCESS_KEY: disclosure.complete_step,
     objections.PROCESS_KEY: objections.complete_objection_task,
     inspection.PROCESS_KEY: inspection.complete_step,
+    unlicensed.PROCESS_KEY: unlicensed.complete_case_step,
 }
 CASE_RECORDS: dict[str, RecordFinder] = {
     dual_notice.PROCESS_KEY: dual_notice.notice_of_instance,
     disclosure.PROCESS_KEY: disclosure.record_of_instance,
     inspection.PROCESS_KEY: inspection.inspection_of_instance,
+    unlicensed.PROCESS_KEY: unlicensed.case_of_instance,
 }
 CASE_SUMMARIES: dict[str, Summarizer] = {
     objections.PROCESS_KEY: objections.objection_summary,
@@ -83,6 +86,8 @@ REGISTRATION_PREVIEWS: list[Preview] = [
 ]
 # What rules may ask the engine for through their context (rules/credit.py).
 LOOKUPS["credit_restrictions"] = credit_check.restrictions_for_diagram
+# A suspected unlicensed operation found by a dual notice becomes an unlicensed case.
+dual_notice.LEAD_HANDLERS[:] = [unlicensed.case_from_lead]
 
 
 def completer_for(process_key: str) -> Completer | None:

@@ -31,6 +31,7 @@ from webapp import (
     spot_check,
     templating,
     units,
+    unlicensed,
 )
 from webapp.dual_notice import routing_rules
 from webapp.work import inbox, monitor, notifications, tasks
@@ -38,7 +39,8 @@ from webapp.work import inbox, monitor, notifications, tasks
 BLUEPRINTS = (auth.bp, inbox.bp, tasks.bp, monitor.bp, notifications.bp, admin.bp, people.bp,
               people_import.bp, api.bp, calendar.bp, units.bp, dual_notice.bp, disclosure.bp,
               registry.bp, entities.bp, audit_trail.bp, operations.bp, routing_rules.bp,
-              practice.bp, credit_check.bp, portal.bp, inspection.bp, spot_check.bp)
+              practice.bp, credit_check.bp, portal.bp, inspection.bp, spot_check.bp,
+              unlicensed.bp)
 
 
 def create_app(settings: Settings | None = None) -> Flask:

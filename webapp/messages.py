@@ -47,6 +47,9 @@ REASONS: dict[str, LazyString] = {
     "catalogue_editors": _l("Only system administrators and the administrators of a market "
                             "regulator change the catalogue."),
     "feedback_given": _l("Feedback on this restriction was already recorded."),
+    "no_such_unlicensed_case": _l("This unlicensed-operation case does not exist, or it is "
+                                  "not in your area of work."),
+    "not_an_unlicensed_task": _l("This task is not a step of an unlicensed-operation case."),
     # Forbidden: the user sees the object but may not do this to it.
     "account_inactive": _l("This account is not active."),
     "own_account": _l("You cannot deactivate your own account."),
@@ -95,6 +98,8 @@ REASONS: dict[str, LazyString] = {
     "not_auditor": _l("Only auditors read the audit trail."),
     "registry_not_shared": _l("The registry is shared with the officers and administrators "
                               "of departments."),
+    "lead_outside_department": _l("Leads of unlicensed operation are entered by the people "
+                                  "of a department."),
     "reveal_not_allowed": _l("Only officers working on this entity may read its personal "
                              "data."),
     # Conflict: someone or something changed the object first.
@@ -142,6 +147,8 @@ REASONS: dict[str, LazyString] = {
     "too_few_officers_for_target": _l("One drawn entity has too few eligible officers without "
                                       "a conflict of interest."),
     "no_replacement_officer": _l("No eligible officer is left to replace the recused one."),
+    "wrong_unlicensed_step": _l("The case is no longer at this step. Reload the page."),
+    "no_copy_waiting": _l("No copy-to notice of this case waits for an answer."),
 }
 
 # A process stopped by a limit (engine.runtime.steps): the case waits as an incident.

@@ -16,6 +16,7 @@ from engine.cli import (
     rules,
     spot_check,
     system,
+    unlicensed,
     users,
 )
 from engine.cli.context import CliContext, pass_cli
@@ -34,7 +35,7 @@ def main(ctx: click.Context, config: str | None) -> None:
 
 
 for module in (db, processes, calendar, system, registry, rules, users, outbox, practice,
-               spot_check):
+               spot_check, unlicensed):
     for command in module.COMMANDS:
         main.add_command(command)
 

@@ -18,6 +18,7 @@ diagram, so a dispatched case can be re-dispatched or revoked like any other.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -51,6 +52,10 @@ from engine.org import scope
 from engine.runtime.signals import deliver_signal
 
 CLAIMED = (NoticeState.CLAIMED, NoticeState.DISPATCHED)
+LeadHandler = Callable[[Session, audit.Actor, UnlicensedLead], object]
+LEAD_HANDLERS: list[LeadHandler] = []
+"""What a new unlicensed lead sets off, in the same transaction (filled by engine.domains:
+the dual notice knows no more of what becomes of a lead)."""
 
 
 def notice_filter(session: Session, user: User) -> ColumnElement[bool]:
@@ -320,3 +325,5 @@ def _open_lead(session: Session, actor: audit.Actor, notice: DualNotice, note: s
     session.flush()
     audit.record(session, actor, "lead.open", "unlicensed_lead", lead.id,
                  notice_id=notice.id, source="dual_notice")
+    for handle in LEAD_HANDLERS:
+        handle(session, actor, lead)

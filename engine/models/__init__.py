@@ -68,6 +68,7 @@ from engine.models.spot_check import (
     SpotCheckTaskItem,
     SpotCheckTaskUnit,
 )
+from engine.models.unlicensed import UnlicensedCase, UnlicensedCopy, UnlicensedReporter
 
 __all__ = [
     "AbnormalRequest",
@@ -99,6 +100,9 @@ __all__ = [
     "RoutingState",
     "SupervisionEntry",
     "UnlicensedLead",
+    "UnlicensedCase",
+    "UnlicensedCopy",
+    "UnlicensedReporter",
     "ApiToken",
     "Attachment",
     "AuditEvent",

@@ -31,6 +31,7 @@ from engine.seed.baoshan import (
 from engine.seed.inspections import seed_inspections
 from engine.seed.records import seed_records
 from engine.seed.spot_checks import seed_spot_checks
+from engine.seed.unlicensed import seed_unlicensed
 
 DEMO_PASSWORD = "Demo@2026"
 
@@ -117,7 +118,8 @@ DEMO_ENTITIES = [
 def seed_demo(session: Session, actor: audit.Actor, cases: int = 12, *, users: bool = True
               ) -> list[DemoUser]:
     """Demo users for every role (unless `users` is false: the practice copy has the real
-    ones), sample entities with their dual notices, the sample diagram and open cases."""
+    ones), sample entities with their dual notices, the sample diagram and open cases,
+    records, inspections and unlicensed-operation cases."""
     today = clock.local_today()
     for demo in DEMO_USERS if users else ():
         number = f"53{zlib.crc32(demo.username.encode()) % 10**8:08d}"
@@ -142,6 +144,7 @@ def seed_demo(session: Session, actor: audit.Actor, cases: int = 12, *, users: b
     seed_records(session, entities, today)
     seed_inspections(session, actor, entities, today)
     seed_spot_checks(session, actor)
+    seed_unlicensed(session, actor, entities)
     return DEMO_USERS
 
 

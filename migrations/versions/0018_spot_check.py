@@ -1,10 +1,10 @@
 """spot checks (双随机、一公开): the item list, officers' qualifications and conflicts,
 special pools, plans, tasks, sealed draws and recusals; a risk class on market entities
 
-Follows 0021 (credit check), the head of main when it was merged.
+Follows 0022 (unlicensed cases), the head of main when it was merged.
 
 Revision ID: 0018
-Revises: 0021
+Revises: 0022
 Create Date: 2026-12-03 15:14:55.229007
 """
 
@@ -15,7 +15,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision: str = '0018'
-down_revision: str | Sequence[str] | None = '0021'
+down_revision: str | Sequence[str] | None = '0022'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

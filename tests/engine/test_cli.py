@@ -36,6 +36,7 @@ def test_set_up_and_work_a_case_from_the_command_line(run):
     run("calendar", "seed")
     demo = run("seed", "demo").output
     assert "officer_longyang" in demo and "Demo@2026" in demo
+    assert run("unlicensed", "convert-leads").output == "0 leads became cases\n"
     again = run("deploy", str(PROJECT_DIR / "bpmn" / "sample_review.bpmn")).output
     assert again.startswith("unchanged: sample_review version 1")
     listing = run("tasks").output

@@ -34,6 +34,7 @@ from tests.webapp.dual_notice.notice_matrix import NOTICE_STATES, arrange_notice
 from tests.webapp.inspection_matrix import arrange_inspection
 from tests.webapp.record_matrix import arrange_record
 from tests.webapp.spot_check_matrix import arrange_spot_check
+from tests.webapp.unlicensed.matrix import arrange_unlicensed
 
 pytestmark = pytest.mark.both_backends  # who sees what is SQL
 
@@ -303,6 +304,24 @@ ROUTES: list[tuple[str, str, dict[str, Any] | None, str, dict[str, Any]]] = [
         {"uscc": "91530502MA6K0000XB", "name": "保山永昌餐饮有限公司", "area_code": "530502",
          "business_scope": "餐饮服务", "established_on": "2026-01-05"}]}, "pushed",
      expect(REGISTRARS, wang=403, audit=403, zhao=403)),
+    # unlicensed operation (a public report received by 隆阳区's market regulator, at triage)
+    ("GET", "/unlicensed/", None, "unlicensed", expect(EVERYONE)),
+    ("GET", "/unlicensed/new", None, "open", expect(ENTERERS)),
+    ("POST", "/unlicensed/new", {"source": "inspection"}, "open", expect(ENTERERS, chen=303,
+                                                                          zhang=303, liu=303)),
+    ("GET", "/unlicensed/{unlicensed_case}", None, "unlicensed", expect(VIEWERS)),
+    ("POST", "/unlicensed/{unlicensed_case}/steps/{unlicensed_item}",
+     {"missing": "business_licence", "triage_note": "现场无营业执照"}, "unlicensed",
+     acting(403, chen=303, zhang=303)),
+    ("GET", "/unlicensed/copies", None, "open", expect(EVERYONE)),
+    ("GET", "/unlicensed/copies?box=sent", None, "open", expect(EVERYONE)),
+    ("GET", "/unlicensed/figures", None, "open", expect(EVERYONE, chen=404, liu=404)),
+    ("GET", "/unlicensed/figures.xlsx", None, "open", expect(EVERYONE, chen=404, liu=404)),
+    ("GET", "/public/unlicensed/report", None, "public", {u: 200 for u in USERS}),
+    ("POST", "/public/unlicensed/report", {"area_code": "530502", "name": "x",
+                                           "summary": "0123456789ab"},
+     "public", {u: 400 for u in USERS}),
+    ("GET", "/public/unlicensed/report/sent", None, "public", {u: 200 for u in USERS}),
     # The public portal: no sign-in; a post without the form's signed token is refused alike.
     ("GET", "/public/?q=测试", None, "public", {u: 200 for u in USERS}),
     ("GET", "/public/{uscc}", None, "public", {u: 200 for u in USERS}),
@@ -415,6 +434,8 @@ def arrange(app_sessions, world, state: str, upload_dir: Any = None) -> dict[str
             ids.update(arrange_inspection(session, world, state))
         if state == "credit":
             ids.update(arrange_credit(session, world, upload_dir))
+        if state == "unlicensed":
+            ids.update(arrange_unlicensed(session))
         if state == "people_upload":
             upload = RegistryUpload(
                 kind="people", file_name="people.xlsx", stored_name="gone.xlsx",
@@ -507,6 +528,8 @@ def test_every_route_is_in_the_matrix(app: Flask):
               .replace("{sc_draw}", "<int:draw_id>")
               .replace("{credit_check}", "<int:check_id>")
               .replace("{credit_hit}", "<int:hit_id>")
+              .replace("{unlicensed_case}", "<int:case_id>")
+              .replace("{unlicensed_item}", "<int:item_id>")
               for _m, url, *_ in ROUTES}
     routes = {rule.rule for rule in app.url_map.iter_rules()} - {"/", "/static/<path:filename>"}
     assert routes - walked == set()

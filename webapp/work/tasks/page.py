@@ -81,7 +81,8 @@ def render_task(item_id: int, *, form: FlaskForm | None = None,
 # Domains whose cases are worked on a page of their own: process key → (endpoint, its
 # argument). Their tasks open there, so a case step is one thing with one way to act.
 CASE_PAGES = {"dual_notice": ("notices.show", "notice_id"),
-              "spot_check": ("inspections.show", "inspection_id")}
+              "spot_check": ("inspections.show", "inspection_id"),
+              "unlicensed_case": ("unlicensed.show", "case_id")}
 
 
 def case_page(item: WorkItem) -> str | None:
