@@ -11,6 +11,7 @@ from engine import audit, domains, spot_check
 from engine.errors import Conflict, Forbidden, InvalidInput, Refusal
 from engine.models import AuditEvent, MarketEntity, SpotCheckDraw, SpotCheckTarget, User
 from tests.spot_check_world import (
+    INSPECTION,
     add_entities,
     add_item,
     add_officers,
@@ -101,7 +102,7 @@ def test_a_released_draw_cannot_be_voided_and_release_hands_the_targets_on(
     target = handed[0][0]
     assert target["task_number"] == task.number and len(target["officer_ids"]) == 2
     assert target["items"][0]["code"] == "SC-01" and target["items"][0]["sub_items"]
-    assert target["inspection_date"] == "2026-03-16"
+    assert target["inspection_date"] == INSPECTION and target["unit_id"] == task.organiser_org_id
     with pytest.raises(Conflict):
         spot_check.void_draw(session, zhang, draw.id, "too late")
 
