@@ -19,11 +19,12 @@ from engine import (
     dual_notice,
     inspection,
     registry,
+    spot_check,
     unlicensed,
 )
 from engine.calendar import LOOKUPS
 from engine.disclosure import objections
-from engine.models import User, WorkItem
+from engine.models import SpotCheckDraw, User, WorkItem
 from engine.registry import EntityChange, OnBatch, Preview
 
 Completer = Callable[[Session, audit.Actor, int, dict[str, Any]], object]
@@ -44,6 +45,10 @@ its licence item."""
 Summarizer = Callable[[Session, int], list[tuple[str, str, str]]]
 """summarizer(session, instance_id) -> what the case is about, as (label zh, label en,
 value) rows the generic task page shows above the form (an objection's text, ...)."""
+
+DrawReleased = Callable[[Session, audit.Actor, SpotCheckDraw], int]
+"""handler(session, actor, draw) -> processes started for the released draw's targets
+(engine.spot_check.inspection_targets says what each target is), in its transaction."""
 
 RegistrationHandler = Callable[[Session, audit.Actor, Sequence[EntityChange]], int]
 """handler(session, actor, changes) -> processes started, in the batch's transaction."""
@@ -79,6 +84,11 @@ DESCRIBERS: dict[str, Describer] = {
 }
 REGISTRATION_HANDLERS: list[RegistrationHandler] = [
     dual_notice.route_entities,
+]
+DRAW_RELEASED: list[DrawReleased] = [
+    # Each drawn target becomes an inspection case of its drawn officers.
+    lambda session, actor, draw: inspection.start_inspections(
+        session, actor, spot_check.inspection_targets(session, draw)),
 ]
 REGISTRATION_PREVIEWS: list[Preview] = [
     dual_notice.preview_routes,
@@ -149,3 +159,10 @@ def case_subjects(session: Session, items: Sequence[WorkItem]) -> dict[int, tupl
         if mine:
             found.update(describe(session, mine))
     return found
+
+
+def release_draw(session: Session, actor: audit.Actor, draw_id: int) -> int:
+    """Release a sealed draw: mark it released, then let each domain that acts on drawn
+    targets start its work (the inspection lifecycle). Returns the processes started."""
+    draw = spot_check.mark_released(session, actor, draw_id)
+    return sum(handle(session, actor, draw) for handle in DRAW_RELEASED)

@@ -25,7 +25,7 @@ ENGINE_LAYERS = {
                      "migrate", "models", "masking"), KERNEL),
     **dict.fromkeys(("workflow", "runtime", "org", "calendar", "work"), PLATFORM),
     **dict.fromkeys(("registry", "dual_notice", "disclosure", "inspection", "credit_check",
-                     "unlicensed", "credit_lists"), DOMAINS),
+                     "unlicensed", "credit_lists", "spot_check"), DOMAINS),
     **dict.fromkeys(("domains", "tasks", "entity_records", "entity_page", "shared_registry",
                      "scheduler", "seed", "cli", "people_import", "practice"), COMPOSITION),
 }

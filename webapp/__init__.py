@@ -30,6 +30,7 @@ from webapp import (
     processes,
     registry,
     security,
+    spot_check,
     templating,
     units,
     unlicensed,
@@ -41,7 +42,7 @@ BLUEPRINTS = (auth.bp, inbox.bp, tasks.bp, monitor.bp, notifications.bp, admin.b
               people_import.bp, api.bp, calendar.bp, units.bp, dual_notice.bp, disclosure.bp,
               registry.bp, entities.bp, audit_trail.bp, operations.bp, routing_rules.bp,
               practice.bp, credit_check.bp, portal.bp, inspection.bp, unlicensed.bp,
-              processes.bp, credit_lists.bp)
+              processes.bp, credit_lists.bp, spot_check.bp)
 
 
 def create_app(settings: Settings | None = None) -> Flask:

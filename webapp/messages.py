@@ -123,6 +123,31 @@ REASONS: dict[str, LazyString] = {
                               "cases."),
     "wrong_upload_state": _l("This upload is not waiting for this any more. Reload the page."),
     "incident_resolved": _l("This process failure is already resolved."),
+    # Spot checks (双随机、一公开).
+    "no_such_item": _l("This spot-check item does not exist."),
+    "no_such_spot_check_task": _l("This spot-check task does not exist."),
+    "no_such_plan": _l("This spot-check plan does not exist."),
+    "no_such_draw": _l("This draw does not exist."),
+    "not_level_above": _l("Only the administrators of the level above decide on a filed plan."),
+    "plan_not_filed": _l("This plan is not waiting for a decision."),
+    "plan_filed": _l("This plan is filed already."),
+    "not_regulator_admin": _l("Only the market regulator's administrators keep the spot-check "
+                              "item list and the officers' qualifications."),
+    "not_spot_check_organiser": _l("Only a department's administrators plan spot checks, "
+                                   "create tasks and draw."),
+    "not_your_task": _l("Only the organising department acts on this task."),
+    "may_not_replay": _l("Only auditors and administrators replay draws."),
+    "already_drawn": _l("This task was drawn already. A draw cannot be repeated: void it with "
+                        "a reason first, and both stay on record."),
+    "draw_not_standing": _l("This draw was voided: it no longer stands."),
+    "draw_released": _l("This draw was released to its officers and can no longer be "
+                        "voided."),
+    "too_few_officers": _l("Fewer than the officers needed per target are eligible (active, "
+                           "with a certificate valid on the inspection date and the items' "
+                           "qualification)."),
+    "too_few_officers_for_target": _l("One drawn entity has too few eligible officers without "
+                                      "a conflict of interest."),
+    "no_replacement_officer": _l("No eligible officer is left to replace the recused one."),
     "wrong_unlicensed_step": _l("The case is no longer at this step. Reload the page."),
     "no_copy_waiting": _l("No copy-to notice of this case waits for an answer."),
     # Credit lists (失信联合惩戒).

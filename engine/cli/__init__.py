@@ -15,6 +15,7 @@ from engine.cli import (
     processes,
     registry,
     rules,
+    spot_check,
     system,
     unlicensed,
     users,
@@ -35,7 +36,7 @@ def main(ctx: click.Context, config: str | None) -> None:
 
 
 for module in (db, processes, calendar, system, registry, rules, users, outbox, practice,
-               unlicensed, lists):
+               unlicensed, lists, spot_check):
     for command in module.COMMANDS:
         main.add_command(command)
 

@@ -54,6 +54,22 @@ from engine.models.process import (
 from engine.models.registry import RegistryImport, RegistryUpload
 from engine.models.rules import DecisionTable, RuleDraft
 from engine.models.search import unmodelled
+from engine.models.spot_check import (
+    ConflictOfInterest,
+    DrawKind,
+    OfficerQualification,
+    PlanState,
+    Recusal,
+    SpecialPool,
+    SpecialPoolMember,
+    SpotCheckDraw,
+    SpotCheckItem,
+    SpotCheckPlan,
+    SpotCheckTarget,
+    SpotCheckTask,
+    SpotCheckTaskItem,
+    SpotCheckTaskUnit,
+)
 from engine.models.unlicensed import UnlicensedCase, UnlicensedCopy, UnlicensedReporter
 
 __all__ = [
@@ -125,4 +141,18 @@ __all__ = [
     "WorkItem",
     "WorkItemStatus",
     "unmodelled",
+    "ConflictOfInterest",
+    "DrawKind",
+    "OfficerQualification",
+    "PlanState",
+    "Recusal",
+    "SpecialPool",
+    "SpecialPoolMember",
+    "SpotCheckDraw",
+    "SpotCheckItem",
+    "SpotCheckPlan",
+    "SpotCheckTarget",
+    "SpotCheckTask",
+    "SpotCheckTaskItem",
+    "SpotCheckTaskUnit",
 ]

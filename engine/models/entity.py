@@ -47,6 +47,8 @@ class MarketEntity(Base):
     registration_authority: Mapped[str | None] = mapped_column(String(200))
     supervising_station: Mapped[str | None] = mapped_column(String(200))
     industry_code: Mapped[str | None] = mapped_column(String(20))
+    # Credit risk class A (low) to D (high), set by the classification; drives spot-check ratios.
+    risk_class: Mapped[str | None] = mapped_column(String(1))
     status: Mapped[str] = mapped_column(String(40), default="存续")
     registrar_org_id: Mapped[int | None] = mapped_column(ForeignKey("org_unit.id"))
     routing_state: Mapped[str] = mapped_column(String(20), default="not_routed",

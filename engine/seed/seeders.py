@@ -31,6 +31,7 @@ from engine.seed.baoshan import (
 from engine.seed.inspections import seed_inspections
 from engine.seed.lists import seed_lists
 from engine.seed.records import seed_records
+from engine.seed.spot_checks import seed_spot_checks
 from engine.seed.unlicensed import seed_unlicensed
 
 DEMO_PASSWORD = "Demo@2026"
@@ -145,6 +146,7 @@ def seed_demo(session: Session, actor: audit.Actor, cases: int = 12, *, users: b
     seed_records(session, entities, today)
     seed_lists(session, entities, today)
     seed_inspections(session, actor, entities, today)
+    seed_spot_checks(session, actor)
     seed_unlicensed(session, actor, entities)
     return DEMO_USERS
 

@@ -35,6 +35,7 @@ from tests.webapp.dual_notice.notice_matrix import NOTICE_STATES, arrange_notice
 from tests.webapp.inspection_matrix import arrange_inspection
 from tests.webapp.list_matrix import arrange_list
 from tests.webapp.record_matrix import arrange_record
+from tests.webapp.spot_check_matrix import arrange_spot_check
 from tests.webapp.unlicensed.matrix import arrange_unlicensed
 
 pytestmark = pytest.mark.both_backends  # who sees what is SQL
@@ -60,6 +61,11 @@ ISSUERS = {"chen": 200, "zhang": 200, "wang": 403, "admin": 403, "audit": 403, "
            "zhao": 404}  # the people of the department that issued a record
 ENTERERS = {"chen": 200, "zhang": 200, "wang": 403, "admin": 403, "audit": 403, "liu": 200,
             "zhao": 403}  # the people of a department (who enter records)
+ORGANISERS = dict(dict.fromkeys(USERS[1:], 404), zhang=200)  # a department's administrators
+KEEPERS = dict(dict.fromkeys(USERS[1:], 404), zhang=303, admin=303)  # the AMR's, sysadmins
+# Acting on a task or draw of 隆阳区's regulator: its administrator; others see it, may not.
+SC_ORGANISER = dict(dict.fromkeys(USERS[1:], 403), zhang=302)
+REPLAYERS = dict(SC_ORGANISER, admin=302, audit=302)  # auditors and administrators
 CHECKERS = {"chen": 200, "zhang": 200, "wang": 404, "admin": 200, "audit": 404, "liu": 404,
             "zhao": 404}  # who checked, their department, and system administrators
 CATALOGUE_EDITORS = {"chen": 403, "zhang": 200, "wang": 403, "admin": 200, "audit": 403,
@@ -360,6 +366,36 @@ ROUTES: list[tuple[str, str, dict[str, Any] | None, str, dict[str, Any]]] = [
     ("POST", "/public/records/{ref}/objection", {"contact": "x", "text": "0123456789ab"},
      "public", {u: 400 for u in USERS}),
     ("GET", "/public/records/{ref}/objection/sent", None, "public", {u: 200 for u in USERS}),
+    # spot checks: everyone reads; the department's administrators plan, create and draw
+    ("GET", "/spot-checks/", None, "spot_check", expect(EVERYONE)),
+    ("POST", "/spot-checks/plans", {"year": "", "title": ""}, "spot_check",
+     expect({u: 303 if s == 200 else s for u, s in ORGANISERS.items()})),
+    ("POST", "/spot-checks/plans/{sc_plan}/file", {}, "spot_check",
+     expect({u: 302 if s == 200 else s for u, s in ORGANISERS.items()})),
+    ("POST", "/spot-checks/plans/{sc_plan}/decide", {"decision": "approve"}, "spot_check",
+     expect(ORGANISERS, zhang=403)),  # the level above decides: none in this world
+    ("GET", "/spot-checks/items", None, "spot_check", expect(EVERYONE)),
+    ("POST", "/spot-checks/items", {"code": ""}, "spot_check", expect(KEEPERS)),
+    ("GET", "/spot-checks/officers", None, "spot_check", expect(EVERYONE)),
+    ("POST", "/spot-checks/officers/qualifications", {"officer": "{yang}", "tag": "食品"},
+     "spot_check", expect({u: 302 if s == 303 else s for u, s in KEEPERS.items()})),
+    ("POST", "/spot-checks/officers/conflicts", {"uscc": "x", "relation": ""}, "spot_check",
+     expect(dict.fromkeys(USERS[1:], 404), chen=303, liu=303)),  # officers, for themselves
+    ("GET", "/spot-checks/pools", None, "spot_check", expect(EVERYONE)),
+    ("POST", "/spot-checks/pools", {"name": ""}, "spot_check",
+     expect({u: 303 if s == 200 else s for u, s in ORGANISERS.items()})),
+    ("GET", "/spot-checks/tasks/new", None, "spot_check", expect(ORGANISERS)),
+    ("POST", "/spot-checks/tasks/new", {"title": ""}, "spot_check",
+     expect({u: 303 if s == 200 else s for u, s in ORGANISERS.items()})),
+    ("GET", "/spot-checks/tasks/{sc_task}", None, "spot_check", expect(EVERYONE)),
+    ("POST", "/spot-checks/tasks/{sc_task}/draw", {}, "spot_check", expect(SC_ORGANISER)),
+    ("POST", "/spot-checks/draws/{sc_draw}/verify", {}, "spot_check", expect(REPLAYERS)),
+    ("POST", "/spot-checks/draws/{sc_draw}/release", {}, "spot_check", expect(SC_ORGANISER)),
+    ("POST", "/spot-checks/draws/{sc_draw}/void", {"reason": "抽取范围错误"}, "spot_check",
+     expect(SC_ORGANISER)),
+    ("POST", "/spot-checks/draws/{sc_draw}/recuse", {"target": "{sc_entity}:{sc_officer}",
+                                                     "reason": "曾在该企业任职"}, "spot_check",
+     expect(SC_ORGANISER)),
     # spot-check inspections (drawn for chen and yang of 隆阳区's market regulator)
     ("GET", "/inspections/", None, "inspection_inspect", expect(EVERYONE)),
     ("GET", "/inspections/{inspection}", None, "inspection_inspect", expect(VIEWERS)),
@@ -429,6 +465,8 @@ def arrange(app_sessions, world, state: str, upload_dir: Any = None) -> dict[str
             ids.update(arrange_record(session, world, state))
         if state.startswith("list_"):
             ids.update(arrange_list(session, world, state))
+        if state == "spot_check":
+            ids.update(arrange_spot_check(session, world))
         if state.startswith("inspection_"):
             ids.update(arrange_inspection(session, world, state))
         if state == "credit":
@@ -525,6 +563,8 @@ def test_every_route_is_in_the_matrix(app: Flask):
               .replace("{yang}", "<int:user_id>")
               .replace("/admin/units/{dept}", "/admin/units/<int:unit_id>")
               .replace("{uscc}", "<uscc>").replace("{ref}", "<ref>")
+              .replace("{sc_plan}", "<int:plan_id>").replace("{sc_task}", "<int:task_id>")
+              .replace("{sc_draw}", "<int:draw_id>")
               .replace("{credit_check}", "<int:check_id>")
               .replace("{credit_hit}", "<int:hit_id>")
               .replace("{unlicensed_case}", "<int:case_id>")

@@ -1,0 +1,230 @@
+"""The spot-check pages: an administrator creates a task, sees its number, draws with
+confirmation, sees the sealed record; an auditor replays it; a void needs a reason; a
+recusal re-draws one officer; zh pages show no English."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from sqlalchemy import select
+
+from engine import spot_check
+from engine.models import (
+    ConflictOfInterest,
+    MarketEntity,
+    OrgKind,
+    OrgUnit,
+    PlanState,
+    Role,
+    SpecialPool,
+    SpotCheckDraw,
+    SpotCheckPlan,
+    SpotCheckTask,
+)
+from engine.org.units import add_org_unit, add_user
+from tests.factories import PASSWORD, SETUP
+from tests.spot_check_world import add_entities, add_item, add_officers
+from tests.webapp.test_i18n import visible_text
+
+pytestmark = pytest.mark.usefixtures("traveller")
+# Data that is Latin by nature: hashes, the algorithm's name, the test users' names.
+DATA = re.compile(r"\b[0-9a-f]{64}\b|hmac-sha256-ctr-v1|\boff\d{3}\b"
+                  r"|\b(zhang|chen|yang|zhou|sun)\b")
+
+
+@pytest.fixture
+def stocked(app_sessions, world):
+    with app_sessions() as session:
+        item = add_item(session, "食品-01")
+        add_entities(session, 40)
+        add_officers(session, world, 4)
+        session.commit()
+    return item
+
+
+def create_task(client, item: int, **extra):
+    data = {"title": "2026年食品经营者抽查", "items": str(item), "inspection_date": "2026-03-16",
+            "deadline": "2026-04-30", "ratio_percent": "10", "officers_per_target": "2",
+            "yearly_cap": "2", **extra}
+    return client.post("/spot-checks/tasks/new", data)
+
+
+def test_an_administrator_creates_draws_and_an_auditor_replays(login, stocked, app_sessions):
+    zhang = login("zhang")
+    assert zhang.get("/spot-checks/tasks/new").status_code == 200
+    made = create_task(zhang, stocked)
+    assert made.status_code == 302
+    page = zhang.get(made.headers["Location"]).get_data(as_text=True)
+    assert "隆市监抽查〔2026〕1号" in page and 'id="draw"' in page and "data-confirm" in page
+    task_id = int(made.headers["Location"].rsplit("/", 1)[1])
+    drawn = zhang.post(f"/spot-checks/tasks/{task_id}/draw")
+    assert drawn.status_code == 302
+    page = zhang.get(f"/spot-checks/tasks/{task_id}").get_data(as_text=True)
+    with app_sessions() as session:
+        draw = session.execute(select(SpotCheckDraw)).scalar_one()
+    assert draw.seed in page and draw.pool_hash in page and draw.result_hash in page
+    assert 'id="draw"' not in page  # drawn: no second draw button
+    assert len(re.findall(r'<td class="team">', page)) == 4  # 10% of 40
+    again = zhang.post(f"/spot-checks/tasks/{task_id}/draw")
+    assert "不能重复抽取" in zhang.get(again.headers["Location"]).get_data(as_text=True)
+    audit = login("audit")
+    replayed = audit.post(f"/spot-checks/draws/{draw.id}/verify")
+    assert "重放结果与封存结果一致" in audit.get(replayed.headers["Location"]).get_data(
+        as_text=True)
+    assert login("chen").post(f"/spot-checks/draws/{draw.id}/verify").status_code == 403
+
+
+def test_a_void_needs_a_reason_and_then_the_task_draws_again(login, stocked, app_sessions):
+    zhang = login("zhang")
+    task_id = int(create_task(zhang, stocked).headers["Location"].rsplit("/", 1)[1])
+    zhang.post(f"/spot-checks/tasks/{task_id}/draw")
+    with app_sessions() as session:
+        first = session.execute(select(SpotCheckDraw)).scalar_one().id
+    back = zhang.sent_back(f"/spot-checks/draws/{first}/void", {"reason": ""})
+    assert back.anchor == "field-reason"
+    zhang.post(f"/spot-checks/draws/{first}/void", {"reason": "抽查范围设置错误"})
+    page = zhang.get(f"/spot-checks/tasks/{task_id}").get_data(as_text=True)
+    assert "抽查范围设置错误" in page and 'id="draw"' in page
+    zhang.post(f"/spot-checks/tasks/{task_id}/draw")
+    with app_sessions() as session:
+        assert len(session.execute(select(SpotCheckDraw)).all()) == 2
+
+
+def test_a_recusal_from_the_page_redraws_one_officer(login, stocked, app_sessions):
+    zhang = login("zhang")
+    task_id = int(create_task(zhang, stocked).headers["Location"].rsplit("/", 1)[1])
+    zhang.post(f"/spot-checks/tasks/{task_id}/draw")
+    with app_sessions() as session:
+        draw = session.execute(select(SpotCheckDraw)).scalar_one()
+    entity, team = draw.result["targets"][0]
+    done = zhang.post(f"/spot-checks/draws/{draw.id}/recuse",
+                      {"target": f"{entity}:{team[0]}", "reason": "曾在该企业任职"})
+    assert "已回避" in zhang.get(done.headers["Location"]).get_data(as_text=True)
+    with app_sessions() as session:
+        kinds = [d.kind.value for d in session.execute(select(SpotCheckDraw)).scalars()]
+    assert kinds == ["targets", "recusal"]
+
+
+def test_too_few_officers_is_said_with_the_shortfall(login, app_sessions, world):
+    with app_sessions() as session:
+        item = add_item(session, "食品-02", qualification="特种设备")
+        add_entities(session, 10)
+        add_officers(session, world, 3)
+        session.commit()
+    zhang = login("zhang")
+    task_id = int(create_task(zhang, item).headers["Location"].rsplit("/", 1)[1])
+    page = zhang.get(zhang.post(f"/spot-checks/tasks/{task_id}/draw").headers["Location"]
+                     ).get_data(as_text=True)
+    assert "0 人符合条件，每个对象需要 2 人" in page and "特种设备" in page
+
+
+def test_a_ratio_below_three_percent_comes_back_to_its_field(login, stocked, app_sessions):
+    zhang = login("zhang")
+    page = zhang.sent_back("/spot-checks/tasks/new", {
+        "title": "x", "items": str(stocked), "inspection_date": "2026-03-16",
+        "deadline": "2026-04-30", "ratio_percent": "1", "officers_per_target": "2",
+        "yearly_cap": "2"})
+    assert page.anchor == "field-ratio_percent"
+    with app_sessions() as session:
+        assert session.execute(select(SpotCheckTask)).first() is None
+
+
+def test_the_pages_show_one_language(login, stocked):
+    zhang = login("zhang")
+    task_id = int(create_task(zhang, stocked).headers["Location"].rsplit("/", 1)[1])
+    zhang.post(f"/spot-checks/tasks/{task_id}/draw")
+    for url in ("/spot-checks/", "/spot-checks/items", "/spot-checks/officers",
+                "/spot-checks/pools", "/spot-checks/tasks/new", f"/spot-checks/tasks/{task_id}"):
+        text = visible_text(zhang.get(url).get_data(as_text=True))
+        text = re.sub(DATA, " ", text)
+        words = set(re.findall(r"[A-Za-z]{3,}", text)) - {"English"}
+        assert words == set(), (url, words)
+
+
+def test_a_county_plan_is_filed_and_the_city_approves_it(login, app_sessions, world):
+    with app_sessions() as session:
+        add_org_unit(session, "530500-amr", "保山市市场监管局", OrgKind.DEPARTMENT, "530500",
+                     session.get(OrgUnit, world.units["city"].id))
+        add_user(session, SETUP, "li", "李科长", PASSWORD, "530500-amr", [Role.DEPT_ADMIN])
+        session.commit()
+    zhang = login("zhang")
+    zhang.post("/spot-checks/plans", {"year": "2026", "title": "隆阳区年度抽查计划"})
+    with app_sessions() as session:
+        plan = session.execute(select(SpotCheckPlan)).scalar_one()
+    zhang.post(f"/spot-checks/plans/{plan.id}/file")
+    li = login("li")
+    assert 'class="decide"' in li.get("/spot-checks/").get_data(as_text=True)
+    assert 'class="decide"' not in zhang.get("/spot-checks/").get_data(as_text=True)
+    li.post(f"/spot-checks/plans/{plan.id}/decide", {"decision": "approve"})
+    with app_sessions() as session:
+        assert session.get(SpotCheckPlan, plan.id).state == PlanState.APPROVED
+
+
+def test_an_officer_declares_a_conflict_and_an_administrator_records_a_qualification(
+        login, app_sessions, world):
+    with app_sessions() as session:
+        add_entities(session, 1)
+        uscc = session.execute(select(MarketEntity.uscc)).scalar_one()
+        session.commit()
+    chen = login("chen")
+    unknown = chen.sent_back("/spot-checks/officers/conflicts",
+                             {"uscc": "91530502MA6K0000XX", "relation": "近亲属经营"})
+    assert unknown.anchor == "field-uscc"
+    chen.post("/spot-checks/officers/conflicts", {"uscc": uscc, "relation": "近亲属经营"})
+    zhang = login("zhang")
+    zhang.post("/spot-checks/officers/qualifications",
+               {"officer": str(world.users["chen"].id), "tag": "特种设备"})
+    with app_sessions() as session:
+        conflict = session.execute(select(ConflictOfInterest)).scalar_one()
+        assert (conflict.user_id, conflict.relation) == (world.users["chen"].id, "近亲属经营")
+        assert spot_check.qualifications(session, [world.users["chen"].id]) == {
+            world.users["chen"].id: ["特种设备"]}
+    page = zhang.get("/spot-checks/officers").get_data(as_text=True)
+    assert "特种设备" in page
+
+
+def test_an_administrator_builds_a_pool_from_pasted_codes_and_a_task_draws_from_it(
+        login, app_sessions, world):
+    with app_sessions() as session:
+        item = add_item(session, "食品-03")
+        add_entities(session, 12)
+        add_officers(session, world, 2)
+        codes = session.execute(select(MarketEntity.uscc).order_by(MarketEntity.id).limit(5)
+                                ).scalars().all()
+        session.commit()
+    zhang = login("zhang")
+    back = zhang.sent_back("/spot-checks/pools", {"name": "投诉举报对象", "source": "upload",
+                                                  "codes": "91530502MA6K0000XX"})
+    assert back.anchor == "field-codes"
+    zhang.post("/spot-checks/pools", {"name": "投诉举报对象", "source": "upload",
+                                      "codes": "\n".join(codes)})
+    page = zhang.get("/spot-checks/pools").get_data(as_text=True)
+    assert "投诉举报对象" in page
+    with app_sessions() as session:
+        pool = session.execute(select(SpecialPool)).scalar_one()
+    made = create_task(zhang, item, pool=str(pool.id), ratio_percent="100")
+    task_id = int(made.headers["Location"].rsplit("/", 1)[1])
+    zhang.post(f"/spot-checks/tasks/{task_id}/draw")
+    with app_sessions() as session:
+        draw = session.execute(select(SpotCheckDraw)).scalar_one()
+        assert draw.pool_size == 5 and len(draw.result["targets"]) == 5
+
+
+def test_an_item_is_changed_from_its_filled_form(login, app_sessions):
+    with app_sessions() as session:
+        item = add_item(session, "食品-09")
+        session.commit()
+    zhang = login("zhang")
+    page = zhang.get(f"/spot-checks/items?edit={item}").get_data(as_text=True)
+    assert 'value="食品-09"' in page and "从业人员健康证" in page
+    zhang.post("/spot-checks/items", {
+        "item_id": str(item), "code": "食品-09", "name": "食品经营者检查（修订）",
+        "sub_items": "许可证公示", "method": "实地核查", "target_type": "食品经营者",
+        "ratio_percent": "5", "frequency": "每年一次"})
+    with app_sessions() as session:
+        changed = spot_check.get_item(session, item)
+        assert (changed.name, changed.sub_items, str(changed.ratio_percent)) == (
+            "食品经营者检查（修订）", ["许可证公示"], "5.00")
+    assert login("chen").get("/spot-checks/items").status_code == 200
+    assert "?edit=" not in login("chen").get("/spot-checks/items").get_data(as_text=True)
