@@ -4,9 +4,8 @@ what they did, and the figures per department and period with an Excel export.""
 from __future__ import annotations
 
 import io
-from datetime import date
 
-from flask import flash, redirect, render_template, request, send_file, url_for
+from flask import flash, redirect, render_template, send_file, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import login_required
@@ -17,7 +16,7 @@ from engine.errors import InvalidInput
 from webapp import database
 from webapp.access import MANAGER_ROLES, actor, roles_required, user
 from webapp.credit_check.forms import FeedbackForm
-from webapp.work.inbox import user_calendar
+from webapp.periods import period
 
 
 @login_required
@@ -44,29 +43,16 @@ def record(hit_id: int) -> ResponseReturnValue:
     return redirect(url_for("credit_check.feedback"))
 
 
-def _period() -> tuple[date, date]:
-    today = user_calendar().today()
-    try:
-        start = date.fromisoformat(request.args.get("from") or "")
-    except ValueError:
-        start = today.replace(month=1, day=1)
-    try:
-        end = date.fromisoformat(request.args.get("to") or "")
-    except ValueError:
-        end = today
-    return (start, end) if start <= end else (end, start)
-
-
 @roles_required(*MANAGER_ROLES)
 def figures() -> ResponseReturnValue:
-    start, end = _period()
+    start, end = period()
     rows = credit_check.feedback_figures(database.session(), user(), start, end)
     return render_template("credit_check/figures.html", rows=rows, start=start, end=end)
 
 
 @roles_required(*MANAGER_ROLES)
 def export() -> ResponseReturnValue:
-    start, end = _period()
+    start, end = period()
     rows = credit_check.feedback_figures(database.session(), user(), start, end)
     book = Workbook()
     sheet = book.active

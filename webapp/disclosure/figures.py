@@ -5,9 +5,8 @@ assessment of departments); back-filled stock records counted apart."""
 from __future__ import annotations
 
 import io
-from datetime import date
 
-from flask import render_template, request, send_file
+from flask import render_template, send_file
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from openpyxl import Workbook
@@ -15,32 +14,19 @@ from openpyxl import Workbook
 from engine.disclosure import queries
 from webapp import database
 from webapp.access import MANAGER_ROLES, roles_required, user
-from webapp.work.inbox import user_calendar
-
-
-def _period() -> tuple[date, date]:
-    today = user_calendar().today()
-    try:
-        start = date.fromisoformat(request.args.get("from") or "")
-    except ValueError:
-        start = today.replace(month=1, day=1)
-    try:
-        end = date.fromisoformat(request.args.get("to") or "")
-    except ValueError:
-        end = today
-    return (start, end) if start <= end else (end, start)
+from webapp.periods import period
 
 
 @roles_required(*MANAGER_ROLES)
 def index() -> ResponseReturnValue:
-    start, end = _period()
+    start, end = period()
     rows = queries.timeliness(database.session(), user(), start, end)
     return render_template("records/figures.html", rows=rows, start=start, end=end)
 
 
 @roles_required(*MANAGER_ROLES)
 def export() -> ResponseReturnValue:
-    start, end = _period()
+    start, end = period()
     rows = queries.timeliness(database.session(), user(), start, end)
     book = Workbook()
     sheet = book.active

@@ -4,9 +4,8 @@ targets drawn and checked, problems found by result code, results published on t
 from __future__ import annotations
 
 import io
-from datetime import date
 
-from flask import render_template, request, send_file
+from flask import render_template, send_file
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from openpyxl import Workbook
@@ -15,20 +14,7 @@ from engine import inspection
 from webapp import database
 from webapp.access import MANAGER_ROLES, roles_required, user
 from webapp.inspection.labels import pick
-from webapp.work.inbox import user_calendar
-
-
-def _period() -> tuple[date, date]:
-    today = user_calendar().today()
-    try:
-        start = date.fromisoformat(request.args.get("from") or "")
-    except ValueError:
-        start = today.replace(month=1, day=1)
-    try:
-        end = date.fromisoformat(request.args.get("to") or "")
-    except ValueError:
-        end = today
-    return (start, end) if start <= end else (end, start)
+from webapp.periods import period
 
 
 def _rate(value: float | None) -> float | None:
@@ -37,7 +23,7 @@ def _rate(value: float | None) -> float | None:
 
 @roles_required(*MANAGER_ROLES)
 def index() -> ResponseReturnValue:
-    start, end = _period()
+    start, end = period()
     rows = inspection.spot_check_figures(database.session(), user(), start, end)
     return render_template("inspection/figures.html", rows=rows, start=start, end=end,
                            codes=pick(inspection.RESULT_CODES))
@@ -45,7 +31,7 @@ def index() -> ResponseReturnValue:
 
 @roles_required(*MANAGER_ROLES)
 def export() -> ResponseReturnValue:
-    start, end = _period()
+    start, end = period()
     rows = inspection.spot_check_figures(database.session(), user(), start, end)
     codes = pick(inspection.RESULT_CODES)
     problem_codes = [c for c in codes if c != "no_problem"]

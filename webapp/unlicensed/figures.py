@@ -7,7 +7,7 @@ from __future__ import annotations
 import io
 from datetime import date
 
-from flask import render_template, request, send_file
+from flask import render_template, send_file
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from openpyxl import Workbook
@@ -15,20 +15,8 @@ from openpyxl import Workbook
 from engine import unlicensed
 from webapp import database
 from webapp.access import MANAGER_ROLES, roles_required, user
+from webapp.periods import period
 from webapp.work.inbox import user_calendar
-
-
-def _period() -> tuple[date, date]:
-    today = user_calendar().today()
-    try:
-        start = date.fromisoformat(request.args.get("from") or "")
-    except ValueError:
-        start = today.replace(month=1, day=1)
-    try:
-        end = date.fromisoformat(request.args.get("to") or "")
-    except ValueError:
-        end = today
-    return (start, end) if start <= end else (end, start)
 
 
 def _rows(start: date, end: date) -> list[unlicensed.DepartmentFigures]:
@@ -37,14 +25,14 @@ def _rows(start: date, end: date) -> list[unlicensed.DepartmentFigures]:
 
 @roles_required(*MANAGER_ROLES)
 def index() -> ResponseReturnValue:
-    start, end = _period()
+    start, end = period()
     return render_template("unlicensed/figures.html", rows=_rows(start, end), start=start,
                            end=end)
 
 
 @roles_required(*MANAGER_ROLES)
 def export() -> ResponseReturnValue:
-    start, end = _period()
+    start, end = period()
     book = Workbook()
     sheet = book.active
     sheet.title = _("Unlicensed operation")
