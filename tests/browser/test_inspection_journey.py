@@ -52,7 +52,8 @@ def test_a_checklist_filled_offline_is_sent_when_back_online_and_published(  # t
         officer.locator(f"input[name='answer_{line}'][value=ok]").check()
     officer.get_by_label("检查情况").fill("亮照经营，年报已公示")
     officer.locator("#photo-input").set_input_files(str(camera_photo(tmp_path / "IMG_0001.jpg")))
-    officer.locator("#photos li.pending img").wait_for()
+    # Resizing a 2400×1800 photo on a loaded 2-core runner can outlast the 10 s default.
+    officer.locator("#photos li.pending img").wait_for(timeout=30_000)
     officer.get_by_label("确认本检查记录").check()
     officer.get_by_role("button", name="保存并发送").click()
     state = officer.locator("#draft-state")
