@@ -24,6 +24,7 @@ from engine import (
 )
 from engine.calendar import LOOKUPS
 from engine.disclosure import objections
+from engine.errors import Conflict
 from engine.models import SpotCheckDraw, User, WorkItem
 from engine.registry import EntityChange, OnBatch, Preview
 
@@ -166,3 +167,24 @@ def release_draw(session: Session, actor: audit.Actor, draw_id: int) -> int:
     targets start its work (the inspection lifecycle). Returns the processes started."""
     draw = spot_check.mark_released(session, actor, draw_id)
     return sum(handle(session, actor, draw) for handle in DRAW_RELEASED)
+
+
+def _propose_listing(session: Session, actor: audit.Actor, request: Any, entity: Any,
+                     checked_on: Any) -> None:
+    """Hand a spot check's listing request to the abnormal list (the regulator of the
+    entity's area decides within 10 working days of the check); an entity already listed
+    or proposed keeps its entry, and the request says so."""
+    try:
+        with session.begin_nested():
+            entry = credit_lists.propose_abnormal(
+                session, actor, entity, reason=request.reason, trigger_source="spot_check",
+                trigger_date=checked_on,
+                text=f"双随机抽查结果（检查记录 {request.inspection_id}）")
+    except Conflict:
+        request.state = "already on the list"
+        return
+    request.state = f"proposed: list entry {entry.id}"
+
+
+# A spot check's follow-up "list as abnormal" is proposed to the lists procedure.
+inspection.ABNORMAL_HANDLERS[:] = [_propose_listing]

@@ -25,12 +25,17 @@ from engine.inspection.queries import (
     inspection_filter,
     inspections_for,
 )
-from engine.inspection.results import abnormal_requests, objection_deadline, record_objection
+from engine.inspection.results import (
+    ABNORMAL_HANDLERS,
+    abnormal_requests,
+    objection_deadline,
+    record_objection,
+)
 from engine.inspection.steps import complete_step
 from engine.inspection.vocabulary import FOLLOW_UPS, RESULT_CODES, STATUSES
 
-__all__ = ["ANSWERS", "FOLLOW_UPS", "PROCESS_KEY", "RESULT_CODES", "STATUSES",
-           "DepartmentFigures", "abnormal_requests", "add_photo", "checklist_keys",
+__all__ = ["ABNORMAL_HANDLERS", "ANSWERS", "FOLLOW_UPS", "PROCESS_KEY", "RESULT_CODES",
+           "STATUSES", "DepartmentFigures", "abnormal_requests", "add_photo", "checklist_keys",
            "complete_step", "confirm", "entity_filter", "entity_inspections",
            "get_inspection", "inspection_filter", "inspections_for", "inspection_light",
            "inspection_of_instance", "missing_lines", "objection_deadline", "open_steps",

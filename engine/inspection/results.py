@@ -4,6 +4,7 @@ objection within 15 days of publication, and the re-check."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Any
 
@@ -48,11 +49,15 @@ def start_follow_up(session: Session, actor: audit.Actor, inspection: Inspection
     of the inspection's own case (its deadline is the order's)."""
     follow_up = result.get("follow_up")
     if follow_up == "list_abnormal":
-        session.add(AbnormalRequest(
+        request = AbnormalRequest(
             inspection_id=inspection.id, entity_id=entity.id, department_id=department.id,
             reason=str(result.get("abnormal_reason")), state=PENDING_LISTS,
-            requested_by=actor.name, requested_at=clock.now()))
+            requested_by=actor.name, requested_at=clock.now())
+        session.add(request)
         session.flush()
+        for hand_over in ABNORMAL_HANDLERS:
+            hand_over(session, actor, request, entity,
+                      inspection.checked_on or inspection.inspection_date)
     elif follow_up == "penalty":
         disclosure.draft_for_department(session, actor, "penalty", entity, department, {
             "facts": result.get("penalty_facts") or "", "authority_name": department.name,
@@ -61,6 +66,12 @@ def start_follow_up(session: Session, actor: audit.Actor, inspection: Inspection
             origin=f"inspection:{inspection.id}")
     audit.record(session, actor, "inspection.follow_up", "inspection", inspection.id,
                  follow_up=follow_up)
+
+
+AbnormalHandler = Callable[[Session, audit.Actor, AbnormalRequest, MarketEntity, date], None]
+ABNORMAL_HANDLERS: list[AbnormalHandler] = []
+"""Who takes a listing request over when it is made (the lists procedure, registered by
+the composition in engine.domains); the request records what became of it."""
 
 
 def abnormal_requests(session: Session) -> list[AbnormalRequest]:

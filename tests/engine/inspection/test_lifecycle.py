@@ -11,10 +11,19 @@ from datetime import date, datetime
 
 import pytest
 import time_machine
+from sqlalchemy import select
 
-from engine import disclosure, inspection
+from engine import disclosure, domains, inspection
 from engine.errors import Conflict, Forbidden, NotFound
-from engine.models import DisclosureRecord, Inspection, MarketEntity, RecordStatus
+from engine.models import (
+    AbnormalRequest,
+    CreditListEntry,
+    DisclosureRecord,
+    Inspection,
+    ListStatus,
+    MarketEntity,
+    RecordStatus,
+)
 from engine.runtime.timers import sweep
 from tests.engine.inspection.helpers import ALL_OK, do, field_work, item_of, start, steps
 from tests.factories import CST, MONDAY, make_entity
@@ -197,16 +206,21 @@ def test_an_order_to_correct_is_checked_by_its_deadline(sessions, world):
     session.close()
 
 
-def test_a_listing_request_waits_for_the_lists_procedure(sessions, world):
+def test_a_listing_request_is_proposed_to_the_abnormal_list(sessions, world):
+    assert domains.inspection.ABNORMAL_HANDLERS  # the composition hands requests over
     inspection_id = started(sessions, world)
     to_review(sessions, world, inspection_id, result_code="unreachable",
               follow_up="list_abnormal", abnormal_reason="4")
     step(sessions, world, inspection_id, "review_result", "zhang", decision="approve")
     with sessions() as session:
-        [request] = inspection.abnormal_requests(session)
         row = session.get(Inspection, inspection_id)
-        assert (request.inspection_id, request.entity_id, request.reason, request.state) == (
-            inspection_id, row.entity_id, "4", "pending: the lists procedure")
+        request = session.execute(select(AbnormalRequest)).scalar_one()
+        entry = session.execute(select(CreditListEntry)).scalar_one()
+        assert (entry.entity_id, entry.reason, entry.trigger_source, entry.status) == (
+            row.entity_id, "4", "spot_check", ListStatus.PROPOSED)
+        assert (request.inspection_id, request.state) == (
+            inspection_id, f"proposed: list entry {entry.id}")
+        assert inspection.abnormal_requests(session) == []  # none left waiting
 
 
 def test_a_transfer_for_penalty_drafts_a_penalty_record_for_the_department(sessions, world):
