@@ -95,7 +95,7 @@ def _case_data(inspection: Inspection, department: OrgUnit, calendar: WorkdayCal
                ) -> dict[str, Any]:
     return {
         "department_org": department.code, "area_code": department.area_code,
-        "inspection_id": inspection.id,
+        "inspection_id": inspection.id, "officer_ids": list(inspection.officer_ids),
         "deadline_at": calendar.end_of_day(inspection.deadline).isoformat(),
         "remind_at": calendar.end_of_day(
             workdays_before(calendar, inspection.deadline, REMIND_DAYS)).isoformat(),

@@ -49,6 +49,7 @@ from engine.models.process import (
     Timer,
     WaitingEvent,
     WorkItem,
+    WorkItemShare,
     WorkItemStatus,
 )
 from engine.models.registry import RegistryImport, RegistryUpload
@@ -139,6 +140,7 @@ __all__ = [
     "User",
     "UserRole",
     "WorkItem",
+    "WorkItemShare",
     "WorkItemStatus",
     "unmodelled",
     "ConflictOfInterest",

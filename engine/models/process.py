@@ -144,6 +144,20 @@ class WorkItem(Base):
     completed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
 
     instance: Mapped[ProcessInstance] = relationship()
+    shares: Mapped[list[WorkItemShare]] = relationship(
+        cascade="all, delete-orphan", passive_deletes=True)
+
+
+class WorkItemShare(Base):
+    """A person a work item is shared with besides its holder (a task of a drawn pair):
+    it is in their own work too, and they may act on it. Derived from the task's notes."""
+
+    __tablename__ = "work_item_share"
+
+    work_item_id: Mapped[int] = mapped_column(
+        ForeignKey("work_item.id", ondelete="CASCADE"), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), primary_key=True,
+                                         index=True)
 
 
 class Timer(Base):

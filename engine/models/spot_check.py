@@ -126,6 +126,10 @@ class SpotCheckPlan(Base):
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_by: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # The filing's approval case (bpmn/spot_check_plan.bpmn) and the level above's reason
+    # when it returned the plan.
+    instance_id: Mapped[int | None] = mapped_column(ForeignKey("process_instance.id"))
+    return_reason: Mapped[str | None] = mapped_column(Text)
 
 
 class SpotCheckTask(Base):

@@ -83,7 +83,7 @@ def work_item_filter(session: Session, user: User) -> ColumnElement[bool]:
 
 
 def item_visible(session: Session, user: User, item: WorkItem) -> bool:
-    if item.assignee_id == user.id:
+    if item.assignee_id == user.id or shared_with(item, user):
         return True
     if item.candidate_org_id is None:
         return scope_roots(session, user) is None
@@ -92,7 +92,10 @@ def item_visible(session: Session, user: User, item: WorkItem) -> bool:
 
 
 def may_work_on(session: Session, user: User, item: WorkItem) -> bool:
-    """Whether the user is a candidate: in the candidate unit (or below) with the role."""
+    """Whether the user is a candidate: in the candidate unit (or below) with the role, or
+    one the item is shared with."""
+    if user.active and shared_with(item, user):
+        return True
     if item.candidate_org_id is None or not user.active:
         return False
     unit = session.get(OrgUnit, item.candidate_org_id)
@@ -100,6 +103,11 @@ def may_work_on(session: Session, user: User, item: WorkItem) -> bool:
         return False
     allowed = SATISFIES.get(item.candidate_role or Role.OFFICER, frozenset())
     return bool(user.roles & allowed)
+
+
+def shared_with(item: WorkItem, user: User) -> bool:
+    """Whether the item is shared with the user (one of a drawn pair)."""
+    return any(share.user_id == user.id for share in item.shares)
 
 
 def may_manage(session: Session, user: User, path: str) -> bool:

@@ -31,6 +31,7 @@ from engine.models import (
     Timer,
     User,
     WorkItem,
+    WorkItemShare,
     WorkItemStatus,
 )
 from engine.runtime.waiting import sync_waiting_events
@@ -122,6 +123,8 @@ def sync_work_items(session: Session, case: Case, is_new: bool = False) -> None:
             session.add(row)
         else:
             fill_work_item(row, case, task, notes, now)
+        if notes.get("shared_with"):
+            share_work_item(row, notes["shared_with"])
     for row in existing.values():
         if row.status == WorkItemStatus.OPEN:
             row.status, row.completed_at = WorkItemStatus.CANCELLED, now
@@ -144,11 +147,22 @@ def annotate_new_task(session: Session, case: Case, task: Task, now: datetime
     due = {**case.workflow.data, **task.data}.get(due_field) if due_field else None
     if due:
         notes["due_at"] = str(due)
+    shared_field = props.get("sharedWith", "").strip()  # a case field holding user ids
+    shared = {**case.workflow.data, **task.data}.get(shared_field) if shared_field else None
+    if shared:
+        notes["shared_with"] = sorted({int(user_id) for user_id in shared})
     holder = earlier_performer(session, case, props.get("holderFrom"), org_id)
     if holder is not None:
         notes["assignee_id"], notes["claimed_at"], notes["held_from"] = (
             holder, now.isoformat(), props["holderFrom"])
     return notes
+
+
+def share_work_item(row: WorkItem, user_ids: list[int]) -> None:
+    """The people the item is shared with (a task's `sharedWith`): in each one's work."""
+    wanted = {int(user_id) for user_id in user_ids}
+    if {share.user_id for share in row.shares} != wanted:
+        row.shares = [WorkItemShare(user_id=user_id) for user_id in sorted(wanted)]
 
 
 def earlier_performer(session: Session, case: Case, task_id: str | None,

@@ -27,6 +27,7 @@ from engine.models import (
     Role,
     User,
     WorkItem,
+    WorkItemShare,
     WorkItemStatus,
 )
 from engine.org import scope
@@ -98,7 +99,9 @@ def tab_conditions(session: Session, user: User, calendar: WorkdayCalendar
     """The SQL condition of every tab, built once (a page needs them all for its counts)."""
     now = clock.now()
     is_open = WorkItem.status == WorkItemStatus.OPEN
-    mine = and_(is_open, WorkItem.assignee_id == user.id)
+    # Held by the user, or shared with them (a drawn pair's step: either may act).
+    mine = and_(is_open, or_(WorkItem.assignee_id == user.id, WorkItem.id.in_(
+        select(WorkItemShare.work_item_id).where(WorkItemShare.user_id == user.id))))
     claimable = and_(is_open, WorkItem.assignee_id.is_(None),
                      WorkItem.candidate_org_id.in_(candidate_units(user)),
                      WorkItem.candidate_role.in_(candidate_roles(user)))

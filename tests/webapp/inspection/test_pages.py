@@ -103,3 +103,24 @@ def test_the_chinese_pages_show_no_english(login, app_sessions, inspection_id):
         text = data_free(shown.replace(uscc, " ").replace("chen", " "))  # data, not labels
         words = set(re.findall(r"[A-Za-z]{2,}", text)) - SAME_IN_BOTH - {"SC"}
         assert words == set(), f"untranslated on {url}: {sorted(words)}"
+
+
+def test_both_drawn_officers_have_each_step_in_their_inbox(login, app_sessions, world):
+    """The steps are shared with the drawn pair: the second officer sees the inspection in
+    their own work as the first does, acts on it, and the next step is in both inboxes."""
+    with app_sessions() as session:
+        row = start(session, world, make_entity(session, name="保山市共享检查有限公司"))
+        session.commit()
+        url = f"/inspections/{row.id}"
+        first = inspection.open_steps(session, row)[0].id
+    chen, yang, zhang = login("chen"), login("yang"), login("zhang")
+    for officer in (chen, yang):
+        mine = officer.get("/inbox/?tab=mine").text
+        assert "保山市共享检查有限公司" in mine and "检查准备" in mine
+        assert f"/tasks/{first}" in mine or url in mine
+    assert "保山市共享检查有限公司" not in zhang.get("/inbox/?tab=mine").text
+    assert yang.post(f"{url}/steps/{first}", {"notice": "not_needed"}).status_code == 302
+    for officer in (chen, yang):
+        mine = officer.get("/inbox/?tab=mine").text
+        assert "实施检查" in mine and "检查准备" not in mine
+    assert "实施检查" in chen.get(url).text
