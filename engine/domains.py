@@ -62,6 +62,7 @@ COMPLETERS: dict[str, Completer] = {
     credit_lists.SERIOUS_PROCESS: credit_lists.complete_list_task,
     inspection.PROCESS_KEY: inspection.complete_step,
     unlicensed.PROCESS_KEY: unlicensed.complete_case_step,
+    spot_check.PLAN_PROCESS: spot_check.complete_plan_step,
 }
 CASE_RECORDS: dict[str, RecordFinder] = {
     dual_notice.PROCESS_KEY: dual_notice.notice_of_instance,
@@ -70,6 +71,7 @@ CASE_RECORDS: dict[str, RecordFinder] = {
     credit_lists.SERIOUS_PROCESS: credit_lists.entry_of_instance,
     inspection.PROCESS_KEY: inspection.inspection_of_instance,
     unlicensed.PROCESS_KEY: unlicensed.case_of_instance,
+    spot_check.PLAN_PROCESS: spot_check.plan_of_instance,
 }
 CASE_SUMMARIES: dict[str, Summarizer] = {
     objections.PROCESS_KEY: objections.objection_summary,

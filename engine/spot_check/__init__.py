@@ -30,12 +30,16 @@ from engine.spot_check.draw import (
     void_draw,
 )
 from engine.spot_check.plans import (
+    PLAN_PROCESS,
+    complete_plan_step,
     create_plan,
     decide_plan,
     file_plan,
     get_plan,
     level_above,
     list_plans,
+    plan_of_instance,
+    plan_steps,
     plans_to_decide,
 )
 from engine.spot_check.pools import make_pool
@@ -49,13 +53,12 @@ from engine.spot_check.tasks import (
     task_units,
 )
 
-__all__ = ["ALGORITHM", "POOL_SOURCES", "RECUSAL_ALGORITHM", "RISK_CLASSES", "ItemFields",
-           "TaskFields", "Verification", "build_pool", "conflicts_of", "create_plan",
-           "create_task", "decide_plan", "declare_by_uscc",
-           "declare_conflict", "draw_task", "draws_of", "file_plan",
-           "get_draw", "get_item", "get_plan", "get_task", "grant_qualification",
-           "inspection_targets", "is_regulator_admin", "level_above", "list_items", "list_plans",
-           "list_tasks", "make_pool", "mark_released", "may_replay", "plans_to_decide",
-           "qualifications",
-           "recuse_officer", "save_item", "standing_draw", "task_items", "task_units", "teams",
-           "verify_draw", "void_draw"]
+__all__ = ["ALGORITHM", "PLAN_PROCESS", "POOL_SOURCES", "RECUSAL_ALGORITHM", "RISK_CLASSES",
+           "ItemFields", "TaskFields", "Verification", "build_pool", "complete_plan_step",
+           "conflicts_of", "create_plan", "create_task", "decide_plan", "declare_by_uscc",
+           "declare_conflict", "draw_task", "draws_of", "file_plan", "get_draw", "get_item",
+           "get_plan", "get_task", "grant_qualification", "inspection_targets",
+           "is_regulator_admin", "level_above", "list_items", "list_plans", "list_tasks",
+           "make_pool", "mark_released", "may_replay", "plan_of_instance", "plan_steps",
+           "plans_to_decide", "qualifications", "recuse_officer", "save_item", "standing_draw",
+           "task_items", "task_units", "teams", "verify_draw", "void_draw"]

@@ -370,6 +370,7 @@ ROUTES: list[tuple[str, str, dict[str, Any] | None, str, dict[str, Any]]] = [
     ("GET", "/spot-checks/", None, "spot_check", expect(EVERYONE)),
     ("POST", "/spot-checks/plans", {"year": "", "title": ""}, "spot_check",
      expect({u: 303 if s == 200 else s for u, s in ORGANISERS.items()})),
+    ("GET", "/spot-checks/plans/{sc_plan}", None, "spot_check", expect(EVERYONE)),
     ("POST", "/spot-checks/plans/{sc_plan}/file", {}, "spot_check",
      expect({u: 302 if s == 200 else s for u, s in ORGANISERS.items()})),
     ("POST", "/spot-checks/plans/{sc_plan}/decide", {"decision": "approve"}, "spot_check",

@@ -6,14 +6,15 @@ from __future__ import annotations
 
 from flask import Blueprint
 
-from webapp.spot_check import lists, task
+from webapp.spot_check import lists, plans, task
 
 bp = Blueprint("spot_check", __name__, url_prefix="/spot-checks")
 bp.add_url_rule("/", view_func=lists.index)
-bp.add_url_rule("/plans", "create_plan", view_func=lists.create_plan, methods=["POST"])
-bp.add_url_rule("/plans/<int:plan_id>/file", "file_plan", view_func=lists.file_plan,
+bp.add_url_rule("/plans", "create_plan", view_func=plans.create_plan, methods=["POST"])
+bp.add_url_rule("/plans/<int:plan_id>", "plan", view_func=plans.plan)
+bp.add_url_rule("/plans/<int:plan_id>/file", "file_plan", view_func=plans.file_plan,
                 methods=["POST"])
-bp.add_url_rule("/plans/<int:plan_id>/decide", "decide_plan", view_func=lists.decide_plan,
+bp.add_url_rule("/plans/<int:plan_id>/decide", "decide_plan", view_func=plans.decide_plan,
                 methods=["POST"])
 bp.add_url_rule("/items", "items", view_func=lists.items)
 bp.add_url_rule("/items", "save_item", view_func=lists.save_item, methods=["POST"])

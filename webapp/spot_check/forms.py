@@ -85,6 +85,12 @@ class DecideForm(FlaskForm):
                            validators=[Optional(), Length(max=500)])
 
 
+class ReviseForm(FlaskForm):
+    """A returned plan revised and filed again."""
+
+    title = StringField(_l("Title"), filters=[strip], validators=[filled(), Length(max=200)])
+
+
 class TaskForm(FlaskForm):
     title = StringField(_l("Title"), filters=[strip], validators=[filled(), Length(max=200)])
     items = SelectMultipleField(_l("Items"), coerce=int, validators=[InputRequired()])

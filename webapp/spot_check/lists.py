@@ -10,7 +10,7 @@ from flask_login import login_required
 from sqlalchemy import func, or_, select
 
 from engine import clock, spot_check
-from engine.errors import Conflict, InvalidInput
+from engine.errors import InvalidInput
 from engine.models import (
     OrgUnit,
     Role,
@@ -23,13 +23,10 @@ from engine.models import (
 from engine.org import scope
 from webapp import database
 from webapp.access import actor, user
-from webapp.errors import message_for
 from webapp.forms import add_engine_errors
 from webapp.prg import recall, send_back
 from webapp.spot_check.forms import (
-    ActionForm,
     ConflictForm,
-    DecideForm,
     ItemForm,
     PlanForm,
     PoolForm,
@@ -56,64 +53,9 @@ def index() -> ResponseReturnValue:
     form = recall(PlanForm, "spot_check:plan") or PlanForm(year=clock.local_today().year)
     own = scope.department_of(session, viewer)
     return render_template("spot_check/index.html", plans=plans, tasks=tasks, units=units,
-                           form=form, action=ActionForm(), organiser=organiser(viewer),
-                           own_id=own.id if own is not None else None, decide=DecideForm(),
+                           form=form, organiser=organiser(viewer),
+                           own_id=own.id if own is not None else None,
                            to_decide=spot_check.plans_to_decide(session, actor()))
-
-
-@login_required
-def create_plan() -> ResponseReturnValue:
-    if not organiser(user()):
-        abort(404)
-    form, here = PlanForm(), url_for("spot_check.index")
-    if form.validate_on_submit():
-        try:
-            spot_check.create_plan(database.session(), actor(), form.year.data, form.title.data)
-        except InvalidInput as exc:
-            database.rollback()
-            add_engine_errors(form, exc.details.get("fields") or {})  # type: ignore[arg-type]
-        else:
-            database.commit()
-            flash(_("Plan created."), "success")
-            return redirect(here)
-    return send_back(form, "spot_check:plan", here) or redirect(here)
-
-
-@login_required
-def file_plan(plan_id: int) -> ResponseReturnValue:
-    if not organiser(user()) or not ActionForm().validate_on_submit():
-        abort(404)
-    try:
-        spot_check.file_plan(database.session(), actor(), plan_id)
-    except Conflict as exc:
-        database.rollback()
-        flash(message_for(exc), "error")
-        return redirect(url_for("spot_check.index"))
-    database.commit()
-    flash(_("Plan filed with the level above."), "success")
-    return redirect(url_for("spot_check.index"))
-
-
-@login_required
-def decide_plan(plan_id: int) -> ResponseReturnValue:
-    """The level above approves a filed plan or returns it with a reason."""
-    if not organiser(user()):
-        abort(404)
-    form = DecideForm()
-    if not form.validate_on_submit():
-        flash(_("Choose a decision."), "error")
-        return redirect(url_for("spot_check.index"))
-    try:
-        spot_check.decide_plan(database.session(), actor(), plan_id,
-                               form.decision.data == "approve", form.reason.data or "")
-    except (Conflict, InvalidInput) as exc:
-        database.rollback()
-        flash(message_for(exc) if isinstance(exc, Conflict)
-              else _("A returned plan needs a reason."), "error")
-        return redirect(url_for("spot_check.index"))
-    database.commit()
-    flash(_("Decision recorded."), "success")
-    return redirect(url_for("spot_check.index"))
 
 
 @login_required

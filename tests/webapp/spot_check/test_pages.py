@@ -21,6 +21,7 @@ from engine.models import (
     SpotCheckDraw,
     SpotCheckPlan,
     SpotCheckTask,
+    WorkItem,
 )
 from engine.org.units import add_org_unit, add_user
 from tests.factories import PASSWORD, SETUP
@@ -142,7 +143,8 @@ def test_the_pages_show_one_language(login, stocked):
         assert words == set(), (url, words)
 
 
-def test_a_county_plan_is_filed_and_the_city_approves_it(login, app_sessions, world):
+def test_a_county_plan_is_filed_returned_refiled_and_approved_from_the_inbox(
+        login, app_sessions, world):
     with app_sessions() as session:
         add_org_unit(session, "530500-amr", "保山市市场监管局", OrgKind.DEPARTMENT, "530500",
                      session.get(OrgUnit, world.units["city"].id))
@@ -152,11 +154,31 @@ def test_a_county_plan_is_filed_and_the_city_approves_it(login, app_sessions, wo
     zhang.post("/spot-checks/plans", {"year": "2026", "title": "隆阳区年度抽查计划"})
     with app_sessions() as session:
         plan = session.execute(select(SpotCheckPlan)).scalar_one()
-    zhang.post(f"/spot-checks/plans/{plan.id}/file")
+    url = f"/spot-checks/plans/{plan.id}"
+    assert "草稿" in zhang.get(url).text
+    zhang.post(f"{url}/file")
     li = login("li")
-    assert 'class="decide"' in li.get("/spot-checks/").get_data(as_text=True)
-    assert 'class="decide"' not in zhang.get("/spot-checks/").get_data(as_text=True)
-    li.post(f"/spot-checks/plans/{plan.id}/decide", {"decision": "approve"})
+    inbox = li.get("/inbox/?tab=claimable").text
+    assert "上级审批计划" in inbox
+    with app_sessions() as session:
+        item = session.execute(select(WorkItem).where(
+            WorkItem.process_key == "spot_check_plan")).scalar_one()
+    assert li.get(f"/tasks/{item.id}").headers["Location"].endswith(url)
+    page = li.get(url).text
+    assert 'class="decide"' in page and "已向上级报备" in page and "保山市市场监管局" in page
+    assert 'class="decide"' not in zhang.get(url).text
+    no_reason = li.sent_back(f"{url}/decide", {"decision": "return", "reason": ""})
+    assert no_reason.anchor == "field-reason"
+    li.post(f"{url}/decide", {"decision": "return", "reason": "抽查比例低于3%"})
+    page = zhang.get(url).text
+    assert "已退回" in page and "抽查比例低于3%" in page and 'id="revise"' in page
+    assert "修改后重新报备" in zhang.get("/inbox/?tab=claimable").text
+    zhang.post(f"{url}/file", {"title": "隆阳区年度抽查计划（修订）"})
+    assert "上级审批计划" in li.get("/inbox/?tab=claimable").text
+    li.post(f"{url}/decide", {"decision": "approve"})
+    page = zhang.get(url).text
+    assert "已批准" in page and "隆阳区年度抽查计划（修订）" in page
+    assert "上级审批计划" not in li.get("/inbox/?tab=claimable").text
     with app_sessions() as session:
         assert session.get(SpotCheckPlan, plan.id).state == PlanState.APPROVED
 

@@ -84,6 +84,7 @@ CASE_PAGES = {"dual_notice": ("notices.show", "notice_id"),
               "abnormal_list": ("lists.show", "entry_id"),
               "serious_list": ("lists.show", "entry_id"),
               "spot_check": ("inspections.show", "inspection_id"),
+              "spot_check_plan": ("spot_check.plan", "plan_id"),
               "unlicensed_case": ("unlicensed.show", "case_id")}
 
 
