@@ -188,5 +188,10 @@ def _propose_listing(session: Session, actor: audit.Actor, request: Any, entity:
     request.state = f"proposed: list entry {entry.id}"
 
 
+# An objection on the portal to a spot check's published result goes to its inspection's
+# case (the objection step, then the re-check), not to the generic objection task.
+disclosure.OBJECTION_PROCEDURES["inspection"] = disclosure.ProcedureObjections(
+    window=inspection.objection_window_of, take=inspection.take_public_objection)
+
 # A spot check's follow-up "list as abnormal" is proposed to the lists procedure.
 inspection.ABNORMAL_HANDLERS[:] = [_propose_listing]

@@ -22,6 +22,12 @@ from engine.disclosure.imports import (
     store_records_file,
 )
 from engine.disclosure.lights import record_light
+from engine.disclosure.objections import PROCEDURES as OBJECTION_PROCEDURES
+from engine.disclosure.objections import (
+    ProcedureObjections,
+    answer_record_objections,
+    objection_window,
+)
 from engine.disclosure.procedure import (
     PROCESS_KEY,
     apply_for_repair,
@@ -48,7 +54,8 @@ from engine.disclosure.records import (
     require_issuer,
 )
 
-__all__ = ["CATEGORIES", "PROCESS_KEY", "BulkReport", "Category", "RowProblem",
+__all__ = ["CATEGORIES", "OBJECTION_PROCEDURES", "PROCESS_KEY", "BulkReport", "Category",
+           "ProcedureObjections", "RowProblem", "answer_record_objections", "objection_window",
            "apply_for_repair", "category", "change_record", "check_records_file",
            "check_rows", "complete_step", "direct_publication", "discard_records_file",
            "draft_for_department", "enter_checked", "entering_department", "form_values",

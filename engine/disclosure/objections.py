@@ -7,6 +7,9 @@ The contact is kept for the department's answer and is never shown publicly.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from sqlalchemy import select
@@ -17,13 +20,43 @@ from engine import audit, clock, runtime
 from engine.config import PROJECT_DIR
 from engine.disclosure.categories import category
 from engine.disclosure.public import published_record
-from engine.errors import InvalidInput, NotFound
+from engine.errors import Forbidden, InvalidInput, NotFound
 from engine.models import DisclosureObjection, DisclosureRecord, ObjectionStatus, OrgUnit
 from engine.runtime.deploy import deploy_paths, latest_definition
 
 PROCESS_KEY = "info_objection"
 DIAGRAM = PROJECT_DIR / "bpmn" / "info_objection.bpmn"
 MAX_NAME, MAX_CONTACT, MIN_TEXT, MAX_TEXT = 100, 200, 10, 2000
+
+
+@dataclass(frozen=True)
+class ProcedureObjections:
+    """How the procedure that produced a record (its origin "kind:id") takes objections to
+    it in its own case: `window(session, id)` -> (last day to object or None before
+    publication, whether objections are still taken today); `take(session, actor, id,
+    objection)` hands the objection to that case."""
+
+    window: Callable[[Session, int], tuple[date | None, bool]]
+    take: Callable[[Session, audit.Actor, int, DisclosureObjection], None]
+
+
+PROCEDURES: dict[str, ProcedureObjections] = {}
+"""Origin kind -> its procedure's objection handling (registered by the composition,
+engine.domains): a spot check's result is objected to in its inspection's case."""
+
+
+def procedure_of(record: DisclosureRecord) -> tuple[ProcedureObjections, int] | None:
+    kind, _sep, origin_id = (record.origin or "").partition(":")
+    handler = PROCEDURES.get(kind)
+    return (handler, int(origin_id)) if handler is not None and origin_id.isdigit() else None
+
+
+def objection_window(session: Session, public_ref: str) -> tuple[date | None, bool]:
+    """For the portal's form: the last day to object (None when the record's procedure
+    sets no limit) and whether an objection is still taken."""
+    record, _uscc = published_record(session, public_ref)
+    found = procedure_of(record)
+    return found[0].window(session, found[1]) if found is not None else (None, True)
 
 
 def submit_objection(session: Session, actor: audit.Actor, public_ref: str, *,
@@ -45,11 +78,22 @@ def submit_objection(session: Session, actor: audit.Actor, public_ref: str, *,
         problems["text"] = "too_long"
     if problems:
         raise InvalidInput("the objection has errors", fields=problems)
+    procedure = procedure_of(record)
+    if procedure is not None:
+        last_day, open_now = procedure[0].window(session, procedure[1])
+        if not open_now:
+            raise Forbidden("the time for an objection is over", code="objection_too_late",
+                            last_day=last_day.isoformat() if last_day else None)
     objection = DisclosureObjection(
         record_id=record.id, source_org_id=record.source_org_id, name=name or None,
         contact=contact, text=text, status=ObjectionStatus.OPEN, created_at=clock.now())
     session.add(objection)
     session.flush()
+    if procedure is not None:  # the procedure's own case answers it (a re-check)
+        procedure[0].take(session, actor, procedure[1], objection)
+        audit.record(session, actor, "objection.submit", "disclosure_objection", objection.id,
+                     record=record.public_ref, origin=record.origin)
+        return objection
     unit = session.get_one(OrgUnit, record.source_org_id)
     ensure_deployed(session)
     instance = runtime.start_process(
@@ -82,6 +126,23 @@ def complete_objection_task(session: Session, actor: audit.Actor, item_id: int,
     audit.record(session, actor, "objection.answer", "disclosure_objection", objection.id,
                  status=objection.status.value)
     return objection
+
+
+def answer_record_objections(session: Session, actor: audit.Actor, record_id: int,
+                             accepted: bool, reply: str) -> int:
+    """Answer the open objections to a record that its procedure took (the re-check's
+    outcome: a changed result accepts them). Returns how many were answered."""
+    rows = session.scalars(select(DisclosureObjection).where(
+        DisclosureObjection.record_id == record_id,
+        DisclosureObjection.status == ObjectionStatus.OPEN,
+        DisclosureObjection.instance_id.is_(None))).all()
+    for objection in rows:
+        objection.status = ObjectionStatus.ACCEPTED if accepted else ObjectionStatus.REJECTED
+        objection.reply, objection.replied_by, objection.replied_at = (
+            reply or None, actor.name, clock.now())
+        audit.record(session, actor, "objection.answer", "disclosure_objection", objection.id,
+                     status=objection.status.value)
+    return len(rows)
 
 
 def objection_of_instance(session: Session, instance_id: int) -> DisclosureObjection | None:

@@ -29,7 +29,9 @@ from engine.inspection.results import (
     ABNORMAL_HANDLERS,
     abnormal_requests,
     objection_deadline,
+    objection_window_of,
     record_objection,
+    take_public_objection,
 )
 from engine.inspection.steps import complete_step
 from engine.inspection.vocabulary import FOLLOW_UPS, RESULT_CODES, STATUSES
@@ -38,6 +40,6 @@ __all__ = ["ABNORMAL_HANDLERS", "ANSWERS", "FOLLOW_UPS", "PROCESS_KEY", "RESULT_
            "STATUSES", "DepartmentFigures", "abnormal_requests", "add_photo", "checklist_keys",
            "complete_step", "confirm", "entity_filter", "entity_inspections",
            "get_inspection", "inspection_filter", "inspections_for", "inspection_light",
-           "inspection_of_instance", "missing_lines", "objection_deadline", "open_steps",
-           "record_objection", "save_field_record", "spot_check_figures",
-           "start_inspections"]
+           "inspection_of_instance", "missing_lines", "objection_deadline", "objection_window_of",
+           "open_steps", "record_objection", "save_field_record", "spot_check_figures",
+           "start_inspections", "take_public_objection"]

@@ -15,7 +15,14 @@ from engine import audit, clock, disclosure, runtime
 from engine.errors import Conflict, Forbidden, InvalidInput
 from engine.inspection.cases import calendar_of, get_inspection
 from engine.inspection.vocabulary import OBJECTION_DAYS, PENDING_LISTS
-from engine.models import AbnormalRequest, Inspection, MarketEntity, OrgUnit, Role
+from engine.models import (
+    AbnormalRequest,
+    DisclosureObjection,
+    Inspection,
+    MarketEntity,
+    OrgUnit,
+    Role,
+)
 from engine.runtime.signals import deliver_signal
 
 MIN_NOTE, MAX_NOTE = 4, 1000
@@ -101,20 +108,58 @@ def record_objection(session: Session, actor: audit.Actor, inspection_id: int, t
         raise InvalidInput("the objection's text", fields={"objection": "too_short"
                                                             if len(text) < MIN_NOTE
                                                             else "too_long"})
-    last = objection_deadline(inspection)
+    last, open_now = objection_window_of(session, inspection.id)
     if last is None or inspection.status not in ("published", "final"):
         raise Conflict("the result is not published", code="wrong_inspection_state",
                        inspection_id=inspection.id)
-    if calendar_of(session, inspection).today() > last or inspection.status == "final":
+    if not open_now or inspection.status == "final":
         raise Forbidden("the 15 days for an objection are over", code="objection_too_late",
                         last_day=last.isoformat())
+    _start_recheck(session, actor, inspection, text)
+    return inspection
+
+
+def objection_window_of(session: Session, inspection_id: int) -> tuple[date | None, bool]:
+    """The last day the entity may object to the published result, and whether an
+    objection is taken today: within the 15 days, or while a re-check runs (it answers
+    every objection); never once the result is final."""
+    inspection = session.get(Inspection, inspection_id)
+    last = objection_deadline(inspection) if inspection is not None else None
+    if inspection is None or last is None:
+        return None, False
+    if inspection.status == "objected":
+        return last, True
+    return last, (inspection.status == "published"
+                  and calendar_of(session, inspection).today() <= last)
+
+
+def take_public_objection(session: Session, actor: audit.Actor, inspection_id: int,
+                          objection: DisclosureObjection) -> None:
+    """An objection filed on the public portal against the published result: it reaches
+    the case's objection step and starts the re-check (15 working days); one filed while
+    the re-check runs joins it."""
+    inspection = session.get_one(Inspection, inspection_id)
+    last, open_now = objection_window_of(session, inspection_id)
+    if not open_now:
+        raise Forbidden("the 15 days for an objection are over", code="objection_too_late",
+                        last_day=last.isoformat() if last else None)
+    if inspection.status == "objected":
+        inspection.objection = f"{inspection.objection or ''}\n{objection.text}".strip()
+        audit.record(session, actor, "inspection.objection_joined", "inspection",
+                     inspection.id, objection_id=objection.id)
+        return
+    _start_recheck(session, actor, inspection, objection.text, objection_id=objection.id)
+
+
+def _start_recheck(session: Session, actor: audit.Actor, inspection: Inspection, text: str,
+                   **details: Any) -> None:
     assert inspection.instance_id is not None
     deliver_signal(session, inspection.instance_id, "objection_filed", {"objection": text},
                    inspection_id=inspection.id)
     inspection.objected_at = clock.now()
     inspection.objection = text
-    audit.record(session, actor, "inspection.objection", "inspection", inspection.id)
-    return inspection
+    audit.record(session, actor, "inspection.objection", "inspection", inspection.id,
+                 **details)
 
 
 def apply_recheck(session: Session, actor: audit.Actor, inspection: Inspection,
@@ -122,9 +167,12 @@ def apply_recheck(session: Session, actor: audit.Actor, inspection: Inspection,
     """The re-check's outcome: a changed result withdraws the published one (its
     withdrawal procedure, 3 working days) and publishes the corrected one."""
     inspection.recheck_outcome = str(data.get("recheck_outcome"))
+    note = str(data.get("recheck_note") or "")
+    if inspection.record_id is not None:  # the portal's objections, answered by the re-check
+        disclosure.answer_record_objections(session, actor, inspection.record_id,
+                                            inspection.recheck_outcome == "changed", note)
     if inspection.recheck_outcome != "changed" or inspection.record_id is None:
         return
-    note = str(data.get("recheck_note") or "")
     disclosure.report_revocation(session, actor, inspection.record_id, note)
     inspection.result_code = str(data["new_result_code"])
     publish_result(session, actor, inspection, {"result_code": inspection.result_code,

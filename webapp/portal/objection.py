@@ -14,9 +14,15 @@ from itsdangerous import BadData, URLSafeTimedSerializer
 
 from engine import audit
 from engine.disclosure import category
-from engine.disclosure.objections import MAX_CONTACT, MAX_NAME, MAX_TEXT, submit_objection
+from engine.disclosure.objections import (
+    MAX_CONTACT,
+    MAX_NAME,
+    MAX_TEXT,
+    objection_window,
+    submit_objection,
+)
 from engine.disclosure.public import published_record
-from engine.errors import InvalidInput
+from engine.errors import Forbidden, InvalidInput
 from webapp import database
 from webapp.i18n import select_locale
 
@@ -36,6 +42,9 @@ def form(ref: str) -> ResponseReturnValue:
     try:
         submit_objection(database.session(), actor, ref, name=values["name"],
                          contact=values["contact"], text=values["text"])
+    except Forbidden:  # past the time its procedure takes objections in
+        database.rollback()
+        return _render(ref, record.category, record.decision_number, uscc, values, {}, 403)
     except InvalidInput as exc:
         database.rollback()
         errors = exc.details.get("fields") or {}
@@ -52,9 +61,11 @@ def sent(ref: str) -> ResponseReturnValue:
 
 def _render(ref: str, code: str, number: str | None, uscc: str, values: dict[str, str],
             errors: dict[str, str], status: int = 200) -> ResponseReturnValue:
+    last_day, open_now = objection_window(database.session(), ref)
     return render_template(
         "portal/objection.html", ref=ref, category=category(code), decision_number=number,
         uscc=uscc, values=values, errors=errors, token=_serializer().dumps(ref),
+        last_day=last_day, open_now=open_now,
         max_name=MAX_NAME, max_contact=MAX_CONTACT, max_text=MAX_TEXT,
         ), status
 

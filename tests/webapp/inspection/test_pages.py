@@ -7,15 +7,24 @@ from __future__ import annotations
 
 import io
 import re
+from datetime import datetime
 
 import pytest
 from openpyxl import load_workbook
 from PIL import Image
 
+from sqlalchemy import select
+
 from engine import inspection
-from engine.models import Inspection, MarketEntity
-from tests.engine.inspection.helpers import do, start
-from tests.factories import make_entity
+from engine.models import (
+    DisclosureObjection,
+    DisclosureRecord,
+    Inspection,
+    MarketEntity,
+    ObjectionStatus,
+)
+from tests.engine.inspection.helpers import do, field_work, start
+from tests.factories import CST, make_entity
 from tests.webapp.test_i18n import SAME_IN_BOTH, data_free, visible_text
 
 pytestmark = pytest.mark.usefixtures("traveller")
@@ -124,3 +133,74 @@ def test_both_drawn_officers_have_each_step_in_their_inbox(login, app_sessions, 
         mine = officer.get("/inbox/?tab=mine").text
         assert "实施检查" in mine and "检查准备" not in mine
     assert "实施检查" in chen.get(url).text
+
+
+TOKEN = re.compile(r'name="token" value="([^"]+)"')
+
+
+def _published(app_sessions, world) -> tuple[int, str]:
+    """An inspection whose result was approved and published on Monday 2 March."""
+    with app_sessions() as session:
+        row = start(session, world, make_entity(session, name="保山市异议复核有限公司"))
+        do(session, world, row, "prepare_inspection", "chen", notice="not_needed")
+        field_work(session, world, row)
+        do(session, world, row, "enter_result", "yang", result_code="not_published",
+           follow_up="none", details="年报未公示")
+        do(session, world, row, "review_result", "zhang", decision="approve")
+        session.commit()
+        return row.id, session.get(DisclosureRecord, row.record_id).public_ref
+
+
+def _object(client, ref: str, text: str):
+    form = client.http.get(f"/public/records/{ref}/objection").get_data(as_text=True)
+    token = TOKEN.search(form).group(1)
+    return client.http.post(f"/public/records/{ref}/objection", data={
+        "token": token, "contact": "13800000000", "text": text})
+
+
+def test_an_objection_on_the_portal_starts_the_recheck(login, app_sessions, world, traveller):
+    inspection_id, ref = _published(app_sessions, world)
+    traveller.move_to(datetime(2026, 3, 17, 10, tzinfo=CST))  # the 15th day after
+    chen = login("chen")
+    form = chen.http.get(f"/public/records/{ref}/objection").get_data(as_text=True)
+    assert "2026-03-17" in form and "15个工作日内复核" in form
+    sent = _object(chen, ref, "企业称年度报告已于2月公示，请复核")
+    assert sent.status_code == 303
+    page = chen.get(f"/inspections/{inspection_id}").text
+    assert "异议复核中" in page and "企业称年度报告已于2月公示" in page
+    mine = login("yang").get("/inbox/?tab=mine").text
+    # 15 working days from 17 March (Qingming: Monday 6 April is off)
+    assert "异议复核" in mine and "2026-04-08" in mine
+    with app_sessions() as session:
+        objection = session.scalars(select(DisclosureObjection)).one()
+        assert objection.instance_id is None  # no generic objection task: the re-check
+        item = inspection.open_steps(session, session.get(Inspection, inspection_id))[0]
+        assert item.task_name == "recheck"
+    done = chen.post(f"/inspections/{inspection_id}/steps/{item.id}", {
+        "recheck_outcome": "upheld", "recheck_note": "复核维持原结果"})
+    assert done.status_code == 302
+    with app_sessions() as session:
+        objection = session.scalars(select(DisclosureObjection)).one()
+        assert (objection.status, objection.reply) == (ObjectionStatus.REJECTED, "复核维持原结果")
+        assert session.get(Inspection, inspection_id).status == "final"
+
+
+def test_an_objection_after_fifteen_days_is_refused_clearly(login, app_sessions, world,
+                                                            traveller):
+    inspection_id, ref = _published(app_sessions, world)
+    traveller.move_to(datetime(2026, 3, 18, 10, tzinfo=CST))  # the 16th day
+    chen = login("chen")
+    form = chen.http.get(f"/public/records/{ref}/objection").get_data(as_text=True)
+    assert 'id="objection-closed"' in form and "2026-03-17" in form and "已结束" in form
+    assert 'name="text"' not in form
+    traveller.move_to(datetime(2026, 3, 17, 23, 30, tzinfo=CST))  # the form, on the last day
+    token = TOKEN.search(chen.http.get(f"/public/records/{ref}/objection").get_data(
+        as_text=True)).group(1)
+    traveller.move_to(datetime(2026, 3, 18, 0, 30, tzinfo=CST))  # sent after midnight
+    refused = chen.http.post(f"/public/records/{ref}/objection", data={
+        "token": token, "contact": "13800000000", "text": "企业称年度报告已公示请复核"})
+    assert refused.status_code == 403 and "已结束" in refused.get_data(as_text=True)
+    with app_sessions() as session:
+        assert session.scalars(select(DisclosureObjection)).all() == []
+        assert session.get(Inspection, inspection_id).status == "published"
+
