@@ -43,6 +43,14 @@ from engine.spot_check.plans import (
     plans_to_decide,
 )
 from engine.spot_check.pools import make_pool
+from engine.spot_check.risk import (
+    RiskChange,
+    may_set_risk,
+    parse_risk_file,
+    risk_changes,
+    set_risk_class,
+    set_risk_classes,
+)
 from engine.spot_check.targets import inspection_targets
 from engine.spot_check.tasks import (
     TaskFields,
@@ -54,11 +62,12 @@ from engine.spot_check.tasks import (
 )
 
 __all__ = ["ALGORITHM", "PLAN_PROCESS", "POOL_SOURCES", "RECUSAL_ALGORITHM", "RISK_CLASSES",
-           "ItemFields", "TaskFields", "Verification", "build_pool", "complete_plan_step",
-           "conflicts_of", "create_plan", "create_task", "decide_plan", "declare_by_uscc",
-           "declare_conflict", "draw_task", "draws_of", "file_plan", "get_draw", "get_item",
-           "get_plan", "get_task", "grant_qualification", "inspection_targets",
+           "ItemFields", "RiskChange", "TaskFields", "Verification", "build_pool",
+           "complete_plan_step", "conflicts_of", "create_plan", "create_task", "decide_plan",
+           "declare_by_uscc", "declare_conflict", "draw_task", "draws_of", "file_plan", "get_draw",
+           "get_item", "get_plan", "get_task", "grant_qualification", "inspection_targets",
            "is_regulator_admin", "level_above", "list_items", "list_plans", "list_tasks",
-           "make_pool", "mark_released", "may_replay", "plan_of_instance", "plan_steps",
-           "plans_to_decide", "qualifications", "recuse_officer", "save_item", "standing_draw",
+           "make_pool", "mark_released", "may_replay", "may_set_risk", "parse_risk_file",
+           "plan_of_instance", "plan_steps", "plans_to_decide", "qualifications", "recuse_officer",
+           "risk_changes", "save_item", "set_risk_class", "set_risk_classes", "standing_draw",
            "task_items", "task_units", "teams", "verify_draw", "void_draw"]

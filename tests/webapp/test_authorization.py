@@ -383,6 +383,12 @@ ROUTES: list[tuple[str, str, dict[str, Any] | None, str, dict[str, Any]]] = [
     ("POST", "/spot-checks/officers/conflicts", {"uscc": "x", "relation": ""}, "spot_check",
      expect(dict.fromkeys(USERS[1:], 404), chen=303, liu=303)),  # officers, for themselves
     ("GET", "/spot-checks/pools", None, "spot_check", expect(EVERYONE)),
+    # risk classes: the market regulator's administrators (zhang), not sysadmins
+    ("GET", "/spot-checks/risk-classes", None, "spot_check", expect(ORGANISERS)),
+    ("POST", "/spot-checks/risk-classes", {"uscc": ""}, "spot_check",
+     expect(dict(ORGANISERS, zhang=303))),
+    ("POST", "/spot-checks/risk-classes/upload", {"reason": ""}, "spot_check",
+     expect(dict(ORGANISERS, zhang=422))),
     ("POST", "/spot-checks/pools", {"name": ""}, "spot_check",
      expect({u: 303 if s == 200 else s for u, s in ORGANISERS.items()})),
     ("GET", "/spot-checks/tasks/new", None, "spot_check", expect(ORGANISERS)),

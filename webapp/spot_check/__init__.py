@@ -4,9 +4,11 @@ directory, special pools, and a task's page with its sealed draw; the route tabl
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Blueprint
 
-from webapp.spot_check import lists, plans, task
+from webapp.spot_check import lists, plans, risk, task
 
 bp = Blueprint("spot_check", __name__, url_prefix="/spot-checks")
 bp.add_url_rule("/", view_func=lists.index)
@@ -24,6 +26,10 @@ bp.add_url_rule("/officers/qualifications", "qualify", view_func=lists.qualify,
 bp.add_url_rule("/officers/conflicts", "declare", view_func=lists.declare, methods=["POST"])
 bp.add_url_rule("/pools", "pools", view_func=lists.pools)
 bp.add_url_rule("/pools", "create_pool", view_func=lists.create_pool, methods=["POST"])
+bp.add_url_rule("/risk-classes", "risk_classes", view_func=risk.risk_classes)
+bp.add_url_rule("/risk-classes", "set_risk", view_func=risk.set_risk, methods=["POST"])
+bp.add_url_rule("/risk-classes/upload", "upload_risk", view_func=risk.upload_risk,
+                methods=["POST"])
 bp.add_url_rule("/tasks/new", "new_task", view_func=task.new_task)
 bp.add_url_rule("/tasks/new", "create_task", view_func=task.create_task, methods=["POST"])
 bp.add_url_rule("/tasks/<int:task_id>", "task", view_func=task.task)
@@ -35,3 +41,9 @@ bp.add_url_rule("/draws/<int:draw_id>/release", "release", view_func=task.releas
 bp.add_url_rule("/draws/<int:draw_id>/void", "void", view_func=task.void, methods=["POST"])
 bp.add_url_rule("/draws/<int:draw_id>/recuse", "recuse", view_func=task.recuse,
                 methods=["POST"])
+
+
+@bp.app_context_processor
+def _navigation() -> dict[str, Any]:
+    """Whether the viewer keeps risk classes (the sub-menu's link), asked when shown."""
+    return {"keeps_risk": risk.keeps_risk}

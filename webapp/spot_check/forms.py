@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
     DateField,
@@ -83,6 +84,28 @@ class DecideForm(FlaskForm):
         ("", ""), ("approve", _l("Approve")), ("return", _l("Return"))])
     reason = TextAreaField(_l("Reason (when returned)"), filters=[strip],
                            validators=[Optional(), Length(max=500)])
+
+
+RISK_CHOICES = [("", _l("None (clear)")), *((r, r) for r in "ABCD")]
+
+
+class RiskForm(FlaskForm):
+    """One entity's credit risk class, with the reason for the change."""
+
+    uscc = StringField(_l("Unified social credit code of the entity"), filters=[strip],
+                       validators=[filled(), Length(min=18, max=18)])
+    risk_class = SelectField(_l("Risk class"), choices=RISK_CHOICES, validators=[Optional()])
+    reason = StringField(_l("Reason for the change"), filters=[strip],
+                         validators=[filled(), Length(max=200)])
+
+
+class RiskUploadForm(FlaskForm):
+    """Many entities' classes from a file: code, class a line."""
+
+    file = FileField(_l("File (CSV: unified social credit code, risk class A–D)"),
+                     validators=[FileRequired()])
+    reason = StringField(_l("Reason for the change"), filters=[strip],
+                         validators=[filled(), Length(max=200)])
 
 
 class ReviseForm(FlaskForm):

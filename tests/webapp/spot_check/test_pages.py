@@ -4,6 +4,7 @@ recusal re-draws one officer; zh pages show no English."""
 
 from __future__ import annotations
 
+import io
 import re
 
 import pytest
@@ -250,3 +251,35 @@ def test_an_item_is_changed_from_its_filled_form(login, app_sessions):
             "食品经营者检查（修订）", ["许可证公示"], "5.00")
     assert login("chen").get("/spot-checks/items").status_code == 200
     assert "?edit=" not in login("chen").get("/spot-checks/items").get_data(as_text=True)
+
+
+def test_the_regulator_sets_risk_classes_and_the_entity_card_shows_them(login, app_sessions):
+    with app_sessions() as session:
+        ids = add_entities(session, 2, risk="B")
+        usccs = [session.get(MarketEntity, i).uscc for i in ids]
+        session.commit()
+    zhang = login("zhang")
+    assert 'href="/spot-checks/risk-classes"' in zhang.get("/spot-checks/").text  # sub-menu
+    assert 'href="/spot-checks/risk-classes"' not in login("chen").get("/spot-checks/").text
+    assert login("chen").get("/spot-checks/risk-classes").status_code == 404
+    no_reason = zhang.sent_back("/spot-checks/risk-classes",
+                                {"uscc": usccs[0], "risk_class": "D", "reason": ""})
+    assert no_reason.anchor == "field-reason"
+    zhang.post("/spot-checks/risk-classes", {"uscc": usccs[0], "risk_class": "D",
+                                             "reason": "投诉举报较多"})
+    page = visible_text(zhang.get("/spot-checks/risk-classes").text)
+    assert "投诉举报较多" in page and usccs[0] in page
+    assert "风险等级 D" in visible_text(zhang.get(f"/entities/{ids[0]}").text)
+    bad = zhang.post("/spot-checks/risk-classes/upload", {
+        "file": (io.BytesIO(f"{usccs[0]},A\n{usccs[1]},F\n".encode()), "分类.csv"),
+        "reason": "年度分类"}, content_type="multipart/form-data")
+    assert bad.status_code == 422
+    assert "第 2 行" in visible_text(bad.text) and "不是 A–D 等级" in visible_text(bad.text)
+    good = zhang.post("/spot-checks/risk-classes/upload", {
+        "file": (io.BytesIO(f"统一社会信用代码,风险分类\n{usccs[0]},A\n{usccs[1]},C\n".encode()),
+                 "分类.csv"), "reason": "年度分类"}, content_type="multipart/form-data")
+    assert good.status_code == 302
+    with app_sessions() as session:
+        assert [session.get(MarketEntity, i).risk_class for i in ids] == ["A", "C"]
+    rows = visible_text(zhang.get("/spot-checks/risk-classes").text)
+    assert rows.index("年度分类") < rows.index("投诉举报较多")  # newest first
