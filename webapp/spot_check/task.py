@@ -3,7 +3,7 @@ release, recusal)."""
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import login_required
@@ -18,6 +18,7 @@ from webapp.access import actor, user
 from webapp.errors import message_for
 from webapp.forms import add_engine_errors
 from webapp.prg import recall, send_back
+from webapp.spot_check import draw_view
 from webapp.spot_check.forms import ActionForm, RecuseForm, TaskForm, VoidForm
 from webapp.spot_check.lists import organiser
 
@@ -105,10 +106,15 @@ def task(task_id: int) -> ResponseReturnValue:
     own = scope.department_of(session, viewer)
     runs = own is not None and own.id == found.organiser_org_id and viewer.has_role(
         Role.DEPT_ADMIN)
+    query = request.args.get("q", "")[:40]
     return render_template(
         "spot_check/task.html", task=found, items=spot_check.task_items(session, found),
         units=spot_check.task_units(session, found), draws=draws, standing=standing,
-        teams=teams, people=people, entities=entities, runs=runs,
+        people=people, entities=entities, runs=runs, query=query,
+        summary=draw_view.summary(standing, draws, teams) if standing else None,
+        targets=draw_view.target_page(teams, entities, query,
+                                      request.args.get("page", 1, type=int) or 1),
+        load=draw_view.officer_load(teams, people),
         sees=may_see_targets(found, viewer), replays=spot_check.may_replay(viewer),
         action=ActionForm(), recuse=recuse,
         void=recall(VoidForm, f"spot_check:void:{task_id}") or VoidForm())

@@ -26,7 +26,7 @@ from engine.models import (
 )
 from engine.org.units import add_org_unit, add_user
 from tests.factories import PASSWORD, SETUP
-from tests.spot_check_world import add_entities, add_item, add_officers
+from tests.spot_check_world import add_entities, add_item, add_officers, make_task
 from tests.webapp.test_i18n import visible_text
 
 pytestmark = pytest.mark.usefixtures("traveller")
@@ -283,3 +283,37 @@ def test_the_regulator_sets_risk_classes_and_the_entity_card_shows_them(login, a
         assert [session.get(MarketEntity, i).risk_class for i in ids] == ["A", "C"]
     rows = visible_text(zhang.get("/spot-checks/risk-classes").text)
     assert rows.index("年度分类") < rows.index("投诉举报较多")  # newest first
+
+
+def test_a_long_draw_reads_at_a_glance(login, app_sessions, world):
+    """Summary figures first, the targets 20 a page (narrowed by name or code), the
+    officers' load folded, each sealed draw folded to one line but the standing one."""
+    with app_sessions() as session:
+        item = add_item(session, "食品-01")
+        add_entities(session, 100)
+        add_officers(session, world, 6)
+        task = make_task(session, world, [item], ratio_percent="45")
+        first = spot_check.draw_task(session, world.actor("zhang"), task.id)
+        spot_check.void_draw(session, world.actor("zhang"), first.id, "筛选条件有误")
+        standing = spot_check.draw_task(session, world.actor("zhang"), task.id)
+        session.commit()
+        url = f"/spot-checks/tasks/{task.id}"
+    zhang = login("zhang")
+    page = zhang.get(url).text
+    summary = " ".join(visible_text(page[page.index('id="draw-summary"'):page.index(
+        "</ul>", page.index('id="draw-summary"'))]).split())
+    assert "45 户检查对象" in summary and "100 户在抽取库中" in summary
+    assert "6 名检查人员" in summary and "1 次抽取已作废" in summary
+    assert "已封存，尚未发布" in page
+    assert page.count("<tr><td>抽查测试") == 20 and "第 1–20 个，共 45 个" in page
+    assert f'id="draw-{standing.id}" open' in page and f'id="draw-{first.id}" >' in page
+    last = zhang.get(f"{url}?page=3").text
+    assert last.count("<tr><td>抽查测试") == 5 and "第 41–45 个，共 45 个" in last
+    assert "第 3 页，共 3 页" in last
+    with app_sessions() as session:
+        name = next(e.name for e in session.execute(select(MarketEntity)).scalars()
+                    if e.id in spot_check.teams(session, session.get(
+                        SpotCheckDraw, standing.id)))
+    found = zhang.get(url, query_string={"q": name}).text
+    assert f"<tr><td>{name}<br>" in found and "共 " in found
+    assert 'id="officer-load"' in page and "off000" in page[page.index('id="officer-load"'):]
