@@ -12,7 +12,6 @@ from datetime import datetime
 import pytest
 from openpyxl import load_workbook
 from PIL import Image
-
 from sqlalchemy import select
 
 from engine import inspection

@@ -136,12 +136,20 @@ def test_the_pages_show_one_language(login, stocked):
     zhang = login("zhang")
     task_id = int(create_task(zhang, stocked).headers["Location"].rsplit("/", 1)[1])
     zhang.post(f"/spot-checks/tasks/{task_id}/draw")
+    zhang.post("/spot-checks/plans", {"year": "2026", "title": "年度计划"})
     for url in ("/spot-checks/", "/spot-checks/items", "/spot-checks/officers",
-                "/spot-checks/pools", "/spot-checks/tasks/new", f"/spot-checks/tasks/{task_id}"):
+                "/spot-checks/pools", "/spot-checks/tasks/new", f"/spot-checks/tasks/{task_id}",
+                "/spot-checks/plans/1", "/spot-checks/risk-classes"):
         text = visible_text(zhang.get(url).get_data(as_text=True))
         text = re.sub(DATA, " ", text)
-        words = set(re.findall(r"[A-Za-z]{3,}", text)) - {"English"}
+        words = set(re.findall(r"[A-Za-z]{3,}", text)) - {"English", "CSV"}  # a file format
         assert words == set(), (url, words)
+    zhang.post("/auth/language", {"locale": "en"})
+    for url in ("/spot-checks/plans/1", "/spot-checks/risk-classes"):
+        text = visible_text(zhang.get(url).get_data(as_text=True))
+        for data in ("年度计划", "隆阳区市场监管局", "中文"):  # a title, a unit, the switch
+            text = text.replace(data, "")
+        assert not re.findall(r"[\u4e00-\u9fff]+", text), url
 
 
 def test_a_county_plan_is_filed_returned_refiled_and_approved_from_the_inbox(
