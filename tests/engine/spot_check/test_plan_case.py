@@ -167,4 +167,5 @@ def test_a_city_departments_plan_stands_as_filed(sessions, city):
         plan = session.get(SpotCheckPlan, plan_id)
         assert session.get(ProcessInstance, plan.instance_id).status == (
             InstanceStatus.COMPLETED)
-    assert spot_check.plans_to_decide(sessions(), world.actor("li")) == set()
+    with sessions() as session:
+        assert spot_check.plans_to_decide(session, world.actor("li")) == set()
