@@ -20,7 +20,7 @@ from engine.models import Role
 from engine.runtime import drafts
 from engine.runtime.deploy import latest_definition
 from engine.runtime.forms import load_form
-from webapp import database
+from webapp import database, deploy_problems
 from webapp.access import actor, roles_required, user
 
 bp = Blueprint("processes", __name__, url_prefix="/processes")
@@ -274,8 +274,7 @@ def deploy(key: str) -> ResponseReturnValue:
                                          str(body.get("comment") or ""))
     except DeploymentError as exc:
         database.rollback()
-        problems = [{"file": p.file, "element": p.element, "reason": p.reason}
-                    for p in exc.problems]
+        problems = [deploy_problems.as_json(p) for p in exc.problems]
         return jsonify(error=_("Deploy refused: %(n)d problem(s), each marked on its element.",
                                n=len(problems)), problems=problems), 422
     except InvalidInput:

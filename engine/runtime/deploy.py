@@ -8,6 +8,7 @@ import logging
 from collections.abc import Iterable
 from functools import partial
 from pathlib import Path
+from typing import NamedTuple
 
 from SpiffWorkflow.bpmn.specs.bpmn_process_spec import BpmnProcessSpec
 from SpiffWorkflow.bpmn.specs.mixins.multiinstance_task import StandardLoopTask
@@ -200,11 +201,21 @@ def check_process(parsed: ParsedProcess, forms_dir: Path = FORMS_DIR,
             occurrence(element, event, clock.now(), settings.timer_max_cycle_repetitions)
         except Exception as exc:  # a value the timer cannot read, or not a literal
             problems.append(DeploymentProblem(parsed.bpmn_file, element,
-                                              f"timer start event: {exc}"))
+                                              f"timer start event: {exc}",
+                                              "timer_start_unreadable", detail=str(exc)))
     specs = {parsed.key: parsed.spec, **parsed.subprocess_specs}
-    problems.extend(DeploymentProblem(parsed.bpmn_file, element, reason)
-                    for element, reason in unsupported(parsed.key, specs, parsed.own_files()))
+    problems.extend(DeploymentProblem(parsed.bpmn_file, element, reason, code, **params)
+                    for element, code, reason, params
+                    in unsupported(parsed.key, specs, parsed.own_files()))
     return problems
+
+
+class Reason(NamedTuple):
+    """Why an element may not run: a stable code, its params, and the English words."""
+
+    code: str
+    text: str
+    params: dict[str, str | int] = {}
 
 
 def _check_spec(spec: BpmnProcessSpec, file: str, forms_dir: Path,
@@ -220,17 +231,20 @@ def _check_spec(spec: BpmnProcessSpec, file: str, forms_dir: Path,
             holder_from = properties_of(task_spec).get("holderFrom")
             if holder_from is not None and (holder_from not in user_tasks
                                             or holder_from == element):
-                reasons.append(f"holderFrom {holder_from!r} names no other user task "
-                               "of this process")
-        problems.extend(DeploymentProblem(file, element, reason) for reason in reasons)
+                reasons.append(Reason("holder_from_unknown",
+                                      f"holderFrom {holder_from!r} names no other user task "
+                                      "of this process", {"name": holder_from}))
+        problems.extend(DeploymentProblem(file, element, r.text, r.code, **r.params)
+                        for r in reasons)
     for code in code_of(spec):
         reason = _code_problem(code, settings)
         if reason is not None:
-            problems.append(DeploymentProblem(file, code.element, reason))
+            problems.append(DeploymentProblem(file, code.element, reason.text, reason.code,
+                                              **reason.params))
     return problems
 
 
-def _code_problem(code: Code, settings: Settings) -> str | None:
+def _code_problem(code: Code, settings: Settings) -> Reason | None:
     """Why a script or expression may not run: the sandbox refuses it, or, where its value
     is literal, that value is beyond the bounds. A literal is worked out in the bounded
     worker: `'a' * 10**6 in [...] * 10**6` is a literal too."""
@@ -244,14 +258,18 @@ def _code_problem(code: Code, settings: Settings) -> str | None:
             value = isolation.evaluate(code.source, {}, limits, Isolation.of(settings))
             _check_literal(code.bounded, value, Bounds.of(settings))
     except SandboxViolation as exc:
-        return f"{code.what} refused by the sandbox: {exc.message}"
+        return _code_reason("code_refused", code, "refused by the sandbox", exc.message)
     except SyntaxError as exc:
-        return f"{code.what} is not valid: {exc.msg}"
+        return _code_reason("code_invalid", code, "is not valid", str(exc.msg))
     except OutOfBounds as exc:
-        return f"{code.what} refused: {exc}"
+        return _code_reason("code_out_of_bounds", code, "refused", str(exc))
     except Exception as exc:  # a literal that fails to evaluate, e.g. 1 / 0
-        return f"{code.what} cannot be evaluated: {exc}"
+        return _code_reason("code_not_evaluable", code, "cannot be evaluated", str(exc))
     return None
+
+
+def _code_reason(kind: str, code: Code, words: str, detail: str) -> Reason:
+    return Reason(kind, f"{code.what} {words}: {detail}", {"what": code.what, "detail": detail})
 
 
 def _check_literal(kind: str, value: object, limits: Bounds) -> None:
@@ -261,42 +279,55 @@ def _check_literal(kind: str, value: object, limits: Bounds) -> None:
         bounds.check_timer(kind, value, limits, clock.now())
 
 
-def _loop_problems(task_spec: object, settings: Settings) -> list[str]:
+def _loop_problems(task_spec: object, settings: Settings) -> list[Reason]:
     """A standard loop's maximum within the bound (the parser asks for a maximum or a
     condition; a condition that stays true is stopped at run time)."""
     if not isinstance(task_spec, StandardLoopTask):
         return []
     if task_spec.maximum is not None and task_spec.maximum > settings.max_loop_cardinality:
-        return [f"loopMaximum {task_spec.maximum:,} is more than "
-                f"{settings.max_loop_cardinality:,} (setting max_loop_cardinality)"]
+        return [Reason("loop_maximum_too_large",
+                       f"loopMaximum {task_spec.maximum:,} is more than "
+                       f"{settings.max_loop_cardinality:,} (setting max_loop_cardinality)",
+                       {"value": task_spec.maximum, "limit": settings.max_loop_cardinality})]
     return []
 
 
-def _user_task_problems(task_spec: object, forms_dir: Path, settings: Settings) -> list[str]:
-    problems: list[str] = []
+def _user_task_problems(task_spec: object, forms_dir: Path, settings: Settings
+                        ) -> list[Reason]:
+    problems: list[Reason] = []
     lane = getattr(task_spec, "lane", None)
     if lane_rule(lane) is None:
-        problems.append(f"user task in lane {lane!r}, which has no assignment rule"
-                        if lane else "user task outside any lane has no assignment rule")
+        problems.append(Reason("lane_without_rule",
+                               f"user task in lane {lane!r}, which has no assignment rule",
+                               {"lane": lane}) if lane else
+                        Reason("task_outside_lane",
+                               "user task outside any lane has no assignment rule"))
     properties = (getattr(task_spec, "extensions", None) or {}).get("properties", {})
     form_key = properties.get("formKey")
     if form_key and not form_exists(form_key, forms_dir):
-        problems.append(f"form key {form_key!r} has no form in forms/")
+        problems.append(Reason("form_missing", f"form key {form_key!r} has no form in forms/",
+                               {"form": form_key}))
     for name in ("dueWorkingDays", "followUpWorkingDays"):
         problems.extend(_workdays_problems(name, properties.get(name), settings))
     priority = properties.get("priority")
     if priority is not None and priority not in PRIORITIES:
-        problems.append(f"priority must be one of {sorted(PRIORITIES)}, got {priority!r}")
+        problems.append(Reason("priority_unknown",
+                               f"priority must be one of {sorted(PRIORITIES)}, got {priority!r}",
+                               {"value": priority}))
     return problems
 
 
-def _workdays_problems(name: str, value: str | None, settings: Settings) -> list[str]:
+def _workdays_problems(name: str, value: str | None, settings: Settings) -> list[Reason]:
     """A task's count of working days: whole, and within what the calendar may count."""
     if value is None:
         return []
     if not value.strip().isdecimal():
-        return [f"{name} must be a whole number of working days, got {value!r}"]
+        return [Reason("workdays_not_whole",
+                       f"{name} must be a whole number of working days, got {value!r}",
+                       {"name": name, "value": value})]
     if int(value) > settings.rule_max_workdays:
-        return [f"{name} {int(value):,} is more than {settings.rule_max_workdays:,} working "
-                "days (setting rule_max_workdays)"]
+        return [Reason("workdays_too_many",
+                       f"{name} {int(value):,} is more than {settings.rule_max_workdays:,} "
+                       "working days (setting rule_max_workdays)",
+                       {"name": name, "value": int(value), "limit": settings.rule_max_workdays})]
     return []

@@ -107,9 +107,17 @@ def test_a_refused_deploy_names_each_element_and_keeps_the_draft(login, app_sess
     response = client.post_json("/processes/sample_review/deploy", {"comment": "try"})
     assert response.status_code == 422
     problems = response.get_json()["problems"]
-    by_element = {p["element"]: p["reason"] for p in problems}
-    assert "no_such_form" in by_element["review"]
-    assert "no assignment rule" in by_element["handle_rejection"]
+    by_element = {p["element"]: p for p in problems}
+    form = by_element["review"]
+    assert (form["code"], form["params"]) == ("form_missing", {"form": "no_such_form"})
+    assert form["message"] == "表单“no_such_form”不存在：请选择已有的表单。"
+    lane = by_element["handle_rejection"]
+    assert (lane["code"], lane["params"]) == ("lane_without_rule", {"lane": "登记机关 nobody"})
+    assert "nobody" in lane["message"] and "lane" not in lane["message"]
+    client.post("/auth/language", {"locale": "en"})
+    english = client.post_json("/processes/sample_review/deploy", {"comment": "try"})
+    assert {p["element"]: p["message"] for p in english.get_json()["problems"]}["review"] == (
+        "The form “no_such_form” does not exist: choose a form that does.")
     with app_sessions() as session:
         assert "no_such_form" in session.execute(select(ProcessDraft.bpmn_xml)).scalar_one()
         assert session.execute(select(ProcessDefinition.version)).scalars().all() == [1]

@@ -132,14 +132,19 @@ export function startModeler(box) {
       marked.forEach((id) => { if (registry.get(id)) { canvas.removeMarker(id, "cf-problem"); } });
       marked = [];
     }
+    /** Each refused element marked, with its problems in the page's language on its badge
+     * and in the list (a technical detail, the sandbox's or the parser's, quoted apart). */
     function showProblems(problems) {
       clearProblems();
       list.textContent = "";
+      const badges = {};
       problems.forEach((p) => {
         const element = p.element && registry.get(p.element);
         const item = document.createElement("li");
         item.dataset.element = p.element || "";
-        const text = `${element ? (element.businessObject.name || element.id) : (p.element || p.file)}: ${p.reason}`;
+        item.dataset.code = p.code || "";
+        const where = element ? (element.businessObject.name || element.id) : (p.element || p.file);
+        const text = `${where}: ${p.message}`;
         if (element) {
           const link = document.createElement("button");
           link.type = "button"; link.className = "link"; link.textContent = text;
@@ -148,15 +153,25 @@ export function startModeler(box) {
             canvas.scrollToElement(element);
           });
           item.appendChild(link);
-          if (!marked.includes(element.id)) {
+          if (!badges[element.id]) {
             marked.push(element.id);
             canvas.addMarker(element.id, "cf-problem");
             const badge = document.createElement("div");
-            badge.className = "cf-problem-badge"; badge.textContent = "!"; badge.title = p.reason;
+            badge.className = "cf-problem-badge"; badge.textContent = "!";
+            badge.dataset.element = element.id;
             overlays.add(element.id, "cf-problem", { position: { top: -10, right: 10 }, html: badge });
+            badges[element.id] = badge;
           }
+          const badge = badges[element.id];
+          badge.title = badge.title ? `${badge.title}\n${p.message}` : p.message;
+          badge.setAttribute("aria-label", badge.title);
         } else {
           item.textContent = text;
+        }
+        if (p.detail) {
+          const detail = document.createElement("code");
+          detail.className = "problem-detail"; detail.lang = "en"; detail.textContent = p.detail;
+          item.appendChild(detail);
         }
         list.appendChild(item);
       });
