@@ -4,17 +4,26 @@ database's, and still sends nothing from it and touches nothing of the real data
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from pathlib import Path
 
 import pytest
 import time_machine
-from sqlalchemy import MetaData, func, select
+from sqlalchemy import Engine, MetaData, func, select
 
+from engine.config import Settings
 from engine.models import AuditEvent, Notification, NotificationDelivery, Timer
 from engine.practice import practice_sessions, reset_practice
 from engine.scheduler import practice_deadlines_job, practice_sweep_job
 from tests.factories import MONDAY, SETUP
+from tests.webapp.conftest import database_url
 
 pytestmark = pytest.mark.both_backends
+
+
+@pytest.fixture
+def settings(tmp_path: Path, db_engine: Engine) -> Settings:
+    """The test's settings with a URL that names its schema (the copy goes beside it)."""
+    return Settings(var_dir=tmp_path / "var", database_url=database_url(db_engine))
 
 
 def counts(engine) -> dict[str, int]:  # type: ignore[no-untyped-def]
