@@ -4,6 +4,8 @@ on the element; the pages at 1280 and 375 px."""
 
 from __future__ import annotations
 
+import re
+
 from sqlalchemy import select
 
 from engine.models import ProcessDefinition
@@ -89,9 +91,21 @@ def test_a_refused_deploy_marks_the_element_and_keeps_the_draft(server, new_page
     deploy(page, "没有角色的泳道")
     problem = page.locator("#problems li[data-element=handle_rejection]")
     problem.wait_for()
-    assert "sandbox" in page.locator("#problems li[data-element=note_reminder]").inner_text()
-    assert "no assignment rule" in problem.inner_text()
+    # In the page's language, on the element and in the list; the sandbox's words apart.
+    script_problem = page.locator("#problems li[data-element=note_reminder]")
+    assert "脚本: 沙箱拒绝了这段代码。" in script_problem.inner_text()
+    assert script_problem.locator("code.problem-detail").inner_text()
+    assert "未指定案件角色" in problem.inner_text()
+    assert not re.search(r"[A-Za-z]{3,}", problem.inner_text().split(":", 1)[1])
     assert page.locator(".djs-element.cf-problem[data-element-id=handle_rejection]").count() == 1
+    badge = page.locator(".cf-problem-badge[data-element=handle_rejection]")
+    assert "未指定案件角色" in badge.get_attribute("title")
+    # The lint marks in the page's words: messages translated, the rules' ids not shown.
+    marks = page.evaluate("""() => [...document.querySelectorAll('li[data-rule]')].map(li => [
+        li.querySelector('.message').textContent,
+        getComputedStyle(li.querySelector('.rule')).display])""")
+    assert marks and all(not re.search(r"[A-Za-z]{2,}", message) and shown == "none"
+                         for message, shown in marks), marks
     problem.locator("button").click()
     selected = page.evaluate("""() => window.creditflowModeler.get('selection').get()
         .map(e => e.id)""")
