@@ -22,6 +22,7 @@ from engine.runtime.deploy import latest_definition
 from engine.runtime.forms import load_form
 from webapp import database, deploy_problems
 from webapp.access import actor, roles_required, user
+from webapp.operations import STATES
 
 bp = Blueprint("processes", __name__, url_prefix="/processes")
 READERS = (Role.SYSADMIN, Role.DEPT_ADMIN)
@@ -156,9 +157,13 @@ def _may_edit() -> bool:
 @bp.get("/")
 @roles_required(*READERS)
 def index() -> ResponseReturnValue:
+    """Every process with its versions: who deployed each, when and why, its instances by
+    state (for system administrators, linked to the operations console: the instances,
+    and where they stand on the diagram)."""
     return render_template("processes/index.html",
                            processes=drafts.processes(database.session()),
-                           shipped=drafts.shipped(), may_edit=_may_edit(), form=FlaskForm())
+                           shipped=drafts.shipped(), may_edit=_may_edit(), form=FlaskForm(),
+                           states=STATES)
 
 
 @bp.get("/<key>/versions/<int:number>")

@@ -23,21 +23,12 @@ from rules.lanes import LANE_RULES
 SHIPPED_DIR = PROJECT_DIR / "bpmn"
 MAX_DRAFT_CHARS = 2_000_000
 MAX_COMMENT_CHARS = 2_000
-ENDED = (InstanceStatus.COMPLETED, InstanceStatus.TERMINATED)
 
 
 @dataclass
 class Version:
     definition: ProcessDefinition
     counts: dict[str, int] = field(default_factory=dict)  # instance status -> count
-
-    @property
-    def running(self) -> int:
-        return sum(n for status, n in self.counts.items() if status not in ENDED)
-
-    @property
-    def completed(self) -> int:
-        return self.counts.get(InstanceStatus.COMPLETED, 0)
 
 
 @dataclass
@@ -54,7 +45,7 @@ def processes(session: Session) -> list[Process]:
     for definition_id, status, n in session.execute(
             select(ProcessInstance.definition_id, ProcessInstance.status, func.count())
             .group_by(ProcessInstance.definition_id, ProcessInstance.status)):
-        counts.setdefault(definition_id, {})[str(status)] = n
+        counts.setdefault(definition_id, {})[InstanceStatus(status).value] = n
     found: dict[str, Process] = {}
     for definition in session.execute(select(ProcessDefinition).order_by(
             ProcessDefinition.key, ProcessDefinition.version.desc())).scalars():

@@ -30,16 +30,21 @@ def test_the_list_shows_each_version_with_its_cases(login, app_sessions):
     text = page.get_data(as_text=True)
     assert 'id="process-sample_review"' in text
     row = text.split('data-version="1"')[1].split("</tr>")[0]
-    assert '<td class="running">1</td>' in row and '<td class="completed">0</td>' in row
+    assert 'data-state="waiting"' in row or 'data-state="running"' in row
+    assert 'href="/operations/instances?key=sample_review&amp;status=' in row
+    assert 'href="/operations/versions/1"' in row  # where they stand, on the diagram
     assert "案件审查示例" in text  # the name in the page's language
     assert 'action="/processes/copy/sample_review"' in text
 
 
-def test_a_department_administrator_reads_without_changing(login):
+def test_a_department_administrator_reads_without_changing(login, app_sessions):
+    start_case(app_sessions)
     client = login("zhang")
     text = client.get("/processes/").get_data(as_text=True)
     assert 'id="process-sample_review"' in text
     assert "/processes/copy/" not in text and "/edit" not in text
+    assert "/operations/" not in text  # the counts, without the operators' console
+    assert '<span data-state="' in text.split('data-version="1"')[1].split("</tr>")[0]
     assert client.get("/processes/sample_review/versions/1").status_code == 200
     assert client.get("/processes/sample_review/edit").status_code == 404
     assert client.post_json("/processes/draft", {"xml": SAMPLE}).status_code == 404
