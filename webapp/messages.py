@@ -109,6 +109,7 @@ REASONS: dict[str, LazyString] = {
     "task_not_open": _l("This task is no longer open. Reload the page."),
     "changed_by_other": _l("Someone else changed this case first. Reload the page and try "
                            "again."),
+    "draft_changed": _l("Someone else saved a draft of this process since you opened it."),
     "case_suspended": _l("The case is suspended."),
     "case_closed": _l("The case is closed."),
     "wrong_case_status": _l("The status of the case does not allow this."),

@@ -5,6 +5,7 @@ for while one types (the same sandbox checks deploy runs)."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 
 from sqlalchemy import func, select
@@ -12,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from engine import audit, clock
 from engine.config import PROJECT_DIR
-from engine.errors import EngineError, InvalidInput, NotFound, SandboxViolation
+from engine.errors import Conflict, EngineError, InvalidInput, NotFound, SandboxViolation
 from engine.models import InstanceStatus, ProcessDefinition, ProcessDraft, ProcessInstance
 from engine.runtime.deploy import deploy_all, latest_definition, own_files
 from engine.runtime.forms import FORMS_DIR, load_form
@@ -112,13 +113,21 @@ def draft(session: Session, key: str) -> ProcessDraft | None:
     return session.execute(select(ProcessDraft).where(ProcessDraft.key == key)).scalar()
 
 
-def save_draft(session: Session, actor: audit.Actor, xml: str) -> ProcessDraft:
-    """Keep the diagram as its process's draft (replacing the one before). Nothing is
-    checked but that it is a diagram: the draft is work in progress."""
+def save_draft(session: Session, actor: audit.Actor, xml: str,
+               base: datetime | None = None, replace: bool = False) -> ProcessDraft:
+    """Keep the diagram as its process's draft. Nothing is checked but that it is a
+    diagram: the draft is work in progress. One draft per process: a draft saved since the
+    one the editor opened (`base`, its saved_at; None: none) is someone else's work, and
+    is replaced only when asked (`replace`); else Conflict `draft_changed` says who saved it
+    and when."""
     if len(xml) > MAX_DRAFT_CHARS:
         raise InvalidInput("the diagram is too large", code="not_a_diagram")
     key = process_key(xml)
     row = draft(session, key)
+    if row is not None and row.saved_at != base and not replace:
+        raise Conflict(f"{row.saved_by} saved a draft of {key!r} at {row.saved_at.isoformat()}",
+                       code="draft_changed", key=key, saved_by=row.saved_by,
+                       saved_at=row.saved_at)
     if row is None:
         row = ProcessDraft(key=key, bpmn_xml=xml, saved_by=actor.name, saved_at=clock.now())
         session.add(row)

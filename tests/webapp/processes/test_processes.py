@@ -9,7 +9,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from engine.models import ProcessDefinition, ProcessDraft
+from engine.models import ProcessDefinition, ProcessDraft, Role
+from engine.org.units import add_user
+from tests.factories import PASSWORD, SETUP
 from tests.webapp.conftest import start_case
 
 pytestmark = pytest.mark.both_backends
@@ -200,3 +202,50 @@ def test_a_new_process_starts_from_a_lane_and_is_saved_under_its_own_key(login):
     deployed = client.post_json("/processes/permit_review/deploy", {"comment": "first"})
     assert deployed.get_json()["version"] == 1
     assert client.get("/processes/permit_review/versions/1").status_code == 200
+
+
+@pytest.fixture
+def second_admin(app_sessions):  # type: ignore[no-untyped-def]
+    with app_sessions() as session:
+        add_user(session, SETUP, "admin2", "第二管理员", PASSWORD, "530500", [Role.SYSADMIN])
+        session.commit()
+    return "admin2"
+
+
+def test_someone_elses_draft_is_not_overwritten_unasked(login, app_sessions, second_admin):
+    mine = login("admin")
+    first = mine.post_json("/processes/draft", {"xml": changed()}).get_json()
+    theirs = login(second_admin)
+    page = theirs.get("/processes/sample_review/edit").text
+    assert 'id="others-draft"' in page and "admin" in page.split('id="others-draft"')[1]
+    # They save after opening my draft: fine, they were told. Then I save on mine, opened
+    # before theirs: refused, naming who and when, until I say to replace theirs.
+    base = page.split('data-base="')[1].split('"')[0]
+    assert base == first["saved_at"]
+    five, six = (changed(new=f'name="dueWorkingDays" value="{n}"') for n in (5, 6))
+    again = theirs.post_json("/processes/draft", {"xml": five, "base": base})
+    assert again.status_code == 200
+    refused = mine.post_json("/processes/draft", {"xml": six, "base": first["saved_at"]})
+    assert refused.status_code == 409
+    assert refused.get_json()["error"].startswith("admin2 已在")
+    with app_sessions() as session:
+        assert 'value="5"' in session.execute(select(ProcessDraft.bpmn_xml)).scalar_one()
+    replaced = mine.post_json("/processes/draft", {"xml": six, "base": first["saved_at"],
+                                                   "replace": True})
+    assert replaced.status_code == 200
+    with app_sessions() as session:
+        row = session.execute(select(ProcessDraft)).scalar_one()
+        assert ('name="dueWorkingDays" value="6"' in row.bpmn_xml, row.saved_by) == (
+            True, "admin")
+
+
+def test_a_copy_of_a_shipped_diagram_opens_a_draft_already_there(login, second_admin):
+    theirs = login(second_admin)
+    theirs.post_json("/processes/draft", {"xml": changed()})
+    mine = login("admin")
+    response = mine.post("/processes/copy/sample_review")
+    assert response.headers["Location"].endswith("/processes/sample_review/edit")
+    page = mine.get("/processes/sample_review/edit").text
+    assert page.count("admin2 已在") == 2  # the flash, and the warning on the page
+    assert 'name="dueWorkingDays" value="4"' in mine.get(
+        "/processes/sample_review/draft.bpmn").text

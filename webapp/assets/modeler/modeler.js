@@ -80,11 +80,24 @@ export function startModeler(box) {
     eventBus.on("commandStack.changed", () => { dirty = true; clearProblems(); });
     window.addEventListener("beforeunload", (event) => { if (dirty) { event.preventDefault(); } });
 
+    // One draft per process: the server refuses to replace a draft someone saved since
+    // this page opened its own (`base`), and says who and when; replacing it is asked for.
+    let base = root.dataset.base || null;
+    const send = (xml, replace) => post(root.dataset.saveUrl, { xml, base, replace })
+      .then((r) => {
+        if (r.status === 409 && r.data.conflict && !replace) {
+          if (window.confirm(`${r.data.error}\n${r.data.ask}`)) { return send(xml, true); }
+          sayIt(r.data.error, "error");
+          throw Object.assign(new Error(r.data.error), { shown: true });
+        }
+        return r;
+      });
     const save = () => modeler.saveXML({ format: true })
-      .then(({ xml }) => post(root.dataset.saveUrl, { xml }))
+      .then(({ xml }) => send(xml, false))
       .then((r) => {
         if (!r.ok) { throw new Error(r.data.error || String(r.status)); }
         dirty = false;
+        base = r.data.saved_at;
         if (r.data.key !== key || !location.pathname.endsWith("/edit")) {
           key = r.data.key;
           history.replaceState(null, "", r.data.edit_url);
@@ -93,7 +106,7 @@ export function startModeler(box) {
         return r.data;
       });
     root.querySelector("#save-draft").addEventListener("click", () => {
-      save().catch((error) => sayIt(`${L.notSaved} ${error.message}`, "error"));
+      save().catch((error) => { if (!error.shown) { sayIt(`${L.notSaved} ${error.message}`, "error"); } });
     });
 
     const comment = root.querySelector("#deploy-comment");
@@ -112,7 +125,7 @@ export function startModeler(box) {
           sayIt(r.data.error || L.refusedDeploy, "error");
           showProblems(r.data.problems || []);
         })
-        .catch((error) => sayIt(`${L.notSaved} ${error.message}`, "error"));
+        .catch((error) => { if (!error.shown) { sayIt(`${L.notSaved} ${error.message}`, "error"); } });
     });
 
     const simulation = root.querySelector("#toggle-simulation");
