@@ -5,6 +5,13 @@ import TokenSimulationModule from "bpmn-js-token-simulation";
 import spiffworkflow from "./spiffworkflow.json";
 import { panelModule } from "./panel.js";
 import { lintConfig } from "./lint.js";
+import { bilingual } from "./model.js";
+
+/** The part of a bilingual name ("处理退回 Handle the returned case") in the page's language. */
+function localName(name, english) {
+  const { zh, en } = bilingual(name);
+  return (english ? en : zh) || zh || en;
+}
 
 /** bpmn-js's own words in the page's language (from the server's catalog). */
 function translateModule(words) {
@@ -156,7 +163,8 @@ export function startModeler(box) {
         const item = document.createElement("li");
         item.dataset.element = p.element || "";
         item.dataset.code = p.code || "";
-        const where = element ? (element.businessObject.name || element.id) : (p.element || p.file);
+        const where = element ? localName(element.businessObject.name, meta.english) || element.id
+          : (p.element || p.file);
         const text = `${where}: ${p.message}`;
         if (element) {
           const link = document.createElement("button");
