@@ -4,15 +4,18 @@ the sandbox check as one types, and who may do what."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
 from sqlalchemy import select
 
+from engine.errors import DeploymentProblem
 from engine.models import ProcessDefinition, ProcessDraft, Role
 from engine.org.units import add_user
 from tests.factories import PASSWORD, SETUP
 from tests.webapp.conftest import start_case
+from webapp import deploy_problems
 
 pytestmark = pytest.mark.both_backends
 
@@ -249,3 +252,16 @@ def test_a_copy_of_a_shipped_diagram_opens_a_draft_already_there(login, second_a
     assert page.count("admin2 已在") == 2  # the flash, and the warning on the page
     assert 'name="dueWorkingDays" value="4"' in mine.get(
         "/processes/sample_review/draft.bpmn").text
+
+
+def test_the_modelers_words_and_deploy_refusals_are_chinese_on_a_chinese_page(login, app):
+    words = login("admin").get("/processes/modeler.json").get_json()
+    for name, text in {**words["labels"], **words["words"]}.items():
+        english = re.findall(r"[A-Za-z]{2,}", re.sub(r"\{\w+\}|%[a-z]", "", text))
+        assert not english, (name, text)
+    names = ("BPMN", "DMN", "XML", "Python", "Camunda")  # names of things, as in Chinese
+    params = dict.fromkeys(("lane", "form", "name", "value", "limit", "process", "count"), "")
+    with app.test_request_context():
+        for code in deploy_problems.PROBLEMS:
+            text = deploy_problems.message(DeploymentProblem("x.bpmn", "e", "", code, **params))
+            assert not set(re.findall(r"[A-Za-z]{2,}", text)) - set(names), (code, text)
