@@ -34,7 +34,8 @@ def raise_incident(session: Session, instance_id: int, source: str, message: str
     instance.error = message[:4000]
     session.flush()
     audit.record(session, audit.SYSTEM, "incident.raise", "process_instance", instance_id,
-                 incident_id=incident.id, source=source, message=message[:500])
+                 incident_id=incident.id, source=source, element=incident.element,
+                 message=message[:500])
     return incident
 
 
