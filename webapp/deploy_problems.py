@@ -56,12 +56,19 @@ WHAT = {"script": _l("script"), "pre-script": _l("script before the task"),
         "timer expression": _l("timer")}
 
 
+class _Params(dict[str, object]):
+    """A problem's params; one a sentence names that the engine did not give reads "?"."""
+
+    def __missing__(self, key: str) -> str:
+        return "?"
+
+
 def message(problem: DeploymentProblem) -> str:
     """The problem in the page's language (params the sentence does not use are ignored)."""
     template = PROBLEMS.get(problem.code)
     if template is None:
         return str(OTHER)
-    text = str(template) % {k: v for k, v in problem.params.items()}
+    text = str(template) % _Params(problem.params)
     what = problem.params.get("what")
     if what in WHAT:
         text = f"{WHAT[str(what)]}: {text}"
