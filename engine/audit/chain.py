@@ -65,13 +65,13 @@ def record(session: Session, actor: Actor, action: str, object_type: str,
     the lock is then held only for the commit. Returns the event as written
     (not attached to the session).
     """
-    return record_many(session, actor, [(action, object_type, object_id, summary)])[0]
+    return AuditEvent(**_append(session, actor, [(action, object_type, object_id, summary)])[0])
 
 
 Event = tuple[str, str, object, dict[str, Any]]  # action, object type, object id, summary
 
 
-def record_many(session: Session, actor: Actor, events: Sequence[Event]) -> list[AuditEvent]:
+def record_many(session: Session, actor: Actor, events: Sequence[Event]) -> None:
     """Append several events of one actor in one go: one head lock, one insert.
 
     The chain is computed in Python, so a batch of a thousand events costs
@@ -79,6 +79,11 @@ def record_many(session: Session, actor: Actor, events: Sequence[Event]) -> list
     from the var folder or the environment; the checkpoint of the new head is
     written once the caller commits.
     """
+    _append(session, actor, events)
+
+
+def _append(session: Session, actor: Actor, events: Sequence[Event]) -> list[dict[str, Any]]:
+    """The rows appended (as record_many says)."""
     if not events:
         return []
     settings = settings_of(session)
@@ -103,7 +108,7 @@ def record_many(session: Session, actor: Actor, events: Sequence[Event]) -> list
     session.execute(update(AuditHead).where(AuditHead.id == 1).values(
         last_hash=prev_hash, last_event_id=AuditHead.last_event_id + len(rows)))
     _checkpoint_after_commit(session, count, count + len(rows), prev_hash)
-    return [AuditEvent(**row) for row in rows]
+    return rows
 
 
 def _locked_head(session: Session) -> tuple[int, str]:

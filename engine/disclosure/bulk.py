@@ -207,7 +207,10 @@ def enter_checked(session: Session, actor: audit.Actor, category: str, departmen
         _start_data(category, department, record_id, row, direct, calendar),
         business_key=f"record-{record_id}", entity_id=row["entity_id"],
         area_code=department.area_code) for record_id, row in zip(ids, rows, strict=True)]
-    runtime.start_processes(session, actor, PROCESS_KEY, requests)  # sync_record follows
+    # Alike but for the record (and, for review, whether it is published): stamped.
+    varying = frozenset({"record_id"} if direct else {"record_id", "publishable"})
+    runtime.start_processes(session, actor, PROCESS_KEY, requests,
+                            varying=varying)  # sync_records follows
     return ids
 
 
