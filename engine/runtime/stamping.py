@@ -34,6 +34,7 @@ from engine.runtime.derive import (
     waiting_timers,
 )
 from engine.runtime.waiting import waiting_events
+from engine.workflow import spec_text
 
 _UUID = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
 _SCALARS = (str, int, float, bool, type(None))
@@ -111,6 +112,8 @@ def make_template(probe: Case, state: str, thrown: list[Any], data: dict[str, An
     if thrown:
         raise StampRefused("the probe threw events for other cases")
     workflow = probe.workflow
+    _require_unnamed(workflow, set(str.__str__(v)[_PREFIX:] for v in data.values()
+                                   if isinstance(v, Opaque)))
     ids = [str(t) for flow in (workflow, *workflow.subprocesses.values()) for t in flow.tasks]
     index = {task_id: i for i, task_id in enumerate(ids)}
     keys = {str.__str__(v): k for k, v in data.items() if isinstance(v, Opaque)}
@@ -131,6 +134,23 @@ def make_template(probe: Case, state: str, thrown: list[Any], data: dict[str, An
     return Template(chunks, slots, ids, derived_status(probe), _items(probe, index),
                     _timers(probe, index), _waiting(workflow, index), dict(workflow.data), {},
                     probe)
+
+
+_RAN = TaskState.COMPLETED | TaskState.STARTED | TaskState.READY | TaskState.WAITING | (
+    TaskState.ERROR)
+
+
+def _require_unnamed(workflow: BpmnWorkflow, keys: set[str]) -> None:
+    """No step that ran or waits names a varying key (a script, a condition, an event's
+    expression, a property): what the stand-ins cannot see (a type check, a method called
+    through its class) is refused here, by name."""
+    if not keys:
+        return
+    names = re.compile(r"\b(?:" + "|".join(map(re.escape, sorted(keys))) + r")\b")
+    specs = {id(task.task_spec): task.task_spec for task in tasks_in(workflow, _RAN)}
+    for spec in specs.values():
+        if names.search(spec_text(spec)):
+            raise StampRefused(f"step {spec.name} names a value that differs per case")
 
 
 def _items(probe: Case, index: dict[str, int]) -> list[tuple[int, dict[str, Any]]]:

@@ -13,8 +13,10 @@ import time_machine
 
 from engine import audit
 from engine.runtime import StartRequest, stamping, start_process, start_processes
+from engine.runtime.deploy import deploy
+from tests.engine.runtime.diagrams import PROCESS, WAIT, diagram, script
 from tests.engine.runtime.test_batch_start import notice_data, snapshot
-from tests.factories import MONDAY, case_data, make_entity
+from tests.factories import MONDAY, SETUP, case_data, make_entity
 
 ACTOR = audit.Actor("test:stamping", "test")
 pytestmark = pytest.mark.both_backends
@@ -75,6 +77,23 @@ def test_a_value_the_path_reads_is_not_stamped_and_each_case_gets_its_own(
     units = {item["candidate_org_id"] for b in batch
              for item in snapshot(session, b)["work_items"]}
     assert len(units) == 2
+
+
+def test_a_step_naming_a_varying_value_is_not_stamped_even_if_it_only_passes_it_on(
+        session, world, stamped):
+    # The stand-in would pass unnoticed here; the name in the script is enough to refuse.
+    deploy(session, SETUP, [("bounded.bpmn", diagram(script("copy", "kept = sample_id"),
+                                                     WAIT))])
+    requests = [StartRequest({"sample_id": n}, f"B-{n}") for n in range(2)]
+    with time_machine.travel(MONDAY, tick=False):
+        singles = [start_process(session, ACTOR, PROCESS, data=r.data,
+                                 business_key=r.business_key) for r in requests]
+        batch = start_processes(session, ACTOR, PROCESS, requests,
+                                varying=frozenset({"sample_id"}))
+    assert stamped == []
+    for single, batched in zip(singles, batch, strict=True):
+        assert snapshot(session, batched)["state"] == snapshot(session, single)["state"]
+        assert snapshot(session, batched)["timers"]
 
 
 @pytest.mark.parametrize("use", [
