@@ -96,7 +96,8 @@ def _append(session: Session, actor: Actor, events: Sequence[Event]) -> list[dic
     at = clock.now()
     rows = []
     for action, object_type, object_id, summary in events:
-        summary = json.loads(json.dumps(summary, ensure_ascii=False, default=str))
+        if not _plain(summary):  # as JSON will store it (dates as text, tuples as lists)
+            summary = json.loads(json.dumps(summary, ensure_ascii=False, default=str))
         digest = keyed_digest(key, prev_hash, at, actor.name, action, object_type,
                               str(object_id), summary, actor.origin)
         rows.append(dict(at=at, actor=actor.name, action=action, object_type=object_type,
@@ -109,6 +110,13 @@ def _append(session: Session, actor: Actor, events: Sequence[Event]) -> list[dic
         last_hash=prev_hash, last_event_id=AuditHead.last_event_id + len(rows)))
     _checkpoint_after_commit(session, count, count + len(rows), prev_hash)
     return rows
+
+
+_PLAIN = (str, int, bool, type(None))  # exact types: JSON gives them back as they are
+
+
+def _plain(summary: dict[str, Any]) -> bool:
+    return all(type(k) is str and type(v) in _PLAIN for k, v in summary.items())
 
 
 def _locked_head(session: Session) -> tuple[int, str]:

@@ -22,6 +22,10 @@ from engine.runtime.cases import AFTER_SAVE, AFTER_SAVE_MANY, Case
 PROCESS_KEY = "info_publication"
 NO_END = date(2099, 12, 31)  # a licence valid without end is published until it changes
 SENT = (RecordStatus.SUBMITTED, RecordStatus.PUBLISHED, RecordStatus.RECORDED)
+# The columns _synced reads and writes (a record's fields are not among them).
+_SYNCED = ("id", "instance_id", "category", "status", "decision_date", "entered_at",
+           "updated_at", "submitted_at", "entry_late_days", "reviewed_at", "published_at",
+           "publication_ends_on", "publication_late_days", "ended_at", "end_reason")
 
 
 def sync_record(session: Session, case: Case, _thrown: list[Any]) -> None:
@@ -46,7 +50,8 @@ def sync_records(session: Session, cases: list[Case], thrown: list[list[Any]]) -
         return
     table = DisclosureRecord.__table__
     stored = {row["id"]: row for row in session.execute(
-        select(table).where(table.c.id.in_(list(ours)))).mappings()} if ours else {}
+        select(*(table.c[name] for name in _SYNCED)).where(table.c.id.in_(list(ours)))
+    ).mappings()} if ours else {}
     events: list[audit.Event] = []
     changes: dict[tuple[str, ...], list[dict[str, Any]]] = defaultdict(list)
     for record_id, case in ours.items():
