@@ -83,11 +83,16 @@ class Seen:
 
     def __init__(self) -> None:
         self.rows: dict[tuple[str, str], int] = {}
+        self.codes: set[str] = set()  # whose stored records are in `rows` already
 
     def load(self, session: Session, category: str, department: OrgUnit,
              codes: set[str]) -> None:
+        """The stored records of the codes not met before (what this run enters after
+        that is in `rows` already, so a later batch of the file reads no code twice)."""
+        codes = codes - self.codes
         if not codes:
             return
+        self.codes |= codes
         stored = session.execute(select(DisclosureRecord.party_uscc,
                                         DisclosureRecord.decision_number).where(
             DisclosureRecord.category == category,

@@ -241,6 +241,7 @@ class StampedCase(Case):
         self.row, self.calendar = row, calendar
         self.template, self.values, self.task_ids = template, values, task_ids
         self._restore, self._workflow = restore, None
+        self._data: dict[str, Any] | None = None
 
     @property
     def workflow(self) -> BpmnWorkflow:
@@ -256,7 +257,9 @@ class StampedCase(Case):
     def data(self) -> dict[str, Any]:
         if self._workflow is not None:
             return self._workflow.data
-        return _put(self.template.data, self.values)
+        if self._data is None:
+            self._data = _put(self.template.data, self.values)
+        return self._data
 
     def step_data(self, variable: str) -> dict[str, Any]:
         if self._workflow is not None:
