@@ -2,11 +2,14 @@
 with `Opaque` stand-ins for the data that differs between the requests (a record's id),
 and each instance is that state with its own task ids and values.
 
-Stamping is only done when the probe proves the path did not read those values: any use
+Stamping is only done when the probe shows the path did not read those values: any use
 of a stand-in other than handing it on (comparing, hashing, formatting, measuring,
 calling its methods) raises and the caller starts the cases one by one instead; so does a
-stand-in found inside a larger string, a UUID that is not one of the probe's task ids, a
-message the probe threw, or a value that is not a JSON scalar.
+step that ran or waits naming one of them (what a stand-in cannot see: a type test, a
+method called through its class), a stand-in found inside a larger string, a UUID that is
+not one of the probe's task ids, a message the probe threw, or a value that is not a JSON
+scalar. Each stamped case shares the probe's moments (task state changes, annotations),
+taken in the same command.
 """
 
 from __future__ import annotations
