@@ -5,7 +5,9 @@ Registers entities (one per five rows), writes a department's penalty file in th
 code the registry does not hold, a date that does not exist), then checks it (the dry run)
 and imports it the way the import page does: checked batch by batch with the registry
 looked up once per batch, written, each record's info_publication case started through
-the runtime's bulk start. Target on SQLite: >= 2,000 rows/s. The reference, measured in
+the runtime's bulk start (stamped from one probe run per batch: engine.runtime.stamping).
+Target on SQLite: >= 2,000 rows/s; the import's CPU time is printed too, since a shared
+machine stretches the wall time. The reference, measured in
 the same run, is the web form's path for a sample of the rows: `new_record` then `submit`,
 one record at a time.
 """
