@@ -229,6 +229,19 @@ def verify_objection(session: Session, actor: audit.Actor, entry_id: int, upheld
     return entry
 
 
+def tell_warning(session: Session, actor: audit.Actor, entry_id: int, how: str
+                 ) -> CreditListEntry:
+    """The regulator told the entity, after the 60-day warning, that it moves to the serious
+    list at three years: how and when, on the entity's record."""
+    entry = _abnormal(session, entry_id)
+    how = note(how, "reply")
+    runtime.complete(session, actor, item_of(session, entry, "tell_warning"),
+                     {"warning_told": how})
+    audit.record(session, actor, "credit_lists.warning_told", "market_entity", entry.entity_id,
+                 entry_id=entry.id, reason=how)
+    return entry
+
+
 def complete_step(session: Session, actor: audit.Actor, item_id: int, data: dict[str, Any]
                   ) -> CreditListEntry:
     """A step of an abnormal entry's case submitted from its page or the API."""
@@ -244,6 +257,8 @@ def complete_step(session: Session, actor: audit.Actor, item_id: int, data: dict
         return accept_objection(session, actor, entry.id, decision, text)
     if item.task_name == "verify_objection":
         return verify_objection(session, actor, entry.id, decision == "upheld", text)
+    if item.task_name == "tell_warning":
+        return tell_warning(session, actor, entry.id, text)
     runtime.complete(session, actor, item.id, {})  # an urge of the joint-meeting office
     return entry
 
