@@ -43,7 +43,7 @@ from engine.unlicensed.steps import (
 __all__ = ["CaseRow", "CopyRow", "DepartmentFigures", "FINE_CAPS", "PROCESS_KEY", "SOURCES",
            "STATES", "answer_copy", "case_filter", "case_from_lead", "case_of_instance",
            "check_fine", "check_guidance", "competent_department", "complete_case_step",
-           "convert_open_leads", "copies", "copies_of", "decide_penalty", "enter_lead", "entity_cases",
-           "figures", "get_case", "has_reporter", "investigate",
+           "convert_open_leads", "copies", "copies_of", "decide_penalty", "enter_lead",
+           "entity_cases", "figures", "get_case", "has_reporter", "investigate",
            "lead_department", "list_cases", "may_read_reporter", "open_case", "open_steps",
            "report_from_public", "reporter_for", "step_light", "triage"]
