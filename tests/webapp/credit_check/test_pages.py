@@ -149,3 +149,19 @@ def test_another_implementing_department_sees_and_answers_what_it_owes(login, li
     health_row = text.split("隆阳区卫生健康委")[1].split("</tr>")[0]
     amr_row = text.split("隆阳区市场监管局")[1].split("</tr>")[0]
     assert "100%" in health_row and "0%" in amr_row
+
+
+def test_the_check_log_for_administrators_supervisors_and_auditors(login, listed):
+    check(login("chen"), listed.serious)
+    check(login("chen"), listed.clean, "honour")
+    assert login("chen").get("/credit-check/log").status_code == 404  # officers: no log
+    page = login("audit").get("/credit-check/log").get_data(as_text=True)
+    assert page.count('data-check="') == 2 and listed.serious in page and "许可申请2026-001" in page
+    restricted = login("wang").get("/credit-check/log?result=restricted").get_data(as_text=True)
+    assert restricted.count('data-check="') == 1 and listed.clean not in restricted
+    assert login("zhao").get("/credit-check/log").get_data(as_text=True).count(
+        'data-check="') == 0  # another area's office
+    export = login("zhang").get(f"/credit-check/log.xlsx?uscc={listed.clean}")
+    rows = list(openpyxl.load_workbook(io.BytesIO(export.data)).active.iter_rows(
+        values_only=True))
+    assert len(rows) == 2 and rows[1][2] == "chen" and rows[1][7] == listed.clean
