@@ -70,7 +70,7 @@ def _scope(user: User) -> ColumnElement[bool]:
 
 def _query(session: Session, user: User, asked: LogFilter) -> Select[Any]:
     zone = settings_of(session).timezone
-    query: Select[Any] = (select(CreditCheck, OrgUnit.name)
+    query = (select(CreditCheck).add_columns(OrgUnit.name)
              .outerjoin(OrgUnit, OrgUnit.id == CreditCheck.org_unit_id).where(_scope(user)))
     if asked.start:
         query = query.where(CreditCheck.checked_at >= clock.start_of_day(asked.start, zone))
