@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from functools import partial
 from pathlib import Path
 
@@ -19,8 +19,9 @@ from engine import audit, clock
 from engine.config import Settings
 from engine.db import settings_of
 from engine.errors import DeploymentError, DeploymentProblem, NotFound, SandboxViolation
-from engine.models import ProcessDefinition
+from engine.models import FormVersion, ProcessDefinition
 from engine.runtime.derive import PRIORITIES, properties_of
+from engine.runtime.form_versions import form_known, forms_to_pin, pin, pinned_digest
 from engine.runtime.forms import FORMS_DIR, form_exists
 from engine.runtime.schedule_rows import occurrence, schedule_version, timer_starts
 from engine.workflow import ParsedProcess, bounds, dump_spec, isolation, sandbox
@@ -52,12 +53,17 @@ def deploy_all(session: Session, actor: audit.Actor, files: Iterable[tuple[str, 
     new version then carries (the version is recorded in `calls`)."""
     files = list(files)
     parsed_all = parse_processes(files, partial(deployed_files, session))
+    has_form = partial(form_known, session, forms_dir=forms_dir)
     problems = [p for parsed in parsed_all
-                for p in check_process(parsed, forms_dir, settings_of(session))]
+                for p in check_process(parsed, forms_dir, settings_of(session), has_form)]
     if problems:
         raise DeploymentError(problems)
-    return [_store(session, actor, parsed, _digest(files, parsed, len(parsed_all)), comment)
-            for parsed in parsed_all]
+    stored = []
+    for parsed in parsed_all:  # each with the form versions it carries (forms/ deployed)
+        pins = forms_to_pin(session, parsed, forms_dir)
+        digest = pinned_digest(_digest(files, parsed, len(parsed_all)), pins)
+        stored.append(_store(session, actor, parsed, digest, comment, pins))
+    return stored
 
 
 def deployed_files(session: Session, key: str) -> tuple[int, list[tuple[str, str]]] | None:
@@ -80,7 +86,7 @@ def _digest(files: list[tuple[str, bytes]], parsed: ParsedProcess, processes: in
 
 
 def _store(session: Session, actor: audit.Actor, parsed: ParsedProcess, digest: str,
-           comment: str | None = None) -> tuple[ProcessDefinition, bool]:
+           comment: str | None, pins: dict[str, FormVersion]) -> tuple[ProcessDefinition, bool]:
     existing = session.execute(
         select(ProcessDefinition).where(ProcessDefinition.key == parsed.key,
                                         ProcessDefinition.sha256 == digest)
@@ -99,10 +105,12 @@ def _store(session: Session, actor: audit.Actor, parsed: ParsedProcess, digest: 
     )
     session.add(definition)
     session.flush()
+    pin(session, definition, pins)
     schedule_version(session, definition, parsed.spec)
     audit.record(session, actor, "process.deploy", "process_definition", definition.id,
                  key=definition.key, version=definition.version, sha256=digest,
-                 files=parsed.file_names, calls=parsed.calls, comment=comment)
+                 files=parsed.file_names, calls=parsed.calls, comment=comment,
+                 forms={key: row.version for key, row in pins.items()})
     return definition, True
 
 
@@ -186,15 +194,18 @@ def _sha256(files: list[tuple[str, bytes]]) -> str:
 
 
 def check_process(parsed: ParsedProcess, forms_dir: Path = FORMS_DIR,
-                  settings: Settings | None = None) -> list[DeploymentProblem]:
-    """Every reason the parsed process may not run here: lanes, forms, unsafe code, bounds."""
+                  settings: Settings | None = None,
+                  has_form: Callable[[str], bool] | None = None) -> list[DeploymentProblem]:
+    """Every reason the parsed process may not run here: lanes, forms, unsafe code, bounds.
+    A form exists when `has_form` says so (the database's), else when forms/ ships it."""
     settings = settings or Settings()
+    has_form = has_form or partial(form_exists, forms_dir=forms_dir)
     problems: list[DeploymentProblem] = []
     own = {name for name, _text in parsed.own_files()}
     for spec in [parsed.spec, *parsed.subprocess_specs.values()]:
         file = getattr(spec, "file", None) or parsed.bpmn_file
         if file in own:  # a called deployed process was checked when it was deployed
-            problems.extend(_check_spec(spec, file, forms_dir, settings))
+            problems.extend(_check_spec(spec, file, has_form, settings))
     for element, event in timer_starts(parsed.spec):
         try:
             occurrence(element, event, clock.now(), settings.timer_max_cycle_repetitions)
@@ -207,7 +218,7 @@ def check_process(parsed: ParsedProcess, forms_dir: Path = FORMS_DIR,
     return problems
 
 
-def _check_spec(spec: BpmnProcessSpec, file: str, forms_dir: Path,
+def _check_spec(spec: BpmnProcessSpec, file: str, has_form: Callable[[str], bool],
                 settings: Settings) -> list[DeploymentProblem]:
     problems: list[DeploymentProblem] = []
     user_tasks = {getattr(t, "bpmn_id", None) for t in spec.task_specs.values()
@@ -216,7 +227,7 @@ def _check_spec(spec: BpmnProcessSpec, file: str, forms_dir: Path,
         element = getattr(task_spec, "bpmn_id", None) or task_spec.name
         reasons = _loop_problems(task_spec, settings)
         if getattr(task_spec, "manual", False):
-            reasons += _user_task_problems(task_spec, forms_dir, settings)
+            reasons += _user_task_problems(task_spec, has_form, settings)
             holder_from = properties_of(task_spec).get("holderFrom")
             if holder_from is not None and (holder_from not in user_tasks
                                             or holder_from == element):
@@ -272,7 +283,8 @@ def _loop_problems(task_spec: object, settings: Settings) -> list[str]:
     return []
 
 
-def _user_task_problems(task_spec: object, forms_dir: Path, settings: Settings) -> list[str]:
+def _user_task_problems(task_spec: object, has_form: Callable[[str], bool],
+                        settings: Settings) -> list[str]:
     problems: list[str] = []
     lane = getattr(task_spec, "lane", None)
     if lane_rule(lane) is None:
@@ -280,7 +292,7 @@ def _user_task_problems(task_spec: object, forms_dir: Path, settings: Settings) 
                         if lane else "user task outside any lane has no assignment rule")
     properties = (getattr(task_spec, "extensions", None) or {}).get("properties", {})
     form_key = properties.get("formKey")
-    if form_key and not form_exists(form_key, forms_dir):
+    if form_key and not has_form(form_key):
         problems.append(f"form key {form_key!r} has no form in forms/")
     for name in ("dueWorkingDays", "followUpWorkingDays"):
         problems.extend(_workdays_problems(name, properties.get(name), settings))
