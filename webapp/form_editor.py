@@ -43,6 +43,17 @@ PROBLEMS = {
     "invalid": _l("This form cannot be read: check the fields."),
 }
 
+ENTRIES = {
+    "name": _l("Name (small letters, digits, _)"), "type": _l("Kind"),
+    "label_zh": _l("Label in Chinese"), "label_en": _l("Label in English"),
+    "choices": _l("Choices (for one or several choices)"),
+    "min_length": _l("Fewest characters"), "max_length": _l("Most characters"),
+    "min_value": _l("Smallest number"), "max_value": _l("Largest number"),
+    "show_if_field": _l("Shown only when the field (name)"),
+    "show_if_values": _l("has one of the values"), "title_zh": _l("Title in Chinese"),
+    "title_en": _l("Title in English"), "comment": _l("What this version changes"),
+}
+
 
 def _may_edit() -> bool:
     return user().has_role(Role.SYSADMIN)
@@ -97,9 +108,9 @@ def preview(form_key: str) -> ResponseReturnValue:
     rows = rows_typed(request.form)
     raw, unreadable = definition_of(request.form.get("title_zh", ""),
                                     request.form.get("title_en", ""), rows)
-    problems = unreadable or form_versions.form_problems(raw)
+    problems = unreadable or problems_by_input(rows, form_versions.form_problems(raw))
     return render_template("forms/_preview.html", preview=None if problems else _drawn(
-        form_key, raw), problems=bool(problems)), 422 if problems else 200
+        form_key, raw), preview_problems=_listed(rows, problems)), 422 if problems else 200
 
 
 @bp.post("/<form_key>/redeploy")
@@ -133,6 +144,22 @@ def _editor(form_key: str, title_zh: str, title_en: str, rows: list[Row],
         kinds=[(kind, FIELD_KINDS[kind]) for kind in FIELD_KINDS if kind in FIELD_TYPES],
         versions=form_versions.versions(database.session(), form_key), csrf=FlaskForm(),
         locale=select_locale(), next_row=_next_id(rows) + 1, template_row=Row("__N__")), status
+
+
+def _listed(rows: list[Row], problems: dict[str, str]) -> list[str]:
+    """Each problem as a line naming its field and entry: "Field 3 · Label in English: ..."."""
+    numbers = {row.id: n for n, row in enumerate(rows, 1)}
+    lines = []
+    for input_id, code in problems.items():
+        said = str(PROBLEMS.get(code, PROBLEMS["invalid"]))
+        parts = input_id.split("-", 2)
+        if len(parts) == 3 and parts[1] in numbers:
+            entry = ENTRIES.get(parts[2], parts[2])
+            lines.append(_("Field %(n)s", n=numbers[parts[1]]) + f" · {entry}: {said}")
+        else:
+            lines.append(f"{ENTRIES.get(input_id, '')}: {said}" if input_id in ENTRIES
+                         else said)
+    return lines
 
 
 def _drawn(form_key: str, raw: dict[str, Any]) -> FlaskForm:

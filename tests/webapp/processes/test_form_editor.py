@@ -43,7 +43,7 @@ def typed(extra: dict[str, str] | None = None, comment: str = "问清退回原�
 
 def test_the_list_shows_each_form_with_its_version_and_processes(login):
     text = login("admin").get("/processes/forms/").get_data(as_text=True)
-    row = text.split('id="form-sample_review"')[1].split("</tr>")[0]
+    row = text.split('id="form-sample_review"')[1].split("</li>")[0]
     assert "审查案件" in row and "版本 1" in row and "sample_review" in row
     assert 'href="/processes/forms/sample_review"' in row
 
@@ -108,3 +108,12 @@ def test_a_department_administrator_reads_and_may_not_save(login):
     text = client.get("/processes/forms/sample_review").get_data(as_text=True)
     assert "审查结论" in text and "<input" not in text.split("<main>")[1]
     assert client.post("/processes/forms/sample_review", typed(DETAIL)).status_code == 404
+
+
+def test_the_preview_says_what_keeps_it_from_being_drawn(login):
+    response = login("admin").post("/processes/forms/sample_review/preview",
+                                   typed(dict(DETAIL, label_en="", show_if_field="opinion")))
+    assert response.status_code == 422
+    text = response.get_data(as_text=True)
+    assert "字段 2 · 英文名称: 请填写此项。" in text
+    assert "字段 2 · 仅当字段（标识）: 请填写上方一个选择字段的名称。" in text

@@ -37,6 +37,17 @@
     timer = window.setTimeout(refresh, 350);
   }
 
+  // The blank last field stands for "add a field" without script; with it, the button does.
+  var last = rows.lastElementChild;
+  if (last && !Array.prototype.some.call(last.querySelectorAll("input, textarea"),
+                                         function (el) {
+                                           return el.type === "checkbox" ? el.checked
+                                             : el.value.trim();
+                                         })) {
+    last.remove();
+    var help = document.getElementById("blank-row-help");
+    if (help) { help.hidden = true; }
+  }
   tools(rows);
   var add = document.getElementById("add-field");
   add.hidden = false;
@@ -45,6 +56,7 @@
     rows.insertAdjacentHTML("beforeend", html);
     var row = rows.lastElementChild;
     tools(row);
+    choices(row);
     renumber();
     row.querySelector("input").focus();
   });
@@ -64,6 +76,19 @@
     renumber();
     button.focus();
     later();
+  });
+  // Choices matter only to choice fields: the others do not show them (what was typed stays).
+  function choices(row) {
+    var kind = row.querySelector("select[name$='-type']");
+    var box = row.querySelector("textarea[name$='-choices']");
+    if (kind && box) {
+      box.closest(".field").hidden = ["select", "multiselect"].indexOf(kind.value) < 0;
+    }
+  }
+  rows.querySelectorAll(".form-row").forEach(choices);
+  rows.addEventListener("change", function (event) {
+    var row = event.target.closest(".form-row");
+    if (row && event.target.name && /-type$/.test(event.target.name)) { choices(row); }
   });
   editor.addEventListener("input", later);
   editor.addEventListener("change", later);
