@@ -86,7 +86,8 @@ def save(form_key: str) -> ResponseReturnValue:
                                     request.form.get("title_en", ""), rows)
     comment = request.form.get("comment", "")
     try:
-        if unreadable:
+        if unreadable:  # and every other problem with them
+            form_versions.check(raw, comment)
             raise InvalidInput("unreadable entries", fields={})
         row, created = form_versions.save_form(database.session(), actor(), form_key, raw,
                                                comment)

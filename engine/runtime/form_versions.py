@@ -113,6 +113,16 @@ def save_form(session: Session, actor: audit.Actor, key: str, raw: dict[str, Any
     """Save an edited form as its next version (audited, with the version before and after);
     identical content saves nothing. A shipped form never deployed gets its shipped file as
     version 1 first, so the edit is version 2. InvalidInput names every bad entry."""
+    comment = check(raw, comment)
+    latest = sync_shipped(session, key, forms_dir)
+    if latest is not None and latest.sha256 == digest(raw):
+        return latest, False
+    return _store(session, actor, key, raw, comment), True
+
+
+def check(raw: dict[str, Any], comment: str) -> str:
+    """The comment, stripped, when the definition and the comment may be saved; else
+    InvalidInput naming every problem by entry (see `form_problems`, and `comment`)."""
     comment = (comment or "").strip()
     problems = form_problems(raw)
     if not comment:
@@ -121,10 +131,7 @@ def save_form(session: Session, actor: audit.Actor, key: str, raw: dict[str, Any
         problems["comment"] = "too_long"
     if problems:
         raise InvalidInput("the form definition has errors", fields=problems)
-    latest = sync_shipped(session, key, forms_dir)
-    if latest is not None and latest.sha256 == digest(raw):
-        return latest, False
-    return _store(session, actor, key, raw, comment), True
+    return comment
 
 
 def form_problems(raw: dict[str, Any]) -> dict[str, str]:

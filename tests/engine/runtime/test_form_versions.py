@@ -16,6 +16,8 @@ from engine.runtime.form_versions import form_problems, latest_version, save_for
 from engine.runtime.forms import form_for, form_of_task, shipped_raw
 from tests.factories import SETUP, make_world, sample_files, start_sample
 
+pytestmark = pytest.mark.both_backends  # the processes using a form are a grouped query
+
 REVIEW = shipped_raw("sample_review")
 assert REVIEW is not None
 DETAIL = {"name": "return_detail", "type": "textarea", "label_zh": "退回说明",

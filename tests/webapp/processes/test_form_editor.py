@@ -117,3 +117,12 @@ def test_the_preview_says_what_keeps_it_from_being_drawn(login):
     text = response.get_data(as_text=True)
     assert "字段 2 · 英文名称: 请填写此项。" in text
     assert "字段 2 · 仅当字段（标识）: 请填写上方一个选择字段的名称。" in text
+
+
+def test_a_number_that_cannot_be_read_is_named_with_the_other_problems(login):
+    bad = dict(DETAIL, min_length="two", label_zh="")
+    response = login("admin").post("/processes/forms/sample_review", typed(bad))
+    assert response.status_code == 422
+    text = response.get_data(as_text=True)
+    assert "请输入整数。" in text and "请填写此项。" in text
+    assert 'name="fields-7-min_length" value="two"' in text
