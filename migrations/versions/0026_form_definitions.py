@@ -1,7 +1,7 @@
 """form definitions: versioned forms, and the versions each process version uses
 
 Revision ID: 0026
-Revises: 0018
+Revises: 0029
 Create Date: 2026-12-03 18:20:00.000000
 """
 
@@ -14,7 +14,7 @@ import engine.models.base
 
 # revision identifiers, used by Alembic.
 revision: str = '0026'
-down_revision: str | Sequence[str] | None = '0018'
+down_revision: str | Sequence[str] | None = '0029'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
