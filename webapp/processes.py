@@ -19,7 +19,6 @@ from flask import (
     url_for,
 )
 from flask.typing import ResponseReturnValue
-from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -27,9 +26,8 @@ from werkzeug.exceptions import BadRequest
 
 from engine.errors import Conflict, DeploymentError, InvalidInput, NotFound
 from engine.models import Role
-from engine.runtime import drafts
+from engine.runtime import drafts, form_catalogue
 from engine.runtime.deploy import latest_definition
-from engine.runtime.forms import load_form
 from webapp import database, deploy_problems
 from webapp.access import actor, roles_required, user
 from webapp.modeler_words import LIBRARY_WORDS, PANEL_LABELS
@@ -134,14 +132,6 @@ def diff(key: str) -> ResponseReturnValue:
     drafts.version(session, key, newer)
     return render_template("processes/diff.html", process=process, older=older, newer=newer,
                            numbers=numbers)
-
-
-@bp.get("/forms/<form_key>")
-@roles_required(*READERS)
-def form(form_key: str) -> ResponseReturnValue:
-    definition = load_form(form_key)
-    return render_template("processes/form.html", definition=definition,
-                           locale=str(get_locale()), kinds=FIELD_KINDS)
 
 
 @bp.get("/new")
@@ -260,8 +250,9 @@ def modeler_data() -> ResponseReturnValue:
         lanes=[{"name": name, "role": role, "org_field": org_field, "joint_office": joint,
                 "meaning": str(LANE_MEANINGS.get(name, role))}
                for name, role, org_field, joint in drafts.lane_roles()],
-        forms=[{"key": key, "zh": zh, "en": en, "url": url_for("processes.form", form_key=key)}
-               for key, zh, en in drafts.forms()],
+        forms=[{"key": f.key, "zh": f.definition.title_zh, "en": f.definition.title_en,
+                "url": url_for("form_editor.edit", form_key=f.key)}
+               for f in form_catalogue.catalogue(database.session())],
         labels={name: str(text) for name, text in PANEL_LABELS.items()},
         words={english: str(text) for english, text in LIBRARY_WORDS.items()})
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from pathlib import Path
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -16,7 +15,7 @@ from engine.config import PROJECT_DIR
 from engine.errors import Conflict, EngineError, InvalidInput, NotFound, SandboxViolation
 from engine.models import InstanceStatus, ProcessDefinition, ProcessDraft, ProcessInstance
 from engine.runtime.deploy import deploy_all, latest_definition, own_files
-from engine.runtime.forms import FORMS_DIR, load_form
+from engine.runtime.forms import FORMS_DIR
 from engine.workflow import sandbox
 from engine.workflow.xml import BPMN_NS, kind_of, parse_xml
 from rules.lanes import LANE_RULES
@@ -183,15 +182,3 @@ def lane_roles() -> list[tuple[str, str, str | None, bool]]:
     """The lane rules: (lane key, role, org field, joint office of the area)."""
     return [(name, rule.role, rule.org_field, rule.joint_office_of_area)
             for name, rule in LANE_RULES.items()]
-
-
-def forms(forms_dir: Path = FORMS_DIR) -> list[tuple[str, str, str]]:
-    """The forms a user task may name: (key, title zh, title en)."""
-    found = []
-    for path in sorted(forms_dir.glob("*.toml")):
-        try:
-            form = load_form(path.stem, forms_dir)
-        except EngineError:
-            continue
-        found.append((path.stem, form.title_zh, form.title_en))
-    return found
