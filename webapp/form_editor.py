@@ -12,7 +12,8 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 
-from engine.errors import DeploymentError, InvalidInput
+from engine.disclosure.categories import CATEGORIES, ENVELOPE_FORM
+from engine.errors import Conflict, DeploymentError, InvalidInput
 from engine.models import Role
 from engine.runtime import form_catalogue, form_versions
 from engine.runtime.forms import FIELD_TYPES, parse_form, shipped_raw
@@ -24,6 +25,9 @@ from webapp.i18n import select_locale
 from webapp.processes import FIELD_KINDS, READERS
 
 bp = Blueprint("form_editor", __name__, url_prefix="/processes/forms")
+# The enterprise-information records' forms: their fields are the national standard's and
+# the import templates' columns, read by the records pages, not by a diagram; read only here.
+STANDARD = frozenset({ENVELOPE_FORM, *(c.form_key for c in CATEGORIES.values())})
 PROBLEMS = {
     "required": _l("Fill this in."),
     "bad_name": _l("Use small letters, digits and _, starting with a letter."),
@@ -59,20 +63,26 @@ def _may_edit() -> bool:
     return user().has_role(Role.SYSADMIN)
 
 
+def _editable(form_key: str) -> None:
+    if form_key in STANDARD:
+        raise Conflict(f"form {form_key!r} follows the records' standard", code="form_standard")
+
+
 @bp.get("/")
 @roles_required(*READERS)
 def index() -> ResponseReturnValue:
     return render_template("forms/index.html", forms=form_catalogue.catalogue(
-        database.session()), locale=select_locale(), may_edit=_may_edit())
+        database.session()), locale=select_locale(), may_edit=_may_edit(), standard=STANDARD)
 
 
 @bp.get("/<form_key>")
 @roles_required(*READERS)
 def edit(form_key: str) -> ResponseReturnValue:
     form = form_catalogue.summary(database.session(), form_key)
-    if not _may_edit():
+    if not _may_edit() or form_key in STANDARD:
         return render_template("processes/form.html", definition=form.definition,
-                               locale=select_locale(), kinds=FIELD_KINDS)
+                               locale=select_locale(), kinds=FIELD_KINDS,
+                               standard=form_key in STANDARD)
     raw = form.latest.definition if form.latest else _raw_of(form_key)
     return _editor(form_key, raw.get("title_zh", ""), raw.get("title_en", ""), rows_of(raw))
 
@@ -81,6 +91,7 @@ def edit(form_key: str) -> ResponseReturnValue:
 @roles_required(Role.SYSADMIN)
 def save(form_key: str) -> ResponseReturnValue:
     form_catalogue.summary(database.session(), form_key)
+    _editable(form_key)
     rows = rows_typed(request.form)
     raw, unreadable = definition_of(request.form.get("title_zh", ""),
                                     request.form.get("title_en", ""), rows)
@@ -106,6 +117,7 @@ def save(form_key: str) -> ResponseReturnValue:
 @roles_required(Role.SYSADMIN)
 def preview(form_key: str) -> ResponseReturnValue:
     """The form as typed, drawn as a task shows it; or what keeps it from being drawn."""
+    _editable(form_key)
     rows = rows_typed(request.form)
     raw, unreadable = definition_of(request.form.get("title_zh", ""),
                                     request.form.get("title_en", ""), rows)
@@ -117,6 +129,7 @@ def preview(form_key: str) -> ResponseReturnValue:
 @bp.post("/<form_key>/redeploy")
 @roles_required(Role.SYSADMIN)
 def redeploy(form_key: str) -> ResponseReturnValue:
+    _editable(form_key)
     try:
         deployed = form_catalogue.redeploy_users(database.session(), actor(), form_key)
     except DeploymentError:

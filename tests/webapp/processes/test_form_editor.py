@@ -126,3 +126,15 @@ def test_a_number_that_cannot_be_read_is_named_with_the_other_problems(login):
     text = response.get_data(as_text=True)
     assert "请输入整数。" in text and "请填写此项。" in text
     assert 'name="fields-7-min_length" value="two"' in text
+
+
+def test_the_records_forms_are_listed_apart_and_read_only(login):
+    client = login("admin")
+    text = client.get("/processes/forms/").get_data(as_text=True)
+    records = text.split("涉企信息记录")[1]
+    assert 'id="form-disclosure_penalty"' in records and "国家标准" in records
+    page = client.get("/processes/forms/disclosure_penalty").get_data(as_text=True)
+    assert "国家标准" in page and "<input" not in page.split("<main>")[1]
+    refused = client.post("/processes/forms/disclosure_penalty", typed())
+    assert refused.status_code == 409
+    assert "不能在此修改" in refused.get_data(as_text=True)
