@@ -9,6 +9,7 @@ from engine.models.credit import IN_FORCE, CreditListEntry, ListStatus, ListType
 from engine.models.credit_check import (
     CatalogueVersion,
     CreditCheck,
+    CreditFeedback,
     CreditHit,
     FeedbackOutcome,
     JointMeasure,
@@ -29,6 +30,7 @@ from engine.models.dual_notice import (
     UnlicensedLead,
 )
 from engine.models.entity import MarketEntity, RoutingState
+from engine.models.form import FormVersion, ProcessForm
 from engine.models.inspection import AbnormalRequest, Inspection
 from engine.models.notification import (
     DeliveryChannel,
@@ -74,6 +76,8 @@ from engine.models.spot_check import (
 from engine.models.unlicensed import UnlicensedCase, UnlicensedCopy, UnlicensedReporter
 
 __all__ = [
+    "FormVersion",
+    "ProcessForm",
     "AbnormalRequest",
     "Inspection",
     "IN_FORCE",
@@ -82,6 +86,7 @@ __all__ = [
     "DecisionSequence",
     "CatalogueVersion",
     "CreditCheck",
+    "CreditFeedback",
     "CreditHit",
     "FeedbackOutcome",
     "JointMeasure",

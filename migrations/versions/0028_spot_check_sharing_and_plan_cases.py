@@ -1,7 +1,7 @@
 """a work item shared with the drawn pair; the plan's approval case
 
 Revision ID: 0028
-Revises: 0018
+Revises: 0026
 Create Date: 2026-12-03 18:30:00
 """
 
@@ -12,7 +12,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision: str = '0028'
-down_revision: str | Sequence[str] | None = '0018'
+down_revision: str | Sequence[str] | None = '0026'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
