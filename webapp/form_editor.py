@@ -13,7 +13,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 
 from engine.disclosure.categories import CATEGORIES, ENVELOPE_FORM
-from engine.errors import Conflict, DeploymentError, InvalidInput
+from engine.errors import DeploymentError, InvalidInput
 from engine.models import Role
 from engine.runtime import form_catalogue, form_versions
 from engine.runtime.forms import FIELD_TYPES, parse_form, shipped_raw
@@ -63,9 +63,13 @@ def _may_edit() -> bool:
     return user().has_role(Role.SYSADMIN)
 
 
-def _editable(form_key: str) -> None:
-    if form_key in STANDARD:
-        raise Conflict(f"form {form_key!r} follows the records' standard", code="form_standard")
+def _refused(form_key: str) -> ResponseReturnValue | None:
+    """Back to the form, saying why, when it is one of the records' standard forms."""
+    if form_key not in STANDARD:
+        return None
+    flash(_("The fields of enterprise-information records follow the national standard and "
+            "the import templates: they cannot be changed here."), "error")
+    return redirect(url_for("form_editor.edit", form_key=form_key), 303)
 
 
 @bp.get("/")
@@ -91,7 +95,8 @@ def edit(form_key: str) -> ResponseReturnValue:
 @roles_required(Role.SYSADMIN)
 def save(form_key: str) -> ResponseReturnValue:
     form_catalogue.summary(database.session(), form_key)
-    _editable(form_key)
+    if refused := _refused(form_key):
+        return refused
     rows = rows_typed(request.form)
     raw, unreadable = definition_of(request.form.get("title_zh", ""),
                                     request.form.get("title_en", ""), rows)
@@ -117,7 +122,8 @@ def save(form_key: str) -> ResponseReturnValue:
 @roles_required(Role.SYSADMIN)
 def preview(form_key: str) -> ResponseReturnValue:
     """The form as typed, drawn as a task shows it; or what keeps it from being drawn."""
-    _editable(form_key)
+    if refused := _refused(form_key):
+        return refused
     rows = rows_typed(request.form)
     raw, unreadable = definition_of(request.form.get("title_zh", ""),
                                     request.form.get("title_en", ""), rows)
@@ -129,7 +135,8 @@ def preview(form_key: str) -> ResponseReturnValue:
 @bp.post("/<form_key>/redeploy")
 @roles_required(Role.SYSADMIN)
 def redeploy(form_key: str) -> ResponseReturnValue:
-    _editable(form_key)
+    if refused := _refused(form_key):
+        return refused
     try:
         deployed = form_catalogue.redeploy_users(database.session(), actor(), form_key)
     except DeploymentError:

@@ -34,8 +34,6 @@ REASONS: dict[str, LazyString] = {
     "no_such_process": _l("This process is not deployed."),
     "no_such_draft": _l("This process has no saved draft: save it first."),
     "no_such_form": _l("The form of this task is missing. Tell the operators."),
-    "form_standard": _l("The fields of enterprise-information records follow the national "
-                        "standard and the import templates: they cannot be changed here."),
     "no_such_decision_table": _l("This decision table is not deployed."),
     "not_a_notice_task": _l("This task is not a step of a dual notice."),
     "no_such_record": _l("This record does not exist, or it is not in your area of work."),
