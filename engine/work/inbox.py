@@ -221,8 +221,9 @@ def tab_counts(session: Session, user: User, calendar: WorkdayCalendar) -> dict[
 
 
 def _counts(session: Session, conditions: dict[Tab, ColumnElement[bool]]) -> dict[str, int]:
-    """One statement with a count subquery per tab."""
-    counts = [select(func.count(WorkItem.id)).where(conditions[tab]).scalar_subquery()
+    """One statement with a count subquery per tab. count(*), not count(id): PostgreSQL
+    can then count from the tab's index alone (an index-only scan) without visiting rows."""
+    counts = [select(func.count()).select_from(WorkItem).where(conditions[tab]).scalar_subquery()
               for tab in TABS]
     return dict(zip(TABS, session.execute(select(*counts)).one(), strict=True))
 
