@@ -54,9 +54,9 @@ translations: $(STAMP)
 
 # After changing labels: extract them and merge them into the catalogs, then translate.
 translations-update: $(STAMP)
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k lazy_pgettext:1c,2 --no-location --sort-output \
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k lazy_pgettext:1c,2 --no-location --sort-output -w 100 \
 		-o webapp/translations/messages.pot .
-	$(BIN)/pybabel update -i webapp/translations/messages.pot -d webapp/translations
+	$(BIN)/pybabel update -w 100 -i webapp/translations/messages.pot -d webapp/translations
 
 # --- running -----------------------------------------------------------------
 

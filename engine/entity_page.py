@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
-from engine import audit, credit_lists, entity_records, runtime
+from engine import audit, credit_lists, entity_records, runtime, unlicensed
 from engine.calendar import WorkdayCalendar
 from engine.disclosure import queries as records
 from engine.dual_notice import papers as notice_papers
@@ -28,6 +28,8 @@ class EntityPage:
     commitments: list[Commitment]
     records: list[DisclosureRecord]  # enterprise information (涉企信息) the actor sees
     list_entries: list[CreditListEntry]  # its credit list history (read by everyone signed in)
+    # Its unlicensed-operation cases the actor sees (no reporter: that stays on the case).
+    unlicensed_cases: list[unlicensed.CaseRow]
 
 
 def entity_page(session: Session, actor: audit.Actor, entity_id: int,
@@ -46,12 +48,18 @@ def entity_page(session: Session, actor: audit.Actor, entity_id: int,
         trail=entity_records.entity_trail(session, shown.entity), papers=papers,
         commitments=notice_papers.commitments_of(session, actor, entity_id) if papers else [],
         records=_records(session, actor, entity_id),
-        list_entries=credit_lists.entity_history(session, entity_id))
+        list_entries=credit_lists.entity_history(session, entity_id),
+        unlicensed_cases=_cases(session, actor, entity_id))
 
 
 def _records(session: Session, actor: audit.Actor, entity_id: int) -> list[DisclosureRecord]:
     user = runtime.actor_user(session, actor)
     return records.records_of_entity(session, user, entity_id) if user is not None else []
+
+
+def _cases(session: Session, actor: audit.Actor, entity_id: int) -> list[unlicensed.CaseRow]:
+    user = runtime.actor_user(session, actor)
+    return unlicensed.entity_cases(session, user, entity_id) if user is not None else []
 
 
 def _registers(session: Session, actor: audit.Actor, entity_id: int) -> bool:

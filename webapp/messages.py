@@ -160,6 +160,7 @@ REASONS: dict[str, LazyString] = {
     "list_objection_too_late": _l("Objections are admitted within 30 days of the listing."),
     "application_pending": _l("An application already waits for its answer."),
     "reports_not_due": _l("Annual reports are due until 30 June: propose after it."),
+    "not_a_log_reader": _l("Only administrators, supervisors and auditors read the check log."),
     "no_upper_level": _l("The level above is not on the platform to approve this listing."),
     "early_removal_too_early": _l("Early removal is possible only after one year on the list."),
 }

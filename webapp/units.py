@@ -23,7 +23,7 @@ from webapp.forms import filled, strip
 from webapp.prg import recall, send_back
 
 bp = Blueprint("units", __name__, url_prefix="/admin/units")
-KINDS = {OrgKind.CITY: _l("City"), OrgKind.COUNTY: _l("County"),
+KINDS = {OrgKind.PROVINCE: _l("Province"), OrgKind.CITY: _l("City"), OrgKind.COUNTY: _l("County"),
          OrgKind.DEPARTMENT: _l("Department"), OrgKind.SECTION: _l("Section"),
          OrgKind.STATION: _l("Station"), OrgKind.JOINT_OFFICE: _l("Joint-meeting office"),
          OrgKind.PARK: _l("Industrial park")}

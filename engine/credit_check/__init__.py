@@ -29,16 +29,20 @@ from engine.credit_check.feedback import (
     Pending,
     awaiting_feedback,
     feedback_figures,
+    feedback_of,
     get_check,
+    implementing_department,
     recent_checks,
     record_feedback,
 )
 from engine.credit_check.files import check_file, codes_of_file
+from engine.credit_check.log import LogFilter, LogRow, check_log, export_log
 from engine.credit_check.vocabulary import ACTIONS, DEPARTMENTS
 
-__all__ = ["ACTIONS", "DEPARTMENTS", "MAX_BATCH", "Answer", "Catalogue", "FigureRow",
-           "Measure", "Pending", "Report", "Restriction", "awaiting_feedback",
-           "catalogue_version", "check_codes", "check_file", "check_one", "codes_of_file",
-           "current_catalogue", "feedback_figures", "find_restrictions", "get_check",
-           "may_edit", "publish_catalogue", "recent_checks", "record_feedback", "remove_measure",
+__all__ = ["ACTIONS", "Answer", "Catalogue", "DEPARTMENTS", "FigureRow", "LogFilter", "LogRow",
+           "MAX_BATCH", "Measure", "Pending", "Report", "Restriction", "awaiting_feedback",
+           "catalogue_version", "check_codes", "check_file", "check_log", "check_one",
+           "codes_of_file", "current_catalogue", "export_log", "feedback_figures", "feedback_of",
+           "find_restrictions", "get_check", "implementing_department", "may_edit",
+           "publish_catalogue", "recent_checks", "record_feedback", "remove_measure",
            "restrictions_for_diagram", "save_measure", "seed_catalogue", "versions"]

@@ -12,17 +12,23 @@ from sqlalchemy import exists, or_, select
 from sqlalchemy.orm import Session
 
 from engine import audit, clock, runtime
-from engine.calendar import WorkdayCalendar, calendar_for
 from engine.credit_lists.entries import (
     calendar_of,
     end_publication,
-    get_entry,
     item_of,
     moment,
     new_entry,
     note,
     pending,
     start_case,
+)
+from engine.credit_lists.procedure import (
+    answer_application,
+    calendar_for_area,
+    complete_with,
+    entry_on,
+    file_application,
+    require_regulator,
 )
 from engine.credit_lists.rules import (
     ABNORMAL_REASONS,
@@ -37,7 +43,6 @@ from engine.credit_lists.rules import (
     regulator_of,
     years_after,
 )
-from engine.db import settings_of
 from engine.errors import Conflict, Forbidden, InvalidInput
 from engine.models import (
     AnnualReport,
@@ -46,23 +51,10 @@ from engine.models import (
     ListStatus,
     ListType,
     MarketEntity,
-    OrgUnit,
 )
-from engine.runtime.signals import deliver_signal
 
 GONE = ("注销", "吊销", "迁出", "已注销", "已吊销", "已迁出")  # no longer reports
 REPORT_DEADLINE = (6, 30)  # the previous year's annual report is due by 30 June
-
-
-def require_regulator(session: Session, actor: audit.Actor, regulator: OrgUnit) -> None:
-    """Only the people of the deciding market regulator act on its entries (the system, a
-    procedure or the scheduler, acts for any)."""
-    user = runtime.actor_user(session, actor)
-    if user is None:
-        return
-    if user.org_unit is None or not user.org_unit.path.startswith(regulator.path):
-        raise Forbidden("only the market regulator of the area acts on its list",
-                        code="not_the_regulator")
 
 
 def propose_abnormal(session: Session, actor: audit.Actor, entity: MarketEntity, *,
@@ -164,8 +156,8 @@ def apply_for_removal(session: Session, actor: audit.Actor, entry_id: int, reaso
     require_regulator(session, actor, regulator_of(session, entry.area_code))
     if reason not in REMOVAL_REASONS:
         raise InvalidInput("one of the removal reasons", fields={"reason": "not_a_choice"})
-    return _apply(session, actor, entry, "removal", "removal_applied", note(text, "text"),
-                  reason=reason)
+    return file_application(session, actor, entry, "removal", "removal_applied",
+                            note(text, "text"), reason=reason)
 
 
 def review_removal(session: Session, actor: audit.Actor, entry_id: int, decision: str,
@@ -174,7 +166,8 @@ def review_removal(session: Session, actor: audit.Actor, entry_id: int, decision
     entry = _abnormal(session, entry_id)
     if decision not in ("grant", "refuse"):
         raise InvalidInput("grant or refuse", fields={"decision": "not_a_choice"})
-    application = _answer(session, actor, entry, "removal", decision, note(reply, "reply"))
+    application = answer_application(session, actor, entry, "removal", decision == "grant",
+                                     note(reply, "reply"))
     if decision == "grant":
         entry.removal_reason, entry.removal_text = application.reason, application.text
     runtime.complete(session, actor, item_of(session, entry, "review_removal"),
@@ -193,7 +186,8 @@ def file_objection(session: Session, actor: audit.Actor, entry_id: int, text: st
             calendar_of(session, entry).today() - entry.listed_on).days > OBJECTION_DAYS:
         raise Forbidden("objections are admitted within 30 days of the listing",
                         code="list_objection_too_late", entry_id=entry.id)
-    return _apply(session, actor, entry, "objection", "objection_filed", note(text, "text"))
+    return file_application(session, actor, entry, "objection", "objection_filed",
+                            note(text, "text"))
 
 
 def accept_objection(session: Session, actor: audit.Actor, entry_id: int, decision: str,
@@ -206,7 +200,7 @@ def accept_objection(session: Session, actor: audit.Actor, entry_id: int, decisi
     if application is None:
         raise Conflict("no objection waits", code="wrong_entry_state", entry_id=entry.id)
     if decision == "reject":
-        _answer(session, actor, entry, "objection", "refuse", note(reply, "reply"))
+        answer_application(session, actor, entry, "objection", False, note(reply, "reply"))
     else:
         application.status = "accepted"
     runtime.complete(session, actor, item_of(session, entry, "accept_objection"),
@@ -218,8 +212,7 @@ def verify_objection(session: Session, actor: audit.Actor, entry_id: int, upheld
                      reply: str) -> CreditListEntry:
     """The officer's verification and written reply: upheld, the listing is annulled."""
     entry = _abnormal(session, entry_id)
-    _answer(session, actor, entry, "objection", "grant" if upheld else "refuse",
-            note(reply, "reply"))
+    answer_application(session, actor, entry, "objection", upheld, note(reply, "reply"))
     if upheld:
         entry.removal_text = reply.strip()
     runtime.complete(session, actor, item_of(session, entry, "verify_objection"),
@@ -229,42 +222,32 @@ def verify_objection(session: Session, actor: audit.Actor, entry_id: int, upheld
     return entry
 
 
+def tell_warning(session: Session, actor: audit.Actor, entry_id: int, how: str
+                 ) -> CreditListEntry:
+    """The regulator told the entity, after the 60-day warning, that it moves to the serious
+    list at three years: how and when, on the entity's record."""
+    entry = _abnormal(session, entry_id)
+    how = note(how, "reply")
+    runtime.complete(session, actor, item_of(session, entry, "tell_warning"),
+                     {"warning_told": how})
+    audit.record(session, actor, "credit_lists.warning_told", "market_entity", entry.entity_id,
+                 entry_id=entry.id, reason=how)
+    return entry
+
+
 def complete_step(session: Session, actor: audit.Actor, item_id: int, data: dict[str, Any]
                   ) -> CreditListEntry:
     """A step of an abnormal entry's case submitted from its page or the API."""
-    item = runtime.get_work_item(session, actor, item_id)
-    entry = _entry_of_item(session, item.instance_id)
-    text = str(data.get("reply") or data.get("reason") or "")
-    decision = str(data.get("decision", ""))
-    if item.task_name == "decide_listing":
-        return decide_listing(session, actor, entry.id, decision, text)
-    if item.task_name == "review_removal":
-        return review_removal(session, actor, entry.id, decision, text)
-    if item.task_name == "accept_objection":
-        return accept_objection(session, actor, entry.id, decision, text)
-    if item.task_name == "verify_objection":
-        return verify_objection(session, actor, entry.id, decision == "upheld", text)
-    runtime.complete(session, actor, item.id, {})  # an urge of the joint-meeting office
-    return entry
-
-
-def calendar_for_area(session: Session, regulator: OrgUnit) -> WorkdayCalendar:
-    return calendar_for(session, settings_of(session), regulator.area_code)
-
-
-def _entry_of_item(session: Session, instance_id: int) -> CreditListEntry:
-    entry = session.execute(select(CreditListEntry).where(
-        CreditListEntry.instance_id == instance_id)).scalar()
-    if entry is None:
-        raise Conflict("the task is no list entry's step", code="wrong_entry_state")
-    return entry
-
-
-def _abnormal(session: Session, entry_id: int) -> CreditListEntry:
-    entry = get_entry(session, entry_id)
-    if entry.list_type != ListType.ABNORMAL:
-        raise Conflict("not an abnormal-list entry", code="wrong_entry_state", entry_id=entry.id)
-    return entry
+    return complete_with(session, actor, item_id, data, {
+        "decide_listing": lambda e, decision, text, _: decide_listing(
+            session, actor, e.id, decision, text),
+        "review_removal": lambda e, decision, text, _: review_removal(
+            session, actor, e.id, decision, text),
+        "accept_objection": lambda e, decision, text, _: accept_objection(
+            session, actor, e.id, decision, text),
+        "verify_objection": lambda e, decision, text, _: verify_objection(
+            session, actor, e.id, decision == "upheld", text),
+        "tell_warning": lambda e, _decision, text, _: tell_warning(session, actor, e.id, text)})
 
 
 def _on_list(session: Session, entity_id: int) -> bool:
@@ -274,41 +257,5 @@ def _on_list(session: Session, entity_id: int) -> bool:
     ).scalar() is not None
 
 
-def _apply(session: Session, actor: audit.Actor, entry: CreditListEntry, kind: str,
-           signal: str, text: str, reason: str | None = None) -> CreditListApplication:
-    """An application recorded and its signal delivered to the entry's case."""
-    if entry.status != ListStatus.LISTED or entry.instance_id is None:
-        raise Conflict("the entry is not listed", code="wrong_entry_state", entry_id=entry.id)
-    if pending(session, entry, kind) is not None:
-        raise Conflict("an application already waits", code="application_pending",
-                       entry_id=entry.id)
-    application = CreditListApplication(
-        entry_id=entry.id, kind=kind, reason=reason, text=text, status="pending",
-        conditions={}, applied_on=calendar_of(session, entry).today(), created_by=actor.name,
-        created_at=clock.now())
-    session.add(application)
-    session.flush()
-    runtime_signal(session, entry, signal)
-    audit.record(session, actor, f"credit_lists.{kind}_applied", "credit_list_entry", entry.id,
-                 application_id=application.id, reason=reason)
-    return application
-
-
-def runtime_signal(session: Session, entry: CreditListEntry, signal: str) -> None:
-    assert entry.instance_id is not None
-    deliver_signal(session, entry.instance_id, signal, {}, entry_id=entry.id)
-
-
-def _answer(session: Session, actor: audit.Actor, entry: CreditListEntry, kind: str,
-            decision: str, reply: str) -> CreditListApplication:
-    application = pending(session, entry, kind)
-    if application is None:
-        raise Conflict("no application waits", code="wrong_entry_state", entry_id=entry.id)
-    application.status = "granted" if decision == "grant" else "refused"
-    application.reply = reply
-    application.decided_on = calendar_of(session, entry).today()
-    application.decided_by = actor.name
-    audit.record(session, actor, f"credit_lists.{kind}_{application.status}",
-                 "credit_list_entry", entry.id, application_id=application.id)
-    return application
-
+def _abnormal(session: Session, entry_id: int) -> CreditListEntry:
+    return entry_on(session, entry_id, ListType.ABNORMAL)

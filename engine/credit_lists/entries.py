@@ -211,6 +211,9 @@ def sync_entry(session: Session, case: Case, _thrown: list[Any]) -> None:
         if entry.warned_on is None:
             entry.warned_on = today
             _changed(session, entry, "warned", ends_on=_iso(entry.ends_on))
+            # On the entity's own record too; the regulator's task to tell it is the case's.
+            audit.record(session, audit.SYSTEM, "credit_lists.warned", "market_entity",
+                         entry.entity_id, entry_id=entry.id, moves_on=_iso(entry.ends_on))
         return
     target = {"listed": ListStatus.LISTED, "refused": ListStatus.REFUSED,
               "annulled": ListStatus.REFUSED, "removed": ListStatus.REMOVED,

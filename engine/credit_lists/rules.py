@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine.errors import NotFound
-from engine.models import OrgUnit
+from engine.models import OrgKind, OrgUnit
 
 ABNORMAL_PROCESS = "abnormal_list"
 SERIOUS_PROCESS = "serious_list"
@@ -62,14 +62,22 @@ def regulator_of(session: Session, area_code: str) -> OrgUnit:
 
 
 def upper_regulator(session: Session, unit: OrgUnit) -> OrgUnit | None:
-    """The market regulator one level up (the city's for a county's), when the platform has
-    it; None for the city (the province is not on the platform)."""
+    """The market regulator one level up, when the platform has it: the city's for a
+    county's (the area's parent in the tree); the province's for the city's (the province
+    has a tree of its own, its area code the city's first two digits and 0000); None when
+    that unit is absent."""
     area = session.execute(select(OrgUnit).where(OrgUnit.code == unit.area_code)).scalar()
-    parent = session.get(OrgUnit, area.parent_id) if area and area.parent_id else None
-    if parent is None:
+    if area is None:
+        return None
+    parent = session.get(OrgUnit, area.parent_id) if area.parent_id else None
+    if parent is not None:
+        upper_area = parent.area_code
+    elif area.kind == OrgKind.CITY:
+        upper_area = f"{area.area_code[:2]}0000"
+    else:
         return None
     return session.execute(select(OrgUnit).where(
-        OrgUnit.code == f"{parent.area_code}-amr")).scalar()
+        OrgUnit.code == f"{upper_area}-amr", OrgUnit.active.is_(True))).scalar()
 
 
 def issuer_word(session: Session, unit: OrgUnit) -> str:

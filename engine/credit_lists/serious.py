@@ -13,18 +13,23 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine import audit, clock, runtime
-from engine.credit_lists.abnormal import calendar_for_area, require_regulator, runtime_signal
 from engine.credit_lists.entries import (
     calendar_of,
     end_publication,
-    get_entry,
     item_of,
     moment,
     new_entry,
     note,
-    pending,
     start_case,
     upper_code,
+)
+from engine.credit_lists.procedure import (
+    answer_application,
+    calendar_for_area,
+    complete_with,
+    entry_on,
+    file_application,
+    require_regulator,
 )
 from engine.credit_lists.rules import (
     EARLY_CONDITIONS,
@@ -127,19 +132,8 @@ def apply_for_early_removal(session: Session, actor: audit.Actor, entry_id: int,
     if calendar_of(session, entry).today() < years_after(entry.listed_on, EARLY_YEARS):
         raise Forbidden("early removal only after one year on the list",
                         code="early_removal_too_early", entry_id=entry.id)
-    if pending(session, entry, "early_removal") is not None:
-        raise Conflict("an application already waits", code="application_pending",
-                       entry_id=entry.id)
-    application = CreditListApplication(
-        entry_id=entry.id, kind="early_removal", text=note(text, "text"), status="pending",
-        conditions={}, applied_on=calendar_of(session, entry).today(), created_by=actor.name,
-        created_at=clock.now())
-    session.add(application)
-    session.flush()
-    runtime_signal(session, entry, "early_removal_applied")
-    audit.record(session, actor, "credit_lists.early_removal_applied", "credit_list_entry",
-                 entry.id, application_id=application.id)
-    return application
+    return file_application(session, actor, entry, "early_removal", "early_removal_applied",
+                            note(text, "text"))
 
 
 def review_early_removal(session: Session, actor: audit.Actor, entry_id: int,
@@ -151,20 +145,15 @@ def review_early_removal(session: Session, actor: audit.Actor, entry_id: int,
     if missing:
         raise InvalidInput("answer every condition", fields=dict.fromkeys(missing, "required"))
     reply = note(reply, "reply")
-    application = pending(session, entry, "early_removal")
-    if application is None:
-        raise Conflict("no application waits", code="wrong_entry_state", entry_id=entry.id)
-    granted = all(bool(conditions[c]) for c in EARLY_CONDITIONS)
+    answers = {c: bool(conditions[c]) for c in EARLY_CONDITIONS}
+    granted = all(answers.values())
     item_id = item_of(session, entry, "review_early_removal")
-    application.conditions = {c: bool(conditions[c]) for c in EARLY_CONDITIONS}
-    application.status, application.reply = ("granted" if granted else "refused"), reply
-    application.decided_on = calendar_of(session, entry).today()
-    application.decided_by = actor.name
+    application = answer_application(session, actor, entry, "early_removal", granted, reply,
+                                     conditions=answers)
+    application.conditions = answers
     if granted:
         entry.removal_reason, entry.removal_text = "early_removal", reply
     runtime.complete(session, actor, item_id, {"early_decision": "grant" if granted else "refuse"})
-    audit.record(session, actor, f"credit_lists.early_removal_{application.status}",
-                 "credit_list_entry", entry.id, conditions=application.conditions)
     if granted:
         end_publication(session, actor, entry, f"提前移出严重违法失信名单：{reply}")
     return entry
@@ -173,27 +162,15 @@ def review_early_removal(session: Session, actor: audit.Actor, entry_id: int,
 def complete_step(session: Session, actor: audit.Actor, item_id: int, data: dict[str, Any]
                   ) -> CreditListEntry:
     """A step of a serious entry's case submitted from its page or the API."""
-    item = runtime.get_work_item(session, actor, item_id)
-    entry = session.execute(select(CreditListEntry).where(
-        CreditListEntry.instance_id == item.instance_id)).scalar()
-    if entry is None:
-        raise Conflict("the task is no list entry's step", code="wrong_entry_state")
-    decision, text = str(data.get("decision", "")), str(data.get("reply") or
-                                                         data.get("reason") or "")
-    if item.task_name == "decide_proposal":
-        return decide_proposal(session, actor, entry.id, decision, text)
-    if item.task_name == "approve_listing":
-        return approve_listing(session, actor, entry.id, decision, text)
-    if item.task_name == "review_early_removal":
-        answers = {c: data[c] in (True, "yes", "true", "1") for c in EARLY_CONDITIONS
-                   if c in data}
-        return review_early_removal(session, actor, entry.id, answers, text)
-    runtime.complete(session, actor, item.id, {})
-    return entry
+    return complete_with(session, actor, item_id, data, {
+        "decide_proposal": lambda e, decision, text, _: decide_proposal(
+            session, actor, e.id, decision, text),
+        "approve_listing": lambda e, decision, text, _: approve_listing(
+            session, actor, e.id, decision, text),
+        "review_early_removal": lambda e, _decision, text, sent: review_early_removal(
+            session, actor, e.id, {c: sent[c] in (True, "yes", "true", "1")
+                                   for c in EARLY_CONDITIONS if c in sent}, text)})
 
 
 def _serious(session: Session, entry_id: int) -> CreditListEntry:
-    entry = get_entry(session, entry_id)
-    if entry.list_type != ListType.SERIOUS:
-        raise Conflict("not a serious-list entry", code="wrong_entry_state", entry_id=entry.id)
-    return entry
+    return entry_on(session, entry_id, ListType.SERIOUS)

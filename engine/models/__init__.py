@@ -9,6 +9,7 @@ from engine.models.credit import IN_FORCE, CreditListEntry, ListStatus, ListType
 from engine.models.credit_check import (
     CatalogueVersion,
     CreditCheck,
+    CreditFeedback,
     CreditHit,
     FeedbackOutcome,
     JointMeasure,
@@ -81,6 +82,7 @@ __all__ = [
     "DecisionSequence",
     "CatalogueVersion",
     "CreditCheck",
+    "CreditFeedback",
     "CreditHit",
     "FeedbackOutcome",
     "JointMeasure",

@@ -83,7 +83,7 @@ class CreditHit(Base):
     """CreditHit — 触发记录: one restriction a check returned (measure × list entry)."""
 
     __tablename__ = "credit_hit"
-    __table_args__ = (Index("ix_credit_hit_unit_feedback", "org_unit_id", "feedback_at"),)
+    __table_args__ = (Index("ix_credit_hit_measure_checked_at", "measure_id", "checked_at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     check_id: Mapped[int] = mapped_column(ForeignKey("credit_check.id"), index=True)
@@ -92,12 +92,24 @@ class CreditHit(Base):
     uscc: Mapped[str] = mapped_column(String(18))
     measure_id: Mapped[int] = mapped_column(ForeignKey("credit_measure.id"))
     entry_id: Mapped[int] = mapped_column(ForeignKey("credit_list_entry.id"))
-    # The feedback of the checking department (反馈): what it did about the restriction.
-    feedback: Mapped[FeedbackOutcome | None] = mapped_column(
+
+
+class CreditFeedback(Base):
+    """CreditFeedback — 联合惩戒反馈: what one implementing department did about one
+    restriction a check triggered. Each department the measure names, in the area of the
+    check (of the listing, for a check without a department), owes one."""
+
+    __tablename__ = "credit_feedback"
+    __table_args__ = (UniqueConstraint("hit_id", "org_unit_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    hit_id: Mapped[int] = mapped_column(ForeignKey("credit_hit.id"))
+    org_unit_id: Mapped[int] = mapped_column(ForeignKey("org_unit.id"), index=True)
+    outcome: Mapped[FeedbackOutcome] = mapped_column(
         Enum(FeedbackOutcome, native_enum=False, length=20))
-    feedback_reason: Mapped[str | None] = mapped_column(Text)
-    feedback_by: Mapped[str | None] = mapped_column(String(64))
-    feedback_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    reason: Mapped[str | None] = mapped_column(Text)
+    given_by: Mapped[str] = mapped_column(String(64))
+    given_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
 def measure_fields(measure: JointMeasure) -> dict[str, Any]:

@@ -22,6 +22,7 @@ from engine.models.base import Base, UTCDateTime
 
 
 class OrgKind(enum.StrEnum):
+    PROVINCE = "province"  # the level above the city: it approves the city's decisions
     CITY = "city"
     COUNTY = "county"
     PARK = "park"

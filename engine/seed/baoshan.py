@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+# The province: only its market regulator is on the platform, to approve the city's
+# serious-list decisions (one level up).
+PROVINCE = ("530000", "云南省")
+PROVINCE_AMR = ("530000-amr", "云南省市场监督管理局")
 CITY = ("530500", "保山市")
 COUNTIES = [
     ("530502", "隆阳区"),

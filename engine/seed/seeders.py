@@ -25,6 +25,8 @@ from engine.seed.baoshan import (
     COUNTIES,
     DEPARTMENTS,
     PARKS,
+    PROVINCE,
+    PROVINCE_AMR,
     STATIONS,
     department_name,
 )
@@ -38,7 +40,11 @@ DEMO_PASSWORD = "Demo@2026"
 
 
 def seed_baoshan(session: Session, actor: audit.Actor) -> int:
-    """Create (or refresh) the whole Baoshan tree; returns the number of units."""
+    """Create (or refresh) the whole Baoshan tree, and the province's market regulator
+    (a tree of its own: the level above the city); returns the number of units."""
+    province = add_org_unit(session, PROVINCE[0], PROVINCE[1], OrgKind.PROVINCE, PROVINCE[0])
+    add_org_unit(session, PROVINCE_AMR[0], PROVINCE_AMR[1], OrgKind.DEPARTMENT, PROVINCE[0],
+                 province)
     city_code, city_name = CITY
     city = add_org_unit(session, city_code, city_name, OrgKind.CITY, city_code)
     _area_units(session, city, city_name, city_code, is_city=True)
@@ -93,6 +99,7 @@ DEMO_USERS = [
     DemoUser("jmo_tengchong", "腾冲市联席办 赵督办", "530581-jmo", (Role.SUPERVISOR,)),
     DemoUser("amr_admin_longyang", "隆阳区市场监管局 张科长", "530502-amr", (Role.DEPT_ADMIN,)),
     DemoUser("amr_admin_city", "保山市市场监管局 高处长", "530500-amr", (Role.DEPT_ADMIN,)),
+    DemoUser("amr_admin_province", "云南省市场监管局 罗处长", "530000-amr", (Role.DEPT_ADMIN,)),
     DemoUser("officer_longyang", "隆阳区市场监管局 陈执法", "530502-amr", (Role.OFFICER,), True),
     DemoUser("officer_longyang2", "隆阳区市场监管局 杨执法", "530502-amr", (Role.OFFICER,), True),
     DemoUser("reg_longyang", "隆阳区登记注册科 周登记", "530502-amr-reg", (Role.OFFICER,)),
@@ -123,7 +130,10 @@ def seed_demo(session: Session, actor: audit.Actor, cases: int = 12, *, users: b
     ones), sample entities with their dual notices, the sample diagram and open cases,
     records, inspections and unlicensed-operation cases."""
     today = clock.local_today()
+    present = set(session.execute(select(OrgUnit.code)).scalars())
     for demo in DEMO_USERS if users else ():
+        if demo.org_code not in present:  # a tree without that unit (an older seed)
+            continue
         number = f"53{zlib.crc32(demo.username.encode()) % 10**8:08d}"
         add_user(session, actor, demo.username, demo.display_name, DEMO_PASSWORD, demo.org_code,
                  list(demo.roles), certificate_no=number if demo.certified else None,

@@ -22,7 +22,14 @@ from engine.unlicensed.cases import (
 from engine.unlicensed.decree import FINE_CAPS, check_fine, competent_department
 from engine.unlicensed.figures import DepartmentFigures, figures
 from engine.unlicensed.lights import step_light
-from engine.unlicensed.queries import CaseRow, CopyRow, copies, copies_of, list_cases
+from engine.unlicensed.queries import (
+    CaseRow,
+    CopyRow,
+    copies,
+    copies_of,
+    entity_cases,
+    list_cases,
+)
 from engine.unlicensed.reporters import has_reporter, may_read_reporter, reporter_for
 from engine.unlicensed.steps import (
     answer_copy,
@@ -37,6 +44,6 @@ __all__ = ["CaseRow", "CopyRow", "DepartmentFigures", "FINE_CAPS", "PROCESS_KEY"
            "STATES", "answer_copy", "case_filter", "case_from_lead", "case_of_instance",
            "check_fine", "check_guidance", "competent_department", "complete_case_step",
            "convert_open_leads", "copies", "copies_of", "decide_penalty", "enter_lead",
-           "figures", "get_case", "has_reporter", "investigate",
+           "entity_cases", "figures", "get_case", "has_reporter", "investigate",
            "lead_department", "list_cases", "may_read_reporter", "open_case", "open_steps",
            "report_from_public", "reporter_for", "step_light", "triage"]

@@ -65,6 +65,22 @@ def list_cases(session: Session, user: User, *, state: str | None = None,
     return Page([CaseRow(*row) for row in found.rows], found.total, found.page, found.per_page)
 
 
+def entity_cases(session: Session, user: User, entity_id: int, limit: int = 50
+                 ) -> list[CaseRow]:
+    """The entity's cases the user sees (as `list_cases`), newest first: number, state,
+    handling department, step; never the reporter, nor the lead's words."""
+    step = (select(WorkItem.instance_id, func.min(WorkItem.title).label("title"),
+                   func.min(WorkItem.due_at).label("due_at"))
+            .where(WorkItem.status == WorkItemStatus.OPEN)
+            .group_by(WorkItem.instance_id).subquery())
+    query = (select(UnlicensedCase, OrgUnit.name, step.c.title, step.c.due_at)
+             .join(OrgUnit, OrgUnit.id == UnlicensedCase.department_org_id)
+             .outerjoin(step, step.c.instance_id == UnlicensedCase.instance_id)
+             .where(UnlicensedCase.entity_id == entity_id, case_filter(session, user))
+             .order_by(UnlicensedCase.id.desc()).limit(limit))
+    return [CaseRow(*row) for row in session.execute(query)]
+
+
 def copies(session: Session, user: User, box: str, page: int = 1, per_page: int = 30
            ) -> Page[CopyRow]:
     """The copy-to notices received (box "inbox") or sent ("sent") by units in the user's

@@ -122,7 +122,8 @@ def decide_penalty(session: Session, actor: audit.Actor, case_id: int, *, articl
     """The penalty, refused above the cap of its article; the decision goes into the
     credit record as a penalty draft of the enterprise-information service, published once
     the department completes and sends it (Art. 15). An operator that is no registered
-    entity has no credit record to publish on: the penalty stays on the case."""
+    entity has no credit record to publish on (DOMAIN.md: a record's party name and USCC
+    match the registry): the penalty stays on the case, and the trail says why."""
     check_fine(article, amount)
     case = get_case(session, actor, case_id)
     item_id = _item(session, case, "decide_penalty")
@@ -132,6 +133,9 @@ def decide_penalty(session: Session, actor: audit.Actor, case_id: int, *, articl
     case.outcome, case.updated_at = "penalised", clock.now()
     if case.entity_id is not None:
         case.record_id = _publish(session, actor, case, facts).id
+    else:
+        audit.record(session, actor, "unlicensed.not_published", "unlicensed_case", case.id,
+                     reason="unregistered_operator")
     runtime.complete(session, actor, item_id, {
         "fine_article": str(article), "fine_amount": amount, "decision_number": number,
         "penalty_facts": facts})

@@ -84,7 +84,7 @@ def event_entry(event: AuditEvent, names: dict[str, str], to: str | None = None
     """An audit event on a record (not a task) in words; `to` names whom it went to."""
     summary = event.summary if isinstance(event.summary, dict) else {}
     details = {key: summary[key] for key in ("reason", "fields", "outcome", "licence_no",
-                                             "licence_item", "table_version")
+                                             "licence_item", "table_version", "moves_on")
                if summary.get(key) not in (None, "", [])}
     if to:
         details["to"] = to

@@ -137,3 +137,28 @@ def test_late_triage_and_late_investigation_are_urged(specs):
         finish(workflow, "investigate", finding="none")
     assert workflow.is_completed()
     assert ended_at(workflow) == ["end_cleared", "end_investigation_urged", "end_triage_urged"]
+
+
+def test_an_urge_is_cancelled_when_the_urged_step_is_done(specs):
+    """The office's urge goes away when the department does the step before it urges."""
+    workflow = started(specs)  # Monday 2 March 2026: triage due by the end of Monday 9
+    advance(workflow, datetime(2026, 3, 10, 0, 5, tzinfo=CST))
+    workflow = restored(workflow, specs)
+    assert ready(workflow) == ["triage", "urge_triage"]
+    with time_machine.travel(datetime(2026, 3, 10, 9, 0, tzinfo=CST), tick=False):
+        finish(workflow, "triage", triage_route="copy", department_org="530502-health")
+        workflow = restored(workflow, specs)
+        assert ready(workflow) == ["answer_copy"]
+    advance(workflow, datetime(2026, 3, 18, 0, 5, tzinfo=CST))
+    assert ready(workflow) == ["answer_copy", "urge_copy"]
+    with time_machine.travel(datetime(2026, 3, 18, 9, 0, tzinfo=CST), tick=False):
+        finish(workflow, "answer_copy", copy_answer="accepted")
+        workflow = restored(workflow, specs)
+        assert ready(workflow) == ["investigate"]
+    advance(workflow, datetime(2026, 4, 17, 0, 5, tzinfo=CST))
+    assert ready(workflow) == ["investigate", "urge_investigation"]
+    with time_machine.travel(datetime(2026, 4, 17, 9, 0, tzinfo=CST), tick=False):
+        finish(workflow, "investigate", finding="none")
+    assert workflow.is_completed() and ready(workflow) == []
+    assert ended_at(workflow) == ["end_cleared", "end_copy_reminded", "end_copy_urge_needless",
+                                  "end_investigation_urge_needless", "end_triage_urge_needless"]

@@ -7,7 +7,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from engine import credit_check
-from engine.models import CreditHit, FeedbackOutcome, ListType
+from engine.models import CreditFeedback, FeedbackOutcome, ListType
 from tests.browser.conftest import sign_in
 from tests.engine.credit_check.entries import list_entry
 from tests.factories import SETUP, make_entity
@@ -50,8 +50,8 @@ def test_an_officer_checks_and_feeds_back_on_a_phone(  # type: ignore[no-untyped
         page.click("section.card form button[type=submit]")
     assert page.is_visible("#no-feedback")
     with server_sessions() as session:
-        (hit,) = session.scalars(select(CreditHit)).all()
-        assert hit.feedback == FeedbackOutcome.RESTRICTED and hit.feedback_by == "chen"
+        (given,) = session.scalars(select(CreditFeedback)).all()
+        assert given.outcome == FeedbackOutcome.RESTRICTED and given.given_by == "chen"
     manager = new_page(width=375, height=740)
     sign_in(manager, server, "zhang")
     manager.goto(f"{server}/credit-check/figures")

@@ -70,6 +70,8 @@ CHECKERS = {"chen": 200, "zhang": 200, "wang": 404, "admin": 200, "audit": 404, 
             "zhao": 404}  # who checked, their department, and system administrators
 CATALOGUE_EDITORS = {"chen": 403, "zhang": 200, "wang": 403, "admin": 200, "audit": 403,
                      "liu": 403, "zhao": 403}  # administrators of an AMR, and sysadmins
+# The credit-check log: administrators, supervisors and auditors (each within their view).
+LOG_READERS = dict(dict.fromkeys(USERS[1:], 200), chen=404, liu=404)
 IMPORTERS = {"chen": 200, "zhang": 200, "wang": 404, "admin": 404, "audit": 404, "liu": 404,
              "zhao": 404}  # the people of the department a records file was uploaded for
 
@@ -430,6 +432,8 @@ ROUTES: list[tuple[str, str, dict[str, Any] | None, str, dict[str, Any]]] = [
      expect(dict.fromkeys(USERS[1:], 404), chen=302, zhang=302)),
     ("GET", "/credit-check/figures", None, "open", expect(EVERYONE, chen=404, liu=404)),
     ("GET", "/credit-check/figures.xlsx", None, "open", expect(EVERYONE, chen=404, liu=404)),
+    ("GET", "/credit-check/log?result=restricted", None, "credit", expect(LOG_READERS)),
+    ("GET", "/credit-check/log.xlsx", None, "credit", expect(LOG_READERS)),
     ("JSON", "/api/v1/credit-check", {"uscc": "{credit_uscc}", "action": "licence"}, "credit",
      expect(EVERYONE)),
     ("JSON", "/api/v1/records", {"category": "penalty", "records": [

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from flask import Blueprint
 
-from webapp.credit_check import catalogue, check, feedback, labels
+from webapp.credit_check import catalogue, check, feedback, labels, log
 
 bp = Blueprint("credit_check", __name__, url_prefix="/credit-check")
 bp.add_url_rule("/", view_func=check.index)
@@ -21,4 +21,6 @@ bp.add_url_rule("/feedback", "feedback", view_func=feedback.inbox)
 bp.add_url_rule("/feedback/<int:hit_id>", view_func=feedback.record, methods=["POST"])
 bp.add_url_rule("/figures", "figures", view_func=feedback.figures)
 bp.add_url_rule("/figures.xlsx", view_func=feedback.export)
+bp.add_url_rule("/log", "log", view_func=log.index)
+bp.add_url_rule("/log.xlsx", "log_export", view_func=log.export)
 bp.app_context_processor(labels.context)

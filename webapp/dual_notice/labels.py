@@ -73,6 +73,9 @@ EVENTS = {
     "entity.route_manually": _l("routed by hand"),
     "entity.no_notice": _l("closed: no notice needed"),
     "entity.reveal": _l("read the personal data"),
+    "credit_lists.warned": _l("warned: three years on the abnormal list end in 60 days, then "
+                              "the serious list"),
+    "credit_lists.warning_told": _l("told the entity of the coming move to the serious list"),
 }
 UPLOAD_STATES = {
     "checking": _l("Checking"),

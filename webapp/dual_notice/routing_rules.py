@@ -58,11 +58,11 @@ def edit() -> ResponseReturnValue:
     saved, rows = editing.draft(session, actor())
     departments = editing.departments(session)
     samples = saved.samples if saved is not None else ""
-    trials = editing.trials(session, rows, samples) if samples.strip() and not \
-        editing.problems(session, rows) else []
+    problems = editing.problems(session, rows)
+    trials = editing.trials(session, rows, samples) if samples.strip() and not problems else []
     return render_template(
         "routing/draft.html", draft=saved, rows=[*rows, *[editing.RuleRow()] * BLANK_ROWS],
-        problems=editing.problems(session, rows), problem_text=PROBLEMS,
+        problems=problems, problem_text=PROBLEMS,
         departments=departments, known={code for code, _name in departments}, samples=samples,
         trials=trials,
         action_form=ActionForm(), based_on=saved.based_on if saved else None)

@@ -36,6 +36,7 @@ ACTIONS = {
     "unlicensed.copy_answered": _l("Copy-to notice answered"),
     "unlicensed.reporter_read": _l("Reporter's identity read"),
     "unlicensed.reporter_told": _l("Reporter told the outcome"),
+    "unlicensed.not_published": _l("Penalty not published: the operator is not in the registry"),
 }
 
 

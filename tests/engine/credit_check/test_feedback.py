@@ -1,4 +1,5 @@
-"""Feedback of the implementing departments and the figures: triggered versus fed back."""
+"""Feedback of the implementing departments (each department a triggered measure names, in
+the area of the check) and the figures: triggered versus fed back per department."""
 
 from __future__ import annotations
 
@@ -8,11 +9,19 @@ import pytest
 
 from engine import credit_check
 from engine.errors import Conflict, InvalidInput, NotFound
-from engine.models import ListType
+from engine.models import ListType, Role
+from engine.org.units import add_user
 from tests.engine.credit_check.entries import list_entry
-from tests.factories import make_entity
+from tests.factories import PASSWORD, SETUP, make_entity
 
 pytestmark = pytest.mark.both_backends
+# M09, the serious list's licence measure, names these implementing departments.
+M09_DEPARTMENTS = ["amr", "culture", "eco", "emergency", "forestry", "health", "transport"]
+
+
+@pytest.fixture
+def world(notice_world):
+    return notice_world
 
 
 @pytest.fixture
@@ -29,30 +38,77 @@ def triggered(session, world, traveller):
     return listed
 
 
-def test_the_inbox_holds_what_the_department_triggered(session, world, triggered):
-    inbox = credit_check.awaiting_feedback(session, world.users["chen"])
-    assert sorted(p.hit.uscc for p in inbox) == sorted(e.uscc for e in triggered)
-    assert {p.measure.code for p in inbox} == {"M09"}
-    assert credit_check.awaiting_feedback(session, world.users["liu"]) == []
+def test_every_implementing_department_of_the_area_sees_what_awaits_it(session, world,
+                                                                        triggered):
+    codes = sorted(e.uscc for e in triggered)
+    for user in ("chen", "zhang", "qian"):  # the checker, its administrator, health
+        inbox = credit_check.awaiting_feedback(session, world.users[user])
+        assert sorted(p.hit.uscc for p in inbox) == codes, user
+        assert {p.measure.code for p in inbox} == {"M09"}
+    # Not named by M09 (the police), another area's regulator, the joint-meeting office:
+    for user in ("hu", "liu", "wang"):
+        assert credit_check.awaiting_feedback(session, world.users[user]) == [], user
 
 
-def test_feedback_leaves_the_inbox_and_counts_in_the_figures(session, world, triggered):
-    chen, actor = world.users["chen"], world.actor("chen")
+def test_each_department_answers_once_for_itself(session, world, triggered):
+    chen, qian = world.users["chen"], world.users["qian"]
     first, second = credit_check.awaiting_feedback(session, chen)
-    credit_check.record_feedback(session, actor, chen, first.hit.id, "restricted", "")
+    credit_check.record_feedback(session, world.actor("chen"), chen, first.hit.id,
+                                 "restricted", "")
     with pytest.raises(InvalidInput):
-        credit_check.record_feedback(session, actor, chen, second.hit.id, "not_applicable", "")
+        credit_check.record_feedback(session, world.actor("chen"), chen, second.hit.id,
+                                     "not_applicable", "")
     with pytest.raises(Conflict):
-        credit_check.record_feedback(session, actor, chen, first.hit.id, "restricted", "")
-    with pytest.raises(NotFound):
-        credit_check.record_feedback(session, world.actor("liu"), world.users["liu"],
-                                     second.hit.id, "restricted", "")
+        credit_check.record_feedback(session, world.actor("zhang"), world.users["zhang"],
+                                     first.hit.id, "not_applicable", "已由陈执法反馈")
+    for outsider in ("hu", "liu"):
+        with pytest.raises(NotFound):
+            credit_check.record_feedback(session, world.actor(outsider), world.users[outsider],
+                                         second.hit.id, "restricted", "")
+    # health still owes both: chen's answer was the market regulator's, not health's
+    assert len(credit_check.awaiting_feedback(session, qian)) == 2
+    credit_check.record_feedback(session, world.actor("qian"), qian, first.hit.id,
+                                 "not_applicable", "该许可事项不属本局审批")
     assert [p.hit.id for p in credit_check.awaiting_feedback(session, chen)] == [second.hit.id]
-    (row,) = credit_check.feedback_figures(session, world.users["admin"], date(2026, 1, 1),
+    assert [p.hit.id for p in credit_check.awaiting_feedback(session, qian)] == [second.hit.id]
+    given = credit_check.feedback_of(session, [first.hit.id])[first.hit.id]
+    assert [(name, f.outcome.value) for name, f in given] == [
+        ("隆阳区市场监管局", "restricted"), ("隆阳区卫生健康委", "not_applicable")]
+
+
+def test_the_figures_show_triggered_and_fed_back_per_department(session, world, triggered):
+    chen, qian = world.users["chen"], world.users["qian"]
+    first, _second = credit_check.awaiting_feedback(session, chen)
+    credit_check.record_feedback(session, world.actor("chen"), chen, first.hit.id,
+                                 "restricted", "")
+    credit_check.record_feedback(session, world.actor("qian"), qian, first.hit.id,
+                                 "not_applicable", "非本局审批事项")
+    rows = {r.department: r for r in credit_check.feedback_figures(
+        session, world.users["admin"], date(2026, 1, 1), date(2026, 3, 31))}
+    assert len(rows) == len(M09_DEPARTMENTS)
+    amr, health = rows["隆阳区市场监管局"], rows["隆阳区卫生健康委"]
+    assert (amr.triggered, amr.fed_back, amr.restricted, amr.rate) == (2, 1, 1, 0.5)
+    assert (health.triggered, health.fed_back, health.not_applicable) == (2, 1, 1)
+    assert (rows["隆阳区生态环境局"].triggered, rows["隆阳区生态环境局"].fed_back) == (2, 0)
+    # the area's office sees its departments; a department itself; another area's office none
+    assert len(credit_check.feedback_figures(session, world.users["wang"], date(2026, 1, 1),
+                                             date(2026, 3, 31))) == len(M09_DEPARTMENTS)
+    (own,) = credit_check.feedback_figures(session, world.users["zhang"], date(2026, 1, 1),
                                            date(2026, 3, 31))
-    assert (row.department, row.triggered, row.fed_back, row.restricted, row.rate) == (
-        "隆阳区市场监管局", 2, 1, 1, 0.5)
+    assert own.department == "隆阳区市场监管局"
     assert credit_check.feedback_figures(session, world.users["zhao"], date(2026, 1, 1),
                                          date(2026, 3, 31)) == []
     assert credit_check.feedback_figures(session, world.users["admin"], date(2026, 4, 1),
                                          date(2026, 4, 30)) == []
+
+
+def test_a_check_without_a_department_is_owed_by_the_listings_area(session, world, traveller):
+    credit_check.seed_catalogue(session, world.actor("admin"))
+    entity = make_entity(session)
+    list_entry(session, entity, ListType.SERIOUS)
+    credit_check.check_codes(session, world.actor("admin"), [entity.uscc], "procurement",
+                             origin="diagram")  # M05: finance
+    finance = add_user(session, SETUP, "cai", "cai", PASSWORD, "530502-finance", [Role.OFFICER])
+    (pending,) = credit_check.awaiting_feedback(session, finance)
+    assert pending.hit.uscc == entity.uscc
+    assert credit_check.awaiting_feedback(session, world.users["chen"]) == []

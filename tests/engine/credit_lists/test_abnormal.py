@@ -10,17 +10,19 @@ from datetime import date
 import pytest
 import time_machine
 
-from engine import credit_lists, disclosure
+from engine import credit_lists, disclosure, entity_records
 from engine.errors import Conflict, Forbidden, InvalidInput
 from engine.models import (
     CreditListEntry,
     ListStatus,
     ListType,
+    MarketEntity,
     RecordStatus,
     WorkItem,
     WorkItemStatus,
 )
 from engine.runtime.timers import sweep
+from engine.work.inbox import inbox_page
 from tests.engine.credit_lists.helpers import (
     at,
     individual,
@@ -209,6 +211,30 @@ def test_the_warning_sixty_days_before_and_the_move_at_three_years(sessions, wor
     with sessions() as session:
         entry = session.get(CreditListEntry, entry_id)
         assert entry.warned_on == date(2029, 1, 1) and entry.status == ListStatus.LISTED
+        # The listing department gets the warning in its inbox; the entity's record shows it.
+        assert steps(session, entry) == [("tell_warning", "dept_admin",
+                                          world.units["530502-amr"].id)]
+        told = open_item(session, "tell_warning")
+        assert told.due_at is not None and told.title.startswith("告知届满")
+        inbox = inbox_page(session, world.users["zhang"], "claimable",
+                           credit_lists.calendar_of(session, entry))
+        assert [(r.item.task_name, r.entity_name) for r in inbox.rows] == [
+            ("tell_warning", entry.party_name)]
+        entity = session.get(MarketEntity, entry.entity_id)
+        trail = entity_records.entity_trail(session, entity)
+        assert trail[0].action == "credit_lists.warned"
+        assert trail[0].details["moves_on"] == "2029-03-02"
+    with time_machine.travel(at(2029, 1, 4), tick=False), sessions() as session:
+        with pytest.raises(InvalidInput):  # how the entity was told is recorded
+            credit_lists.complete_list_task(session, world.actor("zhang"), told.id, {})
+        credit_lists.complete_list_task(session, world.actor("zhang"), told.id,
+                                        {"reply": "已书面告知并电话确认"})
+        session.commit()
+        entry = session.get(CreditListEntry, entry_id)
+        assert steps(session, entry) == []
+        trail = entity_records.entity_trail(session, session.get(MarketEntity, entry.entity_id))
+        assert (trail[0].action, trail[0].details["reason"]) == (
+            "credit_lists.warning_told", "已书面告知并电话确认")
     with time_machine.travel(at(2029, 3, 2, 0, 30), tick=False):
         assert sweep(sessions).fired >= 1
     with sessions() as session:
@@ -315,3 +341,5 @@ def test_after_the_warning_a_refused_removal_waits_for_the_move_and_a_granted_on
         sweep(sessions)
     with sessions() as session:
         assert session.query(CreditListEntry).filter_by(moved_from_id=entry_id).count() == 0
+        # The task to tell the entity, never done, lapses at the three years.
+        assert open_item(session, "tell_warning") is None

@@ -9,7 +9,8 @@ from click.testing import CliRunner
 from sqlalchemy import select
 
 from engine.cli import main
-from engine.models import CreditListEntry, ListStatus, ListType
+from engine.credit_lists.rules import regulator_of, upper_regulator
+from engine.models import CreditListEntry, ListStatus, ListType, User
 from tests.engine.credit_lists.helpers import at
 
 
@@ -36,6 +37,12 @@ def test_the_demo_has_entries_and_the_unfiled_reports_command_runs(settings, ses
                          (ListType.ABNORMAL.value, ListStatus.LISTED.value, True),
                          (ListType.ABNORMAL.value, ListStatus.PROPOSED.value, False),
                          (ListType.SERIOUS.value, ListStatus.PROPOSED.value, False)]
+        # The city's listings go up to the province's regulator, where the demo's approver is.
+        upper = upper_regulator(session, regulator_of(session, "530500"))
+        assert upper is not None and upper.name == "云南省市场监督管理局"
+        approver = session.execute(select(User).where(
+            User.username == "amr_admin_province")).scalar_one()
+        assert approver.org_unit_id == upper.id
     with time_machine.travel(at(2026, 7, 6), tick=False):  # registered in 2026: not due
         out = run("lists", "propose-unfiled", "--year", "2025", "--area", "530502")
     assert out.strip() == "0 entities proposed for the abnormal list"

@@ -11,11 +11,12 @@ import time_machine
 
 from engine import credit_lists, disclosure
 from engine.errors import Forbidden, InvalidInput, NotFound
-from engine.models import CreditListEntry, ListStatus, RecordStatus
+from engine.models import CreditListEntry, ListStatus, OrgKind, RecordStatus, Role
+from engine.org.units import add_org_unit, add_user
 from engine.runtime.timers import sweep
 from tests.engine.credit_lists.helpers import at, open_item, steps
 from tests.engine.disclosure.helpers import enter
-from tests.factories import make_entity
+from tests.factories import PASSWORD, SETUP, make_entity
 
 pytestmark = pytest.mark.both_backends
 
@@ -160,3 +161,46 @@ def test_a_late_approval_is_reminded_and_escalated(sessions, world):
         session.commit()
         assert open_item(session, "urge_approve_listing") is None
         assert entry.status == ListStatus.LISTED
+
+
+def add_province(session, world):
+    """The province's market regulator and its approver (a tree of its own)."""
+    province = add_org_unit(session, "530000", "云南省", OrgKind.PROVINCE, "530000")
+    world.units["530000-amr"] = add_org_unit(session, "530000-amr", "云南省市场监督管理局",
+                                             OrgKind.DEPARTMENT, "530000", province)
+    world.users["yunnan"] = add_user(session, SETUP, "yunnan", "yunnan", PASSWORD, "530000-amr",
+                                  [Role.DEPT_ADMIN])
+    session.flush()
+
+
+def test_the_citys_listing_is_refused_without_the_province_and_approved_by_it(
+        session, world, traveller):
+    city_entity = make_entity(session, area="530500", registrar=None)
+    with pytest.raises(Forbidden) as refused:
+        credit_lists.propose_serious(session, world.actor("he"), city_entity,
+                                     violation="销售假冒伪劣商品", penalty="吊销营业执照",
+                                     trigger_date=date(2026, 3, 2))
+    assert refused.value.code == "no_upper_level"
+    add_province(session, world)
+    entry = credit_lists.propose_serious(session, world.actor("he"), city_entity,
+                                         violation="销售假冒伪劣商品", penalty="吊销营业执照",
+                                         trigger_date=date(2026, 3, 2))
+    credit_lists.decide_proposal(session, world.actor("gao"), entry.id, "list")
+    assert steps(session, entry) == [("approve_listing", "dept_admin",
+                                      world.units["530000-amr"].id)]
+    with pytest.raises((Forbidden, NotFound)):  # the city cannot approve its own decision
+        credit_lists.approve_listing(session, world.actor("gao"), entry.id, "approve")
+    credit_lists.approve_listing(session, world.actor("yunnan"), entry.id, "approve")
+    assert entry.status == ListStatus.LISTED
+    assert entry.decision_number == "保市监严入〔2026〕第1号"
+    (approval,) = credit_lists.applications(session, entry)
+    assert (approval.status, approval.decided_by) == ("granted", "yunnan")
+
+
+def test_the_countys_listing_still_goes_to_the_city_when_the_province_is_there(
+        session, world, traveller):
+    add_province(session, world)
+    entry = proposal(session, world)
+    credit_lists.decide_proposal(session, world.actor("zhang"), entry.id, "list")
+    assert steps(session, entry) == [("approve_listing", "dept_admin",
+                                      world.units["530500-amr"].id)]

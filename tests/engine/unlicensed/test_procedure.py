@@ -183,11 +183,8 @@ def test_late_triage_and_investigation_go_to_the_joint_meeting_office(sessions, 
         assert steps(session, case) == ["triage", "urge_triage"]
         unlicensed.triage(session, world.actor("chen"), case_id, "business_licence", None,
                           "迟延甄别：无营业执照")
-        (urge,) = [i for i in unlicensed.open_steps(session, case)
-                   if i.task_name == "urge_triage"]
-        unlicensed.complete_case_step(session, world.actor("wang"), urge.id,
-                                      {"measure": "notice"})
         session.commit()
+        # Triaged before the office urged: its urge is withdrawn from its inbox.
         assert steps(session, case) == ["investigate"]
     # Twenty working days from Tuesday 10 March end on Wednesday 8 April: 清明 (4 to 6 April)
     # is no working day.

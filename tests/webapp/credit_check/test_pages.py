@@ -8,6 +8,10 @@ import io
 import openpyxl
 import pytest
 
+from engine.models import OrgKind, Role
+from engine.org.units import add_org_unit, add_user, org_by_code
+from tests.factories import PASSWORD, SETUP
+
 pytestmark = pytest.mark.both_backends
 
 
@@ -118,3 +122,46 @@ def test_feedback_from_the_inbox_to_the_figures(login, listed):
     rows = list(openpyxl.load_workbook(io.BytesIO(export.data)).active.iter_rows(
         values_only=True))
     assert rows[1][:3] == ("隆阳区市场监管局", 1, 1)
+
+
+def test_another_implementing_department_sees_and_answers_what_it_owes(login, listed,
+                                                                       app_sessions):
+    """The licence measure names the health commission too: its officer finds the
+    restriction chen's check triggered, answers it, and the figures count it apart."""
+    with app_sessions() as session:
+        unit = add_org_unit(session, "530502-health", "隆阳区卫生健康委", OrgKind.DEPARTMENT,
+                            "530502", org_by_code(session, "530502"))
+        add_user(session, SETUP, "qian", "qian", PASSWORD, unit.code, [Role.OFFICER])
+        session.commit()
+    check(login("chen"), listed.serious)
+    qian = login("qian")
+    inbox = qian.get("/credit-check/feedback").get_data(as_text=True)
+    assert listed.serious in inbox and "在行政许可审批中从严审核" in inbox
+    hit_id = int(inbox.split('id="hit-')[1].split('"')[0])
+    done = qian.post(f"/credit-check/feedback/{hit_id}",
+                     {"outcome": "not_applicable", "reason": "不涉及本委许可"})
+    assert done.status_code == 302
+    assert 'id="no-feedback"' in qian.get("/credit-check/feedback").get_data(as_text=True)
+    assert f'id="hit-{hit_id}"' in login("chen").get("/credit-check/feedback").get_data(
+        as_text=True)  # the regulator still owes its own answer
+    text = login("wang").get("/credit-check/figures?from=2026-01-01&to=2026-12-31").get_data(
+        as_text=True)
+    health_row = text.split("隆阳区卫生健康委")[1].split("</tr>")[0]
+    amr_row = text.split("隆阳区市场监管局")[1].split("</tr>")[0]
+    assert "100%" in health_row and "0%" in amr_row
+
+
+def test_the_check_log_for_administrators_supervisors_and_auditors(login, listed):
+    check(login("chen"), listed.serious)
+    check(login("chen"), listed.clean, "honour")
+    assert login("chen").get("/credit-check/log").status_code == 404  # officers: no log
+    page = login("audit").get("/credit-check/log").get_data(as_text=True)
+    assert page.count('data-check="') == 2 and listed.serious in page and "许可申请2026-001" in page
+    restricted = login("wang").get("/credit-check/log?result=restricted").get_data(as_text=True)
+    assert restricted.count('data-check="') == 1 and listed.clean not in restricted
+    assert login("zhao").get("/credit-check/log").get_data(as_text=True).count(
+        'data-check="') == 0  # another area's office
+    export = login("zhang").get(f"/credit-check/log.xlsx?uscc={listed.clean}")
+    rows = list(openpyxl.load_workbook(io.BytesIO(export.data)).active.iter_rows(
+        values_only=True))
+    assert len(rows) == 2 and rows[1][2] == "chen" and rows[1][7] == listed.clean

@@ -12,7 +12,15 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import select
 
-from engine.models import AuditEvent, OrgKind, Role, UnlicensedCase, WorkItem, WorkItemStatus
+from engine.models import (
+    AuditEvent,
+    DisclosureRecord,
+    OrgKind,
+    Role,
+    UnlicensedCase,
+    WorkItem,
+    WorkItemStatus,
+)
 from engine.org.units import add_org_unit, add_user
 from tests.factories import PASSWORD, SETUP, make_entity
 from tests.webapp.unlicensed.matrix import REPORTER_NAME, REPORTER_PHONE
@@ -80,6 +88,8 @@ def test_a_public_report_is_received_and_worked_to_a_penalty(client, login, app_
     chen.post(f"/unlicensed/{case.id}/steps/{item}",
               {"finding": "penalty", "finding_note": "无照经营半年属实"})
     item = open_item(app_sessions, case)
+    step = chen.get(f"/unlicensed/{case.id}").text  # an operator not in the registry
+    assert 'id="unregistered-penalty"' in step and "不予公示" in step
     penalty = {"fine_article": "13", "fine_amount": "12000",
                "decision_number": "隆市监罚〔2026〕8号", "penalty_facts": "无照从事美甲服务"}
     refused = chen.sent_back(f"/unlicensed/{case.id}/steps/{item}", penalty)
@@ -88,6 +98,12 @@ def test_a_public_report_is_received_and_worked_to_a_penalty(client, login, app_
     chen.post(f"/unlicensed/{case.id}/steps/{item}", {**penalty, "fine_amount": "9000"})
     closed = chen.get(f"/unlicensed/{case.id}")
     assert "已办结" in closed.text and "9000" in closed.text
+    assert 'id="not-published"' in closed.text and 'id="record-link"' not in closed.text
+    assert "不予公示" in closed.text and "统一社会信用代码" in closed.text  # and why
+    with app_sessions() as session:
+        assert session.execute(select(DisclosureRecord)).first() is None
+        assert session.execute(select(AuditEvent).where(
+            AuditEvent.action == "unlicensed.not_published")).scalar() is not None
     assert "处理结果" in closed.text  # the outcome to tell the named reporter
 
 
