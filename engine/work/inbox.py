@@ -203,11 +203,13 @@ def page_of(session: Session, base: Select[WorkItem], calendar: WorkdayCalendar,
 
 
 def load_inbox(session: Session, user: User, tab: Tab, calendar: WorkdayCalendar,
-               filters: InboxFilter | None = None, page: int = 1, per_page: int = 50
-               ) -> InboxPage:
-    """What the inbox page shows: one page of a tab, and the count of every tab."""
+               filters: InboxFilter | None = None, page: int = 1, per_page: int = 50,
+               counts: dict[str, int] | None = None) -> InboxPage:
+    """What the inbox page shows: one page of a tab, and the count of every tab (`counts`
+    when the caller has them already, from `tab_counts` in this request)."""
     conditions = tab_conditions(session, user, calendar)
-    counts = _counts(session, conditions)
+    if counts is None:
+        counts = _counts(session, conditions)
     unfiltered = filters is None or filters == InboxFilter()
     result = inbox_page(session, user, tab, calendar, filters, page, per_page,
                         total=counts[tab] if unfiltered else None, condition=conditions[tab])
