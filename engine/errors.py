@@ -76,12 +76,17 @@ class SandboxViolation(EngineError):
 
 
 class DeploymentProblem:
-    """One reason a diagram cannot be deployed."""
+    """One reason a diagram cannot be deployed: where (file, element), a stable `code` with
+    its `params` (what a page words in its own language) and the `reason` in English (the
+    CLI's and the log's words). Code "other" carries only the reason."""
 
-    def __init__(self, file: str, element: str | None, reason: str) -> None:
+    def __init__(self, file: str, element: str | None, reason: str, code: str = "other",
+                 **params: str | int) -> None:
         self.file = file
         self.element = element
         self.reason = reason
+        self.code = code
+        self.params = params
 
     def __str__(self) -> str:
         where = f"{self.file}#{self.element}" if self.element else self.file

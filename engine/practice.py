@@ -2,7 +2,8 @@
 real rollout. A reset makes it anew: the schema, then the real database's organisation,
 people, calendar, deployed diagrams and decision tables copied over, then generated
 entities and cases (the demo seed). Nothing in it reaches the real database, and nothing
-in it is sent: its settings have no e-mail or webhook, and no scheduler delivers from it.
+in it is sent: its settings have no e-mail or webhook, and no scheduler delivers from it
+(the scheduler fires its timers and deadlines, `practice_sessions`, never its outbox).
 
 SQLite: a database file of its own; PostgreSQL: a schema of its own on the same server.
 Its var folder (uploads, audit key and checkpoints) is a sub-folder of the real one.
@@ -12,12 +13,15 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
 from sqlalchemy import Engine, MetaData, Table, func, insert, select, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session, sessionmaker
 
 from engine import audit, clock, migrate
 from engine.config import Settings
@@ -68,6 +72,21 @@ def practice_engine(settings: Settings) -> Engine:
     practice = practice_settings(settings)
     practice.var_dir.mkdir(parents=True, exist_ok=True)
     return make_engine(practice.effective_database_url)
+
+
+@contextmanager
+def practice_sessions(settings: Settings) -> Iterator[sessionmaker[Session] | None]:
+    """Sessions of the practice copy with its own settings (nothing sent), for the
+    scheduler's sweeps; None while there is no copy or one is being made anew. The engine
+    lives for the sweep only: a reset replaces the database under it."""
+    if practice_state(settings) is None or resetting(settings):
+        yield None
+        return
+    engine = practice_engine(settings)
+    try:
+        yield session_factory(engine, practice_settings(settings))
+    finally:
+        engine.dispose()
 
 
 def mark_resetting(settings: Settings) -> bool:

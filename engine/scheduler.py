@@ -24,6 +24,7 @@ from engine import clock
 from engine.config import PROJECT_DIR, Settings, as_environment
 from engine.db import transaction
 from engine.org.rate import forget_before
+from engine.practice import practice_sessions
 from engine.runtime.schedules import start_due
 from engine.runtime.timers import sweep, worker_name
 from engine.work.delivery.outbox import deliver_due
@@ -34,6 +35,8 @@ SWEEP_JOB_ID = "timers.sweep"
 DEADLINES_JOB_ID = "notifications.deadlines"
 DELIVERY_JOB_ID = "notifications.deliver"
 RATE_JOB_ID = "portal.rate_counts"
+PRACTICE_SWEEP_JOB_ID = "practice.timers.sweep"
+PRACTICE_DEADLINES_JOB_ID = "practice.notifications.deadlines"
 RATE_INTERVAL_SECONDS = 3600  # the portal's per-address counts of past windows go hourly
 # Deadlines move by working days; looking every few minutes is soon enough.
 DEADLINES_INTERVAL_SECONDS = 300
@@ -75,6 +78,21 @@ def rate_job(sessions: sessionmaker[Session]) -> None:
         forget_before(session, clock.now() - timedelta(seconds=RATE_INTERVAL_SECONDS))
 
 
+def practice_sweep_job(settings: Settings) -> None:
+    """The practice copy's timers and timer starts, as on the real database (its
+    deadlines: `practice_deadlines_job`). Its outbox is never delivered: practice sends
+    nothing."""
+    with practice_sessions(settings) as sessions:
+        if sessions is not None:
+            sweep_job(sessions)
+
+
+def practice_deadlines_job(settings: Settings) -> None:
+    with practice_sessions(settings) as sessions:
+        if sessions is not None:
+            deadlines_job(sessions)
+
+
 def add_jobs(scheduler: BaseScheduler, sessions: sessionmaker[Session],
              settings: Settings) -> None:
     scheduler.add_job(sweep_job, "interval", args=[sessions], id=SWEEP_JOB_ID,
@@ -89,6 +107,12 @@ def add_jobs(scheduler: BaseScheduler, sessions: sessionmaker[Session],
     scheduler.add_job(rate_job, "interval", args=[sessions], id=RATE_JOB_ID,
                       replace_existing=True, seconds=RATE_INTERVAL_SECONDS,
                       max_instances=1, coalesce=True)
+    scheduler.add_job(practice_sweep_job, "interval", args=[settings],
+                      id=PRACTICE_SWEEP_JOB_ID, replace_existing=True,
+                      seconds=settings.sweep_interval_seconds, max_instances=1, coalesce=True)
+    scheduler.add_job(practice_deadlines_job, "interval", args=[settings],
+                      id=PRACTICE_DEADLINES_JOB_ID, replace_existing=True,
+                      seconds=DEADLINES_INTERVAL_SECONDS, max_instances=1, coalesce=True)
 
 
 def run_forever(sessions: sessionmaker[Session], settings: Settings,

@@ -20,7 +20,7 @@ from engine.models import (
     WorkItem,
     WorkItemStatus,
 )
-from engine.runtime.forms import load_form, validate
+from engine.runtime.forms import form_of_task, validate
 from engine.work.casework import manages
 from engine.work.notifications import notify, notify_people_of, recipients
 from engine.work.returns import return_route
@@ -46,7 +46,8 @@ def complete_task(session: Session, actor: audit.Actor, item_id: int,
                   raw: dict[str, Any]) -> ProcessInstance:
     """Check the submitted values against the task's form, then complete it."""
     item = runtime.get_work_item(session, actor, item_id)
-    data = validate(load_form(item.form_key), raw) if item.form_key else {}
+    definition = form_of_task(session, item)
+    data = validate(definition, raw) if definition is not None else {}
     return _complete(session, actor, item, data)
 
 

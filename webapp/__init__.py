@@ -19,6 +19,7 @@ from webapp import (
     dual_notice,
     entities,
     errors,
+    form_editor,
     i18n,
     inspection,
     operations,
@@ -42,7 +43,7 @@ BLUEPRINTS = (auth.bp, inbox.bp, tasks.bp, monitor.bp, notifications.bp, admin.b
               people_import.bp, api.bp, calendar.bp, units.bp, dual_notice.bp, disclosure.bp,
               registry.bp, entities.bp, audit_trail.bp, operations.bp, routing_rules.bp,
               practice.bp, credit_check.bp, portal.bp, inspection.bp, unlicensed.bp,
-              processes.bp, credit_lists.bp, spot_check.bp)
+              form_editor.bp, processes.bp, credit_lists.bp, spot_check.bp)
 
 
 def create_app(settings: Settings | None = None) -> Flask:

@@ -34,6 +34,8 @@ REASONS: dict[str, LazyString] = {
     "no_such_process": _l("This process is not deployed."),
     "no_such_draft": _l("This process has no saved draft: save it first."),
     "no_such_form": _l("The form of this task is missing. Tell the operators."),
+    "form_standard": _l("The fields of enterprise-information records follow the national "
+                        "standard and the import templates: they cannot be changed here."),
     "no_such_decision_table": _l("This decision table is not deployed."),
     "not_a_notice_task": _l("This task is not a step of a dual notice."),
     "no_such_record": _l("This record does not exist, or it is not in your area of work."),
@@ -109,6 +111,7 @@ REASONS: dict[str, LazyString] = {
     "task_not_open": _l("This task is no longer open. Reload the page."),
     "changed_by_other": _l("Someone else changed this case first. Reload the page and try "
                            "again."),
+    "draft_changed": _l("Someone else saved a draft of this process since you opened it."),
     "case_suspended": _l("The case is suspended."),
     "case_closed": _l("The case is closed."),
     "wrong_case_status": _l("The status of the case does not allow this."),

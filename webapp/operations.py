@@ -58,14 +58,10 @@ class VariableForm(FlaskForm):
 @bp.get("/")
 @roles_required(Role.SYSADMIN)
 def index() -> ResponseReturnValue:
-    session = database.session()
-    versions = operations.versions(session, actor())
-    live = sum(n for v in versions for s, n in v.counts.items()
-               if InstanceStatus(s) in operations.LIVE)
-    incidents = len(operations.open_incidents(session, actor()))
-    due = operations.timer_queue(session, actor(), 1, 1).total
-    return render_template("operations/index.html", versions=versions, states=STATES,
-                           live=live, incidents=incidents, timers=due)
+    """The totals; the processes with their versions and instances by state are listed on
+    the processes page (one list), which links here for each version's instances."""
+    return render_template("operations/index.html",
+                           totals=operations.totals(database.session(), actor()))
 
 
 @bp.get("/instances")
@@ -73,7 +69,7 @@ def index() -> ResponseReturnValue:
 def instances() -> ResponseReturnValue:
     asked = _filter()
     page = operations.search(database.session(), actor(), asked, page_arg(), PER_PAGE)
-    keys = sorted({v.key for v in operations.versions(database.session(), actor())})
+    keys = operations.process_keys(database.session(), actor())
     args = {k: v for k, v in request.args.items() if v and k != "page"}
     return render_template("operations/instances.html", page=page, asked=asked, keys=keys,
                            states=STATES, args=args)

@@ -5,23 +5,34 @@ department administrators read."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
-from flask import Blueprint, Response, jsonify, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask.typing import ResponseReturnValue
-from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from werkzeug.exceptions import BadRequest
 
-from engine.errors import DeploymentError, InvalidInput, NotFound
+from engine.errors import Conflict, DeploymentError, InvalidInput, NotFound
 from engine.models import Role
-from engine.runtime import drafts
+from engine.runtime import drafts, form_catalogue
 from engine.runtime.deploy import latest_definition
-from engine.runtime.forms import load_form
-from webapp import database
+from webapp import database, deploy_problems
 from webapp.access import actor, roles_required, user
+from webapp.modeler_words import LIBRARY_WORDS, PANEL_LABELS
+from webapp.operations import STATES
+from webapp.templating import when as format_when
 
 bp = Blueprint("processes", __name__, url_prefix="/processes")
 READERS = (Role.SYSADMIN, Role.DEPT_ADMIN)
@@ -74,81 +85,6 @@ FIELD_KINDS = {
     "multiselect": _l("several choices"), "uscc": _l("credit code"), "org": _l("unit"),
     "user": _l("person"), "file": _l("file"),
 }
-PANEL_LABELS = {
-    "names": _l("Names"), "nameZh": _l("Chinese name"), "nameEn": _l("English name"),
-    "lane": _l("Lane"), "laneRole": _l("Role in the case"),
-    "laneNoRole": _l("Choose a role: a user task in a lane without one cannot be deployed."),
-    "choose": _l("(choose)"), "task": _l("User task"), "form": _l("Form"),
-    "viewForm": _l("View this form"), "unknownForm": _l("no such form"),
-    "noForm": _l("Without a form the task only asks to complete it."),
-    "noFormOption": _l("(no form)"), "due": _l("Due within (working days)"),
-    "followUp": _l("Follow up after (working days)"),
-    "workingDays": _l("Working days, counted by the area's calendar."),
-    "wholeDays": _l("A whole number of working days."), "priority": _l("Priority"),
-    "priorityDefault": _l("(normal)"), "high": _l("high"), "normal": _l("normal"),
-    "low": _l("low"), "reminder": _l("Reminder after (working days)"),
-    "escalation": _l("Escalation after (working days)"),
-    "timerHelp": _l("Writes a boundary timer on the task; leave blank for none."),
-    "reminderName": _l("Reminder after %d working days"),
-    "escalationName": _l("Escalation after %d working days"),
-    "timer": _l("Timer"), "timerDays": _l("After (working days)"),
-    "timerOther": _l("Now written as:"), "script": _l("Script"),
-    "scriptText": _l("Script (checked by the server as you type)"),
-    "condition": _l("Condition"),
-    "conditionText": _l("Condition (checked by the server as you type)"),
-    "checkEmpty": _l("Nothing to check."), "checking": _l("Checking…"),
-    "accepted": _l("The sandbox accepts it."), "refused": _l("Refused:"),
-    "lintCount": _l("Lint: %e error(s), %w warning(s)"),
-    "lintLaneRole": _l("This lane names no role: choose one in its properties."),
-    "lintTaskLane": _l("A user task must lie in a lane with a role."),
-    "lintForm": _l("The form %s does not exist."),
-    "lintDays": _l("Working days must be a whole number."),
-    "lintPriority": _l("Priority must be high, normal or low."),
-    "lintTimerEmpty": _l("This timer has no time."),
-    "lintTimerDays": _l("Deadlines count working days: set the timer in working days."),
-    "saved": _l("Draft saved (%s)."), "notSaved": _l("Not saved:"),
-    "commentRequired": _l("Say what this version changes before deploying."),
-    "refusedDeploy": _l("Deploy refused."),
-}
-
-# bpmn-js's own words (palette, context pad, the panel's standard groups) in the page's
-# language; what is not listed here stays as bpmn-js writes it.
-LIBRARY_WORDS = {
-    "General": _l("General"), "Name": _l("Name"), "ID": _l("Identifier"),
-    "Documentation": _l("Documentation"), "Element documentation": _l("Element notes"),
-    "Process documentation": _l("Process notes"), "Timer": _l("Timer"), "Type": _l("Type"),
-    "Value": _l("Value"), "Date": _l("Date"), "Duration": _l("Duration"),
-    "Cycle": _l("Cycle"), "Condition": _l("Condition"), "Executable": _l("Can run"),
-    "Activate hand tool": _l("Move the canvas"), "Activate lasso tool": _l("Select an area"),
-    "Activate create/remove space tool": _l("Make or remove space"),
-    "Activate global connect tool": _l("Connect"), "Create start event": _l("Add a start event"),
-    "Create intermediate/boundary event": _l("Add an intermediate or boundary event"),
-    "Create end event": _l("Add an end event"), "Create gateway": _l("Add a gateway"),
-    "Create task": _l("Add a task"), "Create expanded sub-process": _l("Add a sub-process"),
-    "Create data object reference": _l("Add a data object"),
-    "Create data store reference": _l("Add a data store"),
-    "Create pool/participant": _l("Add a pool"), "Create group": _l("Add a group"),
-    "Delete": _l("Delete"), "Change element": _l("Change the kind"),
-    "Connect using sequence/message flow or association": _l("Connect"),
-    "Append task": _l("Add a task after"), "Append end event": _l("Add an end after"),
-    "Append gateway": _l("Add a gateway after"),
-    "Append intermediate/boundary event": _l("Add an event after"),
-    "Add lane above": _l("Add a lane above"), "Add lane below": _l("Add a lane below"),
-    "Divide into two lanes": _l("Divide into two lanes"),
-    "Divide into three lanes": _l("Divide into three lanes"),
-    "No Issues": _l("No issues"), "{errors} Errors, {warnings} Warnings":
-        _l("{errors} errors, {warnings} warnings"),
-    "Toggle linting overlays": _l("Show or hide the lint marks"),
-    "Issues for child elements": _l("Issues inside"),
-    "Process is missing start event": _l("The process has no start event"),
-    "Process is missing end event": _l("The process has no end event"),
-    "Sub process is missing start event": _l("The sub-process has no start event"),
-    "Sub process is missing end event": _l("The sub-process has no end event"),
-    "Element is not connected": _l("The element is not connected"),
-    "Flow splits implicitly": _l("The flow splits without a gateway"),
-}
-
-
 def _may_edit() -> bool:
     return user().has_role(Role.SYSADMIN)
 
@@ -156,9 +92,13 @@ def _may_edit() -> bool:
 @bp.get("/")
 @roles_required(*READERS)
 def index() -> ResponseReturnValue:
+    """Every process with its versions: who deployed each, when and why, its instances by
+    state (for system administrators, linked to the operations console: the instances,
+    and where they stand on the diagram)."""
     return render_template("processes/index.html",
                            processes=drafts.processes(database.session()),
-                           shipped=drafts.shipped(), may_edit=_may_edit(), form=FlaskForm())
+                           shipped=drafts.shipped(), may_edit=_may_edit(), form=FlaskForm(),
+                           states=STATES)
 
 
 @bp.get("/<key>/versions/<int:number>")
@@ -192,14 +132,6 @@ def diff(key: str) -> ResponseReturnValue:
     drafts.version(session, key, newer)
     return render_template("processes/diff.html", process=process, older=older, newer=newer,
                            numbers=numbers)
-
-
-@bp.get("/forms/<form_key>")
-@roles_required(*READERS)
-def form(form_key: str) -> ResponseReturnValue:
-    definition = load_form(form_key)
-    return render_template("processes/form.html", definition=definition,
-                           locale=str(get_locale()), kinds=FIELD_KINDS)
 
 
 @bp.get("/new")
@@ -246,7 +178,13 @@ def copy(name: str) -> ResponseReturnValue:
     """Start from a shipped diagram: it becomes the process's draft, opened in the modeler."""
     if not FlaskForm().validate_on_submit():
         raise BadRequest()
-    row = drafts.save_draft(database.session(), actor(), drafts.shipped_xml(name))
+    try:
+        row = drafts.save_draft(database.session(), actor(), drafts.shipped_xml(name))
+    except Conflict as exc:  # someone's draft is there: open it, never overwrite it
+        database.rollback()
+        flash(_draft_exists(exc) + " " + _("It is opened instead of the shipped diagram."),
+              "error")
+        return redirect(url_for("processes.edit", key=exc.details["key"]))
     database.commit()
     return redirect(url_for("processes.edit", key=row.key))
 
@@ -254,12 +192,19 @@ def copy(name: str) -> ResponseReturnValue:
 @bp.post("/draft")
 @roles_required(Role.SYSADMIN)
 def save() -> ResponseReturnValue:
+    """Save the draft; one saved by someone since this editor opened it (`base`) is
+    replaced only when the body says `replace` (the modeler asks the user first)."""
     body = _json()
     try:
-        row = drafts.save_draft(database.session(), actor(), str(body.get("xml") or ""))
+        row = drafts.save_draft(database.session(), actor(), str(body.get("xml") or ""),
+                                _base(body.get("base")), body.get("replace") is True)
     except InvalidInput:
         database.rollback()
         return jsonify(error=_("This is not a BPMN diagram with an executable process.")), 422
+    except Conflict as exc:
+        database.rollback()
+        return jsonify(error=_draft_exists(exc), conflict=True,
+                       ask=_("Replace their draft with yours?")), 409
     database.commit()
     return jsonify(key=row.key, saved_by=row.saved_by, saved_at=row.saved_at.isoformat(),
                    edit_url=url_for("processes.edit", key=row.key))
@@ -274,8 +219,7 @@ def deploy(key: str) -> ResponseReturnValue:
                                          str(body.get("comment") or ""))
     except DeploymentError as exc:
         database.rollback()
-        problems = [{"file": p.file, "element": p.element, "reason": p.reason}
-                    for p in exc.problems]
+        problems = [deploy_problems.as_json(p) for p in exc.problems]
         return jsonify(error=_("Deploy refused: %(n)d problem(s), each marked on its element.",
                                n=len(problems)), problems=problems), 422
     except InvalidInput:
@@ -306,10 +250,24 @@ def modeler_data() -> ResponseReturnValue:
         lanes=[{"name": name, "role": role, "org_field": org_field, "joint_office": joint,
                 "meaning": str(LANE_MEANINGS.get(name, role))}
                for name, role, org_field, joint in drafts.lane_roles()],
-        forms=[{"key": key, "zh": zh, "en": en, "url": url_for("processes.form", form_key=key)}
-               for key, zh, en in drafts.forms()],
+        forms=[{"key": f.key, "zh": f.definition.title_zh, "en": f.definition.title_en,
+                "url": url_for("form_editor.edit", form_key=f.key)}
+               for f in form_catalogue.catalogue(database.session())],
         labels={name: str(text) for name, text in PANEL_LABELS.items()},
         words={english: str(text) for english, text in LIBRARY_WORDS.items()})
+
+
+def _draft_exists(exc: Conflict) -> str:
+    return _("%(who)s saved a draft of this process at %(when)s, after you opened yours.",
+             who=exc.details["saved_by"], when=format_when(exc.details["saved_at"]))
+
+
+def _base(value: object) -> datetime | None:
+    """The saved_at of the draft the modeler opened (ISO), None when it opened none."""
+    try:
+        return datetime.fromisoformat(value) if isinstance(value, str) and value else None
+    except ValueError:
+        raise BadRequest() from None
 
 
 def _json() -> dict[str, Any]:

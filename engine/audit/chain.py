@@ -65,13 +65,13 @@ def record(session: Session, actor: Actor, action: str, object_type: str,
     the lock is then held only for the commit. Returns the event as written
     (not attached to the session).
     """
-    return record_many(session, actor, [(action, object_type, object_id, summary)])[0]
+    return AuditEvent(**_append(session, actor, [(action, object_type, object_id, summary)])[0])
 
 
 Event = tuple[str, str, object, dict[str, Any]]  # action, object type, object id, summary
 
 
-def record_many(session: Session, actor: Actor, events: Sequence[Event]) -> list[AuditEvent]:
+def record_many(session: Session, actor: Actor, events: Sequence[Event]) -> None:
     """Append several events of one actor in one go: one head lock, one insert.
 
     The chain is computed in Python, so a batch of a thousand events costs
@@ -79,6 +79,11 @@ def record_many(session: Session, actor: Actor, events: Sequence[Event]) -> list
     from the var folder or the environment; the checkpoint of the new head is
     written once the caller commits.
     """
+    _append(session, actor, events)
+
+
+def _append(session: Session, actor: Actor, events: Sequence[Event]) -> list[dict[str, Any]]:
+    """The rows appended (as record_many says)."""
     if not events:
         return []
     settings = settings_of(session)
@@ -91,7 +96,8 @@ def record_many(session: Session, actor: Actor, events: Sequence[Event]) -> list
     at = clock.now()
     rows = []
     for action, object_type, object_id, summary in events:
-        summary = json.loads(json.dumps(summary, ensure_ascii=False, default=str))
+        if not _plain(summary):  # as JSON will store it (dates as text, tuples as lists)
+            summary = json.loads(json.dumps(summary, ensure_ascii=False, default=str))
         digest = keyed_digest(key, prev_hash, at, actor.name, action, object_type,
                               str(object_id), summary, actor.origin)
         rows.append(dict(at=at, actor=actor.name, action=action, object_type=object_type,
@@ -103,7 +109,14 @@ def record_many(session: Session, actor: Actor, events: Sequence[Event]) -> list
     session.execute(update(AuditHead).where(AuditHead.id == 1).values(
         last_hash=prev_hash, last_event_id=AuditHead.last_event_id + len(rows)))
     _checkpoint_after_commit(session, count, count + len(rows), prev_hash)
-    return [AuditEvent(**row) for row in rows]
+    return rows
+
+
+_PLAIN = (str, int, bool, type(None))  # exact types: JSON gives them back as they are
+
+
+def _plain(summary: dict[str, Any]) -> bool:
+    return all(type(k) is str and type(v) in _PLAIN for k, v in summary.items())
 
 
 def _locked_head(session: Session) -> tuple[int, str]:

@@ -83,11 +83,16 @@ class Seen:
 
     def __init__(self) -> None:
         self.rows: dict[tuple[str, str], int] = {}
+        self.codes: set[str] = set()  # whose stored records are in `rows` already
 
     def load(self, session: Session, category: str, department: OrgUnit,
              codes: set[str]) -> None:
+        """The stored records of the codes not met before (what this run enters after
+        that is in `rows` already, so a later batch of the file reads no code twice)."""
+        codes = codes - self.codes
         if not codes:
             return
+        self.codes |= codes
         stored = session.execute(select(DisclosureRecord.party_uscc,
                                         DisclosureRecord.decision_number).where(
             DisclosureRecord.category == category,
@@ -207,7 +212,10 @@ def enter_checked(session: Session, actor: audit.Actor, category: str, departmen
         _start_data(category, department, record_id, row, direct, calendar),
         business_key=f"record-{record_id}", entity_id=row["entity_id"],
         area_code=department.area_code) for record_id, row in zip(ids, rows, strict=True)]
-    runtime.start_processes(session, actor, PROCESS_KEY, requests)  # sync_record follows
+    # Alike but for the record (and, for review, whether it is published): stamped.
+    varying = frozenset({"record_id"} if direct else {"record_id", "publishable"})
+    runtime.start_processes(session, actor, PROCESS_KEY, requests,
+                            varying=varying)  # sync_records follows
     return ids
 
 

@@ -1,9 +1,9 @@
 """A record's `info_publication` case: submit, review, revise, withdraw a revoked
-decision, credit repair; and the record kept in step with its case.
+decision, credit repair (the record kept in step with its case: `sync`).
 
 The diagram is in charge of the record's state: each of its steps sets `record_status`,
 and after every save of an info_publication case (a task completed, a signal caught, a
-timer fired) `sync_record` copies it into the record with its time and audit event —
+timer fired) `sync.sync_record` copies it into the record with its time and audit event —
 publication, expiry, withdrawal and early end alike, whoever or whatever set them off.
 The functions here complete the case's tasks and send its signals, after checking what
 only the engine knows (the repair periods, which record a task belongs to).
@@ -11,7 +11,6 @@ only the engine knows (the repair periods, which record a task belongs to).
 
 from __future__ import annotations
 
-from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -22,8 +21,6 @@ from engine.calendar import WorkdayCalendar, calendar_for
 from engine.config import PROJECT_DIR
 from engine.db import settings_of
 from engine.disclosure.categories import (
-    ENTRY_DAYS,
-    PUBLICATION_DAYS,
     publication_end,
     repair_problem,
 )
@@ -34,16 +31,13 @@ from engine.disclosure.records import (
     get_record,
     require_issuer,
 )
+from engine.disclosure.sync import NO_END, PROCESS_KEY  # the sync is registered on import
 from engine.errors import Conflict, Forbidden, InvalidInput, NotFound
 from engine.models import DisclosureRecord, OrgUnit, RecordStatus, WorkItem, WorkItemStatus
-from engine.runtime.cases import AFTER_SAVE, Case
 from engine.runtime.deploy import deploy_shipped
-from engine.runtime.derive import script_step_data
 from engine.runtime.signals import deliver_signal
 
-PROCESS_KEY = "info_publication"
 DIAGRAM = PROJECT_DIR / "bpmn" / "info_publication.bpmn"
-NO_END = date(2099, 12, 31)  # a licence valid without end is published until it changes
 MIN_NOTE, MAX_NOTE = 4, 500
 
 
@@ -170,74 +164,6 @@ def open_steps(session: Session, record: DisclosureRecord) -> list[WorkItem]:
     return list(session.execute(select(WorkItem).where(
         WorkItem.instance_id == record.instance_id, WorkItem.status == WorkItemStatus.OPEN
     ).order_by(WorkItem.id)).scalars())
-
-
-# --- the record kept in step with its case ------------------------------------------------
-
-def sync_record(session: Session, case: Case, _thrown: list[Any]) -> None:
-    """After each save of an info_publication case: copy the state its diagram set into the
-    record, with the time, the lateness and an audit event."""
-    if case.row.definition.key != PROCESS_KEY or case.row.id is None:
-        return
-    step = status_step(case)
-    status = step.get("record_status")
-    record = session.get(DisclosureRecord, case.workflow.data.get("record_id") or 0)
-    if record is None or record.instance_id not in (None, case.row.id):
-        return
-    record.instance_id = case.row.id  # set here already when the case starts
-    if status is None or status == record.status.value:
-        return
-    calendar = case.calendar
-    now = clock.now()
-    record.status = RecordStatus(status)
-    record.updated_at = now
-    if record.status in SENT and record.submitted_at is None:
-        # Sent now, even when the case went on to publish it at once (direct publication).
-        record.submitted_at = now
-        record.entry_late_days = _late(calendar, record.decision_date,
-                                       calendar.local_date(record.entered_at), ENTRY_DAYS)
-    if record.status in (RecordStatus.PUBLISHED, RecordStatus.RECORDED):
-        record.reviewed_at = now
-        if record.published_at is None and record.status == RecordStatus.PUBLISHED:
-            record.published_at = now
-            record.publication_ends_on = _publication_end(step, calendar)
-            record.publication_late_days = _late(calendar, record.decision_date,
-                                                 calendar.today(), PUBLICATION_DAYS)
-    elif record.status == RecordStatus.RETURNED:
-        record.reviewed_at = now
-    elif record.status in (RecordStatus.WITHDRAWN, RecordStatus.EXPIRED,
-                           RecordStatus.ENDED_EARLY):
-        record.ended_at = now
-        if record.status == RecordStatus.ENDED_EARLY:
-            record.end_reason = step.get("repair_note")
-    audit.record(session, audit.SYSTEM, f"disclosure.{status}", "disclosure_record", record.id,
-                 instance_id=case.row.id, category=record.category,
-                 publication_ends_on=(record.publication_ends_on.isoformat()
-                                      if record.publication_ends_on else None))
-
-
-SENT = (RecordStatus.SUBMITTED, RecordStatus.PUBLISHED, RecordStatus.RECORDED)
-AFTER_SAVE.append(sync_record)
-
-
-def status_step(case: Case) -> dict[str, Any]:
-    """The data of the diagram's latest step that set `record_status` (empty before any):
-    the state it gave the record, with what that step knew (the publication's end, the
-    repair's reasons)."""
-    return script_step_data(case.workflow, "record_status")
-
-
-def _publication_end(step: dict[str, Any], calendar: WorkdayCalendar) -> date | None:
-    moment = step.get("publication_ends_at")
-    if not moment:
-        return None
-    day = calendar.local_date(datetime.fromisoformat(moment))
-    return None if day >= NO_END else day
-
-
-def _late(calendar: WorkdayCalendar, decided: date, done: date, limit: int) -> int:
-    """Working days past the limit (0: on time)."""
-    return max(0, calendar.workdays_between(decided, done) - limit)
 
 
 def _calendar(session: Session, record: DisclosureRecord) -> WorkdayCalendar:

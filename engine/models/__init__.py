@@ -30,6 +30,7 @@ from engine.models.dual_notice import (
     UnlicensedLead,
 )
 from engine.models.entity import MarketEntity, RoutingState
+from engine.models.form import FormVersion, ProcessForm
 from engine.models.inspection import AbnormalRequest, Inspection
 from engine.models.notification import (
     DeliveryChannel,
@@ -74,6 +75,8 @@ from engine.models.spot_check import (
 from engine.models.unlicensed import UnlicensedCase, UnlicensedCopy, UnlicensedReporter
 
 __all__ = [
+    "FormVersion",
+    "ProcessForm",
     "AbnormalRequest",
     "Inspection",
     "IN_FORCE",

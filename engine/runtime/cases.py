@@ -18,7 +18,7 @@ from engine.calendar import WorkdayCalendar, calendar_for
 from engine.db import settings_of
 from engine.errors import Conflict, IncidentError, NotFound
 from engine.models import InstanceStatus, ProcessDefinition, ProcessInstance
-from engine.runtime.derive import annotate_tasks, tasks_in, write_rows
+from engine.runtime.derive import annotate_tasks, script_step_data, tasks_in, write_rows
 from engine.workflow import (
     SERIALIZER_VERSION,
     StateTooLarge,
@@ -46,6 +46,10 @@ class Case:
     @property
     def data(self) -> dict[str, Any]:
         return self.workflow.data
+
+    def step_data(self, variable: str) -> dict[str, Any]:
+        """The data of the latest script step that set `variable` (derive.script_step_data)."""
+        return script_step_data(self.workflow, variable)
 
 
 def _engine_for(session: Session, calendar: WorkdayCalendar) -> PythonScriptEngine:
@@ -77,6 +81,9 @@ AfterSave = Callable[[Session, "Case", list[BpmnEvent]], None]
 AFTER_SAVE: list[AfterSave] = []
 """Called after each save with the events the case threw that it did not catch itself
 (engine.runtime.events forwards messages to other cases)."""
+AfterSaveMany = Callable[[Session, list["Case"], list[list[BpmnEvent]]], None]
+AFTER_SAVE_MANY: dict[AfterSave, AfterSaveMany] = {}
+"""A hook's equivalent for the cases a batch start made, called once with all of them."""
 
 
 def save_case(session: Session, case: Case, *, status: InstanceStatus | None = None) -> None:

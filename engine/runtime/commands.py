@@ -76,15 +76,19 @@ def start_process(session: Session, actor: audit.Actor, key: str, *,
 
 
 def start_processes(session: Session, actor: audit.Actor, key: str,
-                    requests: Sequence[StartRequest]) -> list[ProcessInstance]:
+                    requests: Sequence[StartRequest], *,
+                    varying: frozenset[str] = frozenset()) -> list[ProcessInstance]:
     """Start many instances of the latest version of one process (imports, routing).
 
     Equivalent to calling start_process for each request, in the caller's
-    transaction, but written in bulk (see engine.runtime.batch).
+    transaction, but written in bulk (see engine.runtime.batch). `varying` names the
+    data keys that differ between otherwise alike requests (a record's id): such
+    requests are stamped from one run when its path does not read them.
     """
     if not requests:
         return []
-    return start_many(session, actor, _definition(session, key, None), requests, _start_steps)
+    return start_many(session, actor, _definition(session, key, None), requests, _start_steps,
+                      varying)
 
 
 def _start_steps(case: Case, data: dict[str, Any]) -> None:

@@ -5,17 +5,17 @@ for while one types (the same sandbox checks deploy runs)."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from pathlib import Path
+from datetime import datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from engine import audit, clock
 from engine.config import PROJECT_DIR
-from engine.errors import EngineError, InvalidInput, NotFound, SandboxViolation
+from engine.errors import Conflict, EngineError, InvalidInput, NotFound, SandboxViolation
 from engine.models import InstanceStatus, ProcessDefinition, ProcessDraft, ProcessInstance
 from engine.runtime.deploy import deploy_all, latest_definition, own_files
-from engine.runtime.forms import FORMS_DIR, load_form
+from engine.runtime.forms import FORMS_DIR
 from engine.workflow import sandbox
 from engine.workflow.xml import BPMN_NS, kind_of, parse_xml
 from rules.lanes import LANE_RULES
@@ -23,21 +23,12 @@ from rules.lanes import LANE_RULES
 SHIPPED_DIR = PROJECT_DIR / "bpmn"
 MAX_DRAFT_CHARS = 2_000_000
 MAX_COMMENT_CHARS = 2_000
-ENDED = (InstanceStatus.COMPLETED, InstanceStatus.TERMINATED)
 
 
 @dataclass
 class Version:
     definition: ProcessDefinition
     counts: dict[str, int] = field(default_factory=dict)  # instance status -> count
-
-    @property
-    def running(self) -> int:
-        return sum(n for status, n in self.counts.items() if status not in ENDED)
-
-    @property
-    def completed(self) -> int:
-        return self.counts.get(InstanceStatus.COMPLETED, 0)
 
 
 @dataclass
@@ -54,7 +45,7 @@ def processes(session: Session) -> list[Process]:
     for definition_id, status, n in session.execute(
             select(ProcessInstance.definition_id, ProcessInstance.status, func.count())
             .group_by(ProcessInstance.definition_id, ProcessInstance.status)):
-        counts.setdefault(definition_id, {})[str(status)] = n
+        counts.setdefault(definition_id, {})[InstanceStatus(status).value] = n
     found: dict[str, Process] = {}
     for definition in session.execute(select(ProcessDefinition).order_by(
             ProcessDefinition.key, ProcessDefinition.version.desc())).scalars():
@@ -121,13 +112,21 @@ def draft(session: Session, key: str) -> ProcessDraft | None:
     return session.execute(select(ProcessDraft).where(ProcessDraft.key == key)).scalar()
 
 
-def save_draft(session: Session, actor: audit.Actor, xml: str) -> ProcessDraft:
-    """Keep the diagram as its process's draft (replacing the one before). Nothing is
-    checked but that it is a diagram: the draft is work in progress."""
+def save_draft(session: Session, actor: audit.Actor, xml: str,
+               base: datetime | None = None, replace: bool = False) -> ProcessDraft:
+    """Keep the diagram as its process's draft. Nothing is checked but that it is a
+    diagram: the draft is work in progress. One draft per process: a draft saved since the
+    one the editor opened (`base`, its saved_at; None: none) is someone else's work, and
+    is replaced only when asked (`replace`); else Conflict `draft_changed` says who saved it
+    and when."""
     if len(xml) > MAX_DRAFT_CHARS:
         raise InvalidInput("the diagram is too large", code="not_a_diagram")
     key = process_key(xml)
     row = draft(session, key)
+    if row is not None and row.saved_at != base and not replace:
+        raise Conflict(f"{row.saved_by} saved a draft of {key!r} at {row.saved_at.isoformat()}",
+                       code="draft_changed", key=key, saved_by=row.saved_by,
+                       saved_at=row.saved_at)
     if row is None:
         row = ProcessDraft(key=key, bpmn_xml=xml, saved_by=actor.name, saved_at=clock.now())
         session.add(row)
@@ -183,15 +182,3 @@ def lane_roles() -> list[tuple[str, str, str | None, bool]]:
     """The lane rules: (lane key, role, org field, joint office of the area)."""
     return [(name, rule.role, rule.org_field, rule.joint_office_of_area)
             for name, rule in LANE_RULES.items()]
-
-
-def forms(forms_dir: Path = FORMS_DIR) -> list[tuple[str, str, str]]:
-    """The forms a user task may name: (key, title zh, title en)."""
-    found = []
-    for path in sorted(forms_dir.glob("*.toml")):
-        try:
-            form = load_form(path.stem, forms_dir)
-        except EngineError:
-            continue
-        found.append((path.stem, form.title_zh, form.title_en))
-    return found

@@ -11,8 +11,12 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
 from engine.config import PROJECT_DIR
 from engine.errors import InvalidInput, NotFound
+from engine.models import FormVersion, ProcessForm, ProcessInstance, WorkItem
 
 FORMS_DIR = PROJECT_DIR / "forms"
 FIELD_TYPES = frozenset({"text", "textarea", "number", "money", "date", "select",
@@ -72,15 +76,72 @@ def form_exists(key: str, forms_dir: Path = FORMS_DIR) -> bool:
     return bool(_KEY.match(key)) and (forms_dir / f"{key}.toml").is_file()
 
 
+def shipped_raw(key: str, forms_dir: Path = FORMS_DIR) -> dict[str, Any] | None:
+    """The shipped file forms/<key>.toml as read, or None when there is none."""
+    if not form_exists(key, forms_dir):
+        return None
+    return tomllib.loads((forms_dir / f"{key}.toml").read_text(encoding="utf-8"))
+
+
 @lru_cache(maxsize=128)
 def load_form(key: str, forms_dir: Path = FORMS_DIR) -> FormDefinition:
-    """Read and check a form definition; NotFound when there is no such form."""
-    if not form_exists(key, forms_dir):
+    """Read and check a shipped form file; NotFound when there is no such form. Tasks read
+    their form with `form_for`, which prefers the versions deployed in the database."""
+    raw = shipped_raw(key, forms_dir)
+    if raw is None:
         raise NotFound(f"no form {key!r}", code="no_such_form")
-    raw = tomllib.loads((forms_dir / f"{key}.toml").read_text(encoding="utf-8"))
+    return parse_form(key, raw)
+
+
+def parse_form(key: str, raw: dict[str, Any]) -> FormDefinition:
+    """A definition (title_zh, title_en, fields) checked; ValueError says what is wrong."""
     fields = tuple(_field(item, key) for item in raw.get("fields", []))
+    names = [f.name for f in fields]
+    if len(set(names)) != len(names):
+        raise ValueError(f"form {key}: a field name is used twice")
     _check_conditions(fields, key)
     return FormDefinition(key, raw.get("title_zh", key), raw.get("title_en", key), fields)
+
+
+def form_for(session: Session, key: str, definition_id: int | None = None) -> FormDefinition:
+    """The form a task of the process version `definition_id` shows and checks: the form
+    version that process version was deployed with; else (a version deployed before forms
+    were versioned, or no process) the latest version in the database; else the shipped file
+    (a database that never deployed the form, as in unit tests). NotFound when none."""
+    row = None
+    if definition_id is not None:
+        row = session.execute(
+            select(FormVersion).join(ProcessForm, ProcessForm.form_version_id == FormVersion.id)
+            .where(ProcessForm.definition_id == definition_id, ProcessForm.form_key == key)
+        ).scalar()
+    if row is None:
+        row = session.execute(select(FormVersion).where(FormVersion.key == key)
+                              .order_by(FormVersion.version.desc()).limit(1)).scalar()
+    if row is None:
+        return load_form(key)
+    return _parsed(key, row.sha256, row.definition)
+
+
+def form_of_task(session: Session, item: WorkItem) -> FormDefinition | None:
+    """The form of a work item, as its instance's process version has it (None: no form)."""
+    if not item.form_key:
+        return None
+    definition_id = session.execute(select(ProcessInstance.definition_id)
+                                    .where(ProcessInstance.id == item.instance_id)).scalar()
+    return form_for(session, item.form_key, definition_id)
+
+
+_PARSED: dict[tuple[str, str], FormDefinition] = {}
+
+
+def _parsed(key: str, sha256: str, raw: dict[str, Any]) -> FormDefinition:
+    """Versions never change, so each is parsed once per process."""
+    found = _PARSED.get((key, sha256))
+    if found is None:
+        if len(_PARSED) > 512:
+            _PARSED.clear()
+        found = _PARSED[(key, sha256)] = parse_form(key, raw)
+    return found
 
 
 def _check_conditions(fields: tuple[FormField, ...], key: str) -> None:
@@ -100,6 +161,8 @@ def _check_conditions(fields: tuple[FormField, ...], key: str) -> None:
 
 
 def _field(item: dict[str, Any], key: str) -> FormField:
+    if not isinstance(item.get("name"), str) or not _KEY.match(item["name"]):
+        raise ValueError(f"form {key}: a field needs a name of small letters, digits and _")
     if item.get("type") not in FIELD_TYPES:
         raise ValueError(f"form {key}: field {item.get('name')!r} has unknown type")
     choices = tuple(Choice(str(c["value"]), c.get("zh", c["value"]), c.get("en", c["value"]))

@@ -8,24 +8,49 @@ from sqlalchemy.orm import Session, sessionmaker
 from engine import audit, clock
 from engine.db import transaction
 from engine.errors import Conflict, IncidentError, NotFound
-from engine.models import Incident, InstanceStatus, ProcessInstance, Timer
+from engine.models import (
+    Incident,
+    InstanceStatus,
+    ProcessInstance,
+    Timer,
+    WorkItem,
+    WorkItemStatus,
+)
 
 
 def raise_incident(session: Session, instance_id: int, source: str, message: str,
                    task_id: str | None = None, element: str | None = None) -> Incident:
-    """Stop an instance with an error that an operator must look at."""
+    """Stop an instance with an error that an operator must look at, on the element it
+    stopped at (given, else where the instance stands: an open task, else a waiting timer),
+    so that the operations overlay counts it there."""
     instance = session.get(ProcessInstance, instance_id)
     if instance is None:
         raise NotFound(f"no process instance {instance_id}", code="no_such_case")
     incident = Incident(instance_id=instance_id, source=source, task_id=task_id,
-                        element=element, message=message[:4000], created_at=clock.now())
+                        element=element or standing_element(session, instance_id),
+                        message=message[:4000], created_at=clock.now())
     session.add(incident)
     instance.status = InstanceStatus.INCIDENT
     instance.error = message[:4000]
     session.flush()
     audit.record(session, audit.SYSTEM, "incident.raise", "process_instance", instance_id,
-                 incident_id=incident.id, source=source, message=message[:500])
+                 incident_id=incident.id, source=source, element=incident.element,
+                 message=message[:500])
     return incident
+
+
+def standing_element(session: Session, instance_id: int) -> str | None:
+    """Where an instance stands: the element of its oldest open work item, else of its
+    soonest waiting timer."""
+    item = session.execute(
+        select(WorkItem.task_name).where(WorkItem.instance_id == instance_id,
+                                         WorkItem.status == WorkItemStatus.OPEN)
+        .order_by(WorkItem.id).limit(1)).scalar()
+    if item is not None:
+        return str(item)
+    return session.execute(
+        select(Timer.element).where(Timer.instance_id == instance_id, Timer.element.is_not(None))
+        .order_by(Timer.due_at, Timer.id).limit(1)).scalar()
 
 
 def report_failure(sessions: sessionmaker[Session], error: IncidentError,
@@ -39,8 +64,10 @@ def report_failure(sessions: sessionmaker[Session], error: IncidentError,
     instance_id = error.details.get("instance_id")
     if not isinstance(instance_id, int):
         return None
+    element = error.details.get("element")
     with transaction(sessions) as session:
-        return raise_incident(session, instance_id, source, error.message)
+        return raise_incident(session, instance_id, source, error.message,
+                              element=element if isinstance(element, str) else None)
 
 
 def open_incidents(session: Session) -> list[Incident]:

@@ -7,9 +7,11 @@ from typing import Any
 
 from SpiffWorkflow.exceptions import WorkflowException
 from SpiffWorkflow.specs.base import TaskSpec
+from SpiffWorkflow.util.task import TaskState
 
 from engine.errors import EngineError, IncidentError, SandboxViolation
 from engine.runtime.cases import Case
+from engine.runtime.derive import tasks_in
 from engine.workflow.bounds import OutOfBounds
 
 
@@ -26,7 +28,31 @@ def run_steps(case: Case, step: Callable[[], Any]) -> None:
             raise
         limit = _limit_of(exc)
         raise IncidentError(f"the process failed: {_describe(exc)}", code=limit,
-                            instance_id=case.row.id, permanent=limit is not None) from exc
+                            instance_id=case.row.id, permanent=limit is not None,
+                            element=failed_element(case, exc)) from exc
+
+
+def failed_element(case: Case, exc: BaseException | None = None) -> str | None:
+    """The diagram element a failure stopped on, for the incident (and the operations
+    overlay): the task the error names, else the task in error, else where the case stands
+    (a task ready for someone, then one waiting)."""
+    for cause in _causes(exc) if exc is not None else []:
+        task = getattr(cause, "task", None)
+        spec = getattr(task, "task_spec", None) or getattr(cause, "task_spec", None)
+        if isinstance(spec, TaskSpec):
+            return _element_of(spec)
+    raising = _raising_spec(exc) if exc is not None else None
+    if raising is not None:
+        return _element_of(raising)
+    for state in (TaskState.ERROR, TaskState.READY, TaskState.WAITING, TaskState.STARTED):
+        tasks = [t for t in tasks_in(case.workflow, state) if _element_of(t.task_spec)]
+        if tasks:
+            return _element_of(tasks[0].task_spec)
+    return None
+
+
+def _element_of(spec: TaskSpec) -> str | None:
+    return getattr(spec, "bpmn_id", None)
 
 
 def _causes(exc: BaseException) -> list[BaseException]:

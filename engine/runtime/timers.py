@@ -98,7 +98,9 @@ def fire_one(sessions: sessionmaker[Session], worker: str, timer_id: int,
         result.errors.append(f"timer {timer_id}: {exc}")
         permanent = isinstance(exc, EngineError) and exc.details.get("permanent") is True
         with transaction(sessions) as session:
-            if _record_failure(session, timer_id, str(exc), permanent=permanent):
+            element = exc.details.get("element") if isinstance(exc, EngineError) else None
+            if _record_failure(session, timer_id, str(exc), permanent=permanent,
+                               element=element if isinstance(element, str) else None):
                 result.incidents += 1
             else:
                 result.retried += 1
@@ -113,7 +115,7 @@ def _release(session: Session, timer_id: int, worker: str) -> None:
 
 
 def _record_failure(session: Session, timer_id: int, message: str, *,
-                    permanent: bool = False) -> bool:
+                    permanent: bool = False, element: str | None = None) -> bool:
     """Count a failed attempt and back off; past the limit raise an incident. True if so.
 
     A permanent failure (a limit the case ran into) fails alike every time: it becomes
@@ -130,5 +132,5 @@ def _record_failure(session: Session, timer_id: int, message: str, *,
     if timer.attempts < settings.timer_max_attempts and not permanent:
         return False
     incidents.raise_incident(session, timer.instance_id, "timer", message, task_id=timer.task_id,
-                             element=timer.element)
+                             element=element or timer.element)
     return True

@@ -53,14 +53,10 @@ class InstanceFilter:
 
 
 @dataclass(frozen=True)
-class VersionCounts:
-    key: str
-    name: str
-    version: int
-    definition_id: int
-    deployed_at: datetime
-    deployed_by: str
-    counts: dict[str, int]  # instance status → how many
+class Totals:
+    live: int
+    incidents: int
+    timers: int
 
 
 @dataclass(frozen=True)
@@ -99,20 +95,24 @@ def require_operator(session: Session, actor: audit.Actor) -> None:
         raise Forbidden("only system administrators operate instances", code="not_an_operator")
 
 
-def versions(session: Session, actor: audit.Actor) -> list[VersionCounts]:
-    """Every deployed version with its instances counted by state, newest first per process."""
+def process_keys(session: Session, actor: audit.Actor) -> list[str]:
+    """The keys of the deployed processes, for the instance search (the versions with their
+    instances by state are listed with the processes: engine.runtime.drafts)."""
     require_operator(session, actor)
-    counts: dict[int, dict[str, int]] = {}
-    for definition_id, status, n in session.execute(
-            select(ProcessInstance.definition_id, ProcessInstance.status, func.count())
-            .group_by(ProcessInstance.definition_id, ProcessInstance.status)):
-        counts.setdefault(definition_id, {})[InstanceStatus(status).value] = n
-    rows = session.execute(select(
-        ProcessDefinition.id, ProcessDefinition.key, ProcessDefinition.name,
-        ProcessDefinition.version, ProcessDefinition.deployed_at, ProcessDefinition.deployed_by)
-        .order_by(ProcessDefinition.key, ProcessDefinition.version.desc())).all()
-    return [VersionCounts(r.key, r.name, r.version, r.id, r.deployed_at, r.deployed_by,
-                          counts.get(r.id, {})) for r in rows]
+    return list(session.execute(select(ProcessDefinition.key).distinct()
+                                .order_by(ProcessDefinition.key)).scalars())
+
+
+def totals(session: Session, actor: audit.Actor) -> Totals:
+    """What the console opens with: live instances, open incidents, waiting timers."""
+    require_operator(session, actor)
+    count = select(func.count())
+    return Totals(
+        live=session.execute(count.select_from(ProcessInstance)
+                             .where(ProcessInstance.status.in_(LIVE))).scalar_one(),
+        incidents=session.execute(count.select_from(Incident)
+                                  .where(Incident.resolved_at.is_(None))).scalar_one(),
+        timers=session.execute(count.select_from(Timer)).scalar_one())
 
 
 def search(session: Session, actor: audit.Actor, asked: InstanceFilter, page: int,

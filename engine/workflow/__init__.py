@@ -10,6 +10,7 @@ from engine.workflow.serializer import (
     load_spec,
     load_state,
     new_workflow,
+    spec_text,
 )
 
 __all__ = [
@@ -24,4 +25,5 @@ __all__ = [
     "new_workflow",
     "parse_process",
     "script_engine",
+    "spec_text",
 ]

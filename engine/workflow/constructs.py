@@ -36,11 +36,15 @@ DECISION_REF = ("the decision is named only in camunda:decisionRef, which this e
                 "not read; name it with spiffworkflow:calledDecisionId")
 
 
+Found = tuple[str, str, str, dict[str, str]]
+"""(element id, reason code, reason in English, params of the reason)."""
+
+
 def unsupported(key: str, specs: dict[str, BpmnProcessSpec], files: list[tuple[str, str]]
-                ) -> Iterator[tuple[str, str]]:
-    """(element id, reason) for each construct the platform cannot serve, in every process
-    of the deployment (`specs`: the executable process `key`, its event sub-processes and
-    the processes it calls, by id)."""
+                ) -> Iterator[Found]:
+    """(element id, code, reason, params) for each construct the platform cannot serve, in
+    every process of the deployment (`specs`: the executable process `key`, its event
+    sub-processes and the processes it calls, by id)."""
     for name, spec in specs.items():
         top_level = set(spec.start.outputs) if name == key else set()
         for task_spec in spec.task_specs.values():
@@ -48,12 +52,13 @@ def unsupported(key: str, specs: dict[str, BpmnProcessSpec], files: list[tuple[s
             if element is None:
                 continue
             if isinstance(task_spec, ServiceTask):
-                yield element, SERVICE
+                yield element, "service_task", SERVICE, {}
             event = getattr(task_spec, "event_definition", None)
             if (isinstance(task_spec, StartEvent) and task_spec in top_level
                     and not isinstance(event, NoneEventDefinition | MessageEventDefinition
                                        | TimerEventDefinition)):
-                yield element, START.format(kind=_kind(event))
+                yield (element, "start_event_kind", START.format(kind=_kind(event)),
+                       {"kind": _kind(event)})
     for _name, text in files:
         yield from _in_xml(text)
     yield from call_cycles(specs)
@@ -64,14 +69,14 @@ def _kind(event: object) -> str:
     return name.lower() or "special"
 
 
-def _in_xml(bpmn_xml: str) -> Iterator[tuple[str, str]]:
+def _in_xml(bpmn_xml: str) -> Iterator[Found]:
     """What the parsed specs do not keep: data stores, Camunda's decision reference."""
     root = etree.fromstring(bpmn_xml.encode("utf-8"), etree.XMLParser(resolve_entities=False))
     for node in root.iter(f"{{{BPMN}}}dataStoreReference", f"{{{BPMN}}}dataStore"):
-        yield node.get("id", "?"), DATA_STORE
+        yield node.get("id", "?"), "data_store", DATA_STORE, {}
     for node in root.iter(f"{{{BPMN}}}businessRuleTask"):
         if node.get(f"{{{CAMUNDA}}}decisionRef") and not _named_by_spiff(node):
-            yield node.get("id", "?"), DECISION_REF
+            yield node.get("id", "?"), "decision_ref", DECISION_REF, {}
 
 
 def _named_by_spiff(node: etree._Element) -> bool:
@@ -79,21 +84,23 @@ def _named_by_spiff(node: etree._Element) -> bool:
                for child in node.iter() if isinstance(child.tag, str))
 
 
-def call_cycles(specs: dict[str, BpmnProcessSpec]) -> Iterator[tuple[str, str]]:
+def call_cycles(specs: dict[str, BpmnProcessSpec]) -> Iterator[Found]:
     """Each call activity that can call back into a process already on its call stack:
     a cycle in the call graph, so starting the case would never end."""
     calls = {name: [(task.bpmn_id, task.spec) for task in spec.task_specs.values()
                     if isinstance(task, CallActivity)] for name, spec in specs.items()}
     reported: set[str] = set()
 
-    def walk(process: str, stack: tuple[str, ...]) -> Iterator[tuple[str, str]]:
+    def walk(process: str, stack: tuple[str, ...]) -> Iterator[Found]:
         for element, called in calls.get(process, []):
             if called in stack:
                 if element not in reported:
                     reported.add(element)
                     path = " → ".join((*stack[stack.index(called):], called))
-                    yield element, (f"calls process {called!r}, which is already running "
-                                    f"above it ({path}): a cycle of calls never ends")
+                    yield element, "call_cycle", (
+                        f"calls process {called!r}, which is already running above it "
+                        f"({path}): a cycle of calls never ends"), {"process": called,
+                                                                    "path": path}
             elif called in calls:
                 yield from walk(called, (*stack, called))
 

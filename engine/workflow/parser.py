@@ -52,7 +52,8 @@ def parse_process(files: list[tuple[str, bytes]], deployed: Deployed | None = No
         raise DeploymentError([DeploymentProblem(
             parsed[1].bpmn_file, parsed[1].key,
             f"one process per deployment here, got {len(parsed)}: "
-            + ", ".join(p.key for p in parsed))])
+            + ", ".join(p.key for p in parsed), "one_process_per_deployment",
+            count=len(parsed))])
     return parsed[0]
 
 
@@ -76,7 +77,7 @@ def parse_processes(files: list[tuple[str, bytes]], deployed: Deployed | None = 
             dmn.append(text)
     if not problems and not bpmn:
         problems.append(DeploymentProblem(", ".join(n for n, _ in files), None,
-                                          "a deployment needs a BPMN file"))
+                                          "a deployment needs a BPMN file", "no_bpmn"))
     if problems:
         raise DeploymentError(problems)
     keys = _top_level(parser, bpmn)
@@ -89,7 +90,7 @@ def _add(parser: SpiffBpmnParser, name: str, content: bytes | str
     try:
         root = parse_xml(content)
     except UnsafeXml as exc:
-        return "", "", DeploymentProblem(name, None, str(exc))
+        return "", "", DeploymentProblem(name, None, str(exc), "unsafe_xml", detail=str(exc))
     kind = kind_of(root) or ""
     text = xml_text(content)  # decoded as parse_xml did: it cannot fail here
     try:
@@ -98,11 +99,12 @@ def _add(parser: SpiffBpmnParser, name: str, content: bytes | str
         elif kind == "dmn":
             parser.add_dmn_xml(root, filename=name)
         else:
-            return kind, text, DeploymentProblem(name, None, "not a BPMN or DMN document")
+            return kind, text, DeploymentProblem(name, None, "not a BPMN or DMN document",
+                                                 "not_a_document")
     except ValidationException as exc:
         return kind, text, _problem(name, exc)
     except Exception as exc:  # the parser raises many kinds for malformed models
-        return kind, text, DeploymentProblem(name, None, f"cannot be parsed: {exc}")
+        return kind, text, _unparsable(name, exc)
     return kind, text, None
 
 
@@ -110,7 +112,8 @@ def _top_level(parser: SpiffBpmnParser, bpmn: list[tuple[str, str]]) -> list[str
     ids = [pid for pid, proc in parser.process_parsers.items()
            if proc.node.get("isExecutable", "true") != "false"]
     if not ids:
-        raise DeploymentError([DeploymentProblem(bpmn[0][0], None, "no executable process")])
+        raise DeploymentError([DeploymentProblem(bpmn[0][0], None, "no executable process",
+                                                 "no_executable_process")])
     called = {node.get("calledElement") for _name, text in bpmn
               for node in parse_xml(text.encode("utf-8")).iter(f"{{{BPMN_NS}}}callActivity")}
     return [pid for pid in ids if pid not in called] or ids[:1]
@@ -135,8 +138,7 @@ def _spec_of(parser: SpiffBpmnParser, key: str, bpmn: list[tuple[str, str]], dmn
     except DeploymentError:
         raise
     except Exception as exc:  # the parser raises many kinds for malformed models
-        raise DeploymentError([DeploymentProblem(file_name, None, f"cannot be parsed: {exc}")]
-                              ) from exc
+        raise DeploymentError([_unparsable(file_name, exc)]) from exc
     return ParsedProcess(key=key, name=spec.description or key, spec=spec,
                          subprocess_specs=subprocess_specs, bpmn_file=file_name,
                          bpmn_xml=text, dmn_xml=dmn, file_names=names,
@@ -150,7 +152,7 @@ def _pull(parser: SpiffBpmnParser, file_name: str, called: str, deployed: Deploy
     if found is None or called in calls:
         raise DeploymentError([DeploymentProblem(
             file_name, None, f"a call activity calls process {called!r}, which is neither in "
-                             "this deployment nor deployed")])
+                             "this deployment nor deployed", "call_missing", process=called)])
     version, texts = found
     calls[called] = version
     for name, text in texts:
@@ -166,4 +168,10 @@ def _problem(file_name: str, exc: ValidationException) -> DeploymentProblem:
     line = getattr(exc, "line_number", None)
     if line and f"line {line}" not in reason:  # the XSD's line: where to look in the file
         reason = f"{reason.rstrip('. ')} (line {line})"
-    return DeploymentProblem(getattr(exc, "file_name", None) or file_name, element, reason)
+    return DeploymentProblem(getattr(exc, "file_name", None) or file_name, element, reason,
+                             "not_valid", detail=reason)
+
+
+def _unparsable(file_name: str, exc: Exception) -> DeploymentProblem:
+    return DeploymentProblem(file_name, None, f"cannot be parsed: {exc}", "cannot_parse",
+                             detail=str(exc))

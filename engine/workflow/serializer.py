@@ -71,6 +71,12 @@ def dump_spec(spec: BpmnProcessSpec, subprocess_specs: dict[str, BpmnProcessSpec
     }, ensure_ascii=False)
 
 
+def spec_text(task_spec: Any) -> str:
+    """One task spec as the stored definition holds it (its scripts, conditions, event
+    expressions and properties), as JSON text."""
+    return json.dumps(_REGISTRY.convert(task_spec), ensure_ascii=False, default=str)
+
+
 def load_spec(sha256: str, fetch_json: Callable[[], str]) -> Specs:
     """Restore a definition's specs, once per process (they are immutable).
 

@@ -4,10 +4,17 @@ on the element; the pages at 1280 and 375 px."""
 
 from __future__ import annotations
 
+import re
+
 from sqlalchemy import select
 
-from engine.models import ProcessDefinition
+from engine.audit import Actor
+from engine.models import ProcessDefinition, ProcessDraft, Role
+from engine.org.units import add_user
+from engine.runtime import drafts
+from engine.runtime.drafts import save_draft
 from tests.browser.conftest import sign_in
+from tests.factories import PASSWORD, SETUP
 
 READY = "#modeler[data-ready=true]"
 
@@ -54,7 +61,7 @@ def test_a_copy_gets_new_due_days_and_is_deployed_as_version_2(server, server_se
     row = page.locator("#process-sample_review tr[data-version='2']")
     assert "审查期限改为4个工作日" in row.inner_text()
     assert "admin" in row.inner_text()
-    row.locator("a").click()
+    row.locator("a").first.click()
     page.wait_for_selector("#version-diagram[data-ready=true]")
     with server_sessions() as session:
         xml = session.execute(select(ProcessDefinition.bpmn_xml).where(
@@ -89,9 +96,21 @@ def test_a_refused_deploy_marks_the_element_and_keeps_the_draft(server, new_page
     deploy(page, "没有角色的泳道")
     problem = page.locator("#problems li[data-element=handle_rejection]")
     problem.wait_for()
-    assert "sandbox" in page.locator("#problems li[data-element=note_reminder]").inner_text()
-    assert "no assignment rule" in problem.inner_text()
+    # In the page's language, on the element and in the list; the sandbox's words apart.
+    script_problem = page.locator("#problems li[data-element=note_reminder]")
+    assert "脚本: 沙箱拒绝了这段代码。" in script_problem.inner_text()
+    assert script_problem.locator("code.problem-detail").inner_text()
+    assert "未指定案件角色" in problem.inner_text()
+    assert not re.search(r"[A-Za-z]{3,}", problem.inner_text().split(":", 1)[1])
     assert page.locator(".djs-element.cf-problem[data-element-id=handle_rejection]").count() == 1
+    badge = page.locator(".cf-problem-badge[data-element=handle_rejection]")
+    assert "未指定案件角色" in badge.get_attribute("title")
+    # The lint marks in the page's words: messages translated, the rules' ids not shown.
+    marks = page.evaluate("""() => [...document.querySelectorAll('li[data-rule]')].map(li => [
+        li.querySelector('.message').textContent,
+        getComputedStyle(li.querySelector('.rule')).display])""")
+    assert marks and all(not re.search(r"[A-Za-z]{2,}", message) and shown == "none"
+                         for message, shown in marks), marks
     problem.locator("button").click()
     selected = page.evaluate("""() => window.creditflowModeler.get('selection').get()
         .map(e => e.id)""")
@@ -117,3 +136,27 @@ def test_the_pages_at_1280_and_375(server, new_page):
             page.screenshot(path="/tmp/modeler-1280.png")
             page.click("#toggle-simulation")
             assert page.locator("#toggle-simulation").get_attribute("aria-pressed") == "true"
+
+
+def test_a_draft_saved_meanwhile_by_another_administrator_is_replaced_only_when_asked(
+        server, server_sessions, new_page):  # type: ignore[no-untyped-def]
+    page = new_page(width=1280, height=900)
+    open_copy(page, server)
+    with server_sessions() as session:  # another administrator saves meanwhile, told
+        add_user(session, SETUP, "admin2", "第二管理员", PASSWORD, "530500", [Role.SYSADMIN])
+        save_draft(session, Actor("admin2", "web"), drafts.shipped_xml("sample_review").replace(
+            'name="dueWorkingDays" value="3"', 'name="dueWorkingDays" value="9"'), replace=True)
+        session.commit()
+    asked: list[str] = []
+    page.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.dismiss()))
+    page.click("#save-draft")
+    page.wait_for_selector("#modeler-status[data-kind=error]")
+    assert asked and "admin2" in asked[0] and "替换" in asked[0]
+    assert "admin2" in page.inner_text("#modeler-status")
+    with server_sessions() as session:
+        assert session.execute(select(ProcessDraft.saved_by)).scalar_one() == "admin2"
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.click("#save-draft")
+    page.wait_for_selector("#modeler-status[data-kind=ok]")
+    with server_sessions() as session:
+        assert session.execute(select(ProcessDraft.saved_by)).scalar_one() == "admin"

@@ -77,3 +77,17 @@ def test_the_modeler_is_one_bundle_served_by_the_app(login):
         assert admin.get(url).status_code == 200
     bundle = (MODELER / "modeler.js").read_text(encoding="utf-8")
     assert "import(" not in bundle and "https://unpkg" not in bundle  # nothing fetched later
+
+
+def test_the_diagram_helpers_are_written_once():
+    """Opening a diagram, fetching its data, saying what failed and zooming live in
+    diagram.js; the pages that show a diagram (heat map, versions) use them from there."""
+    scripts = {path.name: path.read_text(encoding="utf-8")
+               for path in (ROOT / "webapp" / "static" / "js").glob("*.js")}
+    for helper in ("new window.BpmnJS(", "function say(", "function get(",
+                   'querySelectorAll("[data-zoom]")', "canvas.zoom(canvas.zoom() * 1.25)"):
+        holders = sorted(name for name, text in scripts.items() if helper in text)
+        assert holders == ["diagram.js"], (helper, holders)
+    for page in ("operations/version.html", "processes/version.html"):
+        text = (ROOT / "webapp" / "templates" / page).read_text(encoding="utf-8")
+        assert '{% include "tasks/_diagram_scripts.html" %}' in text, page

@@ -27,9 +27,13 @@ def test_versions_count_instances_by_state_and_the_search_finds_them(login, app_
                                  element="review")
         session.commit()
     page = admin.get("/operations/").text
-    row = next(r for r in page.split('id="versions"')[1].split("<li")[1:] if "sample_review" in r)
+    assert 'id="incident-count"' in page and 'href="/processes/"' in page
+    # One list of versions, with the processes: the console's counts by state are there.
+    listed = admin.get("/processes/").text
+    row = listed.split('id="process-sample_review"')[1].split('data-version="1"')[1]
+    row = row.split("</tr>")[0]
     assert "运行中 1</a>" in row and 'class="late">有事件 1</a>' in row  # one waits, one stopped
-    assert 'id="incident-count"' in page
+    assert 'href="/operations/instances?key=sample_review&amp;status=incident"' in row
     found = admin.get("/operations/instances?key=sample_review&status=incident").text
     assert f'data-instance="{first.instance_id}"' in found and "1 个实例" in found
     none = admin.get("/operations/instances?key=sample_review&business_key=nothing-like-it")

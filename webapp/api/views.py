@@ -11,7 +11,7 @@ from flask_login import login_required
 from engine import runtime, tasks
 from engine.errors import InvalidInput
 from engine.models import WorkItem
-from engine.runtime.forms import load_form
+from engine.runtime.forms import form_of_task
 from engine.work import casework
 from engine.work import inbox as inbox_queries
 from webapp import database
@@ -74,7 +74,7 @@ def inbox() -> ResponseReturnValue:
 @login_required
 def task(item_id: int) -> ResponseReturnValue:
     page = casework.task_page(database.session(), actor(), item_id)
-    form = load_form(page.item.form_key) if page.item.form_key else None
+    form = form_of_task(database.session(), page.item)
     fields = [{"name": f.name, "type": f.type, "required": f.required,
                "label_zh": f.label_zh, "label_en": f.label_en,
                "choices": [c.value for c in f.choices]} for f in form.fields] if form else []

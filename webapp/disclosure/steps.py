@@ -15,7 +15,7 @@ from flask_wtf import FlaskForm
 
 from engine import disclosure
 from engine.errors import Conflict, InvalidInput
-from engine.runtime.forms import load_form
+from engine.runtime.forms import form_of_task, load_form
 from webapp import database
 from webapp.access import actor
 from webapp.disclosure.forms import ActionForm, RepairForm, RevokedForm
@@ -103,7 +103,7 @@ def step(record_id: int, item_id: int) -> ResponseReturnValue:
     if item is None:
         flash(_("This step is already done."), "error")
         return redirect(url_for("records.show", record_id=record_id))
-    definition = load_form(item.form_key) if item.form_key else None
+    definition = form_of_task(database.session(), item)
     form: FlaskForm = (task_form_class(definition, select_locale())() if definition
                        else ActionForm())
 

@@ -15,7 +15,7 @@ from flask_wtf import FlaskForm
 
 from engine import inspection
 from engine.errors import Conflict, InvalidInput
-from engine.runtime.forms import load_form
+from engine.runtime.forms import form_of_task
 from webapp import database
 from webapp.access import actor
 from webapp.errors import message_for
@@ -109,7 +109,7 @@ def step(inspection_id: int, item_id: int) -> ResponseReturnValue:
     if item is None:
         flash(_("This step is already done."), "error")
         return redirect(url_for("inspections.show", inspection_id=inspection_id))
-    definition = load_form(item.form_key) if item.form_key else None
+    definition = form_of_task(database.session(), item)
     form: FlaskForm = (task_form_class(definition, select_locale())() if definition
                        else ActionForm())
 

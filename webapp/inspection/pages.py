@@ -15,7 +15,7 @@ from engine import inspection
 from engine.disclosure import queries as records
 from engine.models import Inspection, MarketEntity, OrgUnit, User, WorkItem
 from engine.org import scope
-from engine.runtime.forms import load_form
+from engine.runtime.forms import form_of_task
 from webapp import database
 from webapp.access import actor, user
 from webapp.forms import task_form_class
@@ -83,9 +83,10 @@ def _step(session: Session, row: Inspection, item: WorkItem, viewer: User,
     mine = (viewer.id in row.officer_ids) if officer_step else (
         item.assignee_id == viewer.id
         or (item.assignee_id is None and scope.may_work_on(session, viewer, item)))
-    if not mine or not item.form_key or item.task_name == "inspect":
+    definition = form_of_task(session, item)
+    if not mine or definition is None or item.task_name == "inspect":
         return Step(item, None)
-    form_class = task_form_class(load_form(item.form_key), select_locale())
+    form_class = task_form_class(definition, select_locale())
     form = (failed.get(f"step:{item.id}")
             or recall(form_class, f"inspection:{row.id}:step:{item.id}") or form_class())
     return Step(item, form)

@@ -20,7 +20,7 @@ from engine import unlicensed
 from engine.errors import Conflict, InvalidInput
 from engine.models import AuditEvent, MarketEntity, OrgUnit, WorkItem
 from engine.org import scope
-from engine.runtime.forms import load_form
+from engine.runtime.forms import form_of_task
 from engine.work.history import display_names, event_entry
 from webapp import database
 from webapp.access import actor, user
@@ -94,10 +94,10 @@ def step(case_id: int, item_id: int) -> ResponseReturnValue:
     here = url_for("unlicensed.show", case_id=case_id)
     case = unlicensed.get_case(session, actor(), case_id)
     item = next((i for i in unlicensed.open_steps(session, case) if i.id == item_id), None)
-    if item is None or not item.form_key:
+    definition = form_of_task(session, item) if item is not None else None
+    if item is None or definition is None:
         flash(_("This step is already done."), "error")
         return redirect(here, 303)
-    definition = load_form(item.form_key)
     form = (triage_form(session) if item.task_name == "triage"
             else task_form_class(definition, select_locale())())
     key = f"unlicensed:{case_id}:step:{item_id}"
@@ -145,7 +145,9 @@ def _step(session: Any, case_id: int, item: WorkItem, failed: dict[int, FlaskFor
                 for name, field in kept._fields.items():
                     form[name].errors = field.errors
         else:
-            form_class = task_form_class(load_form(item.form_key), select_locale())
+            definition = form_of_task(session, item)
+            assert definition is not None  # an open step with a form key
+            form_class = task_form_class(definition, select_locale())
             form = failed.get(item.id) or recall(form_class, key) or form_class()
     return Step(item, mine, form)
 

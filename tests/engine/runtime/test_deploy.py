@@ -89,6 +89,7 @@ def test_user_task_in_a_lane_without_rule_is_refused(session):
     problem = error.problems[0]
     assert problem.element == "handle_rejection"
     assert "lane 'somebody'" in problem.reason
+    assert (problem.code, problem.params) == ("lane_without_rule", {"lane": "somebody"})
 
 
 def test_form_key_without_form_is_refused(session):
@@ -96,6 +97,8 @@ def test_form_key_without_form_is_refused(session):
     error = refused(session, xml)
     assert error.problems[0].element == "handle_rejection"
     assert "no_such_form" in error.problems[0].reason
+    assert (error.problems[0].code, error.problems[0].params) == (
+        "form_missing", {"form": "no_such_form"})
 
 
 @pytest.mark.parametrize("old, new, element, what", [
@@ -110,6 +113,7 @@ def test_unsafe_code_is_refused_at_deploy(session, old, new, element, what):
     problem = error.problems[0]
     assert problem.element == element
     assert problem.reason.startswith(what)
+    assert problem.code == "code_refused" and problem.params["what"] == what
     assert session.execute(select(func.count(ProcessDefinition.id))).scalar() == 0
 
 

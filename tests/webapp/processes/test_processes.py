@@ -4,13 +4,18 @@ the sandbox check as one types, and who may do what."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
 from sqlalchemy import select
 
-from engine.models import ProcessDefinition, ProcessDraft
+from engine.errors import DeploymentProblem
+from engine.models import ProcessDefinition, ProcessDraft, Role
+from engine.org.units import add_user
+from tests.factories import PASSWORD, SETUP
 from tests.webapp.conftest import start_case
+from webapp import deploy_problems
 
 pytestmark = pytest.mark.both_backends
 
@@ -30,16 +35,21 @@ def test_the_list_shows_each_version_with_its_cases(login, app_sessions):
     text = page.get_data(as_text=True)
     assert 'id="process-sample_review"' in text
     row = text.split('data-version="1"')[1].split("</tr>")[0]
-    assert '<td class="running">1</td>' in row and '<td class="completed">0</td>' in row
+    assert 'data-state="waiting"' in row or 'data-state="running"' in row
+    assert 'href="/operations/instances?key=sample_review&amp;status=' in row
+    assert 'href="/operations/versions/1"' in row  # where they stand, on the diagram
     assert "案件审查示例" in text  # the name in the page's language
     assert 'action="/processes/copy/sample_review"' in text
 
 
-def test_a_department_administrator_reads_without_changing(login):
+def test_a_department_administrator_reads_without_changing(login, app_sessions):
+    start_case(app_sessions)
     client = login("zhang")
     text = client.get("/processes/").get_data(as_text=True)
     assert 'id="process-sample_review"' in text
     assert "/processes/copy/" not in text and "/edit" not in text
+    assert "/operations/" not in text  # the counts, without the operators' console
+    assert '<span data-state="' in text.split('data-version="1"')[1].split("</tr>")[0]
     assert client.get("/processes/sample_review/versions/1").status_code == 200
     assert client.get("/processes/sample_review/edit").status_code == 404
     assert client.post_json("/processes/draft", {"xml": SAMPLE}).status_code == 404
@@ -107,9 +117,17 @@ def test_a_refused_deploy_names_each_element_and_keeps_the_draft(login, app_sess
     response = client.post_json("/processes/sample_review/deploy", {"comment": "try"})
     assert response.status_code == 422
     problems = response.get_json()["problems"]
-    by_element = {p["element"]: p["reason"] for p in problems}
-    assert "no_such_form" in by_element["review"]
-    assert "no assignment rule" in by_element["handle_rejection"]
+    by_element = {p["element"]: p for p in problems}
+    form = by_element["review"]
+    assert (form["code"], form["params"]) == ("form_missing", {"form": "no_such_form"})
+    assert form["message"] == "表单“no_such_form”不存在：请选择已有的表单。"
+    lane = by_element["handle_rejection"]
+    assert (lane["code"], lane["params"]) == ("lane_without_rule", {"lane": "登记机关 nobody"})
+    assert "nobody" in lane["message"] and "lane" not in lane["message"]
+    client.post("/auth/language", {"locale": "en"})
+    english = client.post_json("/processes/sample_review/deploy", {"comment": "try"})
+    assert {p["element"]: p["message"] for p in english.get_json()["problems"]}["review"] == (
+        "The form “no_such_form” does not exist: choose a form that does.")
     with app_sessions() as session:
         assert "no_such_form" in session.execute(select(ProcessDraft.bpmn_xml)).scalar_one()
         assert session.execute(select(ProcessDefinition.version)).scalars().all() == [1]
@@ -187,3 +205,63 @@ def test_a_new_process_starts_from_a_lane_and_is_saved_under_its_own_key(login):
     deployed = client.post_json("/processes/permit_review/deploy", {"comment": "first"})
     assert deployed.get_json()["version"] == 1
     assert client.get("/processes/permit_review/versions/1").status_code == 200
+
+
+@pytest.fixture
+def second_admin(app_sessions):  # type: ignore[no-untyped-def]
+    with app_sessions() as session:
+        add_user(session, SETUP, "admin2", "第二管理员", PASSWORD, "530500", [Role.SYSADMIN])
+        session.commit()
+    return "admin2"
+
+
+def test_someone_elses_draft_is_not_overwritten_unasked(login, app_sessions, second_admin):
+    mine = login("admin")
+    first = mine.post_json("/processes/draft", {"xml": changed()}).get_json()
+    theirs = login(second_admin)
+    page = theirs.get("/processes/sample_review/edit").text
+    assert 'id="others-draft"' in page and "admin" in page.split('id="others-draft"')[1]
+    # They save after opening my draft: fine, they were told. Then I save on mine, opened
+    # before theirs: refused, naming who and when, until I say to replace theirs.
+    base = page.split('data-base="')[1].split('"')[0]
+    assert base == first["saved_at"]
+    five, six = (changed(new=f'name="dueWorkingDays" value="{n}"') for n in (5, 6))
+    again = theirs.post_json("/processes/draft", {"xml": five, "base": base})
+    assert again.status_code == 200
+    refused = mine.post_json("/processes/draft", {"xml": six, "base": first["saved_at"]})
+    assert refused.status_code == 409
+    assert refused.get_json()["error"].startswith("admin2 已在")
+    with app_sessions() as session:
+        assert 'value="5"' in session.execute(select(ProcessDraft.bpmn_xml)).scalar_one()
+    replaced = mine.post_json("/processes/draft", {"xml": six, "base": first["saved_at"],
+                                                   "replace": True})
+    assert replaced.status_code == 200
+    with app_sessions() as session:
+        row = session.execute(select(ProcessDraft)).scalar_one()
+        assert ('name="dueWorkingDays" value="6"' in row.bpmn_xml, row.saved_by) == (
+            True, "admin")
+
+
+def test_a_copy_of_a_shipped_diagram_opens_a_draft_already_there(login, second_admin):
+    theirs = login(second_admin)
+    theirs.post_json("/processes/draft", {"xml": changed()})
+    mine = login("admin")
+    response = mine.post("/processes/copy/sample_review")
+    assert response.headers["Location"].endswith("/processes/sample_review/edit")
+    page = mine.get("/processes/sample_review/edit").text
+    assert page.count("admin2 已在") == 2  # the flash, and the warning on the page
+    assert 'name="dueWorkingDays" value="4"' in mine.get(
+        "/processes/sample_review/draft.bpmn").text
+
+
+def test_the_modelers_words_and_deploy_refusals_are_chinese_on_a_chinese_page(login, app):
+    words = login("admin").get("/processes/modeler.json").get_json()
+    for name, text in {**words["labels"], **words["words"]}.items():
+        english = re.findall(r"[A-Za-z]{2,}", re.sub(r"\{\w+\}|%[a-z]", "", text))
+        assert not english, (name, text)
+    names = ("BPMN", "DMN", "XML", "Python", "Camunda")  # names of things, as in Chinese
+    params = dict.fromkeys(("lane", "form", "name", "value", "limit", "process", "count"), "")
+    with app.test_request_context():
+        for code in deploy_problems.PROBLEMS:
+            text = deploy_problems.message(DeploymentProblem("x.bpmn", "e", "", code, **params))
+            assert not set(re.findall(r"[A-Za-z]{2,}", text)) - set(names), (code, text)

@@ -15,6 +15,8 @@ from engine.runtime.timers import sweep
 from engine.scheduler import (
     DEADLINES_JOB_ID,
     DELIVERY_JOB_ID,
+    PRACTICE_DEADLINES_JOB_ID,
+    PRACTICE_SWEEP_JOB_ID,
     RATE_JOB_ID,
     SWEEP_JOB_ID,
     add_jobs,
@@ -103,7 +105,8 @@ def test_scheduler_has_its_jobs_with_fixed_ids(app_sessions, app):
         add_jobs(scheduler, app_sessions, settings)
         add_jobs(scheduler, app_sessions, settings)  # replace_existing: still one of each
         assert sorted(job.id for job in scheduler.get_jobs()) == sorted(
-            [DEADLINES_JOB_ID, DELIVERY_JOB_ID, RATE_JOB_ID, SWEEP_JOB_ID])
+            [DEADLINES_JOB_ID, DELIVERY_JOB_ID, PRACTICE_DEADLINES_JOB_ID, PRACTICE_SWEEP_JOB_ID,
+             RATE_JOB_ID, SWEEP_JOB_ID])
     finally:
         scheduler.shutdown(wait=False)
 

@@ -30,6 +30,7 @@ def test_a_step_stopped_by_a_limit_says_so_and_waits_for_the_operators(login, ap
         incident = session.execute(
             select(Incident).where(Incident.instance_id == item.instance_id)).scalar_one()
         assert "more than 1,048,576 bytes" in incident.message
+        assert incident.element == "record_approval"  # the script that met the limit
         instance = session.get(ProcessInstance, item.instance_id)
         assert instance.status == InstanceStatus.INCIDENT
         assert session.get(WorkItem, item.id).status == WorkItemStatus.OPEN

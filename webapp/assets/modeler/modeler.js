@@ -5,6 +5,13 @@ import TokenSimulationModule from "bpmn-js-token-simulation";
 import spiffworkflow from "./spiffworkflow.json";
 import { panelModule } from "./panel.js";
 import { lintConfig } from "./lint.js";
+import { bilingual } from "./model.js";
+
+/** The part of a bilingual name ("处理退回 Handle the returned case") in the page's language. */
+function localName(name, english) {
+  const { zh, en } = bilingual(name);
+  return (english ? en : zh) || zh || en;
+}
 
 /** bpmn-js's own words in the page's language (from the server's catalog). */
 function translateModule(words) {
@@ -80,11 +87,24 @@ export function startModeler(box) {
     eventBus.on("commandStack.changed", () => { dirty = true; clearProblems(); });
     window.addEventListener("beforeunload", (event) => { if (dirty) { event.preventDefault(); } });
 
+    // One draft per process: the server refuses to replace a draft someone saved since
+    // this page opened its own (`base`), and says who and when; replacing it is asked for.
+    let base = root.dataset.base || null;
+    const send = (xml, replace) => post(root.dataset.saveUrl, { xml, base, replace })
+      .then((r) => {
+        if (r.status === 409 && r.data.conflict && !replace) {
+          if (window.confirm(`${r.data.error}\n${r.data.ask}`)) { return send(xml, true); }
+          sayIt(r.data.error, "error");
+          throw Object.assign(new Error(r.data.error), { shown: true });
+        }
+        return r;
+      });
     const save = () => modeler.saveXML({ format: true })
-      .then(({ xml }) => post(root.dataset.saveUrl, { xml }))
+      .then(({ xml }) => send(xml, false))
       .then((r) => {
         if (!r.ok) { throw new Error(r.data.error || String(r.status)); }
         dirty = false;
+        base = r.data.saved_at;
         if (r.data.key !== key || !location.pathname.endsWith("/edit")) {
           key = r.data.key;
           history.replaceState(null, "", r.data.edit_url);
@@ -93,7 +113,7 @@ export function startModeler(box) {
         return r.data;
       });
     root.querySelector("#save-draft").addEventListener("click", () => {
-      save().catch((error) => sayIt(`${L.notSaved} ${error.message}`, "error"));
+      save().catch((error) => { if (!error.shown) { sayIt(`${L.notSaved} ${error.message}`, "error"); } });
     });
 
     const comment = root.querySelector("#deploy-comment");
@@ -112,7 +132,7 @@ export function startModeler(box) {
           sayIt(r.data.error || L.refusedDeploy, "error");
           showProblems(r.data.problems || []);
         })
-        .catch((error) => sayIt(`${L.notSaved} ${error.message}`, "error"));
+        .catch((error) => { if (!error.shown) { sayIt(`${L.notSaved} ${error.message}`, "error"); } });
     });
 
     const simulation = root.querySelector("#toggle-simulation");
@@ -132,14 +152,20 @@ export function startModeler(box) {
       marked.forEach((id) => { if (registry.get(id)) { canvas.removeMarker(id, "cf-problem"); } });
       marked = [];
     }
+    /** Each refused element marked, with its problems in the page's language on its badge
+     * and in the list (a technical detail, the sandbox's or the parser's, quoted apart). */
     function showProblems(problems) {
       clearProblems();
       list.textContent = "";
+      const badges = {};
       problems.forEach((p) => {
         const element = p.element && registry.get(p.element);
         const item = document.createElement("li");
         item.dataset.element = p.element || "";
-        const text = `${element ? (element.businessObject.name || element.id) : (p.element || p.file)}: ${p.reason}`;
+        item.dataset.code = p.code || "";
+        const where = element ? localName(element.businessObject.name, meta.english) || element.id
+          : (p.element || p.file);
+        const text = `${where}: ${p.message}`;
         if (element) {
           const link = document.createElement("button");
           link.type = "button"; link.className = "link"; link.textContent = text;
@@ -148,15 +174,25 @@ export function startModeler(box) {
             canvas.scrollToElement(element);
           });
           item.appendChild(link);
-          if (!marked.includes(element.id)) {
+          if (!badges[element.id]) {
             marked.push(element.id);
             canvas.addMarker(element.id, "cf-problem");
             const badge = document.createElement("div");
-            badge.className = "cf-problem-badge"; badge.textContent = "!"; badge.title = p.reason;
+            badge.className = "cf-problem-badge"; badge.textContent = "!";
+            badge.dataset.element = element.id;
             overlays.add(element.id, "cf-problem", { position: { top: -10, right: 10 }, html: badge });
+            badges[element.id] = badge;
           }
+          const badge = badges[element.id];
+          badge.title = badge.title ? `${badge.title}\n${p.message}` : p.message;
+          badge.setAttribute("aria-label", badge.title);
         } else {
           item.textContent = text;
+        }
+        if (p.detail) {
+          const detail = document.createElement("code");
+          detail.className = "problem-detail"; detail.lang = "en"; detail.textContent = p.detail;
+          item.appendChild(detail);
         }
         list.appendChild(item);
       });

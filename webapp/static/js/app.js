@@ -54,9 +54,9 @@
   });
   // Conditional fields (data-show-if-field / -values): shown, and sent, only while the
   // field they depend on has one of the values. Without this every field shows and the
-  // server ignores the ones that do not apply.
-  document.addEventListener("DOMContentLoaded", function () {
-    document.querySelectorAll("[data-show-if-field]").forEach(function (input) {
+  // server ignores the ones that do not apply. The form editor's preview calls it again.
+  function showIf(root) {
+    root.querySelectorAll("[data-show-if-field]").forEach(function (input) {
       var form = input.closest("form"), box = input.closest(".field");
       if (!form || !box) { return; }
       var name = input.dataset.showIfField, values = JSON.parse(input.dataset.showIfValues);
@@ -75,7 +75,9 @@
       });
       update();
     });
-  });
+  }
+  window.creditflowShowIf = showIf;
+  document.addEventListener("DOMContentLoaded", function () { showIf(document); });
   // A pick list that follows another (data-depends-on="ID"): while select#ID has a value,
   // only the options whose data-items name it are offered. The server checks the same.
   document.addEventListener("DOMContentLoaded", function () {

@@ -11,7 +11,7 @@ from flask_wtf import FlaskForm
 from engine import domains, runtime, tasks
 from engine.errors import InvalidInput
 from engine.models import WorkItem
-from engine.runtime.forms import load_form
+from engine.runtime.forms import form_of_task
 from engine.work import casework
 from engine.work.inbox import deadline_light
 from engine.work.returns import return_route
@@ -33,10 +33,10 @@ from webapp.work.tasks.forms import (
 )
 
 
-def task_form(form_key: str | None) -> FlaskForm | None:
-    if not form_key:
-        return None
-    return task_form_class(load_form(form_key), select_locale())()
+def task_form(item: WorkItem) -> FlaskForm | None:
+    """The form of the item as its process version has it (see forms.form_for)."""
+    definition = form_of_task(database.session(), item)
+    return None if definition is None else task_form_class(definition, select_locale())()
 
 
 def return_form(item: WorkItem, form: ReturnForm | None = None) -> ReturnForm:
@@ -47,8 +47,9 @@ def return_form(item: WorkItem, form: ReturnForm | None = None) -> ReturnForm:
     if route is None:
         return form
     english = select_locale().startswith("en")
-    spec = next((f for f in load_form(item.form_key).fields if f.name == "return_reason"),
-                None) if item.form_key else None
+    definition = form_of_task(database.session(), item)
+    spec = next((f for f in definition.fields if f.name == "return_reason"),
+                None) if definition else None
     own = {c.value: c.en if english else c.zh for c in spec.choices} if spec else {}
     form.reason.choices = [("", _("— choose —")), *(
         (code, own.get(code) or str(REASON_LABELS.get(code, code))) for code in route.reasons)]
@@ -63,10 +64,10 @@ def render_task(item_id: int, *, form: FlaskForm | None = None,
     assign_form = AssignForm()
     if page.permissions.assign:
         assign_form.fill(*casework.assign_targets(database.session(), user(), page.item))
-    definition = load_form(page.item.form_key) if page.item.form_key else None
+    definition = form_of_task(database.session(), page.item)
     return render_template(
         "tasks/show.html", page=page, item=page.item, perms=page.permissions,
-        definition=definition, form=form or task_form(page.item.form_key),
+        definition=definition, form=form or task_form(page.item),
         return_form=return_back_form or return_form(page.item), assign_form=assign_form,
         action_form=ActionForm(), comment_form=CommentForm(), upload_form=UploadForm(),
         urge_form=UrgeForm(), locale=select_locale(),
@@ -102,9 +103,9 @@ def show(item_id: int) -> ResponseReturnValue:
     if own_page:
         return redirect(own_page)
     kept = None
-    if item.form_key:
-        kept = recall(task_form_class(load_form(item.form_key), select_locale()),
-                      f"task:{item_id}:complete")
+    definition = form_of_task(database.session(), item)
+    if definition is not None:
+        kept = recall(task_form_class(definition, select_locale()), f"task:{item_id}:complete")
     returned = recall(ReturnForm, f"task:{item_id}:return")
     return render_task(item_id, form=kept,
                        return_back_form=return_form(item, returned) if returned else None)
@@ -128,10 +129,10 @@ def next_step(instance_id: int) -> str:
 @login_required
 def complete(item_id: int) -> ResponseReturnValue:
     item = runtime.get_work_item(database.session(), actor(), item_id)
-    form = task_form(item.form_key) or ActionForm()
+    form = task_form(item) or ActionForm()
     if not form.validate_on_submit():
         return failed(item_id, "complete", form, form=form)
-    definition = load_form(item.form_key) if item.form_key else None
+    definition = form_of_task(database.session(), item)
     values = submitted_values(form, definition) if definition else {}
     try:
         tasks.complete_task(database.session(), actor(), item_id, values)

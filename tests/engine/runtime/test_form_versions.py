@@ -1,0 +1,108 @@
+"""Form versions: deployed with their diagrams, saved from the editor, pinned to the process
+version, so a running case keeps the form it started with."""
+
+from __future__ import annotations
+
+import copy
+
+import pytest
+from sqlalchemy import func, select
+
+from engine import tasks
+from engine.errors import InvalidInput
+from engine.models import AuditEvent, FormVersion, ProcessDefinition, ProcessForm, WorkItem
+from engine.runtime.deploy import deploy
+from engine.runtime.form_versions import form_problems, latest_version, save_form, uses
+from engine.runtime.forms import form_for, form_of_task, shipped_raw
+from tests.factories import SETUP, make_world, sample_files, start_sample
+
+pytestmark = pytest.mark.both_backends  # the processes using a form are a grouped query
+
+REVIEW = shipped_raw("sample_review")
+assert REVIEW is not None
+DETAIL = {"name": "return_detail", "type": "textarea", "label_zh": "退回说明",
+          "label_en": "What to redo", "required": True, "min_length": 2,
+          "show_if": {"field": "decision", "in": ["reject"]}}
+
+
+def with_detail() -> dict:
+    raw = copy.deepcopy(REVIEW)
+    raw["fields"].insert(1, copy.deepcopy(DETAIL))
+    return raw
+
+
+def review_item(session, instance) -> WorkItem:
+    return session.execute(select(WorkItem).where(
+        WorkItem.instance_id == instance.id, WorkItem.form_key == "sample_review")).scalar_one()
+
+
+def count(session, model) -> int:
+    return session.execute(select(func.count()).select_from(model)).scalar()
+
+
+def test_a_deploy_stores_the_shipped_forms_once_and_pins_them(session):
+    make_world(session)
+    definition = session.execute(select(ProcessDefinition)).scalar_one()
+    pins = dict(session.execute(select(ProcessForm.form_key, FormVersion.version).join(
+        FormVersion, FormVersion.id == ProcessForm.form_version_id)
+        .where(ProcessForm.definition_id == definition.id)).all())
+    assert pins == {"sample_review": 1, "sample_escalation": 1, "sample_rejection": 1}
+    again, created = deploy(session, SETUP, sample_files())
+    assert not created and again.id == definition.id
+    assert count(session, FormVersion) == 3
+    assert uses(session)["sample_review"] == [("sample_review", 1)]
+
+
+def test_saving_identical_content_makes_no_version_and_a_change_is_audited(session):
+    make_world(session)
+    same, created = save_form(session, SETUP, "sample_review", copy.deepcopy(REVIEW), "again")
+    assert not created and same.version == 1
+    row, created = save_form(session, SETUP, "sample_review", with_detail(), "ask why")
+    assert created and row.version == 2 and row.comment == "ask why"
+    event = session.execute(select(AuditEvent).where(AuditEvent.action == "form.save")
+                            .order_by(AuditEvent.id.desc()).limit(1)).scalar_one()
+    assert event.actor == "test:setup"
+    assert [f["name"] for f in event.summary["before"]["fields"]] == ["decision", "opinion"]
+    assert "return_detail" in [f["name"] for f in event.summary["after"]["fields"]]
+
+
+def test_a_case_keeps_its_form_after_a_new_form_version_and_a_redeploy(session):
+    world = make_world(session)
+    old_case = start_sample(session)
+    save_form(session, SETUP, "sample_review", with_detail(), "ask why")
+    second, created = deploy(session, SETUP, sample_files())  # same files, newer form
+    assert created and second.version == 2
+    assert latest_version(session, "sample_review").version == 2  # the file undid nothing
+    new_case = start_sample(session)
+    old_form = form_of_task(session, review_item(session, old_case))
+    new_form = form_of_task(session, review_item(session, new_case))
+    assert [f.name for f in old_form.fields] == ["decision", "opinion"]
+    assert [f.name for f in new_form.fields] == ["decision", "return_detail", "opinion"]
+    chen = world.actor("chen")
+    item = review_item(session, new_case)
+    with pytest.raises(InvalidInput) as refused:
+        tasks.complete_task(session, chen, item.id, {"decision": "reject", "opinion": "不全"})
+    assert refused.value.details["fields"] == {"return_detail": "required"}
+    tasks.complete_task(session, chen, review_item(session, old_case).id,
+                        {"decision": "reject", "opinion": "材料不全"})
+
+
+def test_the_editor_is_told_every_problem_by_entry(session):
+    raw = with_detail()
+    raw["fields"].append({"name": "decision", "type": "text", "label_zh": "重复",
+                          "label_en": "Again"})
+    raw["fields"].append({"name": "when", "type": "date", "label_zh": "日期", "label_en": "",
+                          "show_if": {"field": "opinion", "in": ["x"]}})
+    raw["fields"][1]["show_if"] = {"field": "decision", "in": ["maybe"]}
+    assert form_problems(raw) == {"fields.1.show_if_values": "not_offered",
+                                  "fields.3.name": "duplicate_name",
+                                  "fields.4.label_en": "required",
+                                  "fields.4.show_if": "no_earlier_choice"}
+    with pytest.raises(InvalidInput) as refused:
+        save_form(session, SETUP, "sample_review", with_detail(), "  ")
+    assert refused.value.details["fields"] == {"comment": "required"}
+    assert count(session, FormVersion) == 0
+
+
+def test_without_any_deploy_the_shipped_file_is_the_form(session):
+    assert [f.name for f in form_for(session, "sample_review").fields] == ["decision", "opinion"]

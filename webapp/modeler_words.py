@@ -1,0 +1,80 @@
+"""The modeler's words in the page's language: our properties panel and lint rules, and
+bpmn-js's own words (palette, context pad, the panel's standard groups, bpmnlint's rules)."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+
+PANEL_LABELS = {
+    "names": _l("Names"), "nameZh": _l("Chinese name"), "nameEn": _l("English name"),
+    "lane": _l("Lane"), "laneRole": _l("Role in the case"),
+    "laneNoRole": _l("Choose a role: a user task in a lane without one cannot be deployed."),
+    "choose": _l("(choose)"), "task": _l("User task"), "form": _l("Form"),
+    "viewForm": _l("View this form"), "unknownForm": _l("no such form"),
+    "noForm": _l("Without a form the task only asks to complete it."),
+    "noFormOption": _l("(no form)"), "due": _l("Due within (working days)"),
+    "followUp": _l("Follow up after (working days)"),
+    "workingDays": _l("Working days, counted by the area's calendar."),
+    "wholeDays": _l("A whole number of working days."), "priority": _l("Priority"),
+    "priorityDefault": _l("(normal)"), "high": _l("high"), "normal": _l("normal"),
+    "low": _l("low"), "reminder": _l("Reminder after (working days)"),
+    "escalation": _l("Escalation after (working days)"),
+    "timerHelp": _l("Writes a boundary timer on the task; leave blank for none."),
+    "reminderName": _l("Reminder after %d working days"),
+    "escalationName": _l("Escalation after %d working days"),
+    "timer": _l("Timer"), "timerDays": _l("After (working days)"),
+    "timerOther": _l("Now written as:"), "script": _l("Script"),
+    "scriptText": _l("Script (checked by the server as you type)"),
+    "condition": _l("Condition"),
+    "conditionText": _l("Condition (checked by the server as you type)"),
+    "checkEmpty": _l("Nothing to check."), "checking": _l("Checking…"),
+    "accepted": _l("The sandbox accepts it."), "refused": _l("Refused:"),
+    "lintCount": _l("Lint: %e error(s), %w warning(s)"),
+    "lintLaneRole": _l("This lane names no role: choose one in its properties."),
+    "lintTaskLane": _l("A user task must lie in a lane with a role."),
+    "lintForm": _l("The form %s does not exist."),
+    "lintDays": _l("Working days must be a whole number."),
+    "lintPriority": _l("Priority must be high, normal or low."),
+    "lintTimerEmpty": _l("This timer has no time."),
+    "lintTimerDays": _l("Deadlines count working days: set the timer in working days."),
+    "saved": _l("Draft saved (%s)."), "notSaved": _l("Not saved:"),
+    "commentRequired": _l("Say what this version changes before deploying."),
+    "refusedDeploy": _l("Deploy refused."),
+}
+
+# bpmn-js's own words (palette, context pad, the panel's standard groups) in the page's
+# language; what is not listed here stays as bpmn-js writes it.
+LIBRARY_WORDS = {
+    "General": _l("General"), "Name": _l("Name"), "ID": _l("Identifier"),
+    "Documentation": _l("Documentation"), "Element documentation": _l("Element notes"),
+    "Process documentation": _l("Process notes"), "Timer": _l("Timer"), "Type": _l("Type"),
+    "Value": _l("Value"), "Date": _l("Date"), "Duration": _l("Duration"),
+    "Cycle": _l("Cycle"), "Condition": _l("Condition"), "Executable": _l("Can run"),
+    "Activate hand tool": _l("Move the canvas"), "Activate lasso tool": _l("Select an area"),
+    "Activate create/remove space tool": _l("Make or remove space"),
+    "Activate global connect tool": _l("Connect"), "Create start event": _l("Add a start event"),
+    "Create intermediate/boundary event": _l("Add an intermediate or boundary event"),
+    "Create end event": _l("Add an end event"), "Create gateway": _l("Add a gateway"),
+    "Create task": _l("Add a task"), "Create expanded sub-process": _l("Add a sub-process"),
+    "Create data object reference": _l("Add a data object"),
+    "Create data store reference": _l("Add a data store"),
+    "Create pool/participant": _l("Add a pool"), "Create group": _l("Add a group"),
+    "Delete": _l("Delete"), "Change element": _l("Change the kind"),
+    "Connect using sequence/message flow or association": _l("Connect"),
+    "Append task": _l("Add a task after"), "Append end event": _l("Add an end after"),
+    "Append gateway": _l("Add a gateway after"),
+    "Append intermediate/boundary event": _l("Add an event after"),
+    "Add lane above": _l("Add a lane above"), "Add lane below": _l("Add a lane below"),
+    "Divide into two lanes": _l("Divide into two lanes"),
+    "Divide into three lanes": _l("Divide into three lanes"),
+    "No Issues": _l("No issues"), "{errors} Errors, {warnings} Warnings":
+        _l("{errors} errors, {warnings} warnings"),
+    "Toggle linting overlays": _l("Show or hide the lint marks"),
+    "Issues for child elements": _l("Issues inside"),
+    "Process is missing start event": _l("The process has no start event"),
+    "Process is missing end event": _l("The process has no end event"),
+    "Sub process is missing start event": _l("The sub-process has no start event"),
+    "Sub process is missing end event": _l("The sub-process has no end event"),
+    "Element is not connected": _l("The element is not connected"),
+    "Flow splits implicitly": _l("The flow splits without a gateway"),
+}
