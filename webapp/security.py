@@ -68,9 +68,10 @@ def keep_generation(generation: int) -> None:
 
 
 def _load_user(user_id: str) -> WebUser | None:
-    # Every page needs the user's unit (scope, calendar): load it with the user.
-    user = database.session().get(User, int(user_id), options=[joinedload(User.org_unit)]) \
-        if user_id.isdigit() else None
+    # Every page needs the user's unit (scope, calendar) and roles (menus, checks): one
+    # statement loads them with the user.
+    user = database.session().get(User, int(user_id), options=[
+        joinedload(User.org_unit), joinedload(User.role_rows)]) if user_id.isdigit() else None
     if user is None or not user.active:
         return None
     if database.in_practice():  # the account itself is the real one's

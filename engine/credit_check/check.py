@@ -1,9 +1,9 @@
 """The credit check, "一处违法、处处受限": for a USCC (or many) and an action type, the
 measures of the catalogue that apply because the entity is on a list in force.
 
-One indexed query per check (per chunk of a batch) over the list entries; the catalogue
-comes from the per-process cache; the check and each restriction it found are logged with
-bulk inserts, in the caller's transaction.
+One indexed query per check or batch (per chunk on SQLite) over the list entries; the
+catalogue comes from the per-process cache; the check and each restriction it found are
+logged with bulk inserts (COPY on PostgreSQL), in the caller's transaction.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date
 from typing import Any
 
-from sqlalchemy import String, any_, bindparam, insert, or_, select, text
+from sqlalchemy import String, any_, bindparam, insert, or_, select
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session
 
@@ -94,32 +94,35 @@ def _add_years(day: date, years: int) -> date:
         return day.replace(year=day.year + years, day=28)
 
 
-def _restriction(measure: Measure, row: Any, day: date) -> Restriction | None:
+def _restriction(measure: Measure, row: Any, list_type: ListType, day: date
+                 ) -> Restriction | None:
     ends_on = row.ends_on
     if measure.period_years is not None:
         cap = _add_years(row.listed_on, measure.period_years)
         ends_on = cap if ends_on is None else min(ends_on, cap)
     if ends_on is not None and day >= ends_on:
         return None
-    return Restriction(measure, row.id, ListType(row.list_type), row.decision_number,
-                       row.listed_on, ends_on)
+    return Restriction(measure, row.id, list_type, row.decision_number, row.listed_on,
+                       ends_on)
 
 
 def find_restrictions(session: Session, catalogue: Catalogue, usccs: Sequence[str],
                       action: str, day: date) -> dict[str, list[Restriction]]:
-    """USCC → the restrictions in force on `day` (valid codes only; no log). One query per
-    chunk of CHUNK codes, on the (party_uscc, status) index."""
+    """USCC → the restrictions in force on `day` (valid codes only; no log), on the
+    (party_uscc, status) index. PostgreSQL takes every code in one array parameter: one
+    round trip, and the same statement (and plan) whatever the number; SQLite has no
+    arrays and binds each code, CHUNK codes a query."""
     measures = catalogue.by_action[action]
     types = [t for t, found in measures.items() if found]
     result: dict[str, list[Restriction]] = {}
     if not types:
         return result
     entry = CreditListEntry
+    unique = list(dict.fromkeys(usccs))  # a code asked twice is looked up once
     postgres = session.get_bind().dialect.name == "postgresql"
-    for start in range(0, len(usccs), CHUNK):
-        chunk = list(set(usccs[start:start + CHUNK]))
-        # PostgreSQL: one array parameter, so the statement's text (and its plan) is the same
-        # for every chunk; SQLite has no arrays and binds each code.
+    size = len(unique) if postgres else CHUNK
+    for start in range(0, len(unique), size):
+        chunk = unique[start:start + size]
         codes = (entry.party_uscc == any_(bindparam("codes", chunk, type_=ARRAY(String)))
                  if postgres else entry.party_uscc.in_(chunk))
         query = (select(entry.id, entry.party_uscc, entry.list_type, entry.decision_number,
@@ -129,8 +132,9 @@ def find_restrictions(session: Session, catalogue: Catalogue, usccs: Sequence[st
                         or_(entry.ends_on.is_(None), entry.ends_on > day))
                  .order_by(entry.id))
         for row in session.execute(query):
-            for measure in measures[ListType(row.list_type)]:
-                found = _restriction(measure, row, day)
+            list_type = ListType(row.list_type)
+            for measure in measures[list_type]:
+                found = _restriction(measure, row, list_type, day)
                 if found is not None:
                     result.setdefault(row.party_uscc, []).append(found)
     return result
@@ -194,19 +198,18 @@ def _log(session: Session, actor: audit.Actor, report: Report, catalogue: Catalo
     if not rows:
         return check_id
     if session.get_bind().dialect.name == "postgresql":
-        # One statement over arrays: psycopg's executemany is a round trip per row.
-        session.execute(_UNNEST_HITS, {
-            "checks": [check_id] * len(rows), "units": [unit_id] * len(rows),
-            "ats": [now.astimezone(UTC).replace(tzinfo=None)] * len(rows),
-            "usccs": [r["uscc"] for r in rows], "measures": [r["measure_id"] for r in rows],
-            "entries": [r["entry_id"] for r in rows]})
+        # COPY streams the rows in one statement, without arrays built in Python.
+        dbapi = session.connection().connection.driver_connection
+        assert dbapi is not None
+        at = now.astimezone(UTC).replace(tzinfo=None)
+        with dbapi.cursor() as cursor, cursor.copy(_COPY_HITS) as copy:
+            for r in rows:
+                copy.write_row((check_id, unit_id, at, r["uscc"], r["measure_id"],
+                                r["entry_id"]))
     else:
         session.execute(insert(CreditHit.__table__), rows)  # sqlite3's executemany, in C
     return check_id
 
 
-_UNNEST_HITS = text(
-    "INSERT INTO credit_hit (check_id, org_unit_id, checked_at, uscc, measure_id, entry_id) "
-    "SELECT * FROM unnest(CAST(:checks AS integer[]), CAST(:units AS integer[]), "
-    "CAST(:ats AS timestamp[]), CAST(:usccs AS varchar[]), CAST(:measures AS integer[]), "
-    "CAST(:entries AS integer[]))")
+_COPY_HITS = ("COPY credit_hit (check_id, org_unit_id, checked_at, uscc, measure_id, entry_id) "
+              "FROM STDIN")

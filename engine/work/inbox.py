@@ -206,11 +206,13 @@ def page_of(session: Session, base: Select[WorkItem], calendar: WorkdayCalendar,
 
 
 def load_inbox(session: Session, user: User, tab: Tab, calendar: WorkdayCalendar,
-               filters: InboxFilter | None = None, page: int = 1, per_page: int = 50
-               ) -> InboxPage:
-    """What the inbox page shows: one page of a tab, and the count of every tab."""
+               filters: InboxFilter | None = None, page: int = 1, per_page: int = 50,
+               counts: dict[str, int] | None = None) -> InboxPage:
+    """What the inbox page shows: one page of a tab, and the count of every tab (`counts`
+    when the caller has them already, from `tab_counts` in this request)."""
     conditions = tab_conditions(session, user, calendar)
-    counts = _counts(session, conditions)
+    if counts is None:
+        counts = _counts(session, conditions)
     unfiltered = filters is None or filters == InboxFilter()
     result = inbox_page(session, user, tab, calendar, filters, page, per_page,
                         total=counts[tab] if unfiltered else None, condition=conditions[tab])
@@ -224,8 +226,9 @@ def tab_counts(session: Session, user: User, calendar: WorkdayCalendar) -> dict[
 
 
 def _counts(session: Session, conditions: dict[Tab, ColumnElement[bool]]) -> dict[str, int]:
-    """One statement with a count subquery per tab."""
-    counts = [select(func.count(WorkItem.id)).where(conditions[tab]).scalar_subquery()
+    """One statement with a count subquery per tab. count(*), not count(id): PostgreSQL
+    can then count from the tab's index alone (an index-only scan) without visiting rows."""
+    counts = [select(func.count()).select_from(WorkItem).where(conditions[tab]).scalar_subquery()
               for tab in TABS]
     return dict(zip(TABS, session.execute(select(*counts)).one(), strict=True))
 

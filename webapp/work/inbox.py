@@ -89,6 +89,7 @@ def query_args(tab: str) -> dict[str, Any]:
 @login_required
 def index() -> ResponseReturnValue:
     tab = request.args.get("tab")
+    counts: dict[str, int] | None = None  # asked once, when they choose the tab
     if tab not in inbox.TABS:  # no tab asked for: the first one with work in it
         counts = inbox.tab_counts(database.session(), user(), user_calendar())
         tab = next((t for t in WORK_TABS if counts[t]), "mine")
@@ -96,7 +97,7 @@ def index() -> ResponseReturnValue:
     form.process_key.choices = [("", _("Any")), *((key, local_name(name)) for key, name in
                                                  inbox.process_choices(database.session()))]
     page = inbox.load_inbox(database.session(), user(), tab, user_calendar(),
-                            current_filter(form), page_arg(), PER_PAGE)
+                            current_filter(form), page_arg(), PER_PAGE, counts)
     return render_template("inbox/index.html", page=page, tab=tab, tabs=inbox.TABS,
                            tab_labels=TAB_LABELS, form=form, args=query_args(tab),
                            filtered=any(request.args.get(k) for k in FILTER_KEYS),

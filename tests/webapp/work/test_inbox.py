@@ -7,11 +7,12 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from engine import runtime
 from engine.models import SavedFilter
 from tests.webapp.conftest import start_case
+from webapp import database
 
 CST = ZoneInfo("Asia/Shanghai")
 
@@ -158,3 +159,18 @@ def test_managers_see_overdue_items_of_their_scope(login, case, traveller):
     assert rows(login("zhang").get("/inbox/?tab=overdue").get_data(as_text=True)) == [case.id]
     assert rows(login("wang").get("/inbox/?tab=overdue").get_data(as_text=True)) == [case.id]
     assert rows(login("zhao").get("/inbox/?tab=overdue").get_data(as_text=True)) == []
+
+
+def test_a_page_asks_for_the_user_once_and_the_counts_once(app, login, case, traveller):
+    """What every page pays: the signed-in user with unit and roles in one statement; the
+    inbox without a tab counts the tabs once, to choose one and to show them."""
+    officer = login("chen")
+    sent: list[str] = []
+    event.listen(database.engine(app), "before_cursor_execute",
+                 lambda _c, _cur, statement, *_rest: sent.append(statement))
+    html = officer.get("/inbox/").get_data(as_text=True)
+    assert rows(html) == [case.id] and count(html, "claimable") == 1
+    user_rows = [s for s in sent if "FROM user_account" in s and "user_role" in s]
+    assert len(user_rows) == 1 and not any(s.lstrip().startswith("SELECT user_role")
+                                           for s in sent)
+    assert sum("count(*)" in s and "FROM work_item" in s for s in sent) == 1
