@@ -99,9 +99,14 @@ def tab_conditions(session: Session, user: User, calendar: WorkdayCalendar
     """The SQL condition of every tab, built once (a page needs them all for its counts)."""
     now = clock.now()
     is_open = WorkItem.status == WorkItemStatus.OPEN
-    # Held by the user, or shared with them (a drawn pair's step: either may act).
-    mine = and_(is_open, or_(WorkItem.assignee_id == user.id, WorkItem.id.in_(
-        select(WorkItemShare.work_item_id).where(WorkItemShare.user_id == user.id))))
+    # Held by the user, or shared with them (a drawn pair's step: either may act). The few
+    # shared ids are read first: `assignee OR id IN (subquery)` makes PostgreSQL scan every
+    # open item, where `assignee OR id IN (literals)` combines two index lookups.
+    shared = session.scalars(
+        select(WorkItemShare.work_item_id).join(WorkItem).where(
+            WorkItemShare.user_id == user.id, is_open)).all()
+    held = WorkItem.assignee_id == user.id
+    mine = and_(is_open, or_(held, WorkItem.id.in_(shared)) if shared else held)
     claimable = and_(is_open, WorkItem.assignee_id.is_(None),
                      WorkItem.candidate_org_id.in_(candidate_units(user)),
                      WorkItem.candidate_role.in_(candidate_roles(user)))
