@@ -24,7 +24,6 @@ from engine.models import (
     WaitingEvent,
     WorkItem,
 )
-from engine.runtime import stamping
 from engine.runtime.doctor import examine
 from engine.runtime.timers import sweep
 from tests.engine.disclosure.helpers import enter
@@ -41,21 +40,6 @@ RECORD_FIELDS = ("status", "submitted_at", "reviewed_at", "published_at", "publi
 @pytest.fixture
 def world(notice_world: World) -> World:
     return notice_world
-
-
-@pytest.fixture
-def stamped(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """The business keys of the cases stamped rather than run."""
-    made: list[str] = []
-    real = stamping.stamp
-
-    def counting(*args: Any, **kwargs: Any) -> stamping.StampedCase:
-        case = real(*args, **kwargs)
-        made.append(case.row.business_key)
-        return case
-
-    monkeypatch.setattr(stamping, "stamp", counting)
-    return made
 
 
 def imported(sessions, world: World, entity, numbers: list[str]) -> list[int]:

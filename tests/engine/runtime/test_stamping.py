@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import copy
 import json
-from typing import Any
 
 import pytest
 import time_machine
@@ -25,20 +24,6 @@ pytestmark = pytest.mark.both_backends
 @pytest.fixture
 def world(notice_world):
     return notice_world
-
-
-@pytest.fixture
-def stamped(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    made: list[str] = []
-    real = stamping.stamp
-
-    def counting(*args: Any, **kwargs: Any) -> stamping.StampedCase:
-        case = real(*args, **kwargs)
-        made.append(case.row.business_key)
-        return case
-
-    monkeypatch.setattr(stamping, "stamp", counting)
-    return made
 
 
 def started_alike(session, key: str, requests: list[StartRequest], varying: set[str]):
