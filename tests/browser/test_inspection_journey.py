@@ -47,6 +47,10 @@ def test_a_checklist_filled_offline_is_sent_when_back_online_and_published(  # t
     sign_in(officer, server, "chen")
     officer.goto(f"{server}/inspections/")
     officer.get_by_role("link", name=NAME).click()
+    # The page and its script are loaded before the network goes: going offline while
+    # inspection.js is still on its way leaves a page without it (the officer opens the
+    # inspection online, at the office or in the car, before reaching the premises).
+    officer.wait_for_url(f"{server}/inspections/{inspection_id}", wait_until="load")
     officer.context.set_offline(True)
     for line in ("SC-01.1", "SC-01.2", "SC-02"):
         officer.locator(f"input[name='answer_{line}'][value=ok]").check()
