@@ -234,12 +234,14 @@ def deploy(key: str) -> ResponseReturnValue:
 @bp.post("/check")
 @roles_required(Role.SYSADMIN)
 def check() -> ResponseReturnValue:
-    """The sandbox's word on a script or a condition, as the modeler types it."""
+    """The sandbox's word on a script or a condition as the modeler types it, worded as
+    deploy words it (the sandbox's own words apart)."""
     body = _json()
     source = str(body.get("source") or "")
     if not source.strip():
         return jsonify(problem=None)
-    return jsonify(problem=drafts.check_code(source[:20_000], body.get("kind") == "script"))
+    problem = drafts.check_code(source[:20_000], body.get("kind") == "script")
+    return jsonify(problem=deploy_problems.as_json(problem) if problem else None)
 
 
 @bp.get("/modeler.json")

@@ -12,7 +12,8 @@ from sqlalchemy.orm import Session
 
 from engine import audit, clock
 from engine.config import PROJECT_DIR
-from engine.errors import Conflict, EngineError, InvalidInput, NotFound, SandboxViolation
+from engine.errors import (Conflict, DeploymentProblem, EngineError, InvalidInput, NotFound,
+                           SandboxViolation)
 from engine.models import InstanceStatus, ProcessDefinition, ProcessDraft, ProcessInstance
 from engine.runtime.deploy import deploy_all, latest_definition, own_files
 from engine.runtime.forms import FORMS_DIR
@@ -164,17 +165,23 @@ def deploy_draft(session: Session, actor: audit.Actor, key: str, comment: str
     return definition
 
 
-def check_code(source: str, statements: bool) -> str | None:
-    """Why the sandbox would refuse a script (`statements`) or an expression, or None."""
+def check_code(source: str, statements: bool) -> DeploymentProblem | None:
+    """Why the sandbox would refuse a script (`statements`) or a condition, as deploy says
+    it (the code and params a page words, the sandbox's or the parser's words as `detail`),
+    or None."""
+    what = "script" if statements else "condition"
     try:
         if statements:
             sandbox.check_script(source)
         else:
             sandbox.check_expression(source)
     except SandboxViolation as exc:
-        return exc.message
+        return DeploymentProblem("", None, f"{what} refused by the sandbox: {exc.message}",
+                                 "code_refused", what=what, detail=exc.message)
     except SyntaxError as exc:
-        return f"not valid: {exc.msg} (line {exc.lineno})"
+        detail = f"{exc.msg} (line {exc.lineno})"
+        return DeploymentProblem("", None, f"{what} is not valid: {detail}", "code_invalid",
+                                 what=what, detail=detail)
     return None
 
 

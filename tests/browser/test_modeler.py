@@ -88,7 +88,15 @@ def test_a_refused_deploy_marks_the_element_and_keeps_the_draft(server, new_page
     pick(page, "note_reminder")
     script = page.locator("#bio-properties-panel-cf-script-text")
     script.fill("import os")
-    page.wait_for_selector(".cf-check[data-state=problem]")
+    check = page.locator(".cf-check[data-state=problem]")
+    check.wait_for()
+    # Worded as deploy words it, in the page's language; the sandbox's words quoted apart.
+    assert check.locator(".cf-check-text").inner_text() == "不通过： 脚本: 沙箱拒绝了这段代码。"
+    assert check.get_attribute("data-code") == "code_refused"
+    detail = check.locator("code.problem-detail")
+    assert "Import" in detail.inner_text() and detail.get_attribute("lang") == "en"
+    assert float(detail.evaluate("e => parseFloat(getComputedStyle(e).fontSize)")) < float(
+        check.evaluate("e => parseFloat(getComputedStyle(e).fontSize)"))
     script.fill("reminded = True")
     page.wait_for_selector(".cf-check[data-state=ok]")
     script.fill("import os")

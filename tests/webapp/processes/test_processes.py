@@ -133,17 +133,24 @@ def test_a_refused_deploy_names_each_element_and_keeps_the_draft(login, app_sess
         assert session.execute(select(ProcessDefinition.version)).scalars().all() == [1]
 
 
-def test_the_sandbox_check_answers_as_one_types(login):
+def test_the_sandbox_check_answers_as_one_types_worded_as_deploy_words_it(login):
     client = login("admin")
     assert client.post_json("/processes/check", {"source": "x == 1", "kind": "condition"}
                             ).get_json() == {"problem": None}
     refused = client.post_json("/processes/check", {"source": "__import__('os')",
-                                                    "kind": "condition"}).get_json()
-    assert refused["problem"]
+                                                    "kind": "condition"}).get_json()["problem"]
+    assert (refused["code"], refused["params"]["what"]) == ("code_refused", "condition")
+    assert refused["message"] == "条件: 沙箱拒绝了这段代码。"
+    assert "__import__" in refused["detail"]  # the sandbox's own words, quoted apart
     script = client.post_json("/processes/check", {"source": "import os", "kind": "script"})
-    assert script.get_json()["problem"]
-    assert client.post_json("/processes/check", {"source": "a = (", "kind": "script"}
-                            ).get_json()["problem"]
+    assert script.get_json()["problem"]["message"] == "脚本: 沙箱拒绝了这段代码。"
+    invalid = client.post_json("/processes/check", {"source": "a = (", "kind": "script"}
+                               ).get_json()["problem"]
+    assert invalid["message"] == "脚本: 沙箱拒绝了这段代码。"  # as deploy says it
+    assert "SyntaxError" in invalid["detail"] and "Line 1" in invalid["detail"]
+    client.post("/auth/language", {"locale": "en"})
+    english = client.post_json("/processes/check", {"source": "import os", "kind": "script"})
+    assert english.get_json()["problem"]["message"] == "script: The sandbox refuses this code."
 
 
 def test_a_copy_of_a_shipped_diagram_is_one_click(login, app_sessions):

@@ -259,9 +259,15 @@ function CodeCheck({ element, kind, meta }) {
   const L = meta.labels;
   let text = L.checkEmpty;
   let status = "empty";
+  const problem = state.problem;
   if (state.checking) { text = L.checking; status = "checking"; }
-  else if (state.problem) { text = `${L.refused} ${state.problem}`; status = "problem"; }
+  else if (problem) { text = `${L.refused} ${problem.message}`; status = "problem"; }
   else if (source.trim() && state.source === source) { text = L.accepted; status = "ok"; }
+  // The problem in the page's language, as deploy words it; the sandbox's or the parser's
+  // own words quoted apart, smaller.
+  const detail = status === "problem" && problem.detail
+    ? h("code", { class: "problem-detail", lang: "en" }, problem.detail) : null;
   return h("div", { class: "bio-properties-panel-entry cf-check", "data-state": status,
-    role: "status" }, text);
+    "data-code": status === "problem" ? problem.code : null, role: "status" },
+    h("span", { class: "cf-check-text" }, text), detail);
 }
