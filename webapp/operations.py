@@ -20,9 +20,11 @@ from engine import clock, runtime
 from engine.errors import Conflict, InvalidInput, NotFound
 from engine.models import InstanceStatus, ProcessDefinition, Role
 from engine.work import operations
+from engine.workflow.xml import element_names
 from webapp import database
 from webapp.access import actor, roles_required
 from webapp.forms import filled, strip
+from webapp.i18n import local_name
 from webapp.params import arg_int, page_arg, parse_day
 from webapp.prg import recall, send_back
 from webapp.work.tasks.forms import ActionForm
@@ -173,8 +175,11 @@ def timers() -> ResponseReturnValue:
 def version(definition_id: int) -> ResponseReturnValue:
     definition = _definition(definition_id)
     counts = operations.element_counts(database.session(), actor(), definition_id)
-    return render_template("operations/version.html", definition=definition,
-                           counts=sorted(counts.items()))
+    names = element_names(definition.bpmn_xml)  # in the diagram's order
+    order = {element: at for at, element in enumerate(names)}
+    rows = [(local_name(names.get(e)), e, c)
+            for e, c in sorted(counts.items(), key=lambda i: (order.get(i[0], len(order)), i[0]))]
+    return render_template("operations/version.html", definition=definition, counts=rows)
 
 
 @bp.get("/versions/<int:definition_id>/diagram.bpmn")

@@ -106,3 +106,15 @@ def kind_of(root: etree._Element) -> str | None:
     if qname.namespace in DMN_NAMESPACES:
         return "dmn"
     return None
+
+
+def element_names(bpmn_xml: str) -> dict[str, str]:
+    """Element id → its name as the diagram gives it ("中文 English" in the shipped ones),
+    for the BPMN elements that have both; a diagram that cannot be read names nothing."""
+    try:
+        root = parse_xml(bpmn_xml)
+    except UnsafeXml:
+        return {}
+    return {node.get("id", ""): " ".join(node.get("name", "").split())
+            for node in root.iter(f"{{{BPMN_NS}}}*")
+            if node.get("id") and (node.get("name") or "").strip()}

@@ -24,6 +24,9 @@ def test_the_counts_stand_on_the_diagram_and_an_incident_is_retried(
     page.wait_for_selector("#heatmap[data-ready=true]")
     review = page.locator('.count-badges[data-element="review"] .count-badge.running')
     assert review.inner_text() == "2"
+    # The badges and the table name the element in the page's language, not by its id.
+    assert page.get_attribute('.count-badges[data-element="review"]', "title") == "审查案件"
+    assert page.inner_text('#element-counts tr[data-element="review"] .element-name') == "审查案件"
     escalation = page.locator('.count-badges[data-element="escalation_timer"] .incident')
     assert escalation.inner_text() == "1"
     page.goto(f"{server}/operations/instances/{items[0].instance_id}")

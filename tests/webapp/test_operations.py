@@ -123,6 +123,37 @@ def test_where_a_versions_instances_stand(login, app_sessions):
     assert admin.get(f"/operations/versions/{definition_id}/diagram.bpmn").data.startswith(b"<")
 
 
+def element_rows(page: str) -> list[tuple[str, str]]:
+    """The rows of the element table: (element id, the name it shows first)."""
+    table = page.split('id="element-counts"')[1].split("</table>")[0]
+    return [(row.split('"')[0], row.split('class="element-name"')[1].split(">", 1)[1]
+             .split("<")[0]) for row in table.split('<tr data-element="')[1:]]
+
+
+def test_the_element_table_names_the_elements_in_the_pages_language(login, app_sessions):
+    item = start_case(app_sessions)
+    with app_sessions() as session:
+        incidents.raise_incident(session, item.instance_id, "timer", "x",
+                                 element="escalation_timer")
+        incidents.raise_incident(session, item.instance_id, "flow", "x",
+                                 element="flow_start_review")  # a flow has no name
+        definition_id = session.get(ProcessInstance, item.instance_id).definition_id
+        session.commit()
+    admin = login("admin")
+    path = f"/operations/versions/{definition_id}"
+    page = admin.get(path).text
+    # In the diagram's order; the id apart, for whoever reads the diagram's file.
+    assert element_rows(page) == [("review", "审查案件"), ("reminder_timer", "2个工作日提醒"),
+                                  ("escalation_timer", "5个工作日升级"),
+                                  ("flow_start_review", "flow_start_review")]
+    assert '<span class="element-name" title="review">审查案件</span>' in page
+    assert '<code class="element-id">review</code>' in page
+    admin.post("/auth/language", {"locale": "en"})
+    assert [name for _id, name in element_rows(admin.get(path).text)] == [
+        "Review the case", "Reminder after 2 working days", "Escalate after 5 working days",
+        "flow_start_review"]
+
+
 def test_the_timer_queue_lists_the_soonest_first(login, app_sessions):
     item = start_case(app_sessions)
     page = login("admin").get("/operations/timers").text

@@ -10,6 +10,17 @@
     span.textContent = String(n);
     return span;
   }
+  // The element's name as the table below gives it, in the page's language.
+  function nameOf(id) {
+    var rows = document.querySelectorAll("#element-counts tr[data-element]");
+    for (var i = 0; i < rows.length; i++) {
+      if (rows[i].dataset.element === id) {
+        var name = rows[i].querySelector(".element-name");
+        return name ? name.textContent : id;
+      }
+    }
+    return id;
+  }
   window.creditflowDiagram.show(box, box.dataset.countsUrl, function (viewer, counts) {
     var canvas = viewer.get("canvas");
     var overlays = viewer.get("overlays");
@@ -20,6 +31,7 @@
       var html = document.createElement("div");
       html.className = "count-badges";
       html.dataset.element = id;
+      html.title = nameOf(id);
       if (c.running) { html.appendChild(badge("running", c.running)); }
       if (c.late) { html.appendChild(badge("late", c.late)); }
       if (c.incidents) { html.appendChild(badge("incident", c.incidents)); }
