@@ -4,6 +4,7 @@ what they did, and the figures per department and period with an Excel export.""
 from __future__ import annotations
 
 import io
+from typing import Any
 
 from flask import flash, redirect, render_template, send_file, url_for
 from flask.typing import ResponseReturnValue
@@ -17,6 +18,17 @@ from webapp import database
 from webapp.access import MANAGER_ROLES, actor, roles_required, user
 from webapp.credit_check.forms import FeedbackForm
 from webapp.periods import period
+
+
+def nav() -> dict[str, Any]:
+    """The section's tabs offer the feedback inbox only to who gives feedback: whoever works
+    in a member department (an auditor, a city administrator gives none). Asked only where
+    the tabs are drawn."""
+    return {"credit_gives_feedback": _gives_feedback}
+
+
+def _gives_feedback() -> bool:
+    return credit_check.implementing_department(database.session(), user()) is not None
 
 
 @login_required

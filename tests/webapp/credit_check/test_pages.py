@@ -165,3 +165,20 @@ def test_the_check_log_for_administrators_supervisors_and_auditors(login, listed
     rows = list(openpyxl.load_workbook(io.BytesIO(export.data)).active.iter_rows(
         values_only=True))
     assert len(rows) == 2 and rows[1][2] == "chen" and rows[1][7] == listed.clean
+
+
+def tabs(page: str) -> list[str]:
+    """The joint-punishment section's tabs, as their words."""
+    nav = page.split('<nav class="subnav"')[1].split("</nav>")[0]
+    return [a.split(">", 1)[1].split("<")[0] for a in nav.split("<a ")[1:]]
+
+
+def test_the_tabs_offer_each_role_only_what_it_can_use(login, listed):
+    # chen works in a member department: it owes feedback; the auditor gives none, nor does
+    # the city's system administrator, and neither is offered the inbox.
+    assert tabs(login("chen").get("/credit-check/").text) == [
+        "信用名单", "信用核查", "措施清单", "待我反馈"]
+    for page in ("/credit-check/", "/lists/", "/credit-check/log"):
+        assert tabs(login("audit").get(page).text) == [
+            "信用名单", "信用核查", "措施清单", "反馈统计", "核查记录"], page
+    assert "待我反馈" not in login("admin").get("/credit-check/catalogue").text
