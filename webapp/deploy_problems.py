@@ -47,6 +47,27 @@ PROBLEMS: dict[str, LazyString] = {
     "unsafe_xml": _l("The file is refused as unsafe XML."),
     "cannot_parse": _l("The diagram cannot be read."),
     "not_valid": _l("The diagram does not follow the BPMN schema."),
+    # the routing table's (a DMN decision table of the dual notice)
+    "table_not_dmn": _l("This is not a DMN decision table."),
+    "table_decisions": _l("A routing table holds one decision with one table (this file "
+                          "holds %(count)s)."),
+    "table_hit_policy": _l("The routing table must collect every rule that fires (its hit "
+                           "policy is now “%(value)s”)."),
+    "table_input": _l("The table's input must be the business scope (now “%(value)s”)."),
+    "table_outputs": _l("The table's results must be the licence item's code, its name and "
+                        "the department, and optionally its name in English (now "
+                        "“%(value)s”)."),
+    "table_no_rules": _l("The table has no rules: add at least one."),
+    "rule_entries": _l("This rule needs one entry for each input and each result."),
+    "rule_terms_unreadable": _l("This rule's terms “%(value)s” cannot be read as a list of "
+                                "terms."),
+    "rule_output_unreadable": _l("Each result of this rule (the licence item's code, its "
+                                 "names, the department) must be filled, without double "
+                                 "quotes."),
+    "rule_department_unknown": _l("This rule names the department “%(department)s”, which "
+                                  "the city does not have."),
+    "rule_without_terms": _l("This rule names no term of the business scope: it would push "
+                             "every registration."),
 }
 OTHER = _l("This element cannot be deployed.")
 WHAT = {"script": _l("script"), "pre-script": _l("script before the task"),

@@ -159,15 +159,17 @@ def parse_table(content: bytes | str, file_name: str = "table.dmn",
     `departments` (code suffixes of the member departments), every outcome must name one."""
     problems: list[DeploymentProblem] = []
 
-    def refuse(element: str | None, reason: str) -> None:
-        problems.append(DeploymentProblem(file_name, element, reason))
+    def refuse(element: str | None, reason: str, code: str, **params: str | int) -> None:
+        problems.append(DeploymentProblem(file_name, element, reason, code, **params))
 
     try:
         root = parse_xml(content)
     except UnsafeXml as exc:
-        raise DeploymentError([DeploymentProblem(file_name, None, str(exc))]) from exc
+        raise DeploymentError([DeploymentProblem(file_name, None, str(exc), "unsafe_xml",
+                                                 detail=str(exc))]) from exc
     if kind_of(root) != "dmn":
-        raise DeploymentError([DeploymentProblem(file_name, None, "not a DMN document")])
+        raise DeploymentError([DeploymentProblem(file_name, None, "not a DMN document",
+                                                 "table_not_dmn")])
     namespace = etree.QName(root).namespace
     assert namespace is not None  # kind_of found a DMN namespace
     ns = {"dmn": namespace}
@@ -175,26 +177,30 @@ def parse_table(content: bytes | str, file_name: str = "table.dmn",
                  if (t := d.find("dmn:decisionTable", ns)) is not None]
     if len(decisions) != 1:
         raise DeploymentError([DeploymentProblem(
-            file_name, None, f"expected one decision with a table, found {len(decisions)}")])
+            file_name, None, f"expected one decision with a table, found {len(decisions)}",
+            "table_decisions", count=len(decisions))])
     decision, table = decisions[0]
     if table.get("hitPolicy", "UNIQUE") != "COLLECT":
-        refuse(table.get("id"), "the routing table needs hit policy COLLECT")
+        refuse(table.get("id"), "the routing table needs hit policy COLLECT",
+               "table_hit_policy", value=table.get("hitPolicy", "UNIQUE"))
     inputs = table.findall("dmn:input", ns)
     for column in inputs:
         expression = (column.findtext("dmn:inputExpression/dmn:text", "", ns) or "").strip()
         if expression != "business_scope":
-            refuse(column.get("id"), f"inputs match business_scope, not {expression!r}")
+            refuse(column.get("id"), f"inputs match business_scope, not {expression!r}",
+                   "table_input", value=expression)
     names = [o.get("name") for o in table.findall("dmn:output", ns)]
     if tuple(names) not in (OUTPUTS, OUTPUTS_EN):
         refuse(table.get("id"), f"outputs must be {', '.join(OUTPUTS)} (and optionally "
-                                f"licence_item_name_en), got {names}")
+                                f"licence_item_name_en), got {names}", "table_outputs",
+               value=", ".join(str(n) for n in names))
     rules = []
     for row in table.findall("dmn:rule", ns):
         rule = _rule(row, ns, len(inputs), len(names), refuse, departments)
         if rule is not None:
             rules.append(rule)
     if not rules:
-        refuse(table.get("id"), "the table has no rules")
+        refuse(table.get("id"), "the table has no rules", "table_no_rules")
     if problems:
         raise DeploymentError(problems)
     return RoutingTable(key=decision.get("id") or ROUTING_KEY,
@@ -202,7 +208,7 @@ def parse_table(content: bytes | str, file_name: str = "table.dmn",
 
 
 def _rule(row: etree._Element, ns: dict[str, str], columns: int, output_columns: int,
-          refuse: Callable[[str | None, str], None], departments: frozenset[str] | None
+          refuse: Callable[..., None], departments: frozenset[str] | None
           ) -> RoutingRule | None:
     rule_id = row.get("id") or "?"
     entries = [(e.findtext("dmn:text", "", ns) or "").strip()
@@ -210,7 +216,7 @@ def _rule(row: etree._Element, ns: dict[str, str], columns: int, output_columns:
     outputs = [(e.findtext("dmn:text", "", ns) or "").strip()
                for e in row.findall("dmn:outputEntry", ns)]
     if len(entries) != columns or len(outputs) != output_columns:
-        refuse(rule_id, "a rule needs one entry per input and per output")
+        refuse(rule_id, "a rule needs one entry per input and per output", "rule_entries")
         return None
     required: list[tuple[str, ...]] = []
     excluded: list[str] = []
@@ -220,7 +226,8 @@ def _rule(row: etree._Element, ns: dict[str, str], columns: int, output_columns:
         negated = text.startswith("not(") and text.endswith(")")
         terms = _strings(text[4:-1] if negated else text)
         if terms is None:
-            refuse(rule_id, f"entry {text!r} is not a list of quoted terms")
+            refuse(rule_id, f"entry {text!r} is not a list of quoted terms",
+                   "rule_terms_unreadable", value=text)
             return None
         terms = [normalise(t) for t in terms]
         if negated:
@@ -230,15 +237,17 @@ def _rule(row: etree._Element, ns: dict[str, str], columns: int, output_columns:
     values = [_strings(text) for text in outputs]
     singles = [v[0] for v in values if v is not None and len(v) == 1 and v[0]]
     if len(singles) != len(values):
-        refuse(rule_id, "each output must be one quoted, non-empty string")
+        refuse(rule_id, "each output must be one quoted, non-empty string",
+               "rule_output_unreadable", detail=", ".join(outputs))
         return None
     item, name, department, *english = singles
     if departments is not None and department not in departments:
-        refuse(rule_id, f"unknown department code suffix {department!r}")
+        refuse(rule_id, f"unknown department code suffix {department!r}",
+               "rule_department_unknown", department=department)
         return None
     if not required:
         refuse(rule_id, "a rule must name at least one term (a rule matching anything "
-                        "would push every registration)")
+                        "would push every registration)", "rule_without_terms")
         return None
     return RoutingRule(rule_id, tuple(required), tuple(excluded),
                        LicenceMatch(item, name, department, english[0] if english else ""))

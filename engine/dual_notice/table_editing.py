@@ -20,12 +20,20 @@ from engine.dual_notice.routing_table import (
     latest_table,
     parse_table,
 )
-from engine.errors import Conflict, DeploymentError, Forbidden, InvalidInput, NotFound
+from engine.errors import (
+    Conflict,
+    DeploymentError,
+    DeploymentProblem,
+    Forbidden,
+    InvalidInput,
+    NotFound,
+)
 from engine.models import DecisionTable, OrgKind, OrgUnit, Role, RuleDraft, User
 from engine.org.areas import city_code, department_suffixes
 from engine.workflow.xml import parse_xml
 
 MAX_ROWS = 1_000
+TABLE_FILE = "dual_notice_routing.dmn"
 MAX_SAMPLES = 20
 FIELDS = ("terms", "excluded", "licence_item", "name", "department", "name_en")
 _TERM_SPLIT = re.compile(r"[,，、;；\n]+")
@@ -160,6 +168,22 @@ def problems(session: Session, rows: list[RuleRow]) -> dict[int, list[str]]:
     return found
 
 
+def table_problems(session: Session, rows: list[RuleRow]
+                   ) -> dict[int | None, list[DeploymentProblem]]:
+    """What deploy would refuse in the table the rows make (as deploy checks it), by the
+    index of the row each problem concerns; None for the table as a whole."""
+    try:
+        parse_table(table_xml(session, rows), TABLE_FILE, department_suffixes(session) or None)
+    except DeploymentError as exc:
+        at = {row.rule_id or f"rule_{number}": number - 1
+              for number, row in enumerate(rows, 1)}
+        found: dict[int | None, list[DeploymentProblem]] = {}
+        for problem in exc.problems or [DeploymentProblem(TABLE_FILE, None, "no table")]:
+            found.setdefault(at.get(problem.element or ""), []).append(problem)
+        return found
+    return {}
+
+
 def trials(session: Session, rows: list[RuleRow], samples: str) -> list[Trial]:
     """Each sample scope (one per line) through the version in use and through the draft."""
     now = latest_table(session)
@@ -186,7 +210,7 @@ def deploy_draft(session: Session, actor: audit.Actor, comment: str) -> Decision
     if content == table_xml(session, rows_of(latest.xml)):
         raise Conflict(f"the draft has the rules of version {latest.version}",
                        code="rules_unchanged", version=latest.version)
-    row, new = deploy_table(session, actor, "dual_notice_routing.dmn", content, comment)
+    row, new = deploy_table(session, actor, TABLE_FILE, content, comment)
     if not new:
         raise Conflict(f"the draft is version {row.version} as deployed already",
                        code="rules_unchanged", version=row.version)

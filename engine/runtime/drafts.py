@@ -12,8 +12,14 @@ from sqlalchemy.orm import Session
 
 from engine import audit, clock
 from engine.config import PROJECT_DIR
-from engine.errors import (Conflict, DeploymentProblem, EngineError, InvalidInput, NotFound,
-                           SandboxViolation)
+from engine.errors import (
+    Conflict,
+    DeploymentProblem,
+    EngineError,
+    InvalidInput,
+    NotFound,
+    SandboxViolation,
+)
 from engine.models import InstanceStatus, ProcessDefinition, ProcessDraft, ProcessInstance
 from engine.runtime.deploy import deploy_all, latest_definition, own_files
 from engine.runtime.forms import FORMS_DIR

@@ -14,7 +14,7 @@ from engine.dual_notice import table_editing as editing
 from engine.dual_notice.routing_table import ROUTING_KEY
 from engine.errors import Conflict, DeploymentError, InvalidInput, NotFound
 from engine.models import DecisionTable, Role
-from webapp import database
+from webapp import database, deploy_problems
 from webapp.access import actor, roles_required
 from webapp.work.tasks.forms import ActionForm
 
@@ -59,10 +59,16 @@ def edit() -> ResponseReturnValue:
     departments = editing.departments(session)
     samples = saved.samples if saved is not None else ""
     problems = editing.problems(session, rows)
-    trials = editing.trials(session, rows, samples) if samples.strip() and not problems else []
+    # What deploy would refuse once every row reads well, worded as the modeler words it.
+    refused = {} if problems else {
+        at: [deploy_problems.as_json(p) for p in found]
+        for at, found in editing.table_problems(session, rows).items()}
+    trials = (editing.trials(session, rows, samples)
+              if samples.strip() and not problems and not refused else [])
     return render_template(
         "routing/draft.html", draft=saved, rows=[*rows, *[editing.RuleRow()] * BLANK_ROWS],
-        problems=problems, problem_text=PROBLEMS,
+        problems=problems, problem_text=PROBLEMS, refused=refused,
+        marked=len(problems) or sum(at is not None for at in refused),
         departments=departments, known={code for code, _name in departments}, samples=samples,
         trials=trials,
         action_form=ActionForm(), based_on=saved.based_on if saved else None)
@@ -96,9 +102,9 @@ def deploy() -> ResponseReturnValue:
         row = editing.deploy_draft(database.session(), actor(), request.form.get("comment", ""))
     except DeploymentError as exc:
         database.rollback()
-        flash(_("The table was refused: %(why)s",
-                why="; ".join(p.reason for p in exc.problems)), "error")
-        return redirect(url_for("routing_rules.edit", _anchor="deploy"))
+        flash(_("The table was refused: %(n)d problem(s), each marked on the rule it "
+                "concerns.", n=len(exc.problems)), "error")
+        return redirect(url_for("routing_rules.edit", _anchor="rules"))
     except InvalidInput as exc:
         database.rollback()
         fields = exc.details.get("fields")

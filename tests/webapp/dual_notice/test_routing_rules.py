@@ -97,3 +97,32 @@ def test_a_wrong_rule_is_marked_and_stops_the_deploy(app_sessions, login):
     assert "草稿已放弃" in admin.get(gone.headers["Location"]).text
     with app_sessions() as session:
         assert session.get(RuleDraft, "dual_notice_routing") is None
+
+
+def test_what_deploy_would_refuse_is_worded_on_the_rule_it_concerns(app_sessions, login):
+    admin = login("admin")
+    with app_sessions() as session:
+        rows = rows_of(SHIPPED_TABLE.read_bytes())
+    quoted = {"terms": "宠物美容", "excluded": "", "licence_item": "AMR-PET-CARE",
+              "name": '宠物"美容"备案', "department": "amr", "rule_id": ""}
+    admin.post("/routing/draft", form_of([*rows, quoted], samples=SCOPES[1], then="try"))
+    page = admin.get("/routing/draft").text
+    # The row itself reads well; the table it makes does not: said on that rule, in Chinese,
+    # the table's own words quoted apart; nothing tried, nothing deployed.
+    marked = page.split('class="rule-row has-error"')[1].split("</li>\n    ")[0]
+    assert f'id="rule-{len(rows)}"' in marked
+    problem = marked.split('class="errors deploy-problems"')[1].split("</ul>")[0]
+    assert 'data-code="rule_output_unreadable"' in problem
+    assert "此规则的每项结果" in problem and "不能含双引号" in problem
+    assert '<code class="problem-detail" lang="en">' in problem
+    assert 'id="deploy-button" disabled' in page and 'class="worklist trials"' not in page
+    refused = admin.post("/routing/draft/deploy", {"comment": "新增宠物美容备案"})
+    again = admin.get(refused.headers["Location"]).text
+    assert "分流规则表未通过：1 个问题，已标在相关规则上。" in again
+    assert "each output" not in again  # the engine's English stays for the CLI
+    admin.post("/auth/language", {"locale": "en"})
+    english = admin.get("/routing/draft").text
+    assert "Each result of this rule (the licence item's code, its names, the department) " \
+           "must be filled, without double quotes." in english.replace("&#39;", "'")
+    with app_sessions() as session:
+        assert session.execute(select(DecisionTable.version)).scalars().all() == [1]
