@@ -168,3 +168,33 @@ def test_a_draft_saved_meanwhile_by_another_administrator_is_replaced_only_when_
     page.wait_for_selector("#modeler-status[data-kind=ok]")
     with server_sessions() as session:
         assert session.execute(select(ProcessDraft.saved_by)).scalar_one() == "admin"
+
+
+def test_on_a_phone_a_process_shows_its_latest_version_and_folds_the_earlier(
+        server, server_sessions, new_page):  # type: ignore[no-untyped-def]
+    with server_sessions() as session:  # versions 2 and 3 of the sample, with a comment
+        for days in ("4", "5"):
+            save_draft(session, SETUP, drafts.shipped_xml("sample_review").replace(
+                'name="dueWorkingDays" value="3"', f'name="dueWorkingDays" value="{days}"'),
+                replace=True)
+            drafts.deploy_draft(session, SETUP, "sample_review", f"期限改为{days}个工作日")
+        session.commit()
+    for width in (375, 1280):
+        page = new_page(width=width, height=800)
+        sign_in(page, server, "admin")
+        page.goto(f"{server}/processes/")
+        card = page.locator("#process-sample_review")
+        assert card.locator("tr[data-version='3']").is_visible()
+        older = card.locator("details.older-versions")
+        assert "更早的版本（2）" in older.locator("summary").inner_text()
+        assert not card.locator("tr[data-version='1']").is_visible()
+        older.locator("summary").click()
+        assert card.locator("tr[data-version='1']").is_visible()
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+        if width == 375:  # the number, who and when on one line; an empty comment not shown
+            row = card.locator("tr[data-version='3']")
+            tops = {round(row.locator(f"td.{c}").bounding_box()["y"])
+                    for c in ("v-number", "v-by", "v-when")}
+            assert len(tops) == 1, tops
+            assert not card.locator("tr[data-version='1'] td.comment").is_visible()
+            assert row.locator("td.comment").inner_text().endswith("期限改为5个工作日")
