@@ -89,11 +89,11 @@ def owed_by(session: Session, desk: Desk) -> ColumnElement[bool]:
     if desk.suffix is None:
         missing = desk.missing(desk.unit.area_code)
         measures = measures_naming(session, missing)
-        return and_(CreditHit.measure_id.in_(measures), AREA == desk.unit.area_code) \
+        return and_(CreditHit.measure_id.in_(measures), AREA.in_([desk.unit.area_code])) \
             if measures else false()
     measures = measures_naming(session, {desk.suffix})
     if desk.unit.area_code != desk.city:
-        return and_(CreditHit.measure_id.in_(measures), AREA == desk.unit.area_code)
+        return and_(CreditHit.measure_id.in_(measures), AREA.in_([desk.unit.area_code]))
     served = {area for area, suffix in desk.departments if suffix == desk.suffix} - {desk.city}
     return and_(CreditHit.measure_id.in_(measures), AREA.not_in(served) if served else true())
 
