@@ -13,6 +13,7 @@ from openpyxl import Workbook
 
 from engine import credit_check
 from engine.errors import InvalidInput
+from engine.org.areas import areas
 from webapp import database
 from webapp.access import MANAGER_ROLES, actor, roles_required, user
 from webapp.credit_check.forms import FeedbackForm
@@ -22,7 +23,8 @@ from webapp.periods import period
 @login_required
 def inbox() -> ResponseReturnValue:
     pending = credit_check.awaiting_feedback(database.session(), user())
-    return render_template("credit_check/feedback.html", pending=pending, form=FeedbackForm())
+    return render_template("credit_check/feedback.html", pending=pending, form=FeedbackForm(),
+                           area_names=dict(areas(database.session())))
 
 
 @login_required
