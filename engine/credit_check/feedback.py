@@ -72,7 +72,7 @@ def implementing_department(session: Session, user: User) -> tuple[OrgUnit, str]
     return (unit, suffix) if suffix in DEPARTMENTS else None
 
 
-def _owed(session: Session, desk: Desk) -> Select[tuple[CreditHit, str]]:
+def _owed(session: Session, desk: Desk) -> Select[CreditHit, str]:
     """The desk's hits with the area each was triggered in."""
     return (select(CreditHit, AREA.label("area"))
             .join(CreditListEntry, CreditListEntry.id == CreditHit.entry_id)
