@@ -47,6 +47,10 @@ Summarizer = Callable[[Session, int], list[tuple[str, str, str]]]
 """summarizer(session, instance_id) -> what the case is about, as (label zh, label en,
 value) rows the generic task page shows above the form (an objection's text, ...)."""
 
+CaseNamer = Callable[[Session, Sequence[WorkItem]], dict[int, str]]
+"""namer(session, items) -> {item id: what its case concerns}, for cases about no market
+entity (a spot-check plan: its department, year and title), where a list names the entity."""
+
 DrawReleased = Callable[[Session, audit.Actor, SpotCheckDraw], int]
 """handler(session, actor, draw) -> processes started for the released draw's targets
 (engine.spot_check.inspection_targets says what each target is), in its transaction."""
@@ -75,6 +79,10 @@ CASE_RECORDS: dict[str, RecordFinder] = {
 }
 CASE_SUMMARIES: dict[str, Summarizer] = {
     objections.PROCESS_KEY: objections.objection_summary,
+    spot_check.PLAN_PROCESS: spot_check.plan_summary,
+}
+CASE_NAMES: dict[str, CaseNamer] = {
+    spot_check.PLAN_PROCESS: spot_check.plan_names,
 }
 ENTITY_FILTERS: list[EntityFilter] = [
     registry.registrar_filter,
@@ -161,6 +169,17 @@ def case_subjects(session: Session, items: Sequence[WorkItem]) -> dict[int, tupl
         mine = [item for item in items if item.process_key == key]
         if mine:
             found.update(describe(session, mine))
+    return found
+
+
+def case_names(session: Session, items: Sequence[WorkItem]) -> dict[int, str]:
+    """{item id: what its case concerns}, for items of cases about no market entity whose
+    domain names them."""
+    found: dict[int, str] = {}
+    for key, name in CASE_NAMES.items():
+        mine = [item for item in items if item.process_key == key]
+        if mine:
+            found.update(name(session, mine))
     return found
 
 

@@ -31,7 +31,7 @@ from engine.credit_check.feedback import (
     feedback_figures,
     feedback_of,
     get_check,
-    implementing_department,
+    gives_feedback,
     recent_checks,
     record_feedback,
 )
@@ -43,6 +43,6 @@ __all__ = ["ACTIONS", "Answer", "Catalogue", "DEPARTMENTS", "FigureRow", "LogFil
            "MAX_BATCH", "Measure", "Pending", "Report", "Restriction", "awaiting_feedback",
            "catalogue_version", "check_codes", "check_file", "check_log", "check_one",
            "codes_of_file", "current_catalogue", "export_log", "feedback_figures", "feedback_of",
-           "find_restrictions", "get_check", "implementing_department", "may_edit",
+           "find_restrictions", "get_check", "gives_feedback", "may_edit",
            "publish_catalogue", "recent_checks", "record_feedback", "remove_measure",
            "restrictions_for_diagram", "save_measure", "seed_catalogue", "versions"]

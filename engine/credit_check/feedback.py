@@ -1,7 +1,9 @@
 """The implementing departments' feedback (反馈) on the restrictions checks triggered: each
 department a triggered measure names, in the area of the check (of the listing, when no
-department checked), sees the restrictions awaiting its feedback and records what it did;
-the figures count, per department, restrictions triggered for it and fed back."""
+department checked), sees the restrictions awaiting its feedback and records what it did
+(where the area has no such department, the city's or the area's joint-meeting office
+answers: engine.credit_check.answering); the figures count, per answering unit,
+restrictions triggered for it and fed back."""
 
 from __future__ import annotations
 
@@ -11,10 +13,20 @@ from datetime import date
 
 from sqlalchemy import ColumnElement, Select, func, select, true
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import Session
 
 from engine import audit, clock
-from engine.credit_check.vocabulary import DEPARTMENTS
+from engine.credit_check.answering import (
+    AREA,
+    CHECKER,
+    Desk,
+    Standing,
+    answering_code,
+    departments,
+    feedback_desk,
+    joint_offices,
+    owed_by,
+)
 from engine.db import settings_of
 from engine.errors import Conflict, InvalidInput, NotFound
 from engine.models import (
@@ -29,63 +41,56 @@ from engine.models import (
     Role,
     User,
 )
-from engine.org.scope import department_of
-
-CHECKER = aliased(OrgUnit, name="checker")
-# Where a restriction was triggered: the checking department's area, else the listing's.
-AREA = func.coalesce(CHECKER.area_code, CreditListEntry.area_code)
+from engine.org.areas import city_code
 
 
 @dataclass(frozen=True)
 class Pending:
-    """A triggered restriction awaiting the department's feedback, as its inbox shows it."""
+    """A triggered restriction awaiting the department's feedback, as its inbox shows it:
+    why the unit owes it (its own area's, the city's for an area without the department, the
+    joint-meeting office's for an area and city without it), the area it was triggered in
+    and the kinds of department the unit answers for."""
 
     hit: CreditHit
     measure: JointMeasure
     entry: CreditListEntry
     check: CreditCheck
+    standing: Standing = Standing.OWN
+    area_code: str = ""
+    answers_for: tuple[str, ...] = ()
 
 
-def implementing_department(session: Session, user: User) -> tuple[OrgUnit, str] | None:
-    """The member department the user works in and its suffix ("finance" for
-    530502-finance); None for anyone outside one."""
-    unit = department_of(session, user)
-    if unit is None or not unit.code.startswith(f"{unit.area_code}-"):
-        return None
-    suffix = unit.code[len(unit.area_code) + 1:]
-    return (unit, suffix) if suffix in DEPARTMENTS else None
+def gives_feedback(session: Session, user: User) -> bool:
+    """Whether the user works where feedback may be owed: a member department, or a
+    joint-meeting office answering for the departments its area and the city lack."""
+    return feedback_desk(session, user) is not None
 
 
-def _measures_naming(session: Session, suffix: str) -> list[int]:
-    """Every measure, of any catalogue version, with `suffix` among its implementers."""
-    rows = session.execute(select(JointMeasure.id, JointMeasure.implementing_departments))
-    return [mid for mid, departments in rows if suffix in (departments or ())]
-
-
-def _owed(session: Session, unit: OrgUnit, suffix: str) -> Select[CreditHit]:
-    """The department's hits: of a measure naming it, triggered in its area."""
-    return (select(CreditHit)
+def _owed(session: Session, desk: Desk) -> Select[CreditHit, str]:
+    """The desk's hits with the area each was triggered in."""
+    return (select(CreditHit, AREA.label("area"))
             .join(CreditListEntry, CreditListEntry.id == CreditHit.entry_id)
             .outerjoin(CHECKER, CHECKER.id == CreditHit.org_unit_id)
-            .where(CreditHit.measure_id.in_(_measures_naming(session, suffix)),
-                   AREA.in_([unit.area_code])))
+            .where(owed_by(session, desk)))
 
 
 def awaiting_feedback(session: Session, user: User, limit: int = 200) -> list[Pending]:
-    """The restrictions the user's department owes feedback on, newest first."""
-    found = implementing_department(session, user)
-    if found is None:
+    """The restrictions the user's department (or joint-meeting office, for the departments
+    neither its area nor the city has) owes feedback on, newest first."""
+    desk = feedback_desk(session, user)
+    if desk is None:
         return []
-    unit, suffix = found
-    given = select(CreditFeedback.hit_id).where(CreditFeedback.org_unit_id == unit.id)
-    owed = _owed(session, unit, suffix).where(CreditHit.id.not_in(given)).subquery()
-    query = (select(CreditHit, JointMeasure, CreditListEntry, CreditCheck)
+    given = select(CreditFeedback.hit_id).where(CreditFeedback.org_unit_id == desk.unit.id)
+    owed = _owed(session, desk).where(CreditHit.id.not_in(given)).subquery()
+    query = (select(CreditHit, JointMeasure, CreditListEntry, CreditCheck, owed.c.area)
              .join(owed, owed.c.id == CreditHit.id)
              .join(JointMeasure, JointMeasure.id == CreditHit.measure_id)
              .join(CreditListEntry, CreditListEntry.id == CreditHit.entry_id)
              .join(CreditCheck, CreditCheck.id == CreditHit.check_id)
              .order_by(CreditHit.id.desc()).limit(limit))
-    return [Pending(*row) for row in session.execute(query)]
+    return [Pending(hit, measure, entry, check, desk.standing(area), area,
+                    desk.answers_for(area, measure.implementing_departments))
+            for hit, measure, entry, check, area in session.execute(query)]
 
 
 def record_feedback(session: Session, actor: audit.Actor, user: User, hit_id: int,
@@ -93,10 +98,10 @@ def record_feedback(session: Session, actor: audit.Actor, user: User, hit_id: in
     """What the user's department did: restricted, or not applicable with the reason why.
     NotFound when the department owes nothing on that restriction; Conflict when it has
     answered already."""
-    found = implementing_department(session, user)
-    hit = session.scalars(_owed(session, *found).where(CreditHit.id == hit_id)).first() \
-        if found is not None else None
-    if found is None or hit is None:
+    desk = feedback_desk(session, user)
+    hit = session.scalars(_owed(session, desk).where(CreditHit.id == hit_id)).first() \
+        if desk is not None else None
+    if desk is None or hit is None:
         raise NotFound(f"no restriction {hit_id} for this department", code="no_such_hit")
     try:
         chosen = FeedbackOutcome(outcome)
@@ -105,7 +110,7 @@ def record_feedback(session: Session, actor: audit.Actor, user: User, hit_id: in
     reason = reason.strip()
     if chosen is FeedbackOutcome.NOT_APPLICABLE and not reason:
         raise InvalidInput("not applicable needs a reason", fields={"reason": "required"})
-    row = CreditFeedback(hit_id=hit.id, org_unit_id=found[0].id, outcome=chosen,
+    row = CreditFeedback(hit_id=hit.id, org_unit_id=desk.unit.id, outcome=chosen,
                          reason=reason or None, given_by=actor.name, given_at=clock.now())
     try:
         with session.begin_nested():
@@ -114,7 +119,7 @@ def record_feedback(session: Session, actor: audit.Actor, user: User, hit_id: in
     except IntegrityError:
         raise Conflict("feedback already recorded", code="feedback_given") from None
     audit.record(session, actor, "credit_feedback", "credit_hit", hit_id,
-                 outcome=chosen.value, reason=reason, department=found[0].code)
+                 outcome=chosen.value, reason=reason, department=desk.unit.code)
     return row
 
 
@@ -172,10 +177,13 @@ def feedback_figures(session: Session, user: User, start: date, end: date) -> li
         .where(*period).group_by(CreditHit.measure_id, AREA)).all()
     naming = dict(session.execute(select(JointMeasure.id, JointMeasure.implementing_departments)
                                   .where(JointMeasure.id.in_({m for m, _, _ in counts}))).all())
+    known, city, offices = departments(session), city_code(session), joint_offices(session)
     triggered: Counter[str] = Counter()
     for measure_id, area, n in counts:
-        for suffix in naming.get(measure_id) or ():
-            triggered[f"{area}-{suffix}"] += int(n)
+        answering = {answering_code(area, suffix, city, known, offices)
+                     for suffix in naming.get(measure_id) or ()}
+        for code in answering - {None}:
+            triggered[str(code)] += int(n)
     units = session.execute(select(OrgUnit.id, OrgUnit.code, OrgUnit.name).where(
         OrgUnit.code.in_(list(triggered)), figure_scope(user))).all() if triggered else []
     answers = Counter({(unit_id, outcome): int(n) for unit_id, outcome, n in session.execute(

@@ -46,12 +46,14 @@ from engine.credit_lists.serious import (
     review_early_removal,
 )
 from engine.credit_lists.steps import complete_list_task
+from engine.credit_lists.warning import WARNING_FORM, step_form_of, tell_warning
 
 __all__ = ["ABNORMAL_PROCESS", "ABNORMAL_REASONS", "EARLY_CONDITIONS", "REMOVAL_REASONS",
-           "SERIOUS_PROCESS", "Figures", "accept_objection", "applications",
+           "SERIOUS_PROCESS", "WARNING_FORM", "Figures", "accept_objection", "applications",
            "apply_for_early_removal", "apply_for_removal", "approve_listing", "calendar_of",
            "complete_list_task", "decide_listing", "decide_proposal", "decision_number",
            "entry_light", "entity_by_uscc", "entity_history", "entry_of_instance", "figures",
            "file_annual_report", "file_objection", "get_entry", "list_entries", "next_number",
            "open_steps", "propose_abnormal", "propose_serious", "propose_unfiled_reports",
-           "published_entries", "review_early_removal", "review_removal", "verify_objection"]
+           "published_entries", "review_early_removal", "review_removal", "step_form_of",
+           "tell_warning", "verify_objection"]

@@ -1,7 +1,8 @@
 """The abnormal operations list (经营异常名录, bpmn/abnormal_list.bpmn): proposals (entered,
 from another procedure, from annual reports not filed by 30 June), the listing decision
 within 10 working days of the trigger, removal on application, objections; the warning and
-the move to the serious list are the diagram's timers (entries.sync_entry)."""
+the move to the serious list are the diagram's timers (entries.sync_entry), telling the
+entity of the move is warning.py."""
 
 from __future__ import annotations
 
@@ -43,6 +44,7 @@ from engine.credit_lists.rules import (
     regulator_of,
     years_after,
 )
+from engine.credit_lists.warning import WARNING_STEP, tell_warning
 from engine.errors import Conflict, Forbidden, InvalidInput
 from engine.models import (
     AnnualReport,
@@ -222,19 +224,6 @@ def verify_objection(session: Session, actor: audit.Actor, entry_id: int, upheld
     return entry
 
 
-def tell_warning(session: Session, actor: audit.Actor, entry_id: int, how: str
-                 ) -> CreditListEntry:
-    """The regulator told the entity, after the 60-day warning, that it moves to the serious
-    list at three years: how and when, on the entity's record."""
-    entry = _abnormal(session, entry_id)
-    how = note(how, "reply")
-    runtime.complete(session, actor, item_of(session, entry, "tell_warning"),
-                     {"warning_told": how})
-    audit.record(session, actor, "credit_lists.warning_told", "market_entity", entry.entity_id,
-                 entry_id=entry.id, reason=how)
-    return entry
-
-
 def complete_step(session: Session, actor: audit.Actor, item_id: int, data: dict[str, Any]
                   ) -> CreditListEntry:
     """A step of an abnormal entry's case submitted from its page or the API."""
@@ -247,7 +236,7 @@ def complete_step(session: Session, actor: audit.Actor, item_id: int, data: dict
             session, actor, e.id, decision, text),
         "verify_objection": lambda e, decision, text, _: verify_objection(
             session, actor, e.id, decision == "upheld", text),
-        "tell_warning": lambda e, _decision, text, _: tell_warning(session, actor, e.id, text)})
+        WARNING_STEP: lambda e, _decision, _text, data: tell_warning(session, actor, e.id, data)})
 
 
 def _on_list(session: Session, entity_id: int) -> bool:

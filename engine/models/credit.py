@@ -71,6 +71,10 @@ class CreditListEntry(Base):
     listed_on: Mapped[date | None] = mapped_column(Date)
     ends_on: Mapped[date | None] = mapped_column(Date)  # three years after listing
     warned_on: Mapped[date | None] = mapped_column(Date)  # 60 days before the three years
+    # How the regulator told the entity, after the warning, of the move at three years.
+    warning_told_on: Mapped[date | None] = mapped_column(Date)
+    warning_told_how: Mapped[str | None] = mapped_column(String(20))
+    warning_note: Mapped[str | None] = mapped_column(Text)
     removed_on: Mapped[date | None] = mapped_column(Date)
     removal_reason: Mapped[str | None] = mapped_column(String(40))
     removal_text: Mapped[str | None] = mapped_column(Text)

@@ -38,8 +38,10 @@ from engine.spot_check.plans import (
     get_plan,
     level_above,
     list_plans,
+    plan_names,
     plan_of_instance,
     plan_steps,
+    plan_summary,
     plans_to_decide,
 )
 from engine.spot_check.pools import make_pool
@@ -61,13 +63,14 @@ from engine.spot_check.tasks import (
     task_units,
 )
 
-__all__ = ["ALGORITHM", "PLAN_PROCESS", "POOL_SOURCES", "RECUSAL_ALGORITHM", "RISK_CLASSES",
-           "ItemFields", "RiskChange", "TaskFields", "Verification", "build_pool",
+__all__ = ["ALGORITHM", "ItemFields", "PLAN_PROCESS", "POOL_SOURCES", "RECUSAL_ALGORITHM",
+           "RISK_CLASSES", "RiskChange", "TaskFields", "Verification", "build_pool",
            "complete_plan_step", "conflicts_of", "create_plan", "create_task", "decide_plan",
            "declare_by_uscc", "declare_conflict", "draw_task", "draws_of", "file_plan", "get_draw",
            "get_item", "get_plan", "get_task", "grant_qualification", "inspection_targets",
            "is_regulator_admin", "level_above", "list_items", "list_plans", "list_tasks",
            "make_pool", "mark_released", "may_replay", "may_set_risk", "parse_risk_file",
-           "plan_of_instance", "plan_steps", "plans_to_decide", "qualifications", "recuse_officer",
-           "risk_changes", "save_item", "set_risk_class", "set_risk_classes", "standing_draw",
-           "task_items", "task_units", "teams", "verify_draw", "void_draw"]
+           "plan_names", "plan_of_instance", "plan_steps", "plan_summary", "plans_to_decide",
+           "qualifications", "recuse_officer", "risk_changes", "save_item", "set_risk_class",
+           "set_risk_classes", "standing_draw", "task_items", "task_units", "teams", "verify_draw",
+           "void_draw"]

@@ -6,6 +6,7 @@ plan stands as filed."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import select
@@ -165,6 +166,28 @@ def plan_steps(session: Session, plan: SpotCheckPlan) -> list[WorkItem]:
 def plan_of_instance(session: Session, instance_id: int) -> int | None:
     return session.execute(select(SpotCheckPlan.id).where(
         SpotCheckPlan.instance_id == instance_id)).scalar()
+
+
+def plan_names(session: Session, items: Sequence[WorkItem]) -> dict[int, str]:
+    """{item id: the plan its case is about, as its department, year and title}: a plan
+    concerns no market entity, so the inbox names it this way."""
+    rows = session.execute(select(SpotCheckPlan.instance_id, OrgUnit.name, SpotCheckPlan.year,
+                                  SpotCheckPlan.title)
+                           .join(OrgUnit, OrgUnit.id == SpotCheckPlan.org_unit_id)
+                           .where(SpotCheckPlan.instance_id.in_({i.instance_id for i in items})))
+    names = {instance: f"{unit} · {year} · {title}" for instance, unit, year, title in rows}
+    return {item.id: names[item.instance_id] for item in items if item.instance_id in names}
+
+
+def plan_summary(session: Session, instance_id: int) -> list[tuple[str, str, str]]:
+    """What a plan's case is about, for a task page: the department, the year, the title."""
+    row = session.execute(select(OrgUnit.name, SpotCheckPlan.year, SpotCheckPlan.title)
+                          .join(OrgUnit, OrgUnit.id == SpotCheckPlan.org_unit_id)
+                          .where(SpotCheckPlan.instance_id == instance_id)).first()
+    if row is None:
+        return []
+    return [("报备部门", "Department", row.name), ("年度", "Year", str(row.year)),
+            ("抽查计划", "Plan", row.title)]
 
 
 def list_plans(session: Session) -> list[SpotCheckPlan]:

@@ -14,6 +14,7 @@ from openpyxl import Workbook
 
 from engine import credit_check
 from engine.errors import InvalidInput
+from engine.org.areas import areas
 from webapp import database
 from webapp.access import MANAGER_ROLES, actor, roles_required, user
 from webapp.credit_check.forms import FeedbackForm
@@ -22,19 +23,20 @@ from webapp.periods import period
 
 def nav() -> dict[str, Any]:
     """The section's tabs offer the feedback inbox only to who gives feedback: whoever works
-    in a member department (an auditor, a city administrator gives none). Asked only where
-    the tabs are drawn."""
+    in a member department or a joint-meeting office (an auditor, a city administrator gives
+    none). Asked only where the tabs are drawn."""
     return {"credit_gives_feedback": _gives_feedback}
 
 
 def _gives_feedback() -> bool:
-    return credit_check.implementing_department(database.session(), user()) is not None
+    return credit_check.gives_feedback(database.session(), user())
 
 
 @login_required
 def inbox() -> ResponseReturnValue:
     pending = credit_check.awaiting_feedback(database.session(), user())
-    return render_template("credit_check/feedback.html", pending=pending, form=FeedbackForm())
+    return render_template("credit_check/feedback.html", pending=pending, form=FeedbackForm(),
+                           area_names=dict(areas(database.session())))
 
 
 @login_required

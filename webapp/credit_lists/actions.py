@@ -16,9 +16,10 @@ from engine import credit_lists, runtime
 from engine.errors import Conflict, InvalidInput, NotFound, Refusal
 from webapp import database
 from webapp.access import actor
-from webapp.credit_lists.forms import ApplicationForm, ProposeForm, RemovalForm, step_form
+from webapp.credit_lists.forms import ApplicationForm, ProposeForm, RemovalForm, item_form
 from webapp.credit_lists.pages import entry_page
 from webapp.errors import message_for
+from webapp.forms import submitted_values
 from webapp.prg import send_back
 
 
@@ -90,10 +91,13 @@ def step(entry_id: int, item_id: int) -> ResponseReturnValue:
         item = runtime.get_work_item(session, actor(), item_id)
     except Refusal:
         abort(404)
-    form = step_form(item.task_name)()
+    form_class, definition = item_form(item)
+    form = form_class()
+    values = (lambda: submitted_values(form, definition)) if definition else (
+        lambda: {name: field.data for name, field in form._fields.items()
+                 if name != "csrf_token"})
     return _run(entry_id, f"step:{item_id}", form, lambda: credit_lists.complete_list_task(
-        session, actor(), item_id, {name: field.data for name, field in form._fields.items()
-                                    if name != "csrf_token"}), _("Step recorded."))
+        session, actor(), item_id, values()), _("Step recorded."))
 
 
 @login_required

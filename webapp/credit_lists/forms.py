@@ -7,8 +7,13 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, HiddenField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import Length, Optional
 
+from engine import credit_lists
+from engine.models import WorkItem
+from engine.runtime.forms import FormDefinition
+from webapp import database
 from webapp.credit_lists.labels import CHOICES, CONDITIONS, REASONS, REMOVAL_REASONS
-from webapp.forms import filled, strip
+from webapp.forms import filled, strip, task_form_class
+from webapp.i18n import select_locale
 
 
 class ProposeForm(FlaskForm):
@@ -43,6 +48,15 @@ def step_form(task_name: str) -> type[FlaskForm]:
                                                                ("no", _l("No"))],
                                                validators=[filled()]))
     return StepForm
+
+
+def item_form(item: WorkItem) -> tuple[type[FlaskForm], FormDefinition | None]:
+    """The form of an open step: its declarative form when it has one (the warning's), else
+    the list page's own decision and reply."""
+    definition = credit_lists.step_form_of(database.session(), item)
+    if definition is None:
+        return step_form(item.task_name), None
+    return task_form_class(definition, select_locale()), definition
 
 
 class RemovalForm(FlaskForm):

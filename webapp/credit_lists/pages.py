@@ -11,10 +11,12 @@ from flask_wtf import FlaskForm
 from engine import credit_lists, disclosure
 from engine.models import CreditListEntry, ListStatus, ListType, MarketEntity, OrgUnit, WorkItem
 from engine.org import scope
+from engine.runtime.forms import form_for
 from webapp import database
 from webapp.access import actor, user
-from webapp.credit_lists.forms import ApplicationForm, ProposeForm, RemovalForm, step_form
+from webapp.credit_lists.forms import ApplicationForm, ProposeForm, RemovalForm, item_form
 from webapp.dual_notice.page import case_file
+from webapp.i18n import select_locale
 from webapp.prg import recall
 from webapp.work.inbox import user_calendar
 
@@ -88,7 +90,7 @@ def entry_page(entry_id: int, failed: dict[str, FlaskForm] | None = None) -> Res
             item.assignee_id is None and scope.may_work_on(session, viewer, item))
         form = None
         if mine:
-            form_class = step_form(item.task_name)
+            form_class, _definition = item_form(item)
             form = ((failed or {}).get(f"step:{item.id}")
                     or recall(form_class, f"list:{entry.id}:step:{item.id}") or form_class())
         steps.append((item, mine, form))
@@ -104,7 +106,16 @@ def entry_page(entry_id: int, failed: dict[str, FlaskForm] | None = None) -> Res
         may=_may(entry, acts, items), applications=credit_lists.applications(session, entry),
         moved_from=session.get(CreditListEntry, entry.moved_from_id) if entry.moved_from_id
         else None, case=case_file(session, entry.instance_id, open_step),
+        warning_ways=_warning_ways(session) if entry.warning_told_on else {},
     ), 422 if failed else 200
+
+
+def _warning_ways(session) -> dict[str, str]:  # type: ignore[no-untyped-def]
+    """How an entity may be told of the move, as the warning's form words it."""
+    english = select_locale().startswith("en")
+    return {c.value: c.en if english else c.zh
+            for f in form_for(session, credit_lists.WARNING_FORM).fields
+            if f.name == "told_how" for c in f.choices}
 
 
 def _may(entry: CreditListEntry, acts: bool, items: list[WorkItem]) -> dict[str, bool]:

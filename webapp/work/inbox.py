@@ -14,6 +14,7 @@ from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField
 from wtforms.validators import Length, Optional
 
+from engine import domains
 from engine.calendar import WorkdayCalendar, calendar_for
 from engine.work import inbox, saved_filters
 from webapp import database
@@ -98,7 +99,10 @@ def index() -> ResponseReturnValue:
                                                  inbox.process_choices(database.session()))]
     page = inbox.load_inbox(database.session(), user(), tab, user_calendar(),
                             current_filter(form), page_arg(), PER_PAGE, counts)
+    names = domains.case_names(database.session(),
+                               [row.item for row in page.rows if not row.entity_name])
     return render_template("inbox/index.html", page=page, tab=tab, tabs=inbox.TABS,
+                           case_names=names,
                            tab_labels=TAB_LABELS, form=form, args=query_args(tab),
                            filtered=any(request.args.get(k) for k in FILTER_KEYS),
                            saved=saved_filters.saved_filters(database.session(), user()),

@@ -47,6 +47,7 @@ def index() -> ResponseReturnValue:
         more_departments=len(departments) - len(shown), page=page, kind=kind,
         kinds=monitor.KINDS, kind_labels=KIND_LABELS, choices=choices, urge_form=UrgeForm(),
         args=args, department=department, area=area,
+        case_names=domains.case_names(session, [r.item for r in page.rows if not r.entity_name]),
         focus=_focus(totals, department, area), chart=_chart(totals, shown, kind),
         patterns=_patterns())
 

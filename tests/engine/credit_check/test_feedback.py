@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 
-from engine import credit_check
+from engine import audit, credit_check
 from engine.errors import Conflict, InvalidInput, NotFound
 from engine.models import ListType, Role
 from engine.org.units import add_user
@@ -112,3 +112,43 @@ def test_a_check_without_a_department_is_owed_by_the_listings_area(session, worl
     (pending,) = credit_check.awaiting_feedback(session, finance)
     assert pending.hit.uscc == entity.uscc
     assert credit_check.awaiting_feedback(session, world.users["chen"]) == []
+
+
+def test_an_area_without_the_department_is_answered_by_the_city_then_its_office(
+        session, world, traveller):
+    """腾冲市 has a market regulator but none of M09's other departments: the city's answer
+    for it; with no city forestry bureau either, 腾冲市's joint-meeting office answers."""
+    credit_check.seed_catalogue(session, world.actor("admin"))
+    session.delete(world.units["530500-forestry"])
+    entity = make_entity(session, area="530581", registrar="530581-amr-reg")
+    list_entry(session, entity, ListType.SERIOUS)
+    credit_check.check_codes(session, world.actor("liu"), [entity.uscc], "licence",
+                             unit_id=world.users["liu"].org_unit_id)
+    city_health = add_user(session, SETUP, "he", "he", PASSWORD, "530500-health",
+                           [Role.OFFICER])
+    (own,) = credit_check.awaiting_feedback(session, world.users["liu"])
+    assert (own.standing, own.answers_for) == ("own", ("amr",))
+    (city,) = credit_check.awaiting_feedback(session, city_health)
+    assert (city.hit.uscc, city.standing, city.area_code, city.answers_for) == (
+        entity.uscc, "city", "530581", ("health",))
+    (office,) = credit_check.awaiting_feedback(session, world.users["zhao"])
+    assert (office.standing, office.answers_for) == ("office", ("forestry",))
+    for user in ("qian", "wang", "chen"):  # 隆阳区's health, office and regulator owe nothing
+        assert credit_check.awaiting_feedback(session, world.users[user]) == [], user
+    credit_check.record_feedback(session, world.actor("zhao"), world.users["zhao"],
+                                 office.hit.id, "not_applicable", "本地无林草部门，已转告")
+    assert credit_check.awaiting_feedback(session, world.users["zhao"]) == []
+    rows = {r.department: r for r in credit_check.feedback_figures(
+        session, world.users["admin"], date(2026, 1, 1), date(2026, 3, 31))}
+    assert (rows["腾冲市联席办"].triggered, rows["腾冲市联席办"].fed_back) == (1, 1)
+    assert rows["保山市卫生健康委"].triggered == 1 and "腾冲市卫生健康委" not in rows
+
+
+def test_the_city_department_keeps_to_areas_that_have_their_own(session, world, triggered):
+    city_health = add_user(session, SETUP, "he", "he", PASSWORD, "530500-health",
+                           [Role.OFFICER])
+    assert credit_check.awaiting_feedback(session, city_health) == []
+    owed_by_longyang = credit_check.awaiting_feedback(session, world.users["qian"])[0]
+    with pytest.raises(NotFound):
+        credit_check.record_feedback(session, audit.Actor("he", "test", city_health.id),
+                                     city_health, owed_by_longyang.hit.id, "restricted", "")

@@ -225,16 +225,24 @@ def test_the_warning_sixty_days_before_and_the_move_at_three_years(sessions, wor
         assert trail[0].action == "credit_lists.warned"
         assert trail[0].details["moves_on"] == "2029-03-02"
     with time_machine.travel(at(2029, 1, 4), tick=False), sessions() as session:
-        with pytest.raises(InvalidInput):  # how the entity was told is recorded
-            credit_lists.complete_list_task(session, world.actor("zhang"), told.id, {})
-        credit_lists.complete_list_task(session, world.actor("zhang"), told.id,
-                                        {"reply": "已书面告知并电话确认"})
+        assert told.form_key == "abnormal_warning"
+        for values, field in (({}, "told_on"),  # when and how the entity was told
+                              ({"told_on": "2029-01-04"}, "told_how"),
+                              ({"told_on": "2029-01-05", "told_how": "post"}, "told_on"),
+                              ({"told_on": "2028-12-31", "told_how": "post"}, "told_on")):
+            with pytest.raises(InvalidInput) as refused:
+                credit_lists.complete_list_task(session, world.actor("zhang"), told.id, values)
+            assert field in refused.value.details["fields"], values
+        credit_lists.complete_list_task(session, world.actor("zhang"), told.id, {
+            "told_on": "2029-01-04", "told_how": "post", "warning_note": "送达回证 2029-001"})
         session.commit()
         entry = session.get(CreditListEntry, entry_id)
         assert steps(session, entry) == []
+        assert (entry.warning_told_on, entry.warning_told_how, entry.warning_note) == (
+            date(2029, 1, 4), "post", "送达回证 2029-001")
         trail = entity_records.entity_trail(session, session.get(MarketEntity, entry.entity_id))
         assert (trail[0].action, trail[0].details["reason"]) == (
-            "credit_lists.warning_told", "已书面告知并电话确认")
+            "credit_lists.warning_told", "2029-01-04 邮寄送达：送达回证 2029-001")
     with time_machine.travel(at(2029, 3, 2, 0, 30), tick=False):
         assert sweep(sessions).fired >= 1
     with sessions() as session:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from engine import spot_check
+from engine import domains, spot_check
 from engine.errors import Conflict, Forbidden, InvalidInput
 from engine.models import OrgKind, PlanState, Role
 from engine.org.units import add_org_unit, add_user
@@ -50,3 +50,17 @@ def test_a_returned_plan_needs_a_reason_and_may_be_filed_again(session, world, c
     assert plan.state == PlanState.FILED
     with pytest.raises(InvalidInput):
         spot_check.create_plan(session, zhang, 2026, "重复")
+
+
+def test_a_plans_steps_say_which_plan_they_concern(session, world, city_admin):
+    """A plan concerns no entity: lists and task pages name it by department, year, title."""
+    zhang = world.actor("zhang")
+    plan = spot_check.create_plan(session, zhang, 2026, "隆阳区2026年度双随机抽查计划")
+    spot_check.file_plan(session, zhang, plan.id)
+    (step,) = spot_check.plan_steps(session, plan)
+    assert step.entity_id is None
+    assert domains.case_names(session, [step]) == {
+        step.id: "隆阳区市场监管局 · 2026 · 隆阳区2026年度双随机抽查计划"}
+    assert domains.case_summary(session, step.process_key, step.instance_id) == [
+        ("报备部门", "Department", "隆阳区市场监管局"), ("年度", "Year", "2026"),
+        ("抽查计划", "Plan", "隆阳区2026年度双随机抽查计划")]

@@ -182,3 +182,29 @@ def test_the_tabs_offer_each_role_only_what_it_can_use(login, listed):
         assert tabs(login("audit").get(page).text) == [
             "信用名单", "信用核查", "措施清单", "反馈统计", "核查记录"], page
     assert "待我反馈" not in login("admin").get("/credit-check/catalogue").text
+    # the joint-meeting office answers for the departments its area and the city lack
+    assert "待我反馈" in tabs(login("wang").get("/credit-check/").text)
+def test_a_restriction_of_a_department_the_area_lacks_says_who_answers_and_why(
+        login, listed, app_sessions):
+    """隆阳区 has no health commission: the city's answers for it, and says why; no forestry
+    bureau anywhere: 隆阳区's joint-meeting office answers for it, and says why."""
+    with app_sessions() as session:
+        unit = add_org_unit(session, "530500-health", "保山市卫生健康委", OrgKind.DEPARTMENT,
+                            "530500", org_by_code(session, "530500"))
+        add_user(session, SETUP, "he", "he", PASSWORD, unit.code, [Role.OFFICER])
+        session.commit()
+    check(login("chen"), listed.serious)
+    city = login("he").get("/credit-check/feedback").get_data(as_text=True)
+    assert listed.serious in city and 'data-standing="city"' in city
+    assert "隆阳区没有卫生健康部门：由市级部门反馈。" in city
+    office = login("wang").get("/credit-check/feedback").get_data(as_text=True)
+    assert listed.serious in office and 'data-standing="office"' in office
+    assert "林业和草原" in office.split('data-standing="office"')[1].split("</dd>")[0]
+    assert "卫生健康" not in office.split('data-standing="office"')[1].split("</dd>")[0]
+    hit_id = int(office.split('id="hit-')[1].split('"')[0])
+    assert login("wang").post(f"/credit-check/feedback/{hit_id}", {
+        "outcome": "not_applicable", "reason": "本区无林草部门"}).status_code == 302
+    assert 'id="no-feedback"' in login("wang").get("/credit-check/feedback").get_data(
+        as_text=True)
+    assert 'data-standing' not in login("chen").get("/credit-check/feedback").get_data(
+        as_text=True)  # the regulator answers for its own area, as before

@@ -7,18 +7,21 @@ from __future__ import annotations
 
 import io
 import re
-from datetime import date
+from datetime import date, datetime
 
 import pytest
 from openpyxl import load_workbook
 from sqlalchemy import select
 
 from engine import disclosure
-from engine.models import CreditListEntry, ListStatus, MarketEntity, OrgKind, Role
+from engine.config import PROJECT_DIR
+from engine.models import CreditListEntry, ListStatus, MarketEntity, OrgKind, Role, WorkItem
 from engine.org.units import add_org_unit, add_user, org_by_code
+from engine.runtime.deploy import deploy_paths
+from engine.runtime.timers import sweep
 from tests.engine.credit_lists.helpers import listed
 from tests.engine.disclosure.helpers import enter
-from tests.factories import PASSWORD, SETUP, make_entity
+from tests.factories import CST, PASSWORD, SETUP, make_entity
 from tests.webapp.test_i18n import SAME_IN_BOTH, data_free, visible_text
 
 pytestmark = pytest.mark.usefixtures("traveller")
@@ -203,3 +206,40 @@ def test_warned_listings_have_their_own_tab(login, app_sessions, world, entity):
     page = login("zhang").get("/lists/?type=abnormal&warned=1")
     assert f'data-entry="{warned_id}"' in page.text and f'data-entry="{quiet_id}"' not in page.text
     assert "2029-03-02" in page.text  # the day it moves
+
+
+def test_the_warning_step_records_when_and_how_the_entity_was_told(login, app_sessions,
+                                                                   world, traveller, tmp_path):
+    """The 60-day warning's step asks the date and way of notice and a note, for a case
+    started before its form existed (a running case) as for a new one; the entry shows it."""
+    shipped = PROJECT_DIR / "bpmn" / "abnormal_list.bpmn"
+    before = tmp_path / "abnormal_list.bpmn"  # the diagram as it was, its step with no form
+    before.write_text(shipped.read_text(encoding="utf-8").replace(
+        '<spiffworkflow:property name="formKey" value="abnormal_warning" />', ""),
+        encoding="utf-8")
+    with app_sessions() as session:
+        deploy_paths(session, SETUP, [before])
+        running = listed(session, world).id
+        deploy_paths(session, SETUP, [shipped])
+        fresh = listed(session, world).id
+        session.commit()
+    traveller.move_to(datetime(2029, 1, 1, 0, 30, tzinfo=CST))
+    assert sweep(app_sessions).fired == 2
+    with app_sessions() as session:
+        assert session.execute(select(WorkItem.form_key).where(
+            WorkItem.task_name == "tell_warning").order_by(WorkItem.id)).scalars().all() == [
+            None, "abnormal_warning"]
+    zhang = login("zhang")
+    for entry_id in (running, fresh):
+        page = zhang.get(f"/lists/{entry_id}")
+        assert "告知日期" in page.text and "告知方式" in page.text and "邮寄送达" in page.text
+        assert "理由或书面答复" not in page.text
+        ahead = zhang.sent_back(step_url(page), {"told_on": "2029-01-02", "told_how": "post"})
+        assert ahead.anchor == "field-told_on"
+        done = zhang.post(step_url(page), {"told_on": "2029-01-01", "told_how": "post",
+                                           "warning_note": "送达回证 2029-001"})
+        assert done.status_code == 302
+        told = zhang.get(f"/lists/{entry_id}").text
+        assert 'id="step-tell_warning"' not in told
+        assert re.search(r'id="warning-told">2029-01-01 · 邮寄送达 · <q>送达回证 2029-001</q>',
+                         told), entry_id

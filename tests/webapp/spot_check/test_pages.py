@@ -172,6 +172,9 @@ def test_a_county_plan_is_filed_returned_refiled_and_approved_from_the_inbox(
     with app_sessions() as session:
         item = session.execute(select(WorkItem).where(
             WorkItem.process_key == "spot_check_plan")).scalar_one()
+    row = inbox.split(f'data-item="{item.id}"')[1].split("</li>")[0]
+    # a plan concerns no entity: the row names the plan, by department, year and title
+    assert '<span class="entity">隆阳区市场监管局 · 2026 · 隆阳区年度抽查计划</span>' in row
     assert li.get(f"/tasks/{item.id}").headers["Location"].endswith(url)
     page = li.get(url).text
     assert 'class="decide"' in page and "已向上级报备" in page and "保山市市场监管局" in page
