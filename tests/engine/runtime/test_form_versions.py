@@ -14,6 +14,7 @@ from engine.models import AuditEvent, FormVersion, ProcessDefinition, ProcessFor
 from engine.runtime.deploy import deploy
 from engine.runtime.form_versions import form_problems, latest_version, save_form, uses
 from engine.runtime.forms import form_for, form_of_task, shipped_raw
+from engine.work.returns import REASON_CODES, return_route
 from tests.factories import SETUP, make_world, sample_files, start_sample
 
 pytestmark = pytest.mark.both_backends  # the processes using a form are a grouped query
@@ -106,3 +107,33 @@ def test_the_editor_is_told_every_problem_by_entry(session):
 
 def test_without_any_deploy_the_shipped_file_is_the_form(session):
     assert [f.name for f in form_for(session, "sample_review").fields] == ["decision", "opinion"]
+
+
+REASON = {"name": "return_reason", "type": "select", "label_zh": "退回原因",
+          "label_en": "Why it is returned",
+          "choices": [{"value": "incomplete", "zh": "材料不全", "en": "Incomplete"},
+                      {"value": "not_ours", "zh": "非本单位事项", "en": "Not ours"}]}
+
+
+def test_a_return_offers_the_reasons_of_the_form_version_the_case_started_with(session):
+    world = make_world(session)
+    old_case = start_sample(session)
+    raw = copy.deepcopy(REVIEW)
+    raw["fields"].append(copy.deepcopy(REASON))
+    save_form(session, SETUP, "sample_review", raw, "reasons of our own")
+    deploy(session, SETUP, sample_files())
+    new_case = start_sample(session)
+    old_item, new_item = review_item(session, old_case), review_item(session, new_case)
+    assert return_route(session, old_item).reasons == REASON_CODES
+    assert return_route(session, new_item).reasons == ("incomplete", "not_ours")
+    chen = world.actor("chen")
+    with pytest.raises(InvalidInput) as refused:
+        tasks.return_task(session, chen, old_item.id, "incomplete", "材料不全")
+    assert refused.value.details["fields"] == {"reason": "invalid_choice"}
+    with pytest.raises(InvalidInput):
+        tasks.return_task(session, chen, new_item.id, "1", "材料不全")
+    tasks.return_task(session, chen, new_item.id, "incomplete", "材料不全")
+    tasks.return_task(session, chen, old_item.id, "1", "材料不全")
+    returned = session.execute(select(AuditEvent.summary).where(
+        AuditEvent.action == "task.return").order_by(AuditEvent.id)).scalars().all()
+    assert [event["reason"] for event in returned] == ["incomplete", "1"]
