@@ -138,3 +138,38 @@ def test_the_records_forms_are_listed_apart_and_read_only(login):
     refused = client.post("/processes/forms/disclosure_penalty", typed(), follow_redirects=True)
     assert "不能在此修改" in refused.get_data(as_text=True)
     assert client.post("/processes/forms/disclosure_penalty/redeploy").status_code == 303
+
+
+def test_a_new_form_is_refused_with_what_was_typed_then_made_and_offered_to_the_modeler(
+        login, app_sessions):
+    admin = login("admin")
+    assert "新建表单" in admin.get("/processes/forms/").get_data(as_text=True)
+    refused = admin.post("/processes/forms/new", {"key": "Site Visit", "title_zh": "现场核查",
+                                                   "title_en": ""})
+    assert refused.status_code == 422
+    text = refused.get_data(as_text=True)
+    assert 'name="key" value="Site Visit"' in text and 'value="现场核查"' in text
+    assert "请使用小写字母" in text and "请填写此项" in text
+    taken = admin.post("/processes/forms/new", {"key": "sample_review", "title_zh": "审查",
+                                                 "title_en": "Review"})
+    assert taken.status_code == 422 and "已有表单使用此标识" in taken.get_data(as_text=True)
+    made = admin.post("/processes/forms/new", {"key": "site_visit", "title_zh": "现场核查",
+                                                "title_en": "Site visit"})
+    assert made.status_code == 303 and made.headers["Location"].endswith(
+        "/processes/forms/site_visit")
+    page = admin.get("/processes/forms/site_visit").get_data(as_text=True)
+    assert "现场核查" in page and 'name="fields-0-name" value="opinion"' in page
+    assert '<tr data-version="1">' in page
+    data = {"title_zh": "现场核查", "title_en": "Site visit", "comment": "加上核查日期",
+            "fields-0-name": "visited_on", "fields-0-type": "date", "fields-0-label_zh": "核查日期",
+            "fields-0-label_en": "Visited on", "fields-0-required": "y"}
+    assert admin.post("/processes/forms/site_visit", data).status_code == 303
+    assert "已保存为版本 2" in admin.get("/processes/forms/site_visit").get_data(as_text=True)
+    forms = admin.get("/processes/modeler.json").get_json()["forms"]
+    assert {"key": "site_visit", "zh": "现场核查", "en": "Site visit",
+            "url": "/processes/forms/site_visit"} in forms
+    with app_sessions() as session:
+        actions = session.execute(select(AuditEvent.action, AuditEvent.actor).where(
+            AuditEvent.object_type == "form_version")).all()
+    assert set(actions) >= {("form.create", "admin"), ("form.save", "admin")}
+    assert login("zhang").post("/processes/forms/new", {"key": "other"}).status_code == 404
