@@ -207,11 +207,12 @@ def _field_problems(item: dict[str, Any], earlier: dict[str, dict[str, Any]]) ->
     condition = item.get("show_if")
     if condition is not None:
         other = earlier.get(str(condition.get("field")))
+        values = condition.get("in") or ([condition["equals"]] if "equals" in condition else [])
         if other is None or other.get("type") not in CHOICE_TYPES:
             problems["show_if"] = "no_earlier_choice"
-        elif not condition.get("in"):
+        elif not values:
             problems["show_if_values"] = "required"
-        elif not set(condition["in"]) <= {c.get("value") for c in other.get("choices", [])}:
+        elif not set(values) <= {c.get("value") for c in other.get("choices", [])}:
             problems["show_if_values"] = "not_offered"
     return problems
 

@@ -9,8 +9,11 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
+from engine.disclosure import deploy_record_forms
 from engine.models import AuditEvent, FormVersion, ProcessDefinition
+from engine.runtime.form_versions import save_form
 from engine.runtime.forms import shipped_raw
+from tests.factories import SETUP
 from tests.webapp.conftest import start_case
 from webapp.form_rows import rows_of
 
@@ -173,3 +176,19 @@ def test_a_new_form_is_refused_with_what_was_typed_then_made_and_offered_to_the_
             AuditEvent.object_type == "form_version")).all()
     assert set(actions) >= {("form.create", "admin"), ("form.save", "admin")}
     assert login("zhang").post("/processes/forms/new", {"key": "other"}).status_code == 404
+
+
+def test_the_records_pages_use_the_record_form_version_the_editor_shows(login, app_sessions):
+    with app_sessions() as session:
+        deploy_record_forms(session)  # as the seed does
+        raw = shipped_raw("disclosure_penalty")
+        raw["fields"].append({"name": "case_source", "type": "text", "label_zh": "案件来源",
+                              "label_en": "Case source"})
+        save_form(session, SETUP, "disclosure_penalty", raw, "a new shipped file")
+        session.commit()
+    editor = login("admin").get("/processes/forms/disclosure_penalty").get_data(as_text=True)
+    assert "案件来源" in editor and "国家标准" in editor
+    chen = login("chen")
+    assert "案件来源" in chen.get("/records/new/penalty").get_data(as_text=True)
+    template = chen.get("/records/imports/template/penalty.csv").get_data(as_text=True)
+    assert template.strip().endswith(",案件来源")
