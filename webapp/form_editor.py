@@ -93,7 +93,7 @@ def create() -> ResponseReturnValue:
                                         typed["title_zh"], typed["title_en"], _("New form"))
     except InvalidInput as exc:
         database.rollback()
-        return _index(typed, exc.details.get("fields") or {}, status=422)  # type: ignore[arg-type]
+        return _index(typed, exc.details.get("fields") or {}, status=422)
     database.commit()
     flash(_("Form %(key)s made as version 1: give it its fields, then save.", key=row.key),
           "success")
