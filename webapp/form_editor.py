@@ -45,7 +45,10 @@ PROBLEMS = {
     "no_fields": _l("A form needs at least one field."),
     "too_long": _l("This is too long."),
     "invalid": _l("This form cannot be read: check the fields."),
+    "bad_key": _l("Use small letters, digits and _, starting with a letter."),
+    "taken": _l("A form already has this key: choose another."),
 }
+NEW_ENTRIES = ("key", "title_zh", "title_en")
 
 ENTRIES = {
     "name": _l("Name (small letters, digits, _)"), "type": _l("Kind"),
@@ -75,8 +78,26 @@ def _refused(form_key: str) -> ResponseReturnValue | None:
 @bp.get("/")
 @roles_required(*READERS)
 def index() -> ResponseReturnValue:
-    return render_template("forms/index.html", forms=form_catalogue.catalogue(
-        database.session()), locale=select_locale(), may_edit=_may_edit(), standard=STANDARD)
+    return _index()
+
+
+@bp.post("/new")
+@roles_required(Role.SYSADMIN)
+def create() -> ResponseReturnValue:
+    """A new form, version 1 with one field; then its editor. "new" is this address."""
+    typed = {name: request.form.get(name, "") for name in NEW_ENTRIES}
+    try:
+        if typed["key"].strip() == "new":
+            raise InvalidInput("the editor's own address", fields={"key": "taken"})
+        row = form_versions.create_form(database.session(), actor(), typed["key"],
+                                        typed["title_zh"], typed["title_en"], _("New form"))
+    except InvalidInput as exc:
+        database.rollback()
+        return _index(typed, exc.details.get("fields") or {}, status=422)
+    database.commit()
+    flash(_("Form %(key)s made as version 1: give it its fields, then save.", key=row.key),
+          "success")
+    return redirect(url_for("form_editor.edit", form_key=row.key), 303)
 
 
 @bp.get("/<form_key>")
@@ -149,6 +170,15 @@ def redeploy(form_key: str) -> ResponseReturnValue:
             "cases keep theirs.", names=", ".join(f"{d.key} v{d.version}" for d in deployed))
           if deployed else _("Every process already uses the latest version."), "success")
     return redirect(url_for("form_editor.edit", form_key=form_key), 303)
+
+
+def _index(typed: dict[str, str] | None = None, problems: dict[str, str] | None = None,
+           status: int = 200) -> ResponseReturnValue:
+    return render_template(
+        "forms/index.html", forms=form_catalogue.catalogue(database.session()),
+        locale=select_locale(), may_edit=_may_edit(), standard=STANDARD, csrf=FlaskForm(),
+        typed=typed or {}, problems={k: PROBLEMS.get(v, PROBLEMS["invalid"])
+                                     for k, v in (problems or {}).items()}), status
 
 
 def _editor(form_key: str, title_zh: str, title_en: str, rows: list[Row],

@@ -9,7 +9,15 @@ from engine.disclosure.bulk import (
     enter_checked,
     set_direct_publication,
 )
-from engine.disclosure.categories import CATEGORIES, Category, category, public_fields
+from engine.disclosure.categories import (
+    CATEGORIES,
+    Category,
+    RecordForm,
+    category,
+    deploy_record_forms,
+    public_fields,
+    record_form,
+)
 from engine.disclosure.columns import headers_of, template_headers
 from engine.disclosure.files import BulkReport, import_records, template_csv
 from engine.disclosure.imports import (
@@ -55,14 +63,17 @@ from engine.disclosure.records import (
 )
 
 __all__ = ["CATEGORIES", "OBJECTION_PROCEDURES", "PROCESS_KEY", "BulkReport", "Category",
-           "ProcedureObjections", "RowProblem", "answer_record_objections", "objection_window",
+           "ProcedureObjections", "RecordForm", "RowProblem", "answer_record_objections",
+           "objection_window",
            "apply_for_repair", "category", "change_record", "check_records_file",
-           "check_rows", "complete_step", "direct_publication", "discard_records_file",
+           "check_rows", "complete_step", "deploy_record_forms", "direct_publication",
+           "discard_records_file",
            "draft_for_department", "enter_checked", "entering_department", "form_values",
            "get_record", "get_records_file", "headers_of", "import_records", "new_record",
            "open_steps", "public_fields", "publish_for_procedure", "publish_reviewed",
            "push_records",
            "recent_records_files", "record_filter",
-           "record_light", "record_of_instance", "report_revocation", "require_issuer", "review",
+           "record_form", "record_light", "record_of_instance", "report_revocation",
+           "require_issuer", "review",
            "run_records_import", "set_direct_publication", "start_records_import",
            "store_records_file", "submit", "template_csv", "template_headers"]

@@ -21,10 +21,12 @@ from engine import audit, clock, runtime
 from engine.calendar import WorkdayCalendar, calendar_for
 from engine.db import settings_of
 from engine.disclosure.categories import (
+    RecordForm,
     publication_end,
     publishable,
+    record_form,
 )
-from engine.disclosure.columns import choice_labels, form_fields
+from engine.disclosure.columns import choice_labels
 from engine.disclosure.procedure import DIAGRAM, NO_END, PROCESS_KEY
 from engine.disclosure.records import check_values, entering_department
 from engine.errors import Forbidden, InvalidInput
@@ -132,20 +134,24 @@ def set_direct_publication(session: Session, actor: audit.Actor, allowed: bool
 
 def check_rows(session: Session, category: str, department: OrgUnit,
                rows: Sequence[tuple[int, dict[str, Any]]], seen: Seen,
-               early: dict[int, dict[str, str]] | None = None) -> Outcome:
+               early: dict[int, dict[str, str]] | None = None, *,
+               form: RecordForm | None = None) -> Outcome:
     """Check a batch of rows ((row, raw values by field)) as the entry form would, the
     registry looked up once for the batch; a row naming a decision already entered (in the
-    file or before) is refused. `early` holds problems found while reading the cells."""
+    file or before) is refused. `early` holds problems found while reading the cells. The
+    category's `form`, when the caller has it, else read once for the batch."""
     outcome = Outcome()
+    form = form or record_form(session, category)
     codes = {str(raw.get("party_uscc") or "").strip().upper() for _row, raw in rows}
     entities = {e.uscc: e for e in session.execute(select(MarketEntity).where(
         MarketEntity.uscc.in_(codes - {""}))).scalars()}
     seen.load(session, category, department, codes - {""})
-    fields_by_name = {f.name: f for f in form_fields(category)}
+    fields_by_name = {f.name: f for f in form.fields}
     for number, raw in rows:
         problems = dict((early or {}).get(number, {}))
         try:
-            envelope, fields, entity = check_values(session, category, raw, entities=entities)
+            envelope, fields, entity = check_values(session, category, raw, entities=entities,
+                                                 form=form)
         except InvalidInput as exc:
             problems.update(exc.details.get("fields", {}))  # type: ignore[call-overload]
             registered = exc.details.get("registered_name")

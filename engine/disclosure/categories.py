@@ -1,6 +1,6 @@
 """The nine categories of enterprise information (DOMAIN.md, "涉企信息归集公示"): their
-fields (a form each, over the envelope every record shares), whether a record is
-published, and how long its publication runs.
+fields (a form each, over the envelope every record shares, read from the form-version
+store), whether a record is published, and how long its publication runs.
 
 Periods the domain leaves to "category rules" are the platform's choice, written here:
 a record with a validity (a licence, a qualification, an honour, a joint-punishment
@@ -14,7 +14,10 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from engine.runtime.forms import FormDefinition, load_form
+from sqlalchemy.orm import Session
+
+from engine.runtime.form_versions import sync_shipped
+from engine.runtime.forms import FormDefinition, FormField, form_for
 
 ENVELOPE_FORM = "disclosure_envelope"
 ENVELOPE_FIELDS = ("party_uscc", "party_name", "decision_number", "decision_date",
@@ -47,9 +50,6 @@ class Category:
     def form_key(self) -> str:
         return f"disclosure_{self.code}"
 
-    def form(self) -> FormDefinition:
-        return load_form(self.form_key)
-
     def name(self, locale: str) -> str:
         return self.name_en if locale.startswith("en") else self.name_zh
 
@@ -65,6 +65,41 @@ CATEGORIES: dict[str, Category] = {c.code: c for c in (
     Category("tax_arrears", "欠税", "Tax arrears"),
     Category("social_arrears", "欠保欠薪", "Social-insurance and wage arrears"),
 )}
+
+@dataclass(frozen=True)
+class RecordForm:
+    """The forms a record of one category is entered and read with: the envelope's, then
+    the category's own. Resolved once per page, file or batch (`record_form`) and passed
+    on, so checking many rows reads no form from the database."""
+
+    category: str
+    envelope: FormDefinition
+    own: FormDefinition
+
+    @property
+    def fields(self) -> tuple[FormField, ...]:
+        """The envelope's fields then the category's, as a row of a records file holds them."""
+        return (*self.envelope.fields, *self.own.fields)
+
+
+def record_form(session: Session, code: str) -> RecordForm:
+    """The category's forms as the form-version store holds them (`forms.form_for`: the
+    latest version deployed, which is what the form editor shows; else the shipped file).
+    Their fields are the national standard's: the editor shows them and changes none, so a
+    new version comes only from a changed shipped file, deployed by the seeders."""
+    return RecordForm(code, form_for(session, ENVELOPE_FORM),
+                      form_for(session, CATEGORIES[code].form_key))
+
+
+def deploy_record_forms(session: Session) -> list[str]:
+    """Deploy the shipped record forms (forms/disclosure_*.toml) as form versions, each
+    unless a version already holds its content, as a diagram's deploy does for its forms
+    (no diagram names these); the keys."""
+    keys = [ENVELOPE_FORM, *(c.form_key for c in CATEGORIES.values())]
+    for key in keys:
+        sync_shipped(session, key)
+    return keys
+
 
 # Fields a record may carry that never leave the platform (DOMAIN.md, "Audit and
 # privacy"): the public view drops them whatever the category's form says.
@@ -141,10 +176,10 @@ def add_months(day: date, months: int) -> date:
     raise AssertionError("unreachable")
 
 
-def public_fields(code: str, fields: dict[str, Any]) -> list[tuple[str, str, str, Any]]:
-    """The category fields the public sees, in form order, as (name, label zh, label en,
-    value); internal fields are never among them."""
-    form = CATEGORIES[code].form()
+def public_fields(form: FormDefinition, fields: dict[str, Any]
+                  ) -> list[tuple[str, str, str, Any]]:
+    """The fields of the category's `form` the public sees, in form order, as (name, label
+    zh, label en, value); internal fields are never among them."""
     shown = []
     for f in form.fields:
         value = fields.get(f.name)

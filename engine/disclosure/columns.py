@@ -15,8 +15,8 @@ from functools import lru_cache
 from typing import Any
 
 from engine import registry
-from engine.disclosure.categories import CATEGORIES, ENVELOPE_FORM
-from engine.runtime.forms import FormField, load_form
+from engine.disclosure.categories import RecordForm
+from engine.runtime.forms import FormField
 
 # Headers of the national 双公示 templates and of common department exports.
 SYNONYMS: dict[str, tuple[str, ...]] = {
@@ -43,19 +43,15 @@ _YES_NO = {"是": "yes", "否": "no", "y": "yes", "n": "no", "1": "yes", "0": "n
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
-def form_fields(category: str) -> tuple[FormField, ...]:
-    """The envelope's fields then the category's, as a row of the file holds them."""
-    return (*load_form(ENVELOPE_FORM).fields, *CATEGORIES[category].form().fields)
-
-
 @lru_cache(maxsize=32)
-def headers_of(category: str) -> registry.Headers:
-    """The headers a records file of the category may use, each field's label first. A
+def headers_of(form: RecordForm) -> registry.Headers:
+    """The headers a records file of the form's category may use, each field's label first
+    (cached by the forms' content: a new form version has its own headers). A
     header names one field: the first that claims it (the envelope's, then the category's
     labels before synonyms)."""
     columns: dict[str, tuple[str, ...]] = {}
     taken: set[str] = set()
-    for f in form_fields(category):
+    for f in form.fields:
         names = (f.label_zh, *SYNONYMS.get(f.name, ()), f.name, f.label_en)
         unique = tuple(n for n in names if registry.normalize_header(n) not in taken)
         taken.update(registry.normalize_header(n) for n in unique)
@@ -63,18 +59,18 @@ def headers_of(category: str) -> registry.Headers:
     return registry.Headers(columns, REQUIRED_COLUMNS)
 
 
-def template_headers(category: str) -> list[str]:
+def template_headers(form: RecordForm) -> list[str]:
     """The header row of the category's template file: each field's Chinese label."""
-    return [f.label_zh for f in form_fields(category)]
+    return [f.label_zh for f in form.fields]
 
 
-def row_values(category: str, columns: dict[str, list[int]], cells: list[Any]
+def row_values(form: RecordForm, columns: dict[str, list[int]], cells: list[Any]
                ) -> tuple[dict[str, Any], dict[str, str]]:
     """The raw values of a file row, keyed by field (as the entry form submits them), and
     the fields whose cell holds a control character (which cannot be stored)."""
     values: dict[str, Any] = {}
     problems: dict[str, str] = {}
-    for f in form_fields(category):
+    for f in form.fields:
         for index in columns.get(f.name, ()):
             cell = cells[index] if index < len(cells) else None
             if cell is None or (isinstance(cell, str) and not cell.strip()):

@@ -22,8 +22,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from engine import audit, registry
 from engine.db import settings_of, transaction
 from engine.disclosure.bulk import RowProblem, Seen, check_rows, direct_publication, enter_checked
-from engine.disclosure.categories import CATEGORIES
-from engine.disclosure.columns import form_fields, headers_of, row_values, template_headers
+from engine.disclosure.categories import CATEGORIES, RecordForm, record_form
+from engine.disclosure.columns import headers_of, row_values, template_headers
 from engine.errors import InvalidInput
 from engine.models import DataSource, OrgUnit
 
@@ -48,6 +48,7 @@ class BulkReport:
     columns: dict[str, str] = field(default_factory=dict)  # field → header in the file
     record_ids: list[int] = field(default_factory=list)  # the first records created
     file_error: str | None = None
+    labels: dict[str, str] = field(default_factory=dict)  # field → its Chinese label
 
     def problem_rows(self) -> list[list[int | str]]:
         """[row, column as the file names it, reason] of every problem."""
@@ -56,8 +57,7 @@ class BulkReport:
     def column(self, name: str) -> str:
         if name in self.columns:
             return self.columns[name]
-        labels = {f.name: f.label_zh for f in form_fields(self.category)}
-        return labels.get(name, name)
+        return self.labels.get(name, name)
 
     def result(self) -> dict[str, Any]:
         return {"rows_read": self.rows_read, "valid": self.valid, "invalid": self.invalid,
@@ -80,13 +80,15 @@ def import_records(sessions: sessionmaker[Session], actor: audit.Actor,
     with transaction(sessions) as session:
         settings = settings_of(session)
         report.direct = direct_publication(session, _department(session, department_id))
+        form = record_form(session, category)  # once for the file, passed to every batch
+    report.labels = {f.name: f.label_zh for f in form.fields}
     limits = registry.WorkbookLimits(settings.registry_xlsx_max_unpacked_bytes,
                                      settings.registry_xlsx_max_ratio)
-    run = _Run(sessions, actor, report, department_id, data_source, progress,
+    run = _Run(sessions, actor, report, form, department_id, data_source, progress,
                max(batch_size, 1))
     with registry.open_source(source) as stream:
         try:
-            with closing(registry.open_table(stream, limits, headers_of(category))) as table:
+            with closing(registry.open_table(stream, limits, headers_of(form))) as table:
                 run.read(table)
         except InvalidInput as exc:
             report.file_error = exc.message
@@ -95,21 +97,20 @@ def import_records(sessions: sessionmaker[Session], actor: audit.Actor,
 
 class _Run:
     def __init__(self, sessions: sessionmaker[Session], actor: audit.Actor,
-                 report: BulkReport, department_id: int, data_source: DataSource,
-                 progress: Progress | None, batch_size: int) -> None:
-        self.sessions, self.actor, self.report = sessions, actor, report
+                 report: BulkReport, form: RecordForm, department_id: int,
+                 data_source: DataSource, progress: Progress | None, batch_size: int) -> None:
+        self.sessions, self.actor, self.report, self.form = sessions, actor, report, form
         self.department_id, self.data_source = department_id, data_source
         self.progress, self.batch_size = progress, batch_size
         self.seen = Seen()
 
     def read(self, table: registry.Table) -> None:
-        category = self.report.category
         self.report.columns = {name: table.headers[indexes[0]]
                                for name, indexes in table.columns.items()}
         batch: list[tuple[int, dict[str, Any]]] = []
         early: dict[int, dict[str, str]] = {}
         for number, cells in table.rows():
-            values, problems = row_values(category, table.columns, cells)
+            values, problems = row_values(self.form, table.columns, cells)
             batch.append((number, values))
             if problems:
                 early[number] = problems
@@ -125,7 +126,8 @@ class _Run:
         report = self.report
         with transaction(self.sessions) as session:
             department = _department(session, self.department_id)
-            outcome = check_rows(session, report.category, department, batch, self.seen, early)
+            outcome = check_rows(session, report.category, department, batch, self.seen, early,
+                                 form=self.form)
             if not report.dry_run:
                 ids = enter_checked(session, self.actor, report.category, department,
                                     outcome.checked, self.data_source)
@@ -146,9 +148,9 @@ def _department(session: Session, department_id: int) -> OrgUnit:
     return department
 
 
-def template_csv(category: str) -> bytes:
+def template_csv(session: Session, category: str) -> bytes:
     """An empty file of the category with its header row (UTF-8 with BOM, which Excel
-    opens as Chinese)."""
+    opens as Chinese), as the category's deployed form has it."""
     out = io.StringIO()
-    csv.writer(out).writerow(template_headers(category))
+    csv.writer(out).writerow(template_headers(record_form(session, category)))
     return ("\ufeff" + out.getvalue()).encode("utf-8")

@@ -17,10 +17,11 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine.disclosure.categories import CATEGORIES, category, public_fields
+from engine.disclosure.categories import CATEGORIES, public_fields
 from engine.errors import NotFound
 from engine.masking import mask_text
 from engine.models import DisclosureRecord, MarketEntity, OrgUnit, RecordStatus
+from engine.runtime.forms import FormDefinition, form_for
 
 # The registration fields the public sees (DOMAIN.md, "Market entities"), in page order.
 PUBLIC_REGISTRATION = ("name", "uscc", "registration_number", "entity_type",
@@ -83,9 +84,13 @@ def public_entity(session: Session, uscc: str) -> PublicEntity:
         .order_by(DisclosureRecord.decision_date.desc(), DisclosureRecord.public_ref)
         .limit(MAX_RECORDS + 1)).all()
     records: dict[str, list[PublicRecord]] = {code: [] for code in CATEGORIES}
+    forms: dict[str, FormDefinition] = {}  # each category's form read once for the page
     for record, authority in rows[:MAX_RECORDS]:
         if record.category in records:
-            records[record.category].append(_public_record(record, authority))
+            if record.category not in forms:
+                forms[record.category] = form_for(session, CATEGORIES[record.category].form_key)
+            records[record.category].append(
+                _public_record(record, authority, forms[record.category]))
     return PublicEntity(values, {c: r for c, r in records.items() if r},
                         len(rows) > MAX_RECORDS)
 
@@ -103,20 +108,21 @@ def published_record(session: Session, public_ref: str) -> tuple[DisclosureRecor
     return row[0], row[1]
 
 
-def _public_record(record: DisclosureRecord, authority: str) -> PublicRecord:
+def _public_record(record: DisclosureRecord, authority: str, form: FormDefinition
+                   ) -> PublicRecord:
     return PublicRecord(
         public_ref=record.public_ref, category=record.category,
         decision_number=mask_text(record.decision_number),
         decision_date=record.decision_date, authority=mask_text(authority),
         published_on=record.published_at.date() if record.published_at else None,
         publication_ends_on=record.publication_ends_on,
-        fields=tuple(_public_fields(record.category, record.fields or {})))
+        fields=tuple(_public_fields(form, record.fields or {})))
 
 
-def _public_fields(code: str, values: dict[str, Any]) -> list[PublicField]:
-    labels = {f.name: f for f in category(code).form().fields}
+def _public_fields(form: FormDefinition, values: dict[str, Any]) -> list[PublicField]:
+    labels = {f.name: f for f in form.fields}
     shown = []
-    for name, label_zh, label_en, value in public_fields(code, values):
+    for name, label_zh, label_en, value in public_fields(form, values):
         choices = {c.value: c for c in labels[name].choices}
         shown.append(PublicField(name, label_zh, label_en, _display(value, choices, "zh"),
                                  _display(value, choices, "en")))

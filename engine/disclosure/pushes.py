@@ -10,8 +10,8 @@ from sqlalchemy.orm import Session
 
 from engine import audit
 from engine.disclosure.bulk import Seen, check_rows, enter_checked
-from engine.disclosure.categories import CATEGORIES
-from engine.disclosure.columns import cell_value, form_fields, headers_of
+from engine.disclosure.categories import CATEGORIES, RecordForm, record_form
+from engine.disclosure.columns import cell_value, headers_of
 from engine.disclosure.records import entering_department
 from engine.errors import InvalidInput
 from engine.models import DataSource
@@ -27,8 +27,9 @@ def push_records(session: Session, actor: audit.Actor, category: str, records: o
     department = entering_department(session, actor)
     if category not in CATEGORIES:
         raise InvalidInput(f"no category {category!r}", fields={"category": "not_a_choice"})
-    rows = _rows(category, records)
-    outcome = check_rows(session, category, department, rows, Seen())
+    form = record_form(session, category)
+    rows = _rows(form, records)
+    outcome = check_rows(session, category, department, rows, Seen(), form=form)
     ids = [] if dry_run else enter_checked(session, actor, category, department,
                                            outcome.checked, DataSource.API)
     created = dict(zip((c.row for c in outcome.checked), ids, strict=False))
@@ -40,7 +41,7 @@ def push_records(session: Session, actor: audit.Actor, category: str, records: o
             for number, _raw in rows]
 
 
-def _rows(category: str, records: object) -> list[tuple[int, dict[str, Any]]]:
+def _rows(form: RecordForm, records: object) -> list[tuple[int, dict[str, Any]]]:
     """The records as rows numbered from 1, keys read as a file's headers (field names,
     labels or synonyms), values as a file's cells."""
     if not isinstance(records, list) or not records:
@@ -48,8 +49,8 @@ def _rows(category: str, records: object) -> list[tuple[int, dict[str, Any]]]:
     if len(records) > MAX_RECORDS:
         raise InvalidInput(f"at most {MAX_RECORDS} records per push",
                            fields={"records": "too_many"})
-    headers = headers_of(category)
-    fields = {f.name: f for f in form_fields(category)}
+    headers = headers_of(form)
+    fields = {f.name: f for f in form.fields}
     rows = []
     for index, record in enumerate(records):
         if not isinstance(record, dict):

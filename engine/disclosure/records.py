@@ -18,7 +18,7 @@ from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session
 
 from engine import audit, clock, runtime
-from engine.disclosure.categories import CATEGORIES, ENVELOPE_FORM, publishable
+from engine.disclosure.categories import CATEGORIES, RecordForm, publishable, record_form
 from engine.errors import Forbidden, InvalidInput, NotFound
 from engine.models import (
     DataSource,
@@ -30,7 +30,7 @@ from engine.models import (
 )
 from engine.org import scope
 from engine.registry import uscc_problem
-from engine.runtime.forms import load_form, validate
+from engine.runtime.forms import FormDefinition, validate
 
 EDITABLE = (RecordStatus.DRAFT, RecordStatus.RETURNED)
 
@@ -81,16 +81,19 @@ def require_issuer(session: Session, actor: audit.Actor, record: DisclosureRecor
 
 
 def check_values(session: Session, category: str, raw: dict[str, Any],
-                 entities: Mapping[str, MarketEntity] | None = None
+                 entities: Mapping[str, MarketEntity] | None = None, *,
+                 form: RecordForm | None = None
                  ) -> tuple[dict[str, Any], dict[str, Any], MarketEntity]:
     """The envelope's and the category's values, cleaned, and the registered entity they
     name; InvalidInput with every field's problem at once. Bulk entry passes the
-    `entities` of its batch by USCC, looked up at once."""
+    `entities` of its batch by USCC, looked up at once, and the category's `form`, read
+    once for the batch (else it is read here, `categories.record_form`)."""
     if category not in CATEGORIES:
         raise InvalidInput(f"no category {category!r}", fields={"category": "not_a_choice"})
+    form = form or record_form(session, category)
     errors: dict[str, str] = {}
-    envelope = _validated(ENVELOPE_FORM, raw, errors)
-    fields = _validated(CATEGORIES[category].form_key, raw, errors)
+    envelope = _validated(form.envelope, raw, errors)
+    fields = _validated(form.own, raw, errors)
     entity = None
     if "party_uscc" in envelope:
         entity, problems = match_registry(session, envelope["party_uscc"],
@@ -105,9 +108,10 @@ def check_values(session: Session, category: str, raw: dict[str, Any],
     return envelope, fields, entity
 
 
-def _validated(form_key: str, raw: dict[str, Any], errors: dict[str, str]) -> dict[str, Any]:
+def _validated(form: FormDefinition, raw: dict[str, Any], errors: dict[str, str]
+               ) -> dict[str, Any]:
     try:
-        return validate(load_form(form_key), raw)
+        return validate(form, raw)
     except InvalidInput as exc:
         errors.update(exc.details.get("fields", {}))  # type: ignore[call-overload]
         return {}

@@ -15,11 +15,22 @@ from engine import audit, clock
 from engine.errors import InvalidInput
 from engine.models import FormVersion, ProcessDefinition, ProcessForm
 from engine.runtime.derive import properties_of
-from engine.runtime.forms import FIELD_TYPES, FORMS_DIR, form_exists, parse_form, shipped_raw
+from engine.runtime.forms import (
+    FIELD_TYPES,
+    FORMS_DIR,
+    KEY_PATTERN,
+    form_exists,
+    parse_form,
+    shipped_raw,
+)
 from engine.workflow import ParsedProcess
 
 COMMENT_MAX = 500
 CHOICE_TYPES = ("select", "multiselect")
+TITLE_MAX = 200
+# What a new form starts with: a form needs a field, and most tasks ask for an opinion.
+FIRST_FIELD = {"name": "opinion", "type": "textarea", "required": True, "label_zh": "意见",
+               "label_en": "Opinion", "max_length": 500}
 
 
 def digest(raw: dict[str, Any]) -> str:
@@ -44,15 +55,34 @@ def form_known(session: Session, key: str, forms_dir: Path = FORMS_DIR) -> bool:
     return form_exists(key, forms_dir) or latest_version(session, key) is not None
 
 
+def create_form(session: Session, actor: audit.Actor, key: str, title_zh: str, title_en: str,
+                comment: str, forms_dir: Path = FORMS_DIR) -> FormVersion:
+    """A new form's version 1, with one field (an opinion) to edit from, audited as
+    `form.create`. InvalidInput names every problem: `key` (`bad_key`: not small letters,
+    digits and _ starting with a letter; `taken`: shipped in forms/ or saved already),
+    `title_zh`, `title_en` (required, too_long)."""
+    key, titles = key.strip(), {"title_zh": title_zh.strip(), "title_en": title_en.strip()}
+    problems = {name: "required" if not text else "too_long"
+                for name, text in titles.items() if not text or len(text) > TITLE_MAX}
+    if not KEY_PATTERN.match(key):
+        problems["key"] = "bad_key"
+    elif form_known(session, key, forms_dir):
+        problems["key"] = "taken"
+    if problems:
+        raise InvalidInput("the new form cannot be made", fields=problems)
+    return _store(session, actor, key, {**titles, "fields": [dict(FIRST_FIELD)]}, comment,
+                  action="form.create")
+
+
 def _store(session: Session, actor: audit.Actor, key: str, raw: dict[str, Any],
-           comment: str | None) -> FormVersion:
+           comment: str | None, action: str = "form.save") -> FormVersion:
     latest = latest_version(session, key)
     row = FormVersion(key=key, version=(latest.version if latest else 0) + 1,
                       sha256=digest(raw), definition=raw, saved_by=actor.name,
                       saved_at=clock.now(), comment=comment)
     session.add(row)
     session.flush()
-    audit.record(session, actor, "form.save", "form_version", row.id, key=key,
+    audit.record(session, actor, action, "form_version", row.id, key=key,
                  version=row.version, comment=comment,
                  before=latest.definition if latest else None, after=raw)
     return row
@@ -177,11 +207,12 @@ def _field_problems(item: dict[str, Any], earlier: dict[str, dict[str, Any]]) ->
     condition = item.get("show_if")
     if condition is not None:
         other = earlier.get(str(condition.get("field")))
+        values = condition.get("in") or ([condition["equals"]] if "equals" in condition else [])
         if other is None or other.get("type") not in CHOICE_TYPES:
             problems["show_if"] = "no_earlier_choice"
-        elif not condition.get("in"):
+        elif not values:
             problems["show_if_values"] = "required"
-        elif not set(condition["in"]) <= {c.get("value") for c in other.get("choices", [])}:
+        elif not set(values) <= {c.get("value") for c in other.get("choices", [])}:
             problems["show_if_values"] = "not_offered"
     return problems
 

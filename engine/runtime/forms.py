@@ -21,7 +21,7 @@ from engine.models import FormVersion, ProcessForm, ProcessInstance, WorkItem
 FORMS_DIR = PROJECT_DIR / "forms"
 FIELD_TYPES = frozenset({"text", "textarea", "number", "money", "date", "select",
                          "multiselect", "uscc", "org", "user", "file"})
-_KEY = re.compile(r"^[a-z][a-z0-9_]{0,99}$")
+KEY_PATTERN = re.compile(r"^[a-z][a-z0-9_]{0,99}$")  # a form key: also its file's name
 
 
 @dataclass(frozen=True)
@@ -73,7 +73,7 @@ class FormDefinition:
 
 
 def form_exists(key: str, forms_dir: Path = FORMS_DIR) -> bool:
-    return bool(_KEY.match(key)) and (forms_dir / f"{key}.toml").is_file()
+    return bool(KEY_PATTERN.match(key)) and (forms_dir / f"{key}.toml").is_file()
 
 
 def shipped_raw(key: str, forms_dir: Path = FORMS_DIR) -> dict[str, Any] | None:
@@ -161,7 +161,7 @@ def _check_conditions(fields: tuple[FormField, ...], key: str) -> None:
 
 
 def _field(item: dict[str, Any], key: str) -> FormField:
-    if not isinstance(item.get("name"), str) or not _KEY.match(item["name"]):
+    if not isinstance(item.get("name"), str) or not KEY_PATTERN.match(item["name"]):
         raise ValueError(f"form {key}: a field needs a name of small letters, digits and _")
     if item.get("type") not in FIELD_TYPES:
         raise ValueError(f"form {key}: field {item.get('name')!r} has unknown type")

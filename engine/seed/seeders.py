@@ -10,7 +10,7 @@ from datetime import date, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from engine import audit, clock, credit_check
+from engine import audit, clock, credit_check, disclosure
 from engine.config import PROJECT_DIR
 from engine.dual_notice.routing import route_entities
 from engine.models import MarketEntity, OrgKind, OrgUnit, ProcessInstance, Role, RoutingState
@@ -61,6 +61,7 @@ def seed_baoshan(session: Session, actor: audit.Actor) -> int:
     count = session.execute(select(func.count(OrgUnit.id))).scalar_one()
     audit.record(session, actor, "org.seed", "org_unit", "baoshan", units=count)
     credit_check.seed_catalogue(session, actor)  # the memoranda's measures, once
+    disclosure.deploy_record_forms(session)  # the records' forms, read from the store
     return count
 
 

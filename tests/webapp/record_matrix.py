@@ -38,5 +38,5 @@ def _checked_upload(session, world: World) -> int:  # type: ignore[no-untyped-de
     session.flush()
     path = registry.upload_path(session, row.stored_name)
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(disclosure.template_csv("penalty"))
+    path.write_bytes(disclosure.template_csv(session, "penalty"))
     return row.id

@@ -117,6 +117,8 @@ ROUTES: list[tuple[str, str, dict[str, Any] | None, str, dict[str, Any]]] = [
      expect(DEPLOYERS, admin=422)),
     ("POST", "/processes/forms/sample_review/redeploy", {}, "open",
      expect(DEPLOYERS, admin=303)),
+    ("POST", "/processes/forms/new", {"key": "Bad Key"}, "open",
+     expect(DEPLOYERS, admin=422)),
     ("GET", "/processes/new", None, "open", expect(DEPLOYERS)),
     ("GET", "/processes/new.bpmn", None, "open", expect(DEPLOYERS)),
     ("GET", "/processes/sample_review/edit", None, "open", expect(DEPLOYERS)),

@@ -10,17 +10,18 @@ from flask_wtf import FlaskForm
 from wtforms import TextAreaField
 from wtforms.validators import Length
 
-from engine.disclosure import CATEGORIES
-from engine.disclosure.categories import ENVELOPE_FORM
-from engine.runtime.forms import FormDefinition, load_form
+from engine.disclosure import record_form
+from engine.runtime.forms import FormDefinition
+from webapp import database
 from webapp.forms import filled, strip, task_form_class
 from webapp.i18n import select_locale
 
 
 def entry_definition(category: str) -> FormDefinition:
-    """One form: the envelope every record carries, then the category's own fields."""
-    envelope, own = load_form(ENVELOPE_FORM), CATEGORIES[category].form()
-    return FormDefinition(own.key, own.title_zh, own.title_en, envelope.fields + own.fields)
+    """One form: the envelope every record carries, then the category's own fields, as the
+    form-version store holds them (what the form editor shows)."""
+    form = record_form(database.session(), category)
+    return FormDefinition(form.own.key, form.own.title_zh, form.own.title_en, form.fields)
 
 
 def entry_form(category: str, data: dict[str, Any] | None = None) -> FlaskForm:

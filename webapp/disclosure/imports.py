@@ -155,7 +155,7 @@ def template(category: str) -> ResponseReturnValue:
         abort(404)
     _department()
     name = f"records-{category}.csv"
-    return Response(disclosure.template_csv(category), mimetype="text/csv",
+    return Response(disclosure.template_csv(database.session(), category), mimetype="text/csv",
                     headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
 

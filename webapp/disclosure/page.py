@@ -15,7 +15,7 @@ from engine.disclosure import queries
 from engine.disclosure.categories import earliest_repair
 from engine.models import DisclosureRecord, MarketEntity, OrgUnit, RecordStatus, WorkItem
 from engine.org import scope
-from engine.runtime.forms import load_form
+from engine.runtime.forms import form_of_task
 from webapp import database
 from webapp.access import actor, user
 from webapp.config import settings
@@ -85,7 +85,7 @@ def _step(session, record: DisclosureRecord, item: WorkItem, failed: dict[str, F
         item.assignee_id is None and scope.may_work_on(session, user(), item))
     form = None
     if mine and item.form_key:
-        form_class = task_form_class(load_form(item.form_key), select_locale())
+        form_class = task_form_class(form_of_task(session, item), select_locale())
         form = (failed.get(f"step:{item.id}")
                 or recall(form_class, f"record:{record.id}:step:{item.id}") or form_class())
     return Step(item, mine, form)

@@ -222,9 +222,9 @@ def test_a_file_without_the_party_columns_is_refused_as_a_whole(session, session
 
 
 def test_the_template_has_the_categorys_labels(session, sessions, world):
-    header = template_csv("penalty").decode("utf-8-sig").strip()
+    header = template_csv(session, "penalty").decode("utf-8-sig").strip()
     assert header.startswith("统一社会信用代码,市场主体名称,决定文书号,决定日期,存量补录,")
-    report = run(session, sessions, world, template_csv("penalty"))
+    report = run(session, sessions, world, template_csv(session, "penalty"))
     assert report.file_error == "the file has a header (row 1) but no data rows"
 
 

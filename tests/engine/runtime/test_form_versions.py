@@ -12,8 +12,16 @@ from engine import tasks
 from engine.errors import InvalidInput
 from engine.models import AuditEvent, FormVersion, ProcessDefinition, ProcessForm, WorkItem
 from engine.runtime.deploy import deploy
-from engine.runtime.form_versions import form_problems, latest_version, save_form, uses
+from engine.runtime.form_catalogue import catalogue
+from engine.runtime.form_versions import (
+    create_form,
+    form_problems,
+    latest_version,
+    save_form,
+    uses,
+)
 from engine.runtime.forms import form_for, form_of_task, shipped_raw
+from engine.work.returns import REASON_CODES, return_route
 from tests.factories import SETUP, make_world, sample_files, start_sample
 
 pytestmark = pytest.mark.both_backends  # the processes using a form are a grouped query
@@ -106,3 +114,74 @@ def test_the_editor_is_told_every_problem_by_entry(session):
 
 def test_without_any_deploy_the_shipped_file_is_the_form(session):
     assert [f.name for f in form_for(session, "sample_review").fields] == ["decision", "opinion"]
+
+
+REASON = {"name": "return_reason", "type": "select", "label_zh": "退回原因",
+          "label_en": "Why it is returned",
+          "choices": [{"value": "incomplete", "zh": "材料不全", "en": "Incomplete"},
+                      {"value": "not_ours", "zh": "非本单位事项", "en": "Not ours"}]}
+
+
+def test_a_return_offers_the_reasons_of_the_form_version_the_case_started_with(session):
+    world = make_world(session)
+    old_case = start_sample(session)
+    raw = copy.deepcopy(REVIEW)
+    raw["fields"].append(copy.deepcopy(REASON))
+    save_form(session, SETUP, "sample_review", raw, "reasons of our own")
+    deploy(session, SETUP, sample_files())
+    new_case = start_sample(session)
+    old_item, new_item = review_item(session, old_case), review_item(session, new_case)
+    assert return_route(session, old_item).reasons == REASON_CODES
+    assert return_route(session, new_item).reasons == ("incomplete", "not_ours")
+    chen = world.actor("chen")
+    with pytest.raises(InvalidInput) as refused:
+        tasks.return_task(session, chen, old_item.id, "incomplete", "材料不全")
+    assert refused.value.details["fields"] == {"reason": "invalid_choice"}
+    with pytest.raises(InvalidInput):
+        tasks.return_task(session, chen, new_item.id, "1", "材料不全")
+    tasks.return_task(session, chen, new_item.id, "incomplete", "材料不全")
+    tasks.return_task(session, chen, old_item.id, "1", "材料不全")
+    returned = session.execute(select(AuditEvent.summary).where(
+        AuditEvent.action == "task.return").order_by(AuditEvent.id)).scalars().all()
+    assert [event["reason"] for event in returned] == ["incomplete", "1"]
+
+
+def naming(form_key: str) -> list[tuple[str, bytes]]:
+    """The sample diagram whose review task asks the form `form_key`."""
+    ((name, data),) = sample_files()
+    return [(name, data.replace(b'name="formKey" value="sample_review"',
+                                f'name="formKey" value="{form_key}"'.encode()))]
+
+
+def test_a_new_form_is_version_1_and_a_diagram_naming_it_deploys_and_asks_it(session):
+    world = make_world(session)
+    with pytest.raises(InvalidInput) as refused:
+        create_form(session, SETUP, "Site Visit", " ", "Site visit", "new")
+    assert refused.value.details["fields"] == {"key": "bad_key", "title_zh": "required"}
+    with pytest.raises(InvalidInput) as refused:
+        create_form(session, SETUP, "sample_review", "审查", "Review", "new")  # shipped
+    assert refused.value.details["fields"] == {"key": "taken"}
+    row = create_form(session, SETUP, " site_visit ", "现场核查", "Site visit", "new")
+    assert (row.key, row.version, row.saved_by) == ("site_visit", 1, "test:setup")
+    with pytest.raises(InvalidInput) as refused:
+        create_form(session, SETUP, "site_visit", "再来", "Again", "new")  # saved
+    assert refused.value.details["fields"] == {"key": "taken"}
+    event = session.execute(select(AuditEvent).where(
+        AuditEvent.action == "form.create")).scalar_one()
+    assert event.summary["before"] is None and event.summary["after"]["title_zh"] == "现场核查"
+    assert "site_visit" in {f.key for f in catalogue(session)}  # the modeler's choices
+    raw = copy.deepcopy(row.definition)
+    raw["fields"].insert(0, {"name": "visited_on", "type": "date", "required": True,
+                             "label_zh": "核查日期", "label_en": "Visited on"})
+    assert save_form(session, SETUP, "site_visit", raw, "add the date")[0].version == 2
+    definition, created = deploy(session, SETUP, naming("site_visit"))
+    assert created and definition.version == 2
+    item = session.execute(select(WorkItem).where(
+        WorkItem.instance_id == start_sample(session).id)).scalar_one()
+    assert item.form_key == "site_visit"
+    form = form_of_task(session, item)
+    assert form.title_zh == "现场核查" and [f.name for f in form.fields] == [
+        "visited_on", "opinion"]
+    with pytest.raises(InvalidInput) as refused:
+        tasks.complete_task(session, world.actor("chen"), item.id, {"opinion": "已核查"})
+    assert refused.value.details["fields"] == {"visited_on": "required"}

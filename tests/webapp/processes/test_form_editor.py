@@ -9,8 +9,11 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
+from engine.disclosure import deploy_record_forms
 from engine.models import AuditEvent, FormVersion, ProcessDefinition
+from engine.runtime.form_versions import save_form
 from engine.runtime.forms import shipped_raw
+from tests.factories import SETUP
 from tests.webapp.conftest import start_case
 from webapp.form_rows import rows_of
 
@@ -138,3 +141,54 @@ def test_the_records_forms_are_listed_apart_and_read_only(login):
     refused = client.post("/processes/forms/disclosure_penalty", typed(), follow_redirects=True)
     assert "不能在此修改" in refused.get_data(as_text=True)
     assert client.post("/processes/forms/disclosure_penalty/redeploy").status_code == 303
+
+
+def test_a_new_form_is_refused_with_what_was_typed_then_made_and_offered_to_the_modeler(
+        login, app_sessions):
+    admin = login("admin")
+    assert "新建表单" in admin.get("/processes/forms/").get_data(as_text=True)
+    refused = admin.post("/processes/forms/new", {"key": "Site Visit", "title_zh": "现场核查",
+                                                   "title_en": ""})
+    assert refused.status_code == 422
+    text = refused.get_data(as_text=True)
+    assert 'name="key" value="Site Visit"' in text and 'value="现场核查"' in text
+    assert "请使用小写字母" in text and "请填写此项" in text
+    taken = admin.post("/processes/forms/new", {"key": "sample_review", "title_zh": "审查",
+                                                 "title_en": "Review"})
+    assert taken.status_code == 422 and "已有表单使用此标识" in taken.get_data(as_text=True)
+    made = admin.post("/processes/forms/new", {"key": "site_visit", "title_zh": "现场核查",
+                                                "title_en": "Site visit"})
+    assert made.status_code == 303 and made.headers["Location"].endswith(
+        "/processes/forms/site_visit")
+    page = admin.get("/processes/forms/site_visit").get_data(as_text=True)
+    assert "现场核查" in page and 'name="fields-0-name" value="opinion"' in page
+    assert '<tr data-version="1">' in page
+    data = {"title_zh": "现场核查", "title_en": "Site visit", "comment": "加上核查日期",
+            "fields-0-name": "visited_on", "fields-0-type": "date", "fields-0-label_zh": "核查日期",
+            "fields-0-label_en": "Visited on", "fields-0-required": "y"}
+    assert admin.post("/processes/forms/site_visit", data).status_code == 303
+    assert "已保存为版本 2" in admin.get("/processes/forms/site_visit").get_data(as_text=True)
+    forms = admin.get("/processes/modeler.json").get_json()["forms"]
+    assert {"key": "site_visit", "zh": "现场核查", "en": "Site visit",
+            "url": "/processes/forms/site_visit"} in forms
+    with app_sessions() as session:
+        actions = session.execute(select(AuditEvent.action, AuditEvent.actor).where(
+            AuditEvent.object_type == "form_version")).all()
+    assert set(actions) >= {("form.create", "admin"), ("form.save", "admin")}
+    assert login("zhang").post("/processes/forms/new", {"key": "other"}).status_code == 404
+
+
+def test_the_records_pages_use_the_record_form_version_the_editor_shows(login, app_sessions):
+    with app_sessions() as session:
+        deploy_record_forms(session)  # as the seed does
+        raw = shipped_raw("disclosure_penalty")
+        raw["fields"].append({"name": "case_source", "type": "text", "label_zh": "案件来源",
+                              "label_en": "Case source"})
+        save_form(session, SETUP, "disclosure_penalty", raw, "a new shipped file")
+        session.commit()
+    editor = login("admin").get("/processes/forms/disclosure_penalty").get_data(as_text=True)
+    assert "案件来源" in editor and "国家标准" in editor
+    chen = login("chen")
+    assert "案件来源" in chen.get("/records/new/penalty").get_data(as_text=True)
+    template = chen.get("/records/imports/template/penalty.csv").get_data(as_text=True)
+    assert template.strip().endswith(",案件来源")
