@@ -444,8 +444,9 @@ ROUTES: list[tuple[str, str, dict[str, Any] | None, str, dict[str, Any]]] = [
     ("POST", "/credit-check/catalogue/remove", {"code": "M01", "comment": "废止"}, "credit",
      expect({u: 302 if s == 200 else s for u, s in CATALOGUE_EDITORS.items()})),
     ("GET", "/credit-check/feedback", None, "credit", expect(EVERYONE)),
+    # wang's joint-meeting office answers for the implementing departments 隆阳区 lacks
     ("POST", "/credit-check/feedback/{credit_hit}", {"outcome": "restricted"}, "credit",
-     expect(dict.fromkeys(USERS[1:], 404), chen=302, zhang=302)),
+     expect(dict.fromkeys(USERS[1:], 404), chen=302, zhang=302, wang=302)),
     ("GET", "/credit-check/figures", None, "open", expect(EVERYONE, chen=404, liu=404)),
     ("GET", "/credit-check/figures.xlsx", None, "open", expect(EVERYONE, chen=404, liu=404)),
     ("GET", "/credit-check/log?result=restricted", None, "credit", expect(LOG_READERS)),
