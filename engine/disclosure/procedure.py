@@ -72,11 +72,14 @@ def submit(session: Session, actor: audit.Actor, record_id: int) -> DisclosureRe
 
 
 def review(session: Session, actor: audit.Actor, record_id: int, decision: str,
-           reason: str = "") -> DisclosureRecord:
+           reason: str = "", more: dict[str, Any] | None = None) -> DisclosureRecord:
     """The department administrator approves (published at once unless its category is
-    not) or returns the record with a reason."""
+    not) or returns the record with a reason. `more` holds the other fields an
+    administrator may have added to the review form of the case's version; they go with
+    the decision into the case's data."""
     record = get_record(session, actor, record_id)
-    data: dict[str, Any] = {"decision": decision, "publishable": record.publishable}
+    data: dict[str, Any] = {**(more or {}), "decision": decision,
+                            "publishable": record.publishable}
     if decision == "return":
         data["return_reason"] = _note(reason, "return_reason")
     elif decision == "approve":
@@ -149,7 +152,7 @@ def complete_step(session: Session, actor: audit.Actor, item_id: int, data: dict
         raise NotFound(f"work item {item_id} is no record's step", code="not_a_record_task")
     if item.task_name == "review_record":
         return review(session, actor, record_id, str(data.get("decision", "")),
-                      str(data.get("return_reason", "")))
+                      str(data.get("return_reason", "")), data)
     if item.task_name in ("complete_record", "revise_record"):
         return submit(session, actor, record_id)
     record = get_record(session, actor, record_id)

@@ -71,11 +71,24 @@ def submit(record_id: int) -> ResponseReturnValue:
 
 @login_required
 def review(record_id: int) -> ResponseReturnValue:
-    item = _open_item(record_id, "review_record")
-    form = task_form_class(load_form("info_review"), select_locale())()
-    return run_step(record_id, f"step:{item}", form, lambda: disclosure.review(
-        database.session(), actor(), record_id, form.decision.data,
-        form.return_reason.data or ""), _("Review recorded."))
+    """The review with the form of the case's own version (an administrator may have
+    changed it since the case started), as the record's page drew it."""
+    session = database.session()
+    record = disclosure.get_record(session, actor(), record_id)
+    item = next((i for i in disclosure.open_steps(session, record)
+                 if i.task_name == "review_record"), None)
+    if item is None:
+        flash(_("This step is already done."), "error")
+        return redirect(url_for("records.show", record_id=record_id))
+    definition = form_of_task(session, item) or load_form("info_review")
+    form = task_form_class(definition, select_locale())()
+
+    def decide() -> Any:
+        values = submitted_values(form, definition)
+        return disclosure.review(session, actor(), record_id, str(values.get("decision", "")),
+                                 str(values.get("return_reason") or ""), values)
+
+    return run_step(record_id, f"step:{item.id}", form, decide, _("Review recorded."))
 
 
 @login_required
@@ -113,9 +126,3 @@ def step(record_id: int, item_id: int) -> ResponseReturnValue:
 
     return run_step(record_id, f"step:{item_id}", form, complete, _("Done."))
 
-
-def _open_item(record_id: int, task_name: str) -> int:
-    session = database.session()
-    record = disclosure.get_record(session, actor(), record_id)
-    return next((i.id for i in disclosure.open_steps(session, record)
-                 if i.task_name == task_name), 0)

@@ -10,9 +10,13 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import select
 
+from engine.disclosure.procedure import DIAGRAM
 from engine.models import DisclosureRecord, MarketEntity, RecordStatus
+from engine.runtime.deploy import deploy
+from engine.runtime.form_versions import save_form
+from engine.runtime.forms import shipped_raw
 from tests.engine.disclosure.helpers import penalty_values
-from tests.factories import make_entity
+from tests.factories import SETUP, make_entity
 
 pytestmark = pytest.mark.usefixtures("traveller")
 
@@ -86,6 +90,40 @@ def test_a_return_asks_for_its_reason_and_the_officer_sees_it(login, app_session
     assert "处罚依据条款不全" in page.text and 'id="edit"' in page.text
     edit = chen.get(f"/records/{record.id}/edit")
     assert "处罚依据条款不全" in edit.text and entity[1] in edit.text
+
+
+
+def test_the_review_asks_what_the_form_of_the_cases_version_asks(login, app_sessions, entity):
+    """An administrator adds a required note to the review form and deploys: a case
+    started before is reviewed with the form it started with, a new case with the new one,
+    on the page and when the decision is sent."""
+    chen, zhang = login("chen"), login("zhang")
+    chen.post("/records/new/penalty", {**form_of(entity), "then": "submit"})
+    before = record_of(app_sessions).id
+    with app_sessions() as session:
+        raw = shipped_raw("info_review")
+        raw["fields"].append({"name": "review_note", "type": "text", "required": True,
+                              "label_zh": "审核说明", "label_en": "Review note"})
+        save_form(session, SETUP, "info_review", raw, "审核须写说明")
+        deploy(session, SETUP, [(DIAGRAM.name, DIAGRAM.read_bytes() + b"<!-- v2 -->\n")])
+        session.commit()
+    chen.post("/records/new/penalty", {
+        **form_of(entity, decision_number="隆市监处罚〔2026〕13号"), "then": "submit"})
+    with app_sessions() as session:
+        after = session.scalars(select(DisclosureRecord.id).where(
+            DisclosureRecord.id != before)).one()
+
+    assert "审核说明" not in zhang.get(f"/records/{before}").text
+    assert zhang.post(f"/records/{before}/review", {"decision": "approve"}).status_code == 302
+    assert "审核说明" in zhang.get(f"/records/{after}").text
+    refused = zhang.sent_back(f"/records/{after}/review", {"decision": "approve"})
+    assert "审核说明" in refused.text and "必填" in refused.text
+    assert zhang.post(f"/records/{after}/review",
+                      {"decision": "approve", "review_note": "材料齐全"}).status_code == 302
+    with app_sessions() as session:
+        statuses = session.scalars(select(DisclosureRecord.status)
+                                   .order_by(DisclosureRecord.id)).all()
+    assert statuses == [RecordStatus.PUBLISHED, RecordStatus.PUBLISHED]
 
 
 def test_a_draft_is_saved_and_listed_under_drafts(login, entity):
