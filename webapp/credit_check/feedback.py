@@ -34,9 +34,11 @@ def _gives_feedback() -> bool:
 
 @login_required
 def inbox() -> ResponseReturnValue:
-    pending = credit_check.awaiting_feedback(database.session(), user())
+    session = database.session()
+    pending = credit_check.awaiting_feedback(session, user())
     return render_template("credit_check/feedback.html", pending=pending, form=FeedbackForm(),
-                           area_names=dict(areas(database.session())))
+                           area_names=dict(areas(session)),
+                           gives=bool(pending) or credit_check.gives_feedback(session, user()))
 
 
 @login_required

@@ -184,6 +184,9 @@ def test_the_tabs_offer_each_role_only_what_it_can_use(login, listed):
     assert "待我反馈" not in login("admin").get("/credit-check/catalogue").text
     # the joint-meeting office answers for the departments its area and the city lack
     assert "待我反馈" in tabs(login("wang").get("/credit-check/").text)
+    # opened by its address, the inbox tells the auditor why it is empty and where to look
+    opened = login("audit").get("/credit-check/feedback").text
+    assert "您所在单位无需反馈" in opened and 'href="/credit-check/figures"' in opened
 def test_a_restriction_of_a_department_the_area_lacks_says_who_answers_and_why(
         login, listed, app_sessions):
     """隆阳区 has no health commission: the city's answers for it, and says why; no forestry
