@@ -44,6 +44,9 @@ class DisclosureRecord(Base):
         Index("ix_disclosure_record_entity_status", "entity_id", "status"),
         Index("ix_disclosure_record_source_decided", "source_org_id", "decision_date"),
         Index("ix_disclosure_record_status_ends", "status", "publication_ends_on"),
+        # A bulk entry's "already entered" check: a department's records of a batch's
+        # parties in one category (else every record of the department, batch after batch).
+        Index("ix_disclosure_record_party", "party_uscc", "source_org_id", "category"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
