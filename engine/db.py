@@ -2,12 +2,24 @@
 
 from __future__ import annotations
 
+import gc
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from sqlalchemy import Connection, CursorResult, Engine, Result, create_engine, event
+from sqlalchemy import (
+    Connection,
+    CursorResult,
+    Engine,
+    Result,
+    Table,
+    create_engine,
+    event,
+    func,
+    insert,
+    select,
+)
 from sqlalchemy.engine.interfaces import DBAPIConnection
 from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.orm import Session, sessionmaker
@@ -67,6 +79,10 @@ def _sqlite_pragmas(dbapi_connection: DBAPIConnection, _record: ConnectionPoolEn
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA busy_timeout=30000")
+    # 32 MiB of page cache per connection, filled as pages are read (SQLite's default is
+    # 2 MiB): an import's indexes on random keys outgrow 2 MiB within some ten thousand
+    # rows, and each insert then reads its index pages back from the OS.
+    cursor.execute("PRAGMA cache_size=-32768")
     cursor.close()
 
 
@@ -122,3 +138,47 @@ def transaction(factory: sessionmaker[Session]) -> Iterator[Session]:
         raise
     finally:
         session.close()
+
+
+@contextmanager
+def bulk_transaction(factory: sessionmaker[Session]) -> Iterator[Session]:
+    """`transaction` for one batch of a bulk write (an import's thousand rows), with the
+    cyclic garbage collector paused until it ends.
+
+    A batch allocates hundreds of thousands of objects that live until its commit; the
+    collector would walk them, and every long-lived object of the process, again and
+    again while the batch grows. Paused, it collects once after the batch. A batch's
+    garbage is bounded by its size, so memory stays bounded too.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        with transaction(factory) as session:
+            yield session
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def insert_returning_ids(session: Session, table: Table, rows: list[dict[str, Any]]
+                         ) -> list[int]:
+    """Insert `rows` into `table` (an integer `id` key) and return their new ids, in the
+    rows' order.
+
+    PostgreSQL: INSERT … RETURNING in batches, sorted back into the rows' order
+    (SQLAlchemy's insertmanyvalues). SQLite has no batched form that keeps the order, and
+    SQLAlchemy sends one INSERT per row there; but a SQLite write transaction is the only
+    writer (BEGIN IMMEDIATE), so the next ids are the table's largest plus 1 … n, as SQLite
+    itself would choose them: they are given explicitly, with one executemany. (A writer
+    that slipped in meanwhile would make the insert fail on its key, never mix ids up.)
+    """
+    if not rows:
+        return []
+    if session.get_bind().dialect.name != "sqlite":
+        statement = insert(table).returning(table.c.id, sort_by_parameter_order=True)
+        return list(session.execute(statement, rows).scalars())
+    first = session.execute(select(func.coalesce(func.max(table.c.id), 0))).scalar_one() + 1
+    ids = list(range(first, first + len(rows)))
+    session.execute(insert(table), [{**row, "id": new} for row, new in zip(rows, ids,
+                                                                         strict=True)])
+    return ids

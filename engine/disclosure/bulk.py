@@ -14,12 +14,12 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine import audit, clock, runtime
 from engine.calendar import WorkdayCalendar, calendar_for
-from engine.db import settings_of
+from engine.db import insert_returning_ids, settings_of
 from engine.disclosure.categories import (
     RecordForm,
     publication_end,
@@ -206,9 +206,7 @@ def enter_checked(session: Session, actor: audit.Actor, category: str, departmen
     direct = direct_publication(session, department)
     now = clock.now()
     rows = [_row(category, department, c, data_source, actor, now) for c in checked]
-    table = DisclosureRecord.__table__
-    statement = insert(table).returning(table.c.id, sort_by_parameter_order=True)
-    ids = list(session.execute(statement, rows).scalars())
+    ids = insert_returning_ids(session, DisclosureRecord.__table__, rows)
     audit.record_many(session, actor, [
         ("disclosure.enter", "disclosure_record", record_id,
          {"category": category, "entity_id": row["entity_id"], "source": data_source.value})

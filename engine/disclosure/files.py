@@ -20,7 +20,7 @@ from typing import Any
 from sqlalchemy.orm import Session, sessionmaker
 
 from engine import audit, registry
-from engine.db import settings_of, transaction
+from engine.db import bulk_transaction, settings_of, transaction
 from engine.disclosure.bulk import RowProblem, Seen, check_rows, direct_publication, enter_checked
 from engine.disclosure.categories import CATEGORIES, RecordForm, record_form
 from engine.disclosure.columns import headers_of, row_values, template_headers
@@ -124,7 +124,7 @@ class _Run:
         if not batch:
             return
         report = self.report
-        with transaction(self.sessions) as session:
+        with bulk_transaction(self.sessions) as session:
             department = _department(session, self.department_id)
             outcome = check_rows(session, report.category, department, batch, self.seen, early,
                                  form=self.form)

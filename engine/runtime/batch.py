@@ -28,7 +28,7 @@ from sqlalchemy.orm import Session, make_transient_to_detached
 
 from engine import audit, clock
 from engine.calendar import WorkdayCalendar, calendar_for
-from engine.db import settings_of
+from engine.db import insert_returning_ids, settings_of
 from engine.models import (
     InstanceStatus,
     ProcessDefinition,
@@ -230,9 +230,8 @@ _INSTANCE_COLUMNS = ("definition_id", "business_key", "entity_id", "area_code", 
 def _insert_instances(session: Session, cases: list[Case]) -> None:
     rows = [{**{c: getattr(case.row, c) for c in _INSTANCE_COLUMNS}, "version": 1}
             for case in cases]
-    table = ProcessInstance.__table__
-    statement = insert(table).returning(table.c.id, sort_by_parameter_order=True)
-    for case, new_id in zip(cases, session.execute(statement, rows).scalars(), strict=True):
+    ids = insert_returning_ids(session, ProcessInstance.__table__, rows)
+    for case, new_id in zip(cases, ids, strict=True):
         case.row.id = new_id
         case.row.version = 1
 
