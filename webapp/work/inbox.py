@@ -79,6 +79,7 @@ def row_labels() -> dict[str, Any]:
     """The words of every row, translated once per page rather than once per row."""
     return {"lights": {k: str(v) for k, v in LIGHT_LABELS.items()}, "high": _("High"),
             "due": _("Due"), "held_by": _("Held by"), "nobody": _("nobody yet"),
+            "shared_by": _("Shared with you, held by"),
             "no_entity": _("No entity"), "age": _("Age: %(n)d working days")}
 
 
@@ -106,7 +107,7 @@ def index() -> ResponseReturnValue:
                            tab_labels=TAB_LABELS, form=form, args=query_args(tab),
                            filtered=any(request.args.get(k) for k in FILTER_KEYS),
                            saved=saved_filters.saved_filters(database.session(), user()),
-                           save_form=SaveFilterForm(), labels=row_labels())
+                           save_form=SaveFilterForm(), labels=row_labels(), me=user().id)
 
 
 @bp.post("/filters")

@@ -126,6 +126,9 @@ def test_both_drawn_officers_have_each_step_in_their_inbox(login, app_sessions, 
         mine = officer.get("/inbox/?tab=mine").text
         assert "保山市共享检查有限公司" in mine and "检查准备" in mine
         assert f"/tasks/{first}" in mine or url in mine
+    # the holder sees it held by himself; the other officer, shared with him by the holder
+    assert "与您共同办理" not in chen.get("/inbox/?tab=mine").text
+    assert "与您共同办理，办理人" in yang.get("/inbox/?tab=mine").text
     assert "保山市共享检查有限公司" not in zhang.get("/inbox/?tab=mine").text
     assert yang.post(f"{url}/steps/{first}", {"notice": "not_needed"}).status_code == 302
     for officer in (chen, yang):
