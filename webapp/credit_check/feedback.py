@@ -6,7 +6,7 @@ from __future__ import annotations
 import io
 from typing import Any
 
-from flask import flash, redirect, render_template, send_file, url_for
+from flask import flash, g, redirect, render_template, send_file, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import login_required
@@ -29,7 +29,10 @@ def nav() -> dict[str, Any]:
 
 
 def _gives_feedback() -> bool:
-    return credit_check.gives_feedback(database.session(), user())
+    """Asked once per request, by the tabs and by the inbox's page alike."""
+    if "credit_gives_feedback" not in g:
+        g.credit_gives_feedback = credit_check.gives_feedback(database.session(), user())
+    return bool(g.credit_gives_feedback)
 
 
 @login_required
@@ -38,7 +41,7 @@ def inbox() -> ResponseReturnValue:
     pending = credit_check.awaiting_feedback(session, user())
     return render_template("credit_check/feedback.html", pending=pending, form=FeedbackForm(),
                            area_names=dict(areas(session)),
-                           gives=bool(pending) or credit_check.gives_feedback(session, user()))
+                           gives=bool(pending) or _gives_feedback())
 
 
 @login_required

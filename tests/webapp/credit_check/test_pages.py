@@ -187,6 +187,7 @@ def test_the_tabs_offer_each_role_only_what_it_can_use(login, listed):
     # opened by its address, the inbox tells the auditor why it is empty and where to look
     opened = login("audit").get("/credit-check/feedback").text
     assert "您所在单位无需反馈" in opened and 'href="/credit-check/figures"' in opened
+    assert "请记录处理情况" not in opened  # no instruction to record what it cannot
 def test_a_restriction_of_a_department_the_area_lacks_says_who_answers_and_why(
         login, listed, app_sessions):
     """隆阳区 has no health commission: the city's answers for it, and says why; no forestry
