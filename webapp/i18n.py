@@ -6,11 +6,12 @@ import logging
 import re
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from flask import Flask, g, has_request_context, request, session
-from flask_babel import Babel
+from flask_babel import Babel, get_translations
 from flask_login import current_user
 
 from engine.org.accounts import LOCALES
@@ -25,6 +26,23 @@ def init_app(app: Flask) -> None:
     compile_catalogs()
     babel.init_app(app, locale_selector=select_locale,
                    default_translation_directories=str(TRANSLATIONS))
+    # As flask-babel's own, with the catalogue looked up once a request: flask-babel finds
+    # it anew for every string, and a page asks for dozens.
+    app.jinja_env.install_gettext_callables(  # type: ignore[attr-defined]
+        gettext=lambda s: catalogue().ugettext(s),
+        ngettext=lambda s, p, n: catalogue().ungettext(s, p, n),
+        pgettext=lambda c, s: catalogue().upgettext(c, s),
+        npgettext=lambda c, s, p, n: catalogue().unpgettext(c, s, p, n), newstyle=True)
+
+
+def catalogue() -> Any:
+    """The translations of this request's language (of a forced one inside force_locale)."""
+    if not has_request_context() or getattr(request, "forced_babel_locale", None) is not None:
+        return get_translations()
+    found = g.get("catalogue")
+    if found is None:
+        found = g.catalogue = get_translations()
+    return found
 
 
 def compile_catalogs(folder: Path = TRANSLATIONS) -> list[Path]:

@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from flask import Flask, request
+from flask import Flask, g, request
 from flask_login import current_user
 
 from engine import clock
@@ -62,7 +62,8 @@ def _header() -> dict[str, Any]:
                 "is_people_admin": False, "practice": False}
     user = current_user.user
     return {
-        "unread_count": notifications.unread_count(database.session(), user),
+        "unread_count": g.unread_count if "unread_count" in g
+        else notifications.unread_count(database.session(), user),
         "is_manager": user.has_role(*MANAGER_ROLES),
         "is_sysadmin": user.has_role(Role.SYSADMIN),
         "is_people_admin": user.has_role(Role.SYSADMIN, Role.DEPT_ADMIN),

@@ -15,6 +15,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -107,11 +108,15 @@ class WorkItem(Base):
     __tablename__ = "work_item"
     __table_args__ = (
         UniqueConstraint("instance_id", "task_id"),
-        Index("ix_work_item_assignee_open", "assignee_id", "status", "due_at"),
-        # With the role last the inbox's counts of claimable and overdue work read the
-        # index alone (no row lookups).
+        # Held items only: a pool's items (no holder) are found by the candidate index,
+        # which SQLite passed over for this one when asked for unheld items.
+        Index("ix_work_item_assignee_open", "assignee_id", "status", "due_at",
+              sqlite_where=text("assignee_id IS NOT NULL"),
+              postgresql_where=text("assignee_id IS NOT NULL")),
+        # With the role and the id last the inbox counts a pool's claimable, late and
+        # due-soon work, and finds a page's ids in due order, from the index alone.
         Index("ix_work_item_candidate_open", "candidate_org_id", "status", "assignee_id", "due_at",
-              "candidate_role"),
+              "candidate_role", "id"),
         Index("ix_work_item_area_open", "area_code", "status", "due_at"),
         # The monitor's late and due-soon work of many units reads only those rows.
         Index("ix_work_item_status_due", "status", "due_at"),

@@ -21,6 +21,7 @@ from engine.runtime.checks import check_process
 from engine.runtime.form_versions import form_known, forms_to_pin, pin, pinned_digest
 from engine.runtime.forms import FORMS_DIR
 from engine.runtime.schedule_rows import schedule_version
+from engine.work import inbox
 from engine.workflow import ParsedProcess, dump_spec
 from engine.workflow.parser import parse_processes
 
@@ -97,6 +98,7 @@ def _store(session: Session, actor: audit.Actor, parsed: ParsedProcess, digest: 
     )
     session.add(definition)
     session.flush()
+    inbox.forget_process_choices()
     pin(session, definition, pins)
     schedule_version(session, definition, parsed.spec)
     audit.record(session, actor, "process.deploy", "process_definition", definition.id,

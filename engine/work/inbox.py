@@ -2,20 +2,30 @@
 
 from __future__ import annotations
 
+import operator
+import time
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from functools import reduce
 from typing import Any, Literal
+from weakref import WeakKeyDictionary
 
 from sqlalchemy import (
+    BindParameter,
     ColumnElement,
+    Integer,
+    Row,
     Select,
     SQLColumnExpression,
     and_,
-    case,
+    bindparam,
     func,
+    literal,
     or_,
     select,
     true,
+    union_all,
 )
 from sqlalchemy.orm import Session
 
@@ -23,6 +33,7 @@ from engine import clock
 from engine.calendar import WorkdayCalendar
 from engine.models import (
     MarketEntity,
+    Notification,
     ProcessDefinition,
     Role,
     User,
@@ -69,6 +80,7 @@ class InboxPage:
     page: int
     per_page: int
     counts: dict[str, int] = field(default_factory=dict)
+    unread: int | None = None  # the user's unread notifications, read with the counts
 
     @property
     def pages(self) -> int:
@@ -88,154 +100,219 @@ def due_soon_limit(calendar: WorkdayCalendar) -> datetime:
     return calendar.end_of_day(calendar.add_workdays(calendar.today(), DUE_SOON_WORKDAYS))
 
 
-def tab_condition(session: Session, user: User, tab: Tab, calendar: WorkdayCalendar
-                  ) -> ColumnElement[bool]:
-    """The SQL condition of one tab (scope included)."""
-    return tab_conditions(session, user, calendar)[tab]
+Branches = tuple[ColumnElement[bool], ...]
+# Statements built once per shape of inbox and run with each user's values: building and
+# keying a statement of five counted tabs took as long as running it.
+_STATEMENTS: dict[tuple[Any, ...], Any] = {}
 
 
-def tab_conditions(session: Session, user: User, calendar: WorkdayCalendar
-                   ) -> dict[Tab, ColumnElement[bool]]:
-    """The SQL condition of every tab, built once (a page needs them all for its counts)."""
+@dataclass(frozen=True)
+class Tabs:
+    """Every tab of one user's inbox as SQL: each tab's branches (disjoint conditions) and
+    the values of their parameters. `shape` keys the statements built from them; None when
+    they hold this user's own values (a department administrator's watched subtree)."""
+
+    branches: dict[Tab, Branches]
+    params: dict[str, Any]
+    shape: tuple[Any, ...] | None
+
+
+def user_tabs(session: Session, user: User, calendar: WorkdayCalendar) -> Tabs:
+    """The user's tabs. A branch is what one index finds alone: held by the user, shared
+    with them, or in the pool of their units. A tab's count is the sum of its branches'
+    counts, each read from its index alone, and its page merges each branch's first rows.
+    One OR over a whole tab would make PostgreSQL fetch every matching row from the table
+    to count or sort them."""
     now = clock.now()
-    is_open = WorkItem.status == WorkItemStatus.OPEN
-    # Held by the user, or shared with them (a drawn pair's step: either may act). The few
-    # shared ids are read first: `assignee OR id IN (subquery)` makes PostgreSQL scan every
-    # open item, where `assignee OR id IN (literals)` combines two index lookups.
-    shared = session.scalars(
-        select(WorkItemShare.work_item_id).join(WorkItem).where(
-            WorkItemShare.user_id == user.id, is_open)).all()
-    held = WorkItem.assignee_id == user.id
-    mine = and_(is_open, or_(held, WorkItem.id.in_(shared)) if shared else held)
-    claimable = and_(is_open, WorkItem.assignee_id.is_(None),
-                     WorkItem.candidate_org_id.in_(candidate_units(user)),
-                     WorkItem.candidate_role.in_(candidate_roles(user)))
-    # The due condition goes inside each branch of an OR: each branch then walks its own
-    # index (SQLite's OR optimisation) instead of every open item due in the range.
-    soon = and_(WorkItem.due_at >= now, WorkItem.due_at <= due_soon_limit(calendar))
-    late = WorkItem.due_at < now
-    overdue = (and_(is_open, late, _watched(session, user, mine, claimable))
-               if _watches_area(user) else or_(and_(mine, late), and_(claimable, late)))
-    since = now - clock.seconds(DONE_DAYS * 86400)
-    # Whoever completes an item also holds it, so the assignee index finds them.
-    done = and_(WorkItem.assignee_id == user.id, WorkItem.status == WorkItemStatus.COMPLETED,
-                WorkItem.completed_by_id == user.id, WorkItem.completed_at >= since)
-    return {"mine": mine, "claimable": claimable,
-            "due_soon": or_(and_(mine, soon), and_(claimable, soon)),
-            "overdue": overdue, "done": done}
-
-
-def _watches_area(user: User) -> bool:
-    return user.has_role(Role.SUPERVISOR, Role.SYSADMIN, Role.AUDITOR, Role.DEPT_ADMIN)
-
-
-def _watched(session: Session, user: User, mine: ColumnElement[bool],
-             claimable: ColumnElement[bool]) -> ColumnElement[bool]:
-    """Whose overdue work a user watches: supervisors their area (an indexed
-    area_code match), department administrators their unit's subtree, officers
-    their own and their unit's claimable items."""
-    if user.has_role(Role.SUPERVISOR, Role.SYSADMIN, Role.AUDITOR):
+    roles = candidate_roles(user)
+    params = {"user_id": user.id, "units": candidate_units(user), "roles": roles, "now": now,
+              "soon_until": due_soon_limit(calendar),
+              "since": now - clock.seconds(DONE_DAYS * 86400)}
+    watch = _watch(user)
+    if watch == "unit":
+        return Tabs(_branches(bool(roles), scope.work_item_filter(session, user)), params, None)
+    if watch == "areas":
         areas = scope.supervised_areas(session, user)
-        return true() if areas is None else WorkItem.area_code.in_(areas)
-    if user.has_role(Role.DEPT_ADMIN):
-        return scope.work_item_filter(session, user)
-    return or_(mine, claimable)
+        watch = "all" if areas is None else watch
+        params["areas"] = areas
+    shape = (bool(roles), watch)
+    return Tabs(_cached(("branches", *shape), lambda: _branches(bool(roles), _WATCHED[watch])),
+                params, shape)
 
 
-def _filtered(query: Select[WorkItem], filters: InboxFilter, calendar: WorkdayCalendar
-              ) -> Select[WorkItem]:
+def _watch(user: User) -> str:
+    """Whose overdue work the user watches: supervisors their area (or all), department
+    administrators their unit's subtree, officers their own and their pool's."""
+    if user.has_role(Role.SUPERVISOR, Role.SYSADMIN, Role.AUDITOR):
+        return "areas"
+    return "unit" if user.has_role(Role.DEPT_ADMIN) else "own"
+
+
+_WATCHED: dict[str, ColumnElement[bool] | None] = {
+    "own": None, "all": true(), "areas": WorkItem.area_code.in_(bindparam("areas", expanding=True))}
+
+
+def _branches(pool_on: bool, watched: ColumnElement[bool] | None) -> dict[Tab, Branches]:
+    me = bindparam("user_id", type_=Integer)
+    units: BindParameter[int] = bindparam("units", expanding=True)
+    roles: BindParameter[str] = bindparam("roles", expanding=True)
+    now, when = bindparam("now", type_=WorkItem.due_at.type), WorkItem.due_at.type
+    is_open = WorkItem.status == WorkItemStatus.OPEN
+    held = and_(is_open, WorkItem.assignee_id == me)
+    # A drawn pair's step is shared: in both people's work, and either may act on it.
+    shares = select(WorkItemShare.work_item_id).where(WorkItemShare.user_id == me)
+    shared = and_(is_open, WorkItem.id.in_(shares),
+                  or_(WorkItem.assignee_id.is_(None), WorkItem.assignee_id != me))
+    pool = and_(is_open, WorkItem.assignee_id.is_(None), WorkItem.candidate_org_id.in_(units),
+                WorkItem.candidate_role.in_(roles))
+    # ... once only where they are counted with the pool: a shared step nobody holds yet
+    # may be in the user's pool too.
+    beyond_pool = and_(shared, or_(
+        WorkItem.assignee_id.is_not(None),
+        func.coalesce(WorkItem.candidate_org_id, 0).not_in(units),
+        func.coalesce(WorkItem.candidate_role, "").not_in(roles)))
+    work = (held, beyond_pool, pool) if pool_on else (held, shared)
+    soon = (WorkItem.due_at >= now, WorkItem.due_at <= bindparam("soon_until", type_=when))
+    late = WorkItem.due_at < now
+    # Whoever completes an item also holds it, so the assignee index finds them.
+    done = and_(WorkItem.assignee_id == me, WorkItem.status == WorkItemStatus.COMPLETED,
+                WorkItem.completed_by_id == me,
+                WorkItem.completed_at >= bindparam("since", type_=when))
+    return {"mine": (held, shared), "claimable": (pool,) if pool_on else (),
+            "due_soon": tuple(and_(branch, *soon) for branch in work),
+            "overdue": tuple(and_(branch, late) for branch in work) if watched is None
+            else (and_(is_open, late, watched),),
+            "done": (done,)}
+
+
+def _cached(key: tuple[Any, ...], build: Callable[[], Any]) -> Any:
+    found = _STATEMENTS.get(key)
+    if found is None:
+        found = _STATEMENTS[key] = build()
+    return found
+
+
+def _statement(tabs: Tabs, key: tuple[Any, ...], build: Callable[[], Any]) -> Any:
+    return build() if tabs.shape is None else _cached((*key, *tabs.shape), build)
+
+
+def _narrowed(filters: InboxFilter, calendar: WorkdayCalendar) -> list[ColumnElement[bool]]:
+    """The filter's conditions, added to every branch."""
+    found: list[ColumnElement[bool]] = []
     if filters.process_key:
-        query = query.where(WorkItem.process_key == filters.process_key)
+        found.append(WorkItem.process_key == filters.process_key)
     if filters.priority:
-        query = query.where(WorkItem.priority == filters.priority)
+        found.append(WorkItem.priority == filters.priority)
     if filters.due_from:
-        query = query.where(WorkItem.due_at > calendar.end_of_day(filters.due_from - ONE_DAY))
+        found.append(WorkItem.due_at > calendar.end_of_day(filters.due_from - ONE_DAY))
     if filters.due_to:
-        query = query.where(WorkItem.due_at <= calendar.end_of_day(filters.due_to))
+        found.append(WorkItem.due_at <= calendar.end_of_day(filters.due_to))
     if filters.entity and filters.entity.strip():
         text = filters.entity.strip()
         matches = select(MarketEntity.id).where(or_(
             MarketEntity.name.contains(text, autoescape=True),
             MarketEntity.uscc.startswith(text.upper(), autoescape=True)))
-        query = query.where(WorkItem.entity_id.in_(matches))
-    return query
+        found.append(WorkItem.entity_id.in_(matches))
+    return found
 
 
 def inbox_page(session: Session, user: User, tab: Tab, calendar: WorkdayCalendar,
                filters: InboxFilter | None = None, page: int = 1, per_page: int = 50,
-               total: int | None = None, condition: ColumnElement[bool] | None = None
-               ) -> InboxPage:
-    """One page of a tab: overdue first, then by due date; with entity and holder names."""
-    filters = filters or InboxFilter()
-    if condition is None:
-        condition = tab_condition(session, user, tab, calendar)
-    base = _filtered(select(WorkItem).where(condition), filters, calendar)
+               total: int | None = None, tabs: Tabs | None = None) -> InboxPage:
+    """One page of a tab: overdue first, then by due date (undated last); with entity and
+    holder names."""
+    tabs = tabs or user_tabs(session, user, calendar)
+    branches = tabs.branches[tab]
+    extra = _narrowed(filters or InboxFilter(), calendar)
+    if extra:  # built for this filter alone
+        branches = tuple(and_(branch, *extra) for branch in branches)
+        tabs = Tabs({tab: branches}, tabs.params, None)
+    if total is None:
+        total = session.execute(select(_count(branches)), tabs.params).scalar_one()
+    page = min(max(page, 1), max(1, -(-total // per_page)))
+    offset = (page - 1) * per_page
+    found = session.execute(
+        _statement(tabs, ("page", tab), lambda: _page_query(tab, branches)),
+        {**tabs.params, "page_limit": per_page, "page_offset": offset,
+         "branch_limit": offset + per_page}).all() if branches and total else []
+    return InboxPage(_rows(found, calendar), total, page, per_page)
+
+
+def _page_query(tab: Tab, branches: Branches
+                ) -> Select[WorkItem, str, str, str]:
+    """A page's items with their entity's and holder's names. The page's ids come first,
+    from the indexes alone (each branch's first offset + limit in order, merged, and the
+    page cut from those); only then are rows read and joined."""
     if tab == "done":
         order: Order = (WorkItem.completed_at.desc(), WorkItem.id.desc())
-    elif tab in ("overdue", "due_soon"):  # due_at is set: a plain order can walk an index
-        order = (WorkItem.due_at, WorkItem.id)
+    else:  # PostgreSQL's indexes keep undated items last, as the inbox shows them
+        order = (WorkItem.due_at.asc().nulls_last(), WorkItem.id)
+    limit, offset = bindparam("page_limit", type_=Integer), bindparam("page_offset", type_=Integer)
+    if len(branches) == 1:
+        page = select(WorkItem.id).where(branches[0]).order_by(*order).limit(limit) \
+            .offset(offset)
     else:
-        order = (case((WorkItem.due_at.is_(None), 1), else_=0), WorkItem.due_at, WorkItem.id)
-    return page_of(session, base, calendar, order, page, per_page, total)
+        firsts = [select(WorkItem.id, WorkItem.due_at).where(branch).order_by(*order)
+                  .limit(bindparam("branch_limit", type_=Integer)).subquery()
+                  for branch in branches]
+        merged = union_all(*(select(first.c.id, first.c.due_at) for first in firsts)).subquery()
+        page = select(merged.c.id).order_by(merged.c.due_at.asc().nulls_last(), merged.c.id) \
+            .limit(limit).offset(offset)
+    return select(WorkItem, MarketEntity.name, MarketEntity.uscc, User.display_name) \
+        .outerjoin(MarketEntity, MarketEntity.id == WorkItem.entity_id) \
+        .outerjoin(User, User.id == WorkItem.assignee_id) \
+        .where(WorkItem.id.in_(page)).order_by(*order)
 
 
-def page_of(session: Session, base: Select[WorkItem], calendar: WorkdayCalendar, order: Order,
-            page: int, per_page: int, total: int | None = None) -> InboxPage:
-    """A page of work items (a select of WorkItem) as inbox rows, with the total count.
-
-    The page is cut first and only its rows are joined to entities and holders:
-    joining before the limit makes the database match every candidate row.
-    """
-    if total is None:
-        total = session.execute(select(func.count()).select_from(base.subquery())).scalar_one()
-    page = min(max(page, 1), max(1, -(-total // per_page)))
-    items = session.execute(base.order_by(*order).limit(per_page)
-                            .offset((page - 1) * per_page)).scalars().all()
-    entity_ids = {i.entity_id for i in items if i.entity_id is not None}
-    holder_ids = {i.assignee_id for i in items if i.assignee_id is not None}
-    entities = {row.id: row for row in session.execute(select(
-        MarketEntity.id, MarketEntity.name, MarketEntity.uscc).where(
-        MarketEntity.id.in_(entity_ids)))} if entity_ids else {}
-    holders = dict(session.execute(select(User.id, User.display_name).where(
-        User.id.in_(holder_ids))).all()) if holder_ids else {}
+def _rows(found: Sequence[Row[WorkItem, str, str, str]],
+          calendar: WorkdayCalendar) -> list[InboxRow]:
     today = calendar.today()
-    rows = []
-    for item in items:
-        entity = entities.get(item.entity_id) if item.entity_id is not None else None
-        holder = holders.get(item.assignee_id) if item.assignee_id is not None else None
-        rows.append(InboxRow(
-            item, entity.name if entity else None, entity.uscc if entity else None,
-            holder, deadline_light(item, calendar),
-            calendar.workdays_between(clock.to_local_date(item.created_at), today)))
-    return InboxPage(rows, total, page, per_page)
+    return [InboxRow(item, name, uscc, holder, deadline_light(item, calendar),
+                     calendar.workdays_between(clock.to_local_date(item.created_at), today))
+            for item, name, uscc, holder in found]
 
 
 def load_inbox(session: Session, user: User, tab: Tab, calendar: WorkdayCalendar,
                filters: InboxFilter | None = None, page: int = 1, per_page: int = 50,
                counts: dict[str, int] | None = None) -> InboxPage:
-    """What the inbox page shows: one page of a tab, and the count of every tab (`counts`
-    when the caller has them already, from `tab_counts` in this request)."""
-    conditions = tab_conditions(session, user, calendar)
+    """What the inbox page shows: one page of a tab, the count of every tab (`counts` when
+    the caller has them already, from `tab_counts` in this request) and of the user's
+    unread notifications (None when the caller had the counts)."""
+    tabs = user_tabs(session, user, calendar)
+    unread = None
     if counts is None:
-        counts = _counts(session, conditions)
+        counts, unread = _counts(session, tabs)
     unfiltered = filters is None or filters == InboxFilter()
     result = inbox_page(session, user, tab, calendar, filters, page, per_page,
-                        total=counts[tab] if unfiltered else None, condition=conditions[tab])
-    result.counts = counts
+                        total=counts[tab] if unfiltered else None, tabs=tabs)
+    result.counts, result.unread = counts, unread
     return result
 
 
-def tab_counts(session: Session, user: User, calendar: WorkdayCalendar) -> dict[str, int]:
-    """How many items each tab holds."""
-    return _counts(session, tab_conditions(session, user, calendar))
+def tab_counts(session: Session, user: User, calendar: WorkdayCalendar
+               ) -> tuple[dict[str, int], int]:
+    """How many items each tab holds, and how many notifications the user has not read."""
+    return _counts(session, user_tabs(session, user, calendar))
 
 
-def _counts(session: Session, conditions: dict[Tab, ColumnElement[bool]]) -> dict[str, int]:
-    """One statement with a count subquery per tab. count(*), not count(id): PostgreSQL
-    can then count from the tab's index alone (an index-only scan) without visiting rows."""
-    counts = [select(func.count()).select_from(WorkItem).where(conditions[tab]).scalar_subquery()
-              for tab in TABS]
-    return dict(zip(TABS, session.execute(select(*counts)).one(), strict=True))
+def _counts(session: Session, tabs: Tabs) -> tuple[dict[str, int], int]:
+    """Every tab's count, and the user's unread notifications (the page's header shows
+    them): one statement for every number on the page."""
+    statement = _statement(tabs, ("counts",), lambda: select(
+        *(_count(tabs.branches[tab]) for tab in TABS),
+        select(func.count()).select_from(Notification).where(
+            Notification.user_id == bindparam("user_id", type_=Integer),
+            Notification.read_at.is_(None)).scalar_subquery()))
+    *counts, unread = session.execute(statement, tabs.params).one()
+    return dict(zip(TABS, counts, strict=True)), unread
+
+
+def _count(branches: Branches) -> ColumnElement[int]:
+    """The sum of the branches' counts. count(*), not count(id): PostgreSQL can then count
+    each branch from its index alone (an index-only scan) without visiting rows."""
+    counts = [select(func.count()).select_from(WorkItem).where(branch).scalar_subquery()
+              for branch in branches]
+    return reduce(operator.add, counts) if counts else literal(0)
 
 
 def deadline_light(item: WorkItem, calendar: WorkdayCalendar) -> Light:
@@ -250,7 +327,24 @@ def deadline_light(item: WorkItem, calendar: WorkdayCalendar) -> Light:
 
 
 def process_choices(session: Session) -> list[tuple[str, str]]:
-    """(key, name) of every deployed process, for the process filter."""
+    """(key, name) of every deployed process, for the process filter. Kept for a minute
+    per database in each server process: the list changes only when a process is deployed,
+    and the process that deploys forgets it at once (`forget_process_choices`)."""
+    bind = session.get_bind()
+    kept = _PROCESS_CHOICES.get(bind)
+    if kept is not None and kept[0] > time.monotonic():
+        return kept[1]
     rows = session.execute(select(ProcessDefinition.key, ProcessDefinition.name)
                            .order_by(ProcessDefinition.key, ProcessDefinition.version)).all()
-    return list(dict(rows).items())
+    choices = list(dict(rows).items())
+    _PROCESS_CHOICES[bind] = (time.monotonic() + PROCESS_CHOICES_SECONDS, choices)
+    return choices
+
+
+def forget_process_choices() -> None:
+    _PROCESS_CHOICES.clear()
+
+
+PROCESS_CHOICES_SECONDS = 60.0
+_PROCESS_CHOICES: WeakKeyDictionary[Any, tuple[float, list[tuple[str, str]]]] = \
+    WeakKeyDictionary()

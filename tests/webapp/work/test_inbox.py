@@ -163,7 +163,8 @@ def test_managers_see_overdue_items_of_their_scope(login, case, traveller):
 
 def test_a_page_asks_for_the_user_once_and_the_counts_once(app, login, case, traveller):
     """What every page pays: the signed-in user with unit and roles in one statement; the
-    inbox without a tab counts the tabs once, to choose one and to show them."""
+    inbox without a tab counts the tabs once, to choose one and to show them, and the
+    header's unread notifications with them."""
     officer = login("chen")
     sent: list[str] = []
     event.listen(database.engine(app), "before_cursor_execute",
@@ -174,3 +175,6 @@ def test_a_page_asks_for_the_user_once_and_the_counts_once(app, login, case, tra
     assert len(user_rows) == 1 and not any(s.lstrip().startswith("SELECT user_role")
                                            for s in sent)
     assert sum("count(*)" in s and "FROM work_item" in s for s in sent) == 1
+    counted = next(s for s in sent if "count(*)" in s and "FROM work_item" in s)
+    assert "FROM notification" in counted
+    assert sum("FROM notification" in s for s in sent) == 1

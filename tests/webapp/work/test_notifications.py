@@ -80,6 +80,9 @@ def test_header_count_list_and_reading(login, app_sessions, world, traveller):
     deadlines_job(app_sessions)
     officer = login("chen")
     assert unread(officer.get("/inbox/").get_data(as_text=True)) == 1
+    # Each tab reads the badge with its counts; another page reads it on its own.
+    assert unread(officer.get("/inbox/?tab=overdue").get_data(as_text=True)) == 1
+    assert unread(officer.get("/auth/password").get_data(as_text=True)) == 1
     html = officer.get("/notifications/").get_data(as_text=True)
     assert "已超期" in html and "审查案件" in html
     with app_sessions() as session:
