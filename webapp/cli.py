@@ -8,7 +8,7 @@ from engine.cli import main, pass_cli
 from engine.cli.context import CliContext
 from engine.errors import EngineError
 from engine.org.tokens import create_token, list_tokens, revoke_token
-from webapp.server import run
+from webapp.server import PortInUse, run
 
 
 @main.command()
@@ -18,7 +18,10 @@ from webapp.server import run
 @pass_cli
 def serve(cli: CliContext, host: str | None, port: int | None, workers: int) -> None:
     """Run the web app (gunicorn, or waitress where gunicorn cannot run) and the scheduler."""
-    run(cli.settings, host or cli.settings.host, port or cli.settings.port, workers)
+    try:
+        run(cli.settings, host or cli.settings.host, port or cli.settings.port, workers)
+    except PortInUse as exc:
+        raise click.ClickException(str(exc)) from exc
 
 
 @main.group("api-token")

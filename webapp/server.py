@@ -9,6 +9,7 @@ never keep the master from answering signals or supervising its workers.
 from __future__ import annotations
 
 import logging
+import socket
 from typing import Any
 
 from engine.config import Settings
@@ -25,7 +26,25 @@ def run(settings: Settings, host: str, port: int, workers: int = 2) -> None:
     except ImportError:  # Windows: no fork, no gunicorn
         run_waitress(settings, host, port)
         return
+    refuse_busy_port(host, port)
     gunicorn_app(settings, host, port, workers).run()
+
+
+def refuse_busy_port(host: str, port: int) -> None:
+    """Stop if the port is taken. The workers' sockets share their port (reuse_port), so
+    a second server started on it would not fail: it would silently take half of the
+    first one's connections, perhaps on another database."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        try:
+            probe.bind((host, port))
+        except OSError as exc:
+            raise PortInUse(f"{host}:{port} is in use ({exc.strerror}): is the app running "
+                            "already?") from exc
+
+
+class PortInUse(RuntimeError):
+    pass
 
 
 def gunicorn_app(settings: Settings, host: str, port: int, workers: int) -> Any:
@@ -49,6 +68,7 @@ def gunicorn_app(settings: Settings, host: str, port: int, workers: int) -> Any:
                 "reuse_port": True,
                 "accesslog": "-", "proc_name": "creditflow",
                 "when_ready": self.start_scheduler, "on_exit": self.stop_scheduler,
+                "post_worker_init": self.worker_listening,
             }
             for key, value in options.items():
                 if key in self.cfg.settings:  # older gunicorns lack control_socket_disable
@@ -59,6 +79,11 @@ def gunicorn_app(settings: Settings, host: str, port: int, workers: int) -> Any:
 
         def start_scheduler(self, _server: Any) -> None:
             self.scheduler = SchedulerProcess(settings).start()
+
+        @staticmethod
+        def worker_listening(worker: Any) -> None:
+            # gunicorn names no address when only its workers listen (reuse_port).
+            worker.log.info("Listening at: http://%s:%d (worker %s)", host, port, worker.pid)
 
         def stop_scheduler(self, _server: Any) -> None:
             if self.scheduler is not None:

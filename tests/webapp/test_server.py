@@ -158,3 +158,19 @@ def test_waitress_where_gunicorn_cannot_run(db_engine: Engine, tmp_path: Path, m
 def test_readme_lists_the_demo_accounts(demo):
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert f"`{demo.username}`" in readme and DEMO_PASSWORD in readme
+
+
+def test_serve_refuses_a_port_in_use(db_engine: Engine, tmp_path: Path):
+    """Workers listen on sockets of their own that share the port: a second server on it
+    would take half of the first one's connections. It refuses to start instead."""
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        env = {"PATH": "/usr/bin:/bin", "CREDITFLOW_DATABASE_URL": database_url(db_engine),
+               "CREDITFLOW_VAR_DIR": str(tmp_path / "var")}
+        done = subprocess.run(
+            [sys.executable, "-c", "from webapp.cli import main; main()", "serve", "--port",
+             str(port)], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
+    assert done.returncode != 0
+    assert f"127.0.0.1:{port} is in use" in done.stderr and "running already" in done.stderr
