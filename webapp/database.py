@@ -45,6 +45,7 @@ def session() -> Session:
     if "db" not in g:
         reads = has_request_context() and request.method in READ_METHODS
         g.db = _factory("read_sessions" if reads else "sessions")()
+        g.db_reads = reads
     return g.db
 
 
@@ -106,7 +107,16 @@ def engine(app: Flask) -> Engine:
     return app.extensions["creditflow.engine"]
 
 
-def _close(_exc: BaseException | None) -> None:
+def _close(exc: BaseException | None) -> None:
     db = g.pop("db", None)
-    if db is not None:
+    if db is None:
+        return
+    try:
+        if g.pop("db_reads", False) and exc is None and not (db.new or db.dirty or db.deleted):
+            # A page view that wrote nothing ends its transaction with COMMIT, the same
+            # as ROLLBACK here: on PostgreSQL a ROLLBACK makes psycopg forget the statements
+            # it prepared on the connection, and every page parsed and planned its
+            # statements anew (two thirds of the database's time for an inbox page).
+            db.commit()
+    finally:
         db.close()
