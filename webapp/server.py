@@ -31,9 +31,8 @@ def run(settings: Settings, host: str, port: int, workers: int = 2) -> None:
 
 
 def refuse_busy_port(host: str, port: int) -> None:
-    """Stop if the port is taken. The workers' sockets share their port (reuse_port), so
-    a second server started on it would not fail: it would silently take half of the
-    first one's connections, perhaps on another database."""
+    """Stop at once, saying why, if the port is taken (gunicorn would retry for seconds
+    and then report that it cannot connect)."""
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     with socket.socket(family, socket.SOCK_STREAM) as probe:
         try:
@@ -50,25 +49,23 @@ class PortInUse(RuntimeError):
 def gunicorn_app(settings: Settings, host: str, port: int, workers: int) -> Any:
     from gunicorn.app.base import BaseApplication
 
+    from webapp.gunicorn_worker import Loads
+
     class Server(BaseApplication):  # type: ignore[misc]
         def __init__(self) -> None:
             self.scheduler: SchedulerProcess | None = None
+            self.loads = Loads()  # before the workers fork: they share it
             super().__init__()
 
         def load_config(self) -> None:
             options = {
-                "bind": f"{host}:{port}", "workers": workers, "worker_class": "gthread",
+                "bind": f"{host}:{port}", "workers": workers,
+                "worker_class": "webapp.gunicorn_worker.BalancingThreadWorker",
                 # No control socket in ~/.gunicorn: two servers on one machine would share it.
                 "control_socket_disable": True,
                 "threads": THREADS_PER_WORKER, "timeout": 60, "graceful_timeout": 10,
-                # A socket per worker, and the kernel spreads new connections over them.
-                # On one shared socket the same worker won most accepts while both were
-                # idle, and a kept-alive connection stays with its worker: of 16 busy
-                # sessions 12 or 13 queued on one worker while the other had 3 or 4.
-                "reuse_port": True,
                 "accesslog": "-", "proc_name": "creditflow",
                 "when_ready": self.start_scheduler, "on_exit": self.stop_scheduler,
-                "post_worker_init": self.worker_listening,
             }
             for key, value in options.items():
                 if key in self.cfg.settings:  # older gunicorns lack control_socket_disable
@@ -79,11 +76,6 @@ def gunicorn_app(settings: Settings, host: str, port: int, workers: int) -> Any:
 
         def start_scheduler(self, _server: Any) -> None:
             self.scheduler = SchedulerProcess(settings).start()
-
-        @staticmethod
-        def worker_listening(worker: Any) -> None:
-            # gunicorn names no address when only its workers listen (reuse_port).
-            worker.log.info("Listening at: http://%s:%d (worker %s)", host, port, worker.pid)
 
         def stop_scheduler(self, _server: Any) -> None:
             if self.scheduler is not None:

@@ -92,6 +92,7 @@ def test_serve_runs_two_workers_and_the_scheduler_as_a_child_that_stops_with_it(
     with urllib.request.urlopen(f"http://127.0.0.1:{port}/auth/login", timeout=60) as page:
         assert page.status == 200
     output.wait_for("Booting worker", count=2)
+    assert output.matches(r"Using worker: webapp\.gunicorn_worker\.BalancingThreadWorker")
     (started,) = output.wait_for(STARTED)
     scheduler = int(started.group(1))
     assert int(started.group(2)) == process.pid, "a child of serve, not of a worker"
@@ -161,8 +162,8 @@ def test_readme_lists_the_demo_accounts(demo):
 
 
 def test_serve_refuses_a_port_in_use(db_engine: Engine, tmp_path: Path):
-    """Workers listen on sockets of their own that share the port: a second server on it
-    would take half of the first one's connections. It refuses to start instead."""
+    """A second server on a port in use says so at once, rather than after gunicorn's
+    retries."""
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))
         taken.listen()
