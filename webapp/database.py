@@ -9,17 +9,20 @@ page but signing in and out; the API and the public portal never see it.
 
 from __future__ import annotations
 
+import logging
 from threading import Lock
 
 from flask import Flask, current_app, g, has_request_context, request
 from flask import session as web_session
 from sqlalchemy import Engine
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from engine.config import Settings
 from engine.db import engine_from_settings, read_session_factory, session_factory
 from engine.practice import practice_engine, practice_settings
 
+log = logging.getLogger(__name__)
 READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 PRACTICE = "practice"  # the web session's mark of a user working on the practice copy
 REAL_ONLY = ("/api/", "/public/", "/static/", "/auth/")
@@ -118,5 +121,7 @@ def _close(exc: BaseException | None) -> None:
             # it prepared on the connection, and every page parsed and planned its
             # statements anew (two thirds of the database's time for an inbox page).
             db.commit()
+    except SQLAlchemyError:  # the connection failed after the page was made: close() rolls back
+        log.warning("could not end a page view's transaction", exc_info=True)
     finally:
         db.close()
