@@ -15,6 +15,7 @@ from typing import Any
 from engine.config import Settings
 from engine.scheduler import SchedulerProcess
 from webapp import create_app
+from webapp.worker_loads import Loads
 
 log = logging.getLogger(__name__)
 THREADS_PER_WORKER = 2
@@ -50,8 +51,6 @@ class PortInUse(RuntimeError):
 
 def gunicorn_app(settings: Settings, host: str, port: int, workers: int) -> Any:
     from gunicorn.app.base import BaseApplication
-
-    from webapp.gunicorn_worker import Loads
 
     class Server(BaseApplication):  # type: ignore[misc]
         def __init__(self) -> None:

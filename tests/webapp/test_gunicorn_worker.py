@@ -7,7 +7,7 @@ import os
 import subprocess
 import sys
 
-from webapp.gunicorn_worker import SLOTS, Loads
+from webapp.worker_loads import SLOTS, Loads
 
 
 def ended_pid() -> int:
