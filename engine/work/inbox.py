@@ -45,6 +45,7 @@ from engine.org import scope
 
 Tab = Literal["mine", "claimable", "due_soon", "overdue", "done"]
 TABS: tuple[Tab, ...] = ("mine", "claimable", "due_soon", "overdue", "done")
+WORK_TABS: tuple[Tab, ...] = ("mine", "claimable", "overdue", "due_soon")  # work waits there
 Light = Literal["green", "yellow", "red", "none"]
 DONE_DAYS = 30
 DUE_SOON_WORKDAYS = 2
@@ -81,6 +82,7 @@ class InboxPage:
     per_page: int
     counts: dict[str, int] = field(default_factory=dict)
     unread: int | None = None  # the user's unread notifications, read with the counts
+    tab: Tab = "mine"
 
     @property
     def pages(self) -> int:
@@ -272,27 +274,19 @@ def _rows(found: Sequence[Row[WorkItem, str, str, str]],
             for item, name, uscc, holder in found]
 
 
-def load_inbox(session: Session, user: User, tab: Tab, calendar: WorkdayCalendar,
-               filters: InboxFilter | None = None, page: int = 1, per_page: int = 50,
-               counts: dict[str, int] | None = None) -> InboxPage:
-    """What the inbox page shows: one page of a tab, the count of every tab (`counts` when
-    the caller has them already, from `tab_counts` in this request) and of the user's
-    unread notifications (None when the caller had the counts)."""
+def load_inbox(session: Session, user: User, tab: Tab | None, calendar: WorkdayCalendar,
+               filters: InboxFilter | None = None, page: int = 1, per_page: int = 50
+               ) -> InboxPage:
+    """What the inbox page shows: one page of a tab (None: the first of WORK_TABS with
+    work in it, else "mine"), the count of every tab and the user's unread notifications."""
     tabs = user_tabs(session, user, calendar)
-    unread = None
-    if counts is None:
-        counts, unread = _counts(session, tabs)
+    counts, unread = _counts(session, tabs)
+    shown: Tab = next((t for t in WORK_TABS if counts[t]), "mine") if tab is None else tab
     unfiltered = filters is None or filters == InboxFilter()
-    result = inbox_page(session, user, tab, calendar, filters, page, per_page,
-                        total=counts[tab] if unfiltered else None, tabs=tabs)
-    result.counts, result.unread = counts, unread
+    result = inbox_page(session, user, shown, calendar, filters, page, per_page,
+                        total=counts[shown] if unfiltered else None, tabs=tabs)
+    result.tab, result.counts, result.unread = shown, counts, unread
     return result
-
-
-def tab_counts(session: Session, user: User, calendar: WorkdayCalendar
-               ) -> tuple[dict[str, int], int]:
-    """How many items each tab holds, and how many notifications the user has not read."""
-    return _counts(session, user_tabs(session, user, calendar))
 
 
 def _counts(session: Session, tabs: Tabs) -> tuple[dict[str, int], int]:

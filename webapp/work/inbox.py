@@ -53,9 +53,6 @@ class SaveFilterForm(FlaskForm):
     name = StringField(_l("Name of the filter"), validators=[Length(min=1, max=60)])
 
 
-WORK_TABS = ("mine", "claimable", "overdue", "due_soon")  # where an officer's work waits
-
-
 @login_required
 def home() -> ResponseReturnValue:
     return redirect(landing_url(user()))
@@ -90,18 +87,15 @@ def query_args(tab: str) -> dict[str, Any]:
 @bp.get("/")
 @login_required
 def index() -> ResponseReturnValue:
-    tab = request.args.get("tab")
-    counts: dict[str, int] | None = None  # asked once, when they choose the tab
-    if tab not in inbox.TABS:  # no tab asked for: the first one with work in it
-        counts, g.unread_count = inbox.tab_counts(database.session(), user(), user_calendar())
-        tab = next((t for t in WORK_TABS if counts[t]), "mine")
+    asked = request.args.get("tab")
     form = FilterForm(request.args)
     form.process_key.choices = [("", _("Any")), *((key, local_name(name)) for key, name in
                                                  inbox.process_choices(database.session()))]
-    page = inbox.load_inbox(database.session(), user(), tab, user_calendar(),
-                            current_filter(form), page_arg(), PER_PAGE, counts)
-    if page.unread is not None:
-        g.unread_count = page.unread  # the header's badge, read with the counts
+    # No tab asked for: the first one with work in it.
+    page = inbox.load_inbox(database.session(), user(), asked if asked in inbox.TABS else None,
+                            user_calendar(), current_filter(form), page_arg(), PER_PAGE)
+    g.unread_count = page.unread  # the header's badge, read with the counts
+    tab = page.tab
     names = domains.case_names(database.session(),
                                [row.item for row in page.rows if not row.entity_name])
     return render_template("inbox/index.html", page=page, tab=tab, tabs=inbox.TABS,

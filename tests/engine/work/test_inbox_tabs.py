@@ -91,7 +91,7 @@ def make_items(session: Session, world: World, count: int = 160, seed: int = 3) 
             for i in found]
 
 
-def expected(session: Session, user: User, items: list[Item], watched_areas: set[str] | None,
+def expected(user: User, items: list[Item], watched_areas: set[str] | None,
              limit: datetime) -> dict[str, list[int]]:
     """Every tab's items, in the inbox's order, from one plain condition per tab."""
     now = clock.now()
@@ -136,7 +136,7 @@ def test_counts_and_every_page_are_those_of_one_condition_per_tab(session, world
         items = make_items(session, world)
         user = world.users[who]
         calendar = calendar_for(session, settings_of(session), user.org_unit.area_code)
-        want = expected(session, user, items, areas,
+        want = expected(user, items, areas,
                         due_soon_limit(calendar))
         first = load_inbox(session, user, "mine", calendar, per_page=7)
         assert first.counts == {tab: len(want[tab]) for tab in TABS}
@@ -182,7 +182,7 @@ def test_a_filter_narrows_every_branch(session, world):
         items = make_items(session, world)
         chen = world.users["chen"]
         calendar = calendar_for(session, settings_of(session), "530502")
-        want = expected(session, chen, items, None, due_soon_limit(calendar))
+        want = expected(chen, items, None, due_soon_limit(calendar))
         titles = {i.id: i for i in session.query(WorkItem).all()}
         page = inbox_page(session, chen, "mine", calendar, InboxFilter(priority=2), per_page=500)
         assert [row.item.id for row in page.rows] == want["mine"]
